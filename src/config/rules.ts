@@ -1,0 +1,38 @@
+// Cross-field rules: what production mode (anything but --dev) refuses to run with.
+import type { Config } from './schema.js';
+
+export interface RuleProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+export function checkProductionRules(config: Config): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  if (config.issuer === '') {
+    problems.push({ path: 'issuer', message: 'required outside dev mode (set GATEHOUSE_ISSUER or run with --dev)' });
+    return problems;
+  }
+  const issuer = new URL(config.issuer);
+  // RFC 8414 §2: the issuer has no query or fragment.
+  if (issuer.search !== '' || issuer.hash !== '' || config.issuer.includes('?') || config.issuer.includes('#')) {
+    problems.push({ path: 'issuer', message: 'expected an issuer URL without query or fragment' });
+  }
+  if (config.dev) return problems;
+  // RFC 9700 §4.1: outside loopback the issuer must be https.
+  if (issuer.protocol === 'http:' && !isLoopbackHost(issuer.hostname)) {
+    problems.push({ path: 'issuer', message: `http is refused for a non-loopback issuer in production, got "${config.issuer}"` });
+  }
+  if (config.keys.encryptionSecret === undefined) {
+    problems.push({ path: 'keys.encryptionSecret', message: 'required in production (set GATEHOUSE_KEYS_ENCRYPTION_SECRET to at least 32 random characters)' });
+  }
+  if (config.seedDemo) {
+    problems.push({ path: 'seedDemo', message: 'the demo user and client are refused in production' });
+  }
+  return problems;
+}

@@ -1,0 +1,201 @@
+// The one configuration schema: every key, its default, its expected form and its description.
+import { z } from 'zod';
+
+/** Metadata each leaf carries: `expected` feeds error messages, `description` the README reference. */
+export interface SettingMeta {
+  readonly expected: string;
+  readonly description: string;
+  /** A secret value is never echoed in an error message. */
+  readonly secret?: boolean;
+}
+
+function setting<T extends z.ZodType>(schema: T, meta: SettingMeta): T {
+  return schema.meta({ ...meta }) as T;
+}
+
+const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
+
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+const DEFAULT_SCOPE_DESCRIPTIONS: Record<string, string> = {
+  openid: 'Sign you in and know who you are',
+  profile: 'See your name and username',
+  email: 'See your email address',
+  offline_access: 'Stay connected when you are not using the app',
+};
+
+export const configSchema = z
+  .object({
+    issuer: setting(z.url({ protocol: /^https?$/ }).optional(), {
+      expected: 'an absolute http(s) URL without query or fragment',
+      description: 'The issuer identifier, byte for byte as clients see it. Required outside dev mode; in dev mode it defaults to http://localhost:<port>.',
+    }),
+    host: setting(z.string().min(1).default('127.0.0.1'), {
+      expected: 'a host name or IP address to listen on',
+      description: 'Address the HTTP server binds to. Use 0.0.0.0 behind a load balancer or in a container.',
+    }),
+    port: setting(z.number().int().min(0).max(65535).default(4000), {
+      expected: 'a TCP port 0-65535',
+      description: 'TCP port the HTTP server listens on (0 picks a free one).',
+    }),
+    dataDir: setting(z.string().min(1).default('./.gatehouse'), {
+      expected: 'a folder path',
+      description: 'Folder for the embedded SQLite database and, in dev mode, the generated key-encryption secret.',
+    }),
+    databaseUrl: setting(z.string().regex(/^(postgres(ql)?:\/\/|sqlite:)/).optional(), {
+      expected: 'postgres://user@host:port/db or sqlite:<path>',
+      description: 'Database to use. Unset: embedded SQLite at <dataDir>/gatehouse.db.',
+    }),
+    dev: setting(z.boolean().default(false), {
+      expected: 'true or false',
+      description: 'Dev mode: loopback http issuer, generated key-encryption secret, demo user and client. Also set by `serve --dev`.',
+    }),
+    seedDemo: setting(z.boolean().optional(), {
+      expected: 'true or false',
+      description: 'Create a demo user and client on an empty database. Defaults to the value of `dev`; refused in production.',
+    }),
+    trustProxy: setting(z.boolean().default(false), {
+      expected: 'true or false',
+      description: 'Trust X-Forwarded-For from the proxy in front of Gatehouse when reading the client IP.',
+    }),
+    logLevel: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), {
+      expected: 'one of fatal, error, warn, info, debug, trace, silent',
+      description: 'Minimum level of the JSON log lines written to stdout.',
+    }),
+    tokens: z
+      .strictObject({
+        accessTokenTtl: setting(seconds(60, 3600).default(600), {
+          expected: 'seconds 60-3600',
+          description: 'Lifetime of JWT access tokens.',
+        }),
+        idTokenTtl: setting(seconds(60, 86400).default(600), {
+          expected: 'seconds 60-86400',
+          description: 'Lifetime of ID tokens.',
+        }),
+        authorizationCodeTtl: setting(seconds(10, 600).default(60), {
+          expected: 'seconds 10-600',
+          description: 'Lifetime of authorization codes (RFC 9700: short; at most 10 minutes).',
+        }),
+        refreshTokenIdleTtl: setting(seconds(300, 31_536_000).default(1_209_600), {
+          expected: 'seconds 300-31536000',
+          description: 'A refresh token unused for this long expires.',
+        }),
+        refreshTokenAbsoluteTtl: setting(seconds(300, 63_072_000).default(7_776_000), {
+          expected: 'seconds 300-63072000',
+          description: 'A refresh token family expires this long after the code exchange, however often it is used.',
+        }),
+        refreshRetryWindow: setting(seconds(0, 60).default(5), {
+          expected: 'seconds 0-60',
+          description: 'Window after a rotation in which the same client retrying the same refresh gets the same response; 0 turns it off.',
+        }),
+        clockTolerance: setting(seconds(0, 300).default(30), {
+          expected: 'seconds 0-300',
+          description: 'Clock skew tolerated when validating JWTs.',
+        }),
+      })
+      .prefault({}),
+    keys: z
+      .strictObject({
+        algorithm: setting(z.enum(['ES256', 'RS256', 'EdDSA']).default('ES256'), {
+          expected: 'one of ES256, RS256, EdDSA',
+          description: 'Signing algorithm of new keys.',
+        }),
+        rotationInterval: setting(seconds(0, 31_536_000).default(7_776_000), {
+          expected: 'seconds 0-31536000',
+          description: 'Rotate the active signing key after this long; 0 rotates only on `gatehouse keys rotate`.',
+        }),
+        encryptionSecret: setting(z.string().min(32).optional(), {
+          expected: 'a secret of at least 32 characters',
+          secret: true,
+          description: 'Key-encryption secret for signing keys at rest (AES-256-GCM). Required in production; generated into dataDir in dev mode.',
+        }),
+        previousEncryptionSecrets: setting(z.array(z.string().min(32)).default([]), {
+          expected: 'a JSON array of secrets of at least 32 characters',
+          secret: true,
+          description: 'Older key-encryption secrets still accepted for decryption while keys are re-encrypted.',
+        }),
+        jwksMaxAge: setting(seconds(0, 86400).default(300), {
+          expected: 'seconds 0-86400',
+          description: 'Cache-Control max-age of the JWKS response.',
+        }),
+        refreshInterval: setting(seconds(1, 3600).default(10), {
+          expected: 'seconds 1-3600',
+          description: 'How often each instance reloads signing keys from the database and checks whether rotation is due.',
+        }),
+      })
+      .prefault({}),
+    sessions: z
+      .strictObject({
+        idleTtl: setting(seconds(60, 2_592_000).default(1800), {
+          expected: 'seconds 60-2592000',
+          description: 'A login session unused for this long ends.',
+        }),
+        absoluteTtl: setting(seconds(60, 2_592_000).default(43_200), {
+          expected: 'seconds 60-2592000',
+          description: 'A login session ends this long after login, however active.',
+        }),
+        cookieName: setting(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('gatehouse_session'), {
+          expected: 'letters, digits, _ or -, at most 64',
+          description: 'Session cookie name; prefixed with __Host- when the issuer is https.',
+        }),
+      })
+      .prefault({}),
+    limits: z
+      .strictObject({
+        bodyBytes: setting(z.number().int().min(1024).max(1_048_576).default(65_536), {
+          expected: 'bytes 1024-1048576',
+          description: 'Largest request body accepted; larger gets 413.',
+        }),
+        parameterBytes: setting(z.number().int().min(256).max(65_536).default(4096), {
+          expected: 'bytes 256-65536',
+          description: 'Largest single request parameter accepted; larger gets invalid_request.',
+        }),
+        clientCacheTtl: setting(z.number().int().min(0).max(60_000).default(500), {
+          expected: 'milliseconds 0-60000',
+          description: 'How long a client record is cached in memory before re-reading the database.',
+        }),
+      })
+      .prefault({}),
+    rateLimits: z
+      .strictObject({
+        loginFailuresPerAccount: setting(z.number().int().min(1).max(1000).default(5), {
+          expected: 'a count 1-1000',
+          description: 'Failed logins for one account within the window before it is throttled.',
+        }),
+        loginFailuresPerIp: setting(z.number().int().min(1).max(10_000).default(20), {
+          expected: 'a count 1-10000',
+          description: 'Failed logins from one IP within the window before it is throttled.',
+        }),
+        loginWindow: setting(seconds(10, 86400).default(900), {
+          expected: 'seconds 10-86400',
+          description: 'Window over which failed logins are counted.',
+        }),
+      })
+      .prefault({}),
+    clientSecretGracePeriod: setting(seconds(0, 2_592_000).default(86_400), {
+      expected: 'seconds 0-2592000',
+      description: 'After `clients rotate-secret`, the previous secret keeps working this long.',
+    }),
+    scopes: setting(
+      z
+        .record(z.string().regex(SCOPE_TOKEN), z.string().min(1).max(200))
+        .default(DEFAULT_SCOPE_DESCRIPTIONS),
+      {
+        expected: 'a JSON object of scope name to plain-words description',
+        description: 'Descriptions of scopes shown on the consent page; a scope without one is shown by name.',
+      },
+    ),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+
+/** The validated, frozen configuration with derived values filled in. */
+export type Config = Readonly<
+  Omit<ParsedConfig, 'issuer' | 'seedDemo'> & {
+    issuer: string;
+    seedDemo: boolean;
+  }
+>;

@@ -1,0 +1,59 @@
+// The typed OAuth error hierarchy: one class per RFC error code, each with a fixed safe description.
+
+export interface OAuthErrorOptions {
+  /** Internal detail: logged under the request id, never shown. */
+  readonly cause?: unknown;
+  /** Overrides the fixed description; must never contain request values. */
+  readonly description?: string;
+}
+
+export abstract class OAuthError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+  /** Whether this error may be sent to the redirect URI (only after client and redirect URI are validated). */
+  readonly redirectable: boolean = true;
+
+  constructor(readonly description: string, options: OAuthErrorOptions = {}) {
+    super(options.description ?? description, { cause: options.cause });
+    this.description = options.description ?? description;
+  }
+}
+
+function defineError(code: string, status: number, description: string, redirectable = true) {
+  return class extends OAuthError {
+    override readonly code = code;
+    override readonly status = status;
+    override readonly redirectable = redirectable;
+    constructor(options: OAuthErrorOptions = {}) {
+      super(description, options);
+      this.name = code;
+    }
+  };
+}
+
+// RFC 6749 §4.1.2.1 and §5.2
+export class InvalidRequest extends defineError('invalid_request', 400, 'The request is missing a parameter, repeats one, or has one in the wrong form.') {}
+export class InvalidClient extends defineError('invalid_client', 401, 'Client authentication failed.', false) {}
+export class InvalidGrant extends defineError('invalid_grant', 400, 'The grant is invalid, expired, revoked, or was issued to another client.') {}
+export class UnauthorizedClient extends defineError('unauthorized_client', 400, 'The client is not allowed to use this grant or response type.') {}
+export class UnsupportedGrantType extends defineError('unsupported_grant_type', 400, 'The grant type is not supported.') {}
+export class UnsupportedResponseType extends defineError('unsupported_response_type', 400, 'Only response_type=code is supported.') {}
+export class InvalidScope extends defineError('invalid_scope', 400, 'The requested scope is invalid, unknown, or not allowed for this client.') {}
+export class AccessDenied extends defineError('access_denied', 403, 'The request was denied.') {}
+export class ServerError extends defineError('server_error', 500, 'The server met an unexpected condition.') {}
+export class TemporarilyUnavailable extends defineError('temporarily_unavailable', 503, 'The server is temporarily unable to handle the request.') {}
+// OpenID Connect Core §3.1.2.6
+export class LoginRequired extends defineError('login_required', 400, 'The user must log in.') {}
+export class ConsentRequired extends defineError('consent_required', 400, 'The user must consent.') {}
+export class InteractionRequired extends defineError('interaction_required', 400, 'The user must interact with the authorization server.') {}
+// RFC 6750 §3.1
+export class InvalidToken extends defineError('invalid_token', 401, 'The access token is missing, malformed, expired or revoked.', false) {}
+export class InsufficientScope extends defineError('insufficient_scope', 403, 'The access token does not carry the required scope.', false) {}
+// Errors that are not redirectable because the client or redirect URI cannot be trusted yet.
+export class InvalidClientRequest extends defineError('invalid_request', 400, 'The client_id is missing, unknown, or the redirect_uri does not match a registered one.', false) {}
+// Plain HTTP errors for non-OAuth routes, rendered by the same renderers.
+export class NotFound extends defineError('not_found', 404, 'No such resource.', false) {}
+export class MethodNotAllowed extends defineError('method_not_allowed', 405, 'This method is not allowed here.', false) {}
+export class PayloadTooLarge extends defineError('invalid_request', 413, 'The request body is too large.', false) {}
+export class UnsupportedMediaType extends defineError('invalid_request', 415, 'The request content type is not supported here.', false) {}
+export class TooManyRequests extends defineError('slow_down', 429, 'Too many requests; retry later.', false) {}

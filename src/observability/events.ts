@@ -1,0 +1,58 @@
+// Typed domain events: flow code emits them; audit, metrics and logs subscribe. Never carries a secret.
+
+/** Who caused an event and from where. */
+export interface EventContext {
+  readonly requestId?: string | null;
+  readonly ip?: string | null;
+  readonly userAgent?: string | null;
+  /** `cli:<os user>` for admin commands, absent for protocol requests. */
+  readonly actor?: string;
+}
+
+export type GatehouseEvent =
+  | { readonly type: 'client.created'; readonly clientId: string }
+  | { readonly type: 'client.updated'; readonly clientId: string; readonly fields: readonly string[] }
+  | { readonly type: 'client.deleted'; readonly clientId: string }
+  | { readonly type: 'client.secret_rotated'; readonly clientId: string; readonly previousValidUntil: number }
+  | { readonly type: 'user.created'; readonly userId: string }
+  | { readonly type: 'user.password_changed'; readonly userId: string }
+  | { readonly type: 'user.disabled'; readonly userId: string }
+  | { readonly type: 'key.created'; readonly kid: string; readonly status: 'next' | 'active' }
+  | { readonly type: 'key.rotated'; readonly kid: string; readonly retiredKid: string | null }
+  | { readonly type: 'demo.seeded'; readonly clientId: string; readonly userId: string };
+
+export type EventType = GatehouseEvent['type'];
+export type EventHandler = (event: GatehouseEvent, context: EventContext) => void | Promise<void>;
+
+/** A small synchronous fan-out; a failing subscriber is reported and never breaks the flow that emitted. */
+export class EventBus {
+  private readonly handlers: EventHandler[] = [];
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly onHandlerError: (error: unknown, event: GatehouseEvent) => void) {}
+
+  subscribe(handler: EventHandler): void {
+    this.handlers.push(handler);
+  }
+
+  emit(event: GatehouseEvent, context: EventContext = {}): void {
+    for (const handler of this.handlers) {
+      try {
+        const result = handler(event, context);
+        if (result instanceof Promise) this.track(result.catch((error: unknown) => this.onHandlerError(error, event)));
+      } catch (error) {
+        this.onHandlerError(error, event);
+      }
+    }
+  }
+
+  /** Waits for asynchronous subscribers (audit writes) to finish; used at shutdown and by the CLI. */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private track(promise: Promise<void>): void {
+    this.pending.add(promise);
+    void promise.finally(() => this.pending.delete(promise));
+  }
+}

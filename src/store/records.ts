@@ -1,0 +1,156 @@
+// Domain records the store reads and writes: readonly shapes with no database types in them.
+// Times are epoch seconds (integers); one-time values appear only as SHA-256 hashes (base64url).
+
+export type ClientType = 'confidential' | 'public';
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type GrantType = 'authorization_code' | 'refresh_token';
+
+export interface ClientRecord {
+  readonly clientId: string;
+  /** Unique across clients. */
+  readonly clientName: string;
+  readonly clientType: ClientType;
+  readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  readonly redirectUris: readonly string[];
+  readonly postLogoutRedirectUris: readonly string[];
+  readonly grantTypes: readonly GrantType[];
+  /** Space-separated scope tokens the client may request. */
+  readonly scope: string;
+  /** First-party clients skip the consent page. */
+  readonly firstParty: boolean;
+  /** SHA-256 of the current secret; null for public clients. */
+  readonly secretHash: string | null;
+  /** SHA-256 of the previous secret during its grace period after a rotation. */
+  readonly previousSecretHash: string | null;
+  readonly previousSecretExpiresAt: number | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export type ClientUpdate = Partial<
+  Pick<ClientRecord, 'clientName' | 'redirectUris' | 'postLogoutRedirectUris' | 'grantTypes' | 'scope' | 'firstParty' | 'tokenEndpointAuthMethod'>
+>;
+
+export interface UserRecord {
+  readonly userId: string;
+  /** Unique across users. */
+  readonly username: string;
+  readonly email: string | null;
+  readonly emailVerified: boolean;
+  readonly name: string | null;
+  /** PHC string: algorithm and parameters are stored with the hash. */
+  readonly passwordHash: string;
+  readonly disabledAt: number | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface AuthorizationCodeRecord {
+  readonly codeHash: string;
+  readonly clientId: string;
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly redirectUri: string;
+  readonly scope: string;
+  readonly codeChallenge: string;
+  readonly codeChallengeMethod: 'S256';
+  readonly nonce: string | null;
+  readonly authTime: number;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly consumedAt: number | null;
+}
+
+/** Outcome of consuming a one-time value: exactly one concurrent caller gets `redeemed`. */
+export type ConsumeResult<T> =
+  | { readonly outcome: 'redeemed'; readonly record: T }
+  | { readonly outcome: 'replayed'; readonly record: T }
+  | { readonly outcome: 'expired'; readonly record: T }
+  | { readonly outcome: 'unknown' };
+
+export interface ConsentRecord {
+  readonly userId: string;
+  readonly clientId: string;
+  /** Space-separated scopes the user has allowed this client. */
+  readonly scope: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** A grant: everything issued from one authorization code, revoked as one. */
+export interface TokenFamilyRecord {
+  readonly familyId: string;
+  readonly clientId: string;
+  readonly userId: string;
+  readonly scope: string;
+  readonly sessionId: string;
+  readonly authTime: number;
+  /** The code this family was issued from, so a replayed code revokes it. */
+  readonly authorizationCodeHash: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly revokedAt: number | null;
+  readonly revokedReason: string | null;
+}
+
+export interface RefreshTokenRecord {
+  readonly tokenHash: string;
+  readonly familyId: string;
+  readonly clientId: string;
+  readonly scope: string;
+  readonly issuedAt: number;
+  /** Idle expiry; the family's expiresAt bounds it absolutely. */
+  readonly expiresAt: number;
+  readonly rotatedAt: number | null;
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the cookie value. */
+  readonly sessionHash: string;
+  /** Public session id used as the ID token `sid`. */
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly authTime: number;
+  readonly createdAt: number;
+  readonly lastSeenAt: number;
+  readonly idleExpiresAt: number;
+  readonly absoluteExpiresAt: number;
+  readonly endedAt: number | null;
+}
+
+export type SigningAlgorithm = 'ES256' | 'RS256' | 'EdDSA';
+export type SigningKeyStatus = 'next' | 'active' | 'retired';
+
+export interface SigningKeyRecord {
+  readonly kid: string;
+  readonly alg: SigningAlgorithm;
+  readonly status: SigningKeyStatus;
+  /** Public JWK as JSON text (with kid, alg, use). */
+  readonly publicJwk: string;
+  /** Private key, encrypted with the key-encryption key (AES-256-GCM envelope). */
+  readonly privateKeyEncrypted: string;
+  readonly createdAt: number;
+  readonly activatedAt: number | null;
+  readonly retiredAt: number | null;
+  /** For a retired key: when the last token it signed expires; after that it leaves the JWKS. */
+  readonly publishUntil: number | null;
+}
+
+export interface AuditEventInput {
+  readonly type: string;
+  readonly occurredAt: number;
+  readonly requestId: string | null;
+  readonly clientId: string | null;
+  readonly userId: string | null;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  /** Extra facts; never a secret, token, code or password. */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditEventRecord extends AuditEventInput {
+  readonly sequence: number;
+  /** SHA-256 over the previous event's hash and this event's content: a chain that shows tampering. */
+  readonly hash: string;
+  readonly previousHash: string;
+}

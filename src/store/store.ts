@@ -1,0 +1,148 @@
+// The storage contract: repositories by aggregate, implemented once over Kysely for SQLite and PostgreSQL.
+import type {
+  AuditEventInput,
+  AuditEventRecord,
+  AuthorizationCodeRecord,
+  ClientRecord,
+  ClientUpdate,
+  ConsentRecord,
+  ConsumeResult,
+  RefreshTokenRecord,
+  SessionRecord,
+  SigningKeyRecord,
+  TokenFamilyRecord,
+  UserRecord,
+} from './records.js';
+
+/** Thrown when a unique field (client name, username) is already taken. */
+export class DuplicateError extends Error {
+  constructor(readonly field: string) {
+    super(`${field} is already taken`);
+    this.name = 'DuplicateError';
+  }
+}
+
+/** Thrown when the database cannot be reached or opened; the message is safe to show an operator. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+export interface ClientRepository {
+  /** @throws DuplicateError('client_name') or DuplicateError('client_id') */
+  create(client: ClientRecord): Promise<void>;
+  findById(clientId: string): Promise<ClientRecord | undefined>;
+  findByName(clientName: string): Promise<ClientRecord | undefined>;
+  list(): Promise<readonly ClientRecord[]>;
+  /** Returns the updated record, or undefined when no such client. @throws DuplicateError('client_name') */
+  update(clientId: string, changes: ClientUpdate, now: number): Promise<ClientRecord | undefined>;
+  /** Replaces the secret hash, keeping the old one valid until `previousExpiresAt`. */
+  rotateSecret(clientId: string, secretHash: string, previousExpiresAt: number, now: number): Promise<ClientRecord | undefined>;
+  /** Deletes the client and everything issued to it (codes, families, refresh tokens, consents). */
+  delete(clientId: string): Promise<boolean>;
+}
+
+export interface UserRepository {
+  /** @throws DuplicateError('username') */
+  create(user: UserRecord): Promise<void>;
+  findById(userId: string): Promise<UserRecord | undefined>;
+  findByUsername(username: string): Promise<UserRecord | undefined>;
+  list(): Promise<readonly UserRecord[]>;
+  setPasswordHash(userId: string, passwordHash: string, now: number): Promise<boolean>;
+  /** Marks the user disabled and revokes their token families and sessions. */
+  disable(userId: string, now: number): Promise<boolean>;
+}
+
+export interface AuthorizationCodeRepository {
+  create(code: AuthorizationCodeRecord): Promise<void>;
+  /**
+   * Consumes a code with one conditional update: of N concurrent callers exactly one gets `redeemed`;
+   * the rest get `replayed` (with the record, so its tokens can be revoked). A code past `expiresAt`
+   * that was never consumed gives `expired`; an unknown hash gives `unknown`.
+   */
+  consume(codeHash: string, now: number): Promise<ConsumeResult<AuthorizationCodeRecord>>;
+  /** Removes codes that expired before `before`. Returns how many. */
+  deleteExpired(before: number): Promise<number>;
+}
+
+export interface ConsentRepository {
+  find(userId: string, clientId: string): Promise<ConsentRecord | undefined>;
+  /** Inserts or replaces the consent for (user, client). */
+  save(consent: ConsentRecord): Promise<void>;
+  /** Deletes the consent and revokes the token families issued under it. */
+  revoke(userId: string, clientId: string, now: number): Promise<boolean>;
+}
+
+export interface RefreshTokenRepository {
+  createFamily(family: TokenFamilyRecord): Promise<void>;
+  findFamily(familyId: string): Promise<TokenFamilyRecord | undefined>;
+  create(token: RefreshTokenRecord): Promise<void>;
+  findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /**
+   * Marks a refresh token rotated with one conditional update (not yet rotated, not expired, family live):
+   * of N concurrent callers exactly one gets `redeemed`; the rest get `replayed`.
+   */
+  rotate(tokenHash: string, now: number): Promise<ConsumeResult<RefreshTokenRecord>>;
+  /** Revokes one family. Returns false if it was already revoked or does not exist. */
+  revokeFamily(familyId: string, reason: string, now: number): Promise<boolean>;
+  /** Revokes the family issued from an authorization code (code replay). */
+  revokeFamilyByCode(authorizationCodeHash: string, reason: string, now: number): Promise<TokenFamilyRecord | undefined>;
+}
+
+export interface SessionRepository {
+  create(session: SessionRecord): Promise<void>;
+  /** Finds a live session: not ended, not idle-expired, not absolutely expired at `now`. */
+  findLive(sessionHash: string, now: number): Promise<SessionRecord | undefined>;
+  /** Extends the idle expiry (capped by the absolute one). */
+  touch(sessionHash: string, now: number, idleExpiresAt: number): Promise<void>;
+  end(sessionHash: string, now: number): Promise<boolean>;
+}
+
+export interface SigningKeyRepository {
+  /** Every key not yet past `publishUntil`, newest first. */
+  listPublished(now: number): Promise<readonly SigningKeyRecord[]>;
+  listAll(): Promise<readonly SigningKeyRecord[]>;
+  create(key: SigningKeyRecord): Promise<void>;
+  /**
+   * Promotes `nextKid` to active and retires the current active key (published until `retiredPublishUntil`),
+   * adding `newNext` as the next key — all in one transaction, conditional on `expectedActiveKid` still being
+   * active, so when several instances race only one rotation happens. Returns whether this call rotated.
+   */
+  rotate(rotation: {
+    readonly expectedActiveKid: string | null;
+    readonly nextKid: string;
+    readonly newNext: SigningKeyRecord;
+    readonly retiredPublishUntil: number;
+    readonly now: number;
+  }): Promise<boolean>;
+  /** Deletes retired keys whose publishUntil is before `now`. */
+  deleteExpired(now: number): Promise<number>;
+}
+
+export interface AuditRepository {
+  /** Appends an event to the hash chain (serialised so the chain never forks). */
+  append(event: AuditEventInput): Promise<AuditEventRecord>;
+  /** Most recent first. */
+  list(options: { readonly limit: number; readonly type?: string }): Promise<readonly AuditEventRecord[]>;
+  /** Recomputes the chain; returns the first sequence number whose hash does not match, or null. */
+  verifyChain(): Promise<number | null>;
+}
+
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  readonly clients: ClientRepository;
+  readonly users: UserRepository;
+  readonly authorizationCodes: AuthorizationCodeRepository;
+  readonly consents: ConsentRepository;
+  readonly refreshTokens: RefreshTokenRepository;
+  readonly sessions: SessionRepository;
+  readonly signingKeys: SigningKeyRepository;
+  readonly audit: AuditRepository;
+  /** Runs `fn` in one transaction with repositories bound to it. */
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+  /** Throws StoreUnavailableError when the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
