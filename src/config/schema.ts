@@ -151,10 +151,6 @@ export const configSchema = z
           expected: 'bytes 256-65536',
           description: 'Largest single request parameter accepted; larger gets invalid_request.',
         }),
-        clientCacheTtl: setting(z.number().int().min(0).max(60_000).default(500), {
-          expected: 'milliseconds 0-60000',
-          description: 'How long a client record is cached in memory before re-reading the database.',
-        }),
       })
       .prefault({}),
     rateLimits: z

@@ -1,0 +1,67 @@
+// Maps every thrown error, Fastify's own included, to the route's error channel via errors/render.ts.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  InvalidRequest,
+  MethodNotAllowed,
+  NotFound,
+  type OAuthError,
+  PayloadTooLarge,
+  UnsupportedMediaType,
+} from '../../errors/oauth-errors.js';
+import { renderError, toOAuthError, type ErrorChannel } from '../../errors/render.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The wire format this route's errors use; defaults to `api`. */
+    errorChannel?: ErrorChannel;
+  }
+}
+
+/** Fastify raises its own errors for framing problems; each becomes the matching OAuth error. */
+function fromFastifyError(error: FastifyError): OAuthError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new PayloadTooLarge({ cause: error });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new UnsupportedMediaType({ cause: error });
+    default:
+      if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+        return new InvalidRequest({ cause: error });
+      }
+      return undefined;
+  }
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: unknown): FastifyReply {
+  const fastifyError = thrown as Partial<FastifyError>;
+  const error = (typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_')
+    ? fromFastifyError(thrown as FastifyError)
+    : undefined) ?? toOAuthError(thrown);
+  if (error.status >= 500) request.log.error({ err: error.cause ?? error }, 'request failed');
+  else request.log.info({ error: error.code, cause: describeCause(error.cause) }, 'request rejected');
+  const channel = request.routeOptions.config.errorChannel ?? 'api';
+  const rendered = renderError(channel, error);
+  return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+}
+
+function describeCause(cause: unknown): string | undefined {
+  return cause instanceof Error ? cause.message : undefined;
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, new NotFound()));
+}
+
+const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+/** Registers 405 with an `Allow` header for every method a path does not serve. */
+export function rejectOtherMethods(app: FastifyInstance, url: string, allowed: readonly string[]): void {
+  const served = new Set(allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed);
+  const others = ALL_METHODS.filter((method) => !served.has(method));
+  app.route({
+    method: others,
+    url,
+    handler: (request, reply) => sendError(request, reply.header('allow', [...served].join(', ')), new MethodNotAllowed()),
+  });
+}

@@ -1,0 +1,15 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { embedConfigReference } from '../../src/config/reference.js';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+it('embeds the configuration reference exactly as the schema renders it', () => {
+  assert.equal(readme, embedConfigReference(readme), 'README drifted from the schema: run `npm run gatehouse -- config reference` and paste it');
+});
+
+it('shows the two set-up commands', () => {
+  assert.ok(readme.includes('npm install && npm start'));
+  assert.ok(readme.includes('npm test'));
+});
