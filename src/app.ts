@@ -2,7 +2,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config/schema.js';
 import { ServerMetadata } from './discovery/server-metadata.js';
-import { registerErrorHandling } from './http/plugins/error-handler.js';
+import { registerErrorHandling, rejectMalformedHttp } from './http/plugins/error-handler.js';
 import { generateRequestId, registerRequestContext } from './http/plugins/request-context.js';
 import { registerSecurityHeaders } from './http/plugins/security-headers.js';
 import { registerDiscoveryRoutes } from './http/routes/discovery.js';
@@ -25,6 +25,7 @@ export function buildApp(config: Config, deps: AppDependencies): FastifyInstance
     trustProxy: config.trustProxy,
     genReqId: generateRequestId,
     return503OnClosing: true,
+    clientErrorHandler: rejectMalformedHttp,
     // Idle keep-alive sockets close at shutdown; in-flight requests finish first.
     forceCloseConnections: 'idle',
   });

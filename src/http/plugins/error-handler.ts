@@ -1,4 +1,5 @@
 // Maps every thrown error, Fastify's own included, to the route's error channel via errors/render.ts.
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   InvalidRequest,
@@ -46,6 +47,17 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: 
 
 function describeCause(cause: unknown): string | undefined {
   return cause instanceof Error ? cause.message : undefined;
+}
+
+const MALFORMED_HTTP_RESPONSE = (() => {
+  const body = JSON.stringify({ error: 'invalid_request', error_description: 'The request could not be parsed as HTTP.' });
+  return `HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+})();
+
+/** Bytes that are not HTTP never reach a route; they get the same JSON error shape and the socket is closed. */
+export function rejectMalformedHttp(_error: Error, socket: Duplex): void {
+  if (socket.writable) socket.end(MALFORMED_HTTP_RESPONSE);
+  else socket.destroy();
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

@@ -1,0 +1,55 @@
+// Dev mode only: on an empty database, a demo user and a demo client so the flow can be tried at once.
+import { ClientRegistrationService } from '../clients/registration.js';
+import type { Config } from '../config/schema.js';
+import type { EventBus } from '../observability/events.js';
+import type { Store } from '../store/store.js';
+import { generateOpaqueValue } from '../tokens/opaque.js';
+import { UserService } from '../users/service.js';
+
+export const DEMO_USERNAME = 'demo';
+export const DEMO_CLIENT_NAME = 'Demo App';
+export const DEMO_REDIRECT_URI = 'http://localhost:3000/callback';
+
+export interface SeedDemoOptions {
+  readonly store: Store;
+  readonly config: Pick<Config, 'issuer' | 'clientSecretGracePeriod'>;
+  readonly events: EventBus;
+  /** Where the one-time credentials go: the terminal, never the log. */
+  readonly print: (text: string) => void;
+}
+
+/** Seeds only a database with no users and no clients; returns whether it did. */
+export async function seedDemo({ store, config, events, print }: SeedDemoOptions): Promise<boolean> {
+  const [users, clients] = await Promise.all([store.users.list(), store.clients.list()]);
+  if (users.length > 0 || clients.length > 0) return false;
+
+  const context = { actor: 'dev-seed' };
+  const password = generateOpaqueValue(16);
+  const user = await new UserService({ store, events, context }).create({ username: DEMO_USERNAME, password, name: 'Demo User', email: 'demo@example.com' });
+  const { client, clientSecret } = await new ClientRegistrationService({
+    store,
+    events,
+    context,
+    clientSecretGracePeriod: config.clientSecretGracePeriod,
+  }).create({
+    clientName: DEMO_CLIENT_NAME,
+    clientType: 'confidential',
+    redirectUris: [DEMO_REDIRECT_URI],
+    grantTypes: ['authorization_code', 'refresh_token'],
+    scope: 'openid profile email offline_access',
+  });
+  events.emit({ type: 'demo.seeded', clientId: client.clientId, userId: user.userId }, context);
+  print(
+    [
+      '',
+      'Dev mode: created a demo user and a demo client (shown once; this database is not empty any more):',
+      `  user:          ${DEMO_USERNAME} / ${password}`,
+      `  client_id:     ${client.clientId}`,
+      `  client_secret: ${clientSecret ?? '(public client)'}`,
+      `  redirect_uri:  ${DEMO_REDIRECT_URI}`,
+      `  discovery:     ${config.issuer}/.well-known/openid-configuration`,
+      '',
+    ].join('\n'),
+  );
+  return true;
+}

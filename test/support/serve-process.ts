@@ -1,0 +1,54 @@
+// Runs `gatehouse serve` as a real child process and waits on what it prints.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
+const TSX_LOADER = import.meta.resolve('tsx');
+
+export interface ServeProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  output(): string;
+  /** Resolves with the output once it matches `pattern`; rejects if the process exits first or after `ms`. */
+  waitFor(pattern: RegExp, ms?: number): Promise<string>;
+  /** Resolves with the exit code. */
+  exited(): Promise<number | null>;
+}
+
+export function startServeProcess(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): ServeProcess {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GATEHOUSE_')));
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_ENTRY, 'serve', ...args], { cwd, env: { ...inherited, ...env } });
+  let text = '';
+  const listeners = new Set<() => void>();
+  const append = (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    for (const listener of listeners) listener();
+  };
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+  const waitFor = (pattern: RegExp, ms = 20_000) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(text)) return;
+        done();
+        resolve(text);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out waiting for ${pattern}; output:\n${text}`));
+      }, ms);
+      const done = () => {
+        clearTimeout(timer);
+        listeners.delete(check);
+      };
+      listeners.add(check);
+      void exit.then((code) => {
+        if (!listeners.has(check)) return;
+        done();
+        reject(new Error(`exited with ${code} before ${pattern}; output:\n${text}`));
+      });
+      check();
+    });
+  return { child, output: () => text, waitFor, exited: () => exit };
+}

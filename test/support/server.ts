@@ -1,0 +1,56 @@
+// Starts a real Gatehouse listening on 127.0.0.1 against a test database, with a capturing logger.
+import { createServer } from 'node:net';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { startGatehouse, type Gatehouse } from '../../src/main.js';
+import { createLogger } from '../../src/observability/logger.js';
+
+export const TEST_ENCRYPTION_SECRET = 'test-key-encryption-secret-0123456789abcdef';
+
+export interface TestServer extends Gatehouse {
+  readonly config: Config;
+  /** Every log line the server wrote, as text. */
+  readonly logs: () => string;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The environment a Gatehouse process needs to reach a test database in production mode. */
+export function testEnvironment(database: { databaseUrl: string | undefined; dataDir: string }, port: number): NodeJS.ProcessEnv {
+  return {
+    GATEHOUSE_ISSUER: `http://127.0.0.1:${port}`,
+    GATEHOUSE_PORT: String(port),
+    GATEHOUSE_HOST: '127.0.0.1',
+    GATEHOUSE_DATA_DIR: database.dataDir,
+    GATEHOUSE_KEYS_ENCRYPTION_SECRET: TEST_ENCRYPTION_SECRET,
+    GATEHOUSE_LOG_LEVEL: 'info',
+    ...(database.databaseUrl ? { GATEHOUSE_DATABASE_URL: database.databaseUrl } : {}),
+  };
+}
+
+export async function startTestServer(
+  database: { databaseUrl: string | undefined; dataDir: string },
+  env: NodeJS.ProcessEnv = {},
+): Promise<TestServer> {
+  const port = await freePort();
+  const config = loadConfig({ configPath: undefined, env: { ...testEnvironment(database, port), ...env } });
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const gatehouse = await startGatehouse(config, createLogger(config.logLevel, sink));
+  return { ...gatehouse, close: () => gatehouse.close(), config, logs: () => lines.join('') };
+}
