@@ -1,5 +1,6 @@
 // buildApp: the Fastify instance with every plugin and route, used by main and by tests.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { Config } from './config/schema.js';
 import { ServerMetadata } from './discovery/server-metadata.js';
 import { registerErrorHandling, rejectMalformedHttp } from './http/plugins/error-handler.js';
@@ -18,9 +19,9 @@ export interface AppDependencies {
 }
 
 export function buildApp(config: Config, deps: AppDependencies): FastifyInstance {
-  const app = Fastify({
-    // pino's own Logger type is wider than the one Fastify declares; the instance is the same pino.
-    loggerInstance: deps.logger as FastifyBaseLogger,
+  // pino's Logger type is wider than the FastifyBaseLogger the route helpers are typed against.
+  const app: FastifyInstance = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
+    loggerInstance: deps.logger,
     bodyLimit: config.limits.bodyBytes,
     trustProxy: config.trustProxy,
     genReqId: generateRequestId,

@@ -174,7 +174,7 @@ function valueAt(raw: Raw, path: readonly string[]): unknown {
 function showValue(value: unknown, leaf: SettingLeaf | undefined): string {
   if (value === undefined) return 'nothing';
   if (leaf?.secret) return typeof value === 'string' ? `a value of ${value.length} characters` : `a ${typeof value}`;
-  const text = JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? `a ${typeof value}`;
   const redacted = text.replace(/(\/\/[^/@:]*:)[^/@]*@/g, '$1***@');
   return redacted.length > 80 ? `${redacted.slice(0, 77)}...` : redacted;
 }

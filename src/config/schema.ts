@@ -10,7 +10,7 @@ export interface SettingMeta {
 }
 
 function setting<T extends z.ZodType>(schema: T, meta: SettingMeta): T {
-  return schema.meta({ ...meta }) as T;
+  return schema.meta({ ...meta });
 }
 
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);

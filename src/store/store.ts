@@ -14,7 +14,10 @@ import type {
   UserRecord,
 } from './records.js';
 
-/** Thrown when a unique field (client name, username) is already taken. */
+/**
+ * Thrown when a unique field (client name, username) is already taken. `field` is the column:
+ * `client_name`, `client_id`, `username`, `user_id`, `session_id`, `code_hash`, ...
+ */
 export class DuplicateError extends Error {
   constructor(readonly field: string) {
     super(`${field} is already taken`);
@@ -35,6 +38,7 @@ export interface ClientRepository {
   create(client: ClientRecord): Promise<void>;
   findById(clientId: string): Promise<ClientRecord | undefined>;
   findByName(clientName: string): Promise<ClientRecord | undefined>;
+  /** Ordered by client name. */
   list(): Promise<readonly ClientRecord[]>;
   /** Returns the updated record, or undefined when no such client. @throws DuplicateError('client_name') */
   update(clientId: string, changes: ClientUpdate, now: number): Promise<ClientRecord | undefined>;
@@ -49,9 +53,14 @@ export interface UserRepository {
   create(user: UserRecord): Promise<void>;
   findById(userId: string): Promise<UserRecord | undefined>;
   findByUsername(username: string): Promise<UserRecord | undefined>;
+  /** Ordered by username. */
   list(): Promise<readonly UserRecord[]>;
+  /** Returns false when no such user. */
   setPasswordHash(userId: string, passwordHash: string, now: number): Promise<boolean>;
-  /** Marks the user disabled and revokes their token families and sessions. */
+  /**
+   * Marks the user disabled and revokes their token families and sessions. Returns false when no such user;
+   * disabling again keeps the first `disabledAt` and revokes anything issued since.
+   */
   disable(userId: string, now: number): Promise<boolean>;
 }
 
@@ -60,7 +69,8 @@ export interface AuthorizationCodeRepository {
   /**
    * Consumes a code with one conditional update: of N concurrent callers exactly one gets `redeemed`;
    * the rest get `replayed` (with the record, so its tokens can be revoked). A code past `expiresAt`
-   * that was never consumed gives `expired`; an unknown hash gives `unknown`.
+   * that was never consumed gives `expired`; an unknown hash gives `unknown`. A code is live while
+   * `now < expiresAt`; a consumed code stays `replayed` after it expires (until `deleteExpired` removes it).
    */
   consume(codeHash: string, now: number): Promise<ConsumeResult<AuthorizationCodeRecord>>;
   /** Removes codes that expired before `before`. Returns how many. */
@@ -71,7 +81,7 @@ export interface ConsentRepository {
   find(userId: string, clientId: string): Promise<ConsentRecord | undefined>;
   /** Inserts or replaces the consent for (user, client). */
   save(consent: ConsentRecord): Promise<void>;
-  /** Deletes the consent and revokes the token families issued under it. */
+  /** Deletes the consent and revokes the token families issued under it. Returns whether a consent existed. */
   revoke(userId: string, clientId: string, now: number): Promise<boolean>;
 }
 
@@ -82,12 +92,17 @@ export interface RefreshTokenRepository {
   findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   /**
    * Marks a refresh token rotated with one conditional update (not yet rotated, not expired, family live):
-   * of N concurrent callers exactly one gets `redeemed`; the rest get `replayed`.
+   * of N concurrent callers exactly one gets `redeemed`; the rest get `replayed`. A token already rotated or
+   * of a revoked family gives `replayed`; otherwise a token at or past its `expiresAt`, or of a family at or
+   * past its `expiresAt`, gives `expired`; an unknown hash gives `unknown`.
    */
   rotate(tokenHash: string, now: number): Promise<ConsumeResult<RefreshTokenRecord>>;
   /** Revokes one family. Returns false if it was already revoked or does not exist. */
   revokeFamily(familyId: string, reason: string, now: number): Promise<boolean>;
-  /** Revokes the family issued from an authorization code (code replay). */
+  /**
+   * Revokes the family issued from an authorization code (code replay) and returns it, or undefined when the
+   * code issued none. An already revoked family keeps its first `revokedAt` and reason.
+   */
   revokeFamilyByCode(authorizationCodeHash: string, reason: string, now: number): Promise<TokenFamilyRecord | undefined>;
 }
 
@@ -95,13 +110,13 @@ export interface SessionRepository {
   create(session: SessionRecord): Promise<void>;
   /** Finds a live session: not ended, not idle-expired, not absolutely expired at `now`. */
   findLive(sessionHash: string, now: number): Promise<SessionRecord | undefined>;
-  /** Extends the idle expiry (capped by the absolute one). */
+  /** Extends the idle expiry (capped by the absolute one) of a session not yet ended. */
   touch(sessionHash: string, now: number, idleExpiresAt: number): Promise<void>;
   end(sessionHash: string, now: number): Promise<boolean>;
 }
 
 export interface SigningKeyRepository {
-  /** Every key not yet past `publishUntil`, newest first. */
+  /** Every key not yet past `publishUntil` (next and active keys, retired ones while `now <= publishUntil`), newest first. */
   listPublished(now: number): Promise<readonly SigningKeyRecord[]>;
   listAll(): Promise<readonly SigningKeyRecord[]>;
   create(key: SigningKeyRecord): Promise<void>;
@@ -109,6 +124,7 @@ export interface SigningKeyRepository {
    * Promotes `nextKid` to active and retires the current active key (published until `retiredPublishUntil`),
    * adding `newNext` as the next key — all in one transaction, conditional on `expectedActiveKid` still being
    * active, so when several instances race only one rotation happens. Returns whether this call rotated.
+   * With `expectedActiveKid: null` it promotes `nextKid` only while no key is active (the first activation).
    */
   rotate(rotation: {
     readonly expectedActiveKid: string | null;
@@ -126,7 +142,10 @@ export interface AuditRepository {
   append(event: AuditEventInput): Promise<AuditEventRecord>;
   /** Most recent first. */
   list(options: { readonly limit: number; readonly type?: string }): Promise<readonly AuditEventRecord[]>;
-  /** Recomputes the chain; returns the first sequence number whose hash does not match, or null. */
+  /**
+   * Recomputes the chain; returns the first sequence number whose hash does not match, or null. Events
+   * removed from the end are caught too: the chain head remembers the last append.
+   */
   verifyChain(): Promise<number | null>;
 }
 
@@ -140,9 +159,12 @@ export interface Store {
   readonly sessions: SessionRepository;
   readonly signingKeys: SigningKeyRepository;
   readonly audit: AuditRepository;
-  /** Runs `fn` in one transaction with repositories bound to it. */
+  /**
+   * Runs `fn` in one transaction with repositories bound to it; commits when it resolves, rolls back and
+   * rethrows when it throws. Called on a transaction's store, it joins that transaction.
+   */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
-  /** Throws StoreUnavailableError when the database does not answer. */
+  /** Throws StoreUnavailableError when the database does not answer (also once the store is closed). */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

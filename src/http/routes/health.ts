@@ -6,7 +6,7 @@ import { rejectOtherMethods } from '../plugins/error-handler.js';
 const READINESS_TIMEOUT_MS = 2000;
 
 export function registerHealthRoutes(app: FastifyInstance, store: Store): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', (_request, reply) => reply.send({ status: 'ok' }));
   rejectOtherMethods(app, '/healthz', ['GET']);
 
   app.get('/readyz', async (request, reply) => {

@@ -1,0 +1,73 @@
+// The authorization_codes table: single-use codes consumed with one conditional update.
+import type { AuthorizationCodeRecord, ConsumeResult } from '../records.js';
+import type { AuthorizationCodeRepository } from '../store.js';
+import type { AuthorizationCodesTable } from './database.js';
+import type { Db } from './transaction.js';
+
+function authorizationCodeToRow(code: AuthorizationCodeRecord): AuthorizationCodesTable {
+  return {
+    code_hash: code.codeHash,
+    client_id: code.clientId,
+    user_id: code.userId,
+    session_id: code.sessionId,
+    redirect_uri: code.redirectUri,
+    scope: code.scope,
+    code_challenge: code.codeChallenge,
+    code_challenge_method: code.codeChallengeMethod,
+    nonce: code.nonce,
+    auth_time: code.authTime,
+    created_at: code.createdAt,
+    expires_at: code.expiresAt,
+    consumed_at: code.consumedAt,
+  };
+}
+
+function rowToAuthorizationCode(row: AuthorizationCodesTable): AuthorizationCodeRecord {
+  return {
+    codeHash: row.code_hash,
+    clientId: row.client_id,
+    userId: row.user_id,
+    sessionId: row.session_id,
+    redirectUri: row.redirect_uri,
+    scope: row.scope,
+    codeChallenge: row.code_challenge,
+    codeChallengeMethod: row.code_challenge_method,
+    nonce: row.nonce,
+    authTime: row.auth_time,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    consumedAt: row.consumed_at,
+  };
+}
+
+export class KyselyAuthorizationCodeRepository implements AuthorizationCodeRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(code: AuthorizationCodeRecord): Promise<void> {
+    await this.db.insertInto('authorization_codes').values(authorizationCodeToRow(code)).execute();
+  }
+
+  async consume(codeHash: string, now: number): Promise<ConsumeResult<AuthorizationCodeRecord>> {
+    // RFC 6749 §4.1.2: a code is used once; the check and the mark are one statement so concurrent callers cannot both win.
+    const redeemed = await this.db
+      .updateTable('authorization_codes')
+      .set({ consumed_at: now })
+      .where('code_hash', '=', codeHash)
+      .where('consumed_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returningAll()
+      .executeTakeFirst();
+    if (redeemed) return { outcome: 'redeemed', record: rowToAuthorizationCode(redeemed) };
+
+    const row = await this.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+    if (!row) return { outcome: 'unknown' };
+    const record = rowToAuthorizationCode(row);
+    // A consumed code is a replay even once expired: the caller must still revoke what it issued.
+    return { outcome: record.consumedAt === null ? 'expired' : 'replayed', record };
+  }
+
+  async deleteExpired(before: number): Promise<number> {
+    const result = await this.db.deleteFrom('authorization_codes').where('expires_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

@@ -1,0 +1,117 @@
+// The clients table: registration records, unique names, secret rotation and deletion with everything issued.
+import type { ClientRecord, ClientUpdate, GrantType } from '../records.js';
+import type { ClientRepository } from '../store.js';
+import type { ClientsTable } from './database.js';
+import type { Db } from './transaction.js';
+
+function parseStringList(text: string): string[] {
+  const value: unknown = JSON.parse(text);
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw new TypeError('stored list is not a JSON array of strings');
+  }
+  return value;
+}
+
+function clientToRow(client: ClientRecord): ClientsTable {
+  return {
+    client_id: client.clientId,
+    client_name: client.clientName,
+    client_type: client.clientType,
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    redirect_uris: JSON.stringify(client.redirectUris),
+    post_logout_redirect_uris: JSON.stringify(client.postLogoutRedirectUris),
+    grant_types: JSON.stringify(client.grantTypes),
+    scope: client.scope,
+    first_party: client.firstParty ? 1 : 0,
+    secret_hash: client.secretHash,
+    previous_secret_hash: client.previousSecretHash,
+    previous_secret_expires_at: client.previousSecretExpiresAt,
+    created_at: client.createdAt,
+    updated_at: client.updatedAt,
+  };
+}
+
+function rowToClient(row: ClientsTable): ClientRecord {
+  return {
+    clientId: row.client_id,
+    clientName: row.client_name,
+    clientType: row.client_type,
+    tokenEndpointAuthMethod: row.token_endpoint_auth_method,
+    redirectUris: parseStringList(row.redirect_uris),
+    postLogoutRedirectUris: parseStringList(row.post_logout_redirect_uris),
+    grantTypes: parseStringList(row.grant_types) as GrantType[],
+    scope: row.scope,
+    firstParty: row.first_party === 1,
+    secretHash: row.secret_hash,
+    previousSecretHash: row.previous_secret_hash,
+    previousSecretExpiresAt: row.previous_secret_expires_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function updateToRow(changes: ClientUpdate): Partial<ClientsTable> {
+  const row: Partial<ClientsTable> = {};
+  if (changes.clientName !== undefined) row.client_name = changes.clientName;
+  if (changes.redirectUris !== undefined) row.redirect_uris = JSON.stringify(changes.redirectUris);
+  if (changes.postLogoutRedirectUris !== undefined) row.post_logout_redirect_uris = JSON.stringify(changes.postLogoutRedirectUris);
+  if (changes.grantTypes !== undefined) row.grant_types = JSON.stringify(changes.grantTypes);
+  if (changes.scope !== undefined) row.scope = changes.scope;
+  if (changes.firstParty !== undefined) row.first_party = changes.firstParty ? 1 : 0;
+  if (changes.tokenEndpointAuthMethod !== undefined) row.token_endpoint_auth_method = changes.tokenEndpointAuthMethod;
+  return row;
+}
+
+export class KyselyClientRepository implements ClientRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(client: ClientRecord): Promise<void> {
+    await this.db.insertInto('clients').values(clientToRow(client)).execute();
+  }
+
+  async findById(clientId: string): Promise<ClientRecord | undefined> {
+    const row = await this.db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+    return row && rowToClient(row);
+  }
+
+  async findByName(clientName: string): Promise<ClientRecord | undefined> {
+    const row = await this.db.selectFrom('clients').selectAll().where('client_name', '=', clientName).executeTakeFirst();
+    return row && rowToClient(row);
+  }
+
+  async list(): Promise<readonly ClientRecord[]> {
+    const rows = await this.db.selectFrom('clients').selectAll().orderBy('client_name').execute();
+    return rows.map(rowToClient);
+  }
+
+  async update(clientId: string, changes: ClientUpdate, now: number): Promise<ClientRecord | undefined> {
+    const row = await this.db
+      .updateTable('clients')
+      .set({ ...updateToRow(changes), updated_at: now })
+      .where('client_id', '=', clientId)
+      .returningAll()
+      .executeTakeFirst();
+    return row && rowToClient(row);
+  }
+
+  async rotateSecret(clientId: string, secretHash: string, previousExpiresAt: number, now: number): Promise<ClientRecord | undefined> {
+    const row = await this.db
+      .updateTable('clients')
+      .set((eb) => ({
+        previous_secret_hash: eb.ref('secret_hash'),
+        previous_secret_expires_at: previousExpiresAt,
+        secret_hash: secretHash,
+        updated_at: now,
+      }))
+      .where('client_id', '=', clientId)
+      .returningAll()
+      .executeTakeFirst();
+    return row && rowToClient(row);
+  }
+
+  async delete(clientId: string): Promise<boolean> {
+    // Codes, consents, token families and their refresh tokens go with it through ON DELETE CASCADE.
+    const result = await this.db.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+}

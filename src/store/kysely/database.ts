@@ -1,0 +1,146 @@
+// Table shapes as Kysely sees them: snake_case columns, epoch seconds as numbers, booleans as 0/1, lists as JSON text.
+import type {
+  ClientType,
+  SigningAlgorithm,
+  SigningKeyStatus,
+  TokenEndpointAuthMethod,
+} from '../records.js';
+
+export interface ClientsTable {
+  client_id: string;
+  client_name: string;
+  client_type: ClientType;
+  token_endpoint_auth_method: TokenEndpointAuthMethod;
+  /** JSON array of strings. */
+  redirect_uris: string;
+  /** JSON array of strings. */
+  post_logout_redirect_uris: string;
+  /** JSON array of GrantType. */
+  grant_types: string;
+  scope: string;
+  first_party: number;
+  secret_hash: string | null;
+  previous_secret_hash: string | null;
+  previous_secret_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UsersTable {
+  user_id: string;
+  username: string;
+  email: string | null;
+  email_verified: number;
+  name: string | null;
+  password_hash: string;
+  disabled_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AuthorizationCodesTable {
+  code_hash: string;
+  client_id: string;
+  user_id: string;
+  session_id: string;
+  redirect_uri: string;
+  scope: string;
+  code_challenge: string;
+  code_challenge_method: 'S256';
+  nonce: string | null;
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+export interface ConsentsTable {
+  user_id: string;
+  client_id: string;
+  scope: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TokenFamiliesTable {
+  family_id: string;
+  client_id: string;
+  user_id: string;
+  scope: string;
+  session_id: string;
+  auth_time: number;
+  authorization_code_hash: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  revoked_reason: string | null;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  family_id: string;
+  client_id: string;
+  scope: string;
+  issued_at: number;
+  expires_at: number;
+  rotated_at: number | null;
+}
+
+export interface SessionsTable {
+  session_hash: string;
+  session_id: string;
+  user_id: string;
+  auth_time: number;
+  created_at: number;
+  last_seen_at: number;
+  idle_expires_at: number;
+  absolute_expires_at: number;
+  ended_at: number | null;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: SigningAlgorithm;
+  status: SigningKeyStatus;
+  public_jwk: string;
+  private_key_encrypted: string;
+  created_at: number;
+  activated_at: number | null;
+  retired_at: number | null;
+  publish_until: number | null;
+}
+
+export interface AuditEventsTable {
+  sequence: number;
+  type: string;
+  occurred_at: number;
+  request_id: string | null;
+  client_id: string | null;
+  user_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON object. */
+  details: string;
+  previous_hash: string;
+  hash: string;
+}
+
+/** One row (id 1): the last sequence and hash, locked by every append so the chain never forks. */
+export interface AuditChainHeadTable {
+  id: number;
+  sequence: number;
+  hash: string;
+}
+
+export interface Database {
+  clients: ClientsTable;
+  users: UsersTable;
+  authorization_codes: AuthorizationCodesTable;
+  consents: ConsentsTable;
+  token_families: TokenFamiliesTable;
+  refresh_tokens: RefreshTokensTable;
+  sessions: SessionsTable;
+  signing_keys: SigningKeysTable;
+  audit_events: AuditEventsTable;
+  audit_chain_head: AuditChainHeadTable;
+}

@@ -1,0 +1,42 @@
+// Assembles the repositories over one Kysely instance into a Store, for either engine.
+import { sql } from 'kysely';
+import { StoreUnavailableError, type Store } from '../store.js';
+import { KyselyAuditRepository } from './audit.js';
+import { KyselyAuthorizationCodeRepository } from './authorization-codes.js';
+import { KyselyClientRepository } from './clients.js';
+import { KyselyConsentRepository } from './consents.js';
+import { KyselyRefreshTokenRepository } from './refresh-tokens.js';
+import { KyselySessionRepository } from './sessions.js';
+import { KyselySigningKeyRepository } from './signing-keys.js';
+import { inTransaction, type Db } from './transaction.js';
+import { KyselyUserRepository } from './users.js';
+
+async function ping(db: Db): Promise<void> {
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) throw error;
+    // A closed store or a dropped connection: whatever the driver says, the database is not answering.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreUnavailableError(`the database did not answer: ${reason}`, { cause: error });
+  }
+}
+
+/** A Store whose repositories all run on `db`: the whole database, or one open transaction. */
+export function createKyselyStore(db: Db, engine: Store['engine']): Store {
+  const store: Store = {
+    engine,
+    clients: new KyselyClientRepository(db),
+    users: new KyselyUserRepository(db),
+    authorizationCodes: new KyselyAuthorizationCodeRepository(db),
+    consents: new KyselyConsentRepository(db),
+    refreshTokens: new KyselyRefreshTokenRepository(db),
+    sessions: new KyselySessionRepository(db),
+    signingKeys: new KyselySigningKeyRepository(db),
+    audit: new KyselyAuditRepository(db),
+    transaction: (fn) => inTransaction(db, (trx) => fn(trx === db ? store : createKyselyStore(trx, engine))),
+    ping: () => ping(db),
+    close: () => (db.isTransaction ? Promise.reject(new Error('close the store itself, not a transaction of it')) : db.destroy()),
+  };
+  return store;
+}

@@ -1,0 +1,80 @@
+// The sessions table: login sessions looked up by cookie hash, with idle and absolute expiry.
+import type { SessionRecord } from '../records.js';
+import type { SessionRepository } from '../store.js';
+import type { SessionsTable } from './database.js';
+import type { Db } from './transaction.js';
+
+function rowToSession(row: SessionsTable): SessionRecord {
+  return {
+    sessionHash: row.session_hash,
+    sessionId: row.session_id,
+    userId: row.user_id,
+    authTime: row.auth_time,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    idleExpiresAt: row.idle_expires_at,
+    absoluteExpiresAt: row.absolute_expires_at,
+    endedAt: row.ended_at,
+  };
+}
+
+export class KyselySessionRepository implements SessionRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(session: SessionRecord): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({
+        session_hash: session.sessionHash,
+        session_id: session.sessionId,
+        user_id: session.userId,
+        auth_time: session.authTime,
+        created_at: session.createdAt,
+        last_seen_at: session.lastSeenAt,
+        idle_expires_at: session.idleExpiresAt,
+        absolute_expires_at: session.absoluteExpiresAt,
+        ended_at: session.endedAt,
+      })
+      .execute();
+  }
+
+  async findLive(sessionHash: string, now: number): Promise<SessionRecord | undefined> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('session_hash', '=', sessionHash)
+      .where('ended_at', 'is', null)
+      .where('idle_expires_at', '>', now)
+      .where('absolute_expires_at', '>', now)
+      .executeTakeFirst();
+    return row && rowToSession(row);
+  }
+
+  async touch(sessionHash: string, now: number, idleExpiresAt: number): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set((eb) => ({
+        last_seen_at: now,
+        // The idle expiry never outlives the absolute one (CASE rather than LEAST/MIN, which differ per engine).
+        idle_expires_at: eb
+          .case()
+          .when('absolute_expires_at', '<', idleExpiresAt)
+          .then(eb.ref('absolute_expires_at'))
+          .else(idleExpiresAt)
+          .end(),
+      }))
+      .where('session_hash', '=', sessionHash)
+      .where('ended_at', 'is', null)
+      .execute();
+  }
+
+  async end(sessionHash: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('sessions')
+      .set({ ended_at: now })
+      .where('session_hash', '=', sessionHash)
+      .where('ended_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+}

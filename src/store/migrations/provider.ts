@@ -1,0 +1,28 @@
+// The ordered list of schema migrations, and running the pending ones with Kysely's migrator.
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from '../kysely/database.js';
+import { initialMigration } from './001-initial.js';
+
+/** Every migration by name; names sort in the order they apply and never change once released. */
+const migrations: Readonly<Record<string, Migration>> = {
+  '001-initial': initialMigration,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...migrations }),
+};
+
+/**
+ * Applies every pending migration and returns their names (empty when up to date).
+ * `schema` pins the migration bookkeeping tables to one PostgreSQL schema: without it Kysely
+ * would take a kysely_migration table in any other schema for ours.
+ */
+export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<readonly string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema });
+  // Checking first keeps an up-to-date open read-only: on SQLite, migrating takes the write lock even with nothing to do.
+  const pending = (await migrator.getMigrations()).filter((migration) => migration.executedAt === undefined);
+  if (pending.length === 0) return [];
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

@@ -1,0 +1,54 @@
+// Opening the store: picks the engine from the database URL, migrates, and hands back a Store.
+import type { EngineConnection } from './engine.js';
+import { createKyselyStore } from './kysely/kysely-store.js';
+import { connectPostgres, parsePostgresUrl } from './postgres.js';
+import { connectSqlite, resolveSqliteFile } from './sqlite.js';
+import { StoreUnavailableError, type Store } from './store.js';
+
+export interface OpenStoreOptions {
+  /**
+   * `postgres://` or `postgresql://` (with `?schema=NAME` to pick a PostgreSQL schema), `sqlite:<path>`,
+   * `sqlite::memory:`, or unset for SQLite at `<dataDir>/gatehouse.db`.
+   */
+  readonly databaseUrl?: string | undefined;
+  readonly dataDir: string;
+  /** PostgreSQL schema for the tables; wins over `?schema=` in the URL. */
+  readonly postgresSchema?: string;
+}
+
+function connect(options: OpenStoreOptions): EngineConnection {
+  const url = options.databaseUrl;
+  if (url?.startsWith('postgres://') || url?.startsWith('postgresql://')) {
+    return connectPostgres(parsePostgresUrl(url, options.postgresSchema));
+  }
+  if (url === undefined || url === '' || url.startsWith('sqlite:')) return connectSqlite(resolveSqliteFile(url, options.dataDir));
+  // Only the scheme is named: the rest of the URL may hold a password.
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? 'a URL without scheme';
+  throw new StoreUnavailableError(`unsupported database URL scheme ${scheme} expected postgres://, postgresql:// or sqlite:`);
+}
+
+async function connectAndMigrate(options: OpenStoreOptions): Promise<{ engine: EngineConnection; applied: readonly string[] }> {
+  const engine = connect(options);
+  try {
+    return { engine, applied: await engine.migrate() };
+  } catch (error) {
+    await engine.db.destroy();
+    throw error;
+  }
+}
+
+/**
+ * Opens the configured database and applies pending migrations (safe when several instances start at once).
+ * @throws StoreUnavailableError with a one-line message naming the file or host, never a password
+ */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const { engine } = await connectAndMigrate(options);
+  return createKyselyStore(engine.db, engine.engine);
+}
+
+/** For `gatehouse migrate`: applies pending migrations and reports their names (empty when up to date). */
+export async function migrateStore(options: OpenStoreOptions): Promise<{ readonly applied: readonly string[] }> {
+  const { engine, applied } = await connectAndMigrate(options);
+  await engine.db.destroy();
+  return { applied };
+}

@@ -1,0 +1,128 @@
+// The embedded engine: better-sqlite3 in WAL mode, its pragmas, file handling and error mapping.
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+} from 'kysely';
+import type { EngineConnection } from './engine.js';
+import type { Database } from './kysely/database.js';
+import { withErrorMapping } from './kysely/error-mapping.js';
+import { migrateToLatest } from './migrations/provider.js';
+import { DuplicateError, StoreUnavailableError } from './store.js';
+
+const MEMORY = ':memory:';
+const BUSY_TIMEOUT_MS = 5000;
+const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|READONLY|CORRUPT|NOTADB|PERM|AUTH)/;
+
+/**
+ * The database file for a `sqlite:<path>` URL (also `sqlite:///abs/path` and `sqlite::memory:`), relative paths
+ * against the working directory; `<dataDir>/gatehouse.db` when no URL is set.
+ */
+export function resolveSqliteFile(databaseUrl: string | undefined, dataDir: string): string {
+  if (databaseUrl === undefined || databaseUrl === '') return resolve(dataDir, 'gatehouse.db');
+  const path = databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '');
+  if (path === MEMORY) return MEMORY;
+  if (path === '') throw new StoreUnavailableError('the SQLite database URL names no file: expected sqlite:<path>');
+  return resolve(path);
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof BetterSqlite3.SqliteError) return `${error.message} (${error.code})`;
+  if (error instanceof Error) return 'code' in error && typeof error.code === 'string' ? error.code : error.message;
+  return String(error);
+}
+
+function unavailable(file: string, error: unknown): StoreUnavailableError {
+  const code = error instanceof BetterSqlite3.SqliteError ? error.code : '';
+  const message = /^SQLITE_(BUSY|LOCKED)/.test(code)
+    ? `SQLite database ${file} is locked by another connection (${code})`
+    : `cannot use SQLite database ${file}: ${describeError(error)}`;
+  return new StoreUnavailableError(message.replace(/\s*\n\s*/g, ' '), { cause: error });
+}
+
+/** Maps driver errors: unique violations name their column, lock and I/O failures make the store unavailable. */
+function mapSqliteError(file: string): (error: unknown) => unknown {
+  return (error) => {
+    if (!(error instanceof BetterSqlite3.SqliteError)) return error;
+    if (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      // "UNIQUE constraint failed: clients.client_name" names the column after the table.
+      const column = /failed: \w+\.(\w+)/.exec(error.message)?.[1] ?? 'unknown';
+      return new DuplicateError(column);
+    }
+    return UNAVAILABLE_CODES.test(error.code) ? unavailable(file, error) : error;
+  };
+}
+
+function ensureParentFolder(file: string): void {
+  try {
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new StoreUnavailableError(`cannot use SQLite database ${file}: it is a directory`);
+    }
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) throw error;
+    throw new StoreUnavailableError(`cannot create the folder for SQLite database ${file}: ${describeError(error)}`, { cause: error });
+  }
+}
+
+function openFile(file: string): BetterSqlite3.Database {
+  if (file !== MEMORY) ensureParentFolder(file);
+  let database: BetterSqlite3.Database | undefined;
+  try {
+    database = new BetterSqlite3(file);
+    // busy_timeout first, so the WAL switch and every later write wait for a competing writer instead of failing.
+    database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    database.pragma('journal_mode = WAL');
+    // Off by default in SQLite; the ON DELETE CASCADE behind clients.delete depends on it.
+    database.pragma('foreign_keys = ON');
+    return database;
+  } catch (error) {
+    database?.close();
+    throw unavailable(file, error);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  // BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes fails
+  // at once with SQLITE_BUSY, without waiting, when another process wrote in between.
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  // SQLite does run DDL in transactions; saying so makes Kysely's migrator wrap each run in one, which
+  // (with BEGIN IMMEDIATE) keeps two processes from migrating the same file at once.
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class GatehouseSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: BetterSqlite3.Database) {
+    super({ database });
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver({ database: this.database });
+  }
+}
+
+/** Opens (creating if needed) the SQLite file. @throws StoreUnavailableError naming the file */
+export function connectSqlite(file: string): EngineConnection {
+  const database = openFile(file);
+  const db = new Kysely<Database>({ dialect: withErrorMapping(new GatehouseSqliteDialect(database), mapSqliteError(file)) });
+  return { engine: 'sqlite', db, migrate: () => migrateToLatest(db) };
+}

@@ -1,0 +1,81 @@
+// Store contract, migrations: applied at open, idempotent, reported by migrateStore, safe when processes start together.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { migrateStore, openStore } from '../../src/store/open.js';
+import { createTestDatabase, engines, forEachEngine, type TestDatabase } from '../support/database.js';
+import { aClient } from './fixtures.js';
+import { raceProcesses } from './race.js';
+
+async function withDatabase(engine: { name: 'sqlite' | 'postgres' }, work: (database: TestDatabase) => Promise<void>): Promise<void> {
+  const database = await createTestDatabase(engine);
+  try {
+    await work(database);
+  } finally {
+    await database.cleanup();
+  }
+}
+
+forEachEngine((engine) => {
+  describe('migrations', () => {
+    it('reports the migrations it applied, then nothing once up to date', () =>
+      withDatabase(engine, async (database) => {
+        assert.deepEqual(await migrateStore(database), { applied: ['001-initial'] });
+        assert.deepEqual(await migrateStore(database), { applied: [] });
+      }));
+
+    it('migrates at open, and opening again keeps the data and applies nothing', () =>
+      withDatabase(engine, async (database) => {
+        const client = aClient();
+        const first = await openStore(database);
+        await first.clients.create(client);
+        await first.close();
+        const second = await openStore(database);
+        assert.deepEqual(await second.clients.findById(client.clientId), client);
+        await second.close();
+        assert.deepEqual(await migrateStore(database), { applied: [] });
+      }));
+
+    it('opens a store on a database migrated by migrateStore', () =>
+      withDatabase(engine, async (database) => {
+        await migrateStore(database);
+        const store = await openStore(database);
+        await store.ping();
+        await store.close();
+      }));
+
+    it('migrates once when several processes start on a fresh database together', () =>
+      withDatabase(engine, async (database) => {
+        const applied = await raceProcesses({ operation: 'migrate', databaseUrl: database.databaseUrl, dataDir: database.dataDir }, 4);
+        assert.deepEqual(applied, ['001-initial']);
+        const store = await openStore(database);
+        assert.deepEqual(await store.clients.list(), []);
+        await store.close();
+      }));
+  });
+});
+
+const postgres = engines.find((engine) => engine.name === 'postgres')!;
+
+describe('migrations on PostgreSQL within one process', { skip: postgres.skipReason ?? false }, () => {
+  it('opens two stores at once on a fresh schema: both succeed and the schema is migrated once', () =>
+    withDatabase(postgres, async (database) => {
+      const [first, second] = await Promise.all([openStore(database), openStore(database)]);
+      const client = aClient();
+      await first.clients.create(client);
+      assert.deepEqual(await second.clients.findById(client.clientId), client);
+      await Promise.all([first.close(), second.close()]);
+      const rows = await database.sql('select name from kysely_migration');
+      assert.deepEqual(rows, [{ name: '001-initial' }]);
+    }));
+
+  it('keeps schemas apart: a store in one schema does not see the rows of another', () =>
+    withDatabase(postgres, (one) =>
+      withDatabase(postgres, async (other) => {
+        const [first, second] = await Promise.all([openStore(one), openStore(other)]);
+        await first.clients.create(aClient());
+        assert.deepEqual(await second.clients.list(), []);
+        assert.equal((await first.clients.list()).length, 1);
+        await Promise.all([first.close(), second.close()]);
+      }),
+    ));
+});

@@ -1,0 +1,55 @@
+// A separate process racing others on one database: opens the store, says "ready", waits for "go", prints its outcomes.
+import { createInterface } from 'node:readline';
+import { migrateStore, openStore } from '../../src/store/open.js';
+
+/** What the parent asks of each racing process (passed as JSON in RACE_TASK). */
+export type RaceTask =
+  | { readonly operation: 'migrate'; readonly databaseUrl: string; readonly dataDir: string }
+  | {
+      readonly operation: 'redeem';
+      readonly databaseUrl: string;
+      readonly dataDir: string;
+      readonly codeHash: string;
+      readonly refreshTokenHash: string;
+      readonly attempts: number;
+      readonly now: number;
+    };
+
+const task = JSON.parse(process.env.RACE_TASK ?? '{}') as RaceTask;
+const lines = createInterface({ input: process.stdin });
+const go = new Promise<void>((resolve) => lines.once('line', () => resolve()));
+
+async function ready(): Promise<void> {
+  process.stdout.write('ready\n');
+  await go;
+}
+
+/** Outcomes as `code:<outcome>` and `refresh:<outcome>`, or applied migration names. */
+async function race(): Promise<readonly string[]> {
+  if (task.operation === 'migrate') {
+    await ready();
+    return (await migrateStore(task)).applied;
+  }
+  const store = await openStore(task);
+  try {
+    await ready();
+    const attempts = Array.from({ length: task.attempts }, async () => {
+      const [code, refresh] = await Promise.all([
+        store.authorizationCodes.consume(task.codeHash, task.now),
+        store.refreshTokens.rotate(task.refreshTokenHash, task.now),
+      ]);
+      return [`code:${code.outcome}`, `refresh:${refresh.outcome}`];
+    });
+    return (await Promise.all(attempts)).flat();
+  } finally {
+    await store.close();
+  }
+}
+
+race().then(
+  (results) => process.stdout.write(`${JSON.stringify(results)}\n`),
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+).finally(() => lines.close());

@@ -1,0 +1,160 @@
+// Test databases for every suite: a fresh SQLite folder or PostgreSQL schema per call, and suites run per engine.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { openStore } from '../../src/store/open.js';
+import { parsePostgresUrl } from '../../src/store/postgres.js';
+import type { Store } from '../../src/store/store.js';
+
+export type EngineName = 'sqlite' | 'postgres';
+
+export interface TestEngine {
+  readonly name: EngineName;
+  /** Set when the engine cannot run here; its suites are reported as skipped. */
+  readonly skipReason?: string;
+}
+
+const POSTGRES_URL = process.env.TEST_DATABASE_URL || undefined;
+const POSTGRES_SKIPPED = 'PostgreSQL tests skipped: set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test';
+
+/** SQLite always; PostgreSQL when TEST_DATABASE_URL is set (and then an unreachable server fails the tests). */
+export const engines: readonly TestEngine[] = [
+  { name: 'sqlite' },
+  POSTGRES_URL === undefined ? { name: 'postgres', skipReason: POSTGRES_SKIPPED } : { name: 'postgres' },
+];
+
+/** An empty database of its own, not yet opened by a store. */
+export interface TestDatabase {
+  readonly engine: EngineName;
+  /**
+   * Selects exactly this database, PostgreSQL schema included (`?schema=NAME`): give it to another
+   * process as GATEHOUSE_DATABASE_URL and it sees the same rows.
+   */
+  readonly databaseUrl: string;
+  readonly dataDir: string;
+  readonly postgresSchema?: string;
+  /** Runs literal SQL on the same database behind the store's back (to tamper or inspect); returns the rows. */
+  sql(text: string): Promise<Array<Record<string, unknown>>>;
+  /** Removes the folder and drops the schema. */
+  cleanup(): Promise<void>;
+}
+
+export interface TestStore extends TestDatabase {
+  readonly store: Store;
+}
+
+function sqliteRunner(file: string): TestDatabase['sql'] {
+  return (text) => {
+    const database = new BetterSqlite3(file);
+    try {
+      database.pragma('busy_timeout = 5000');
+      const statement = database.prepare(text);
+      if (statement.reader) return Promise.resolve(statement.all() as Array<Record<string, unknown>>);
+      statement.run();
+      return Promise.resolve([]);
+    } finally {
+      database.close();
+    }
+  };
+}
+
+function postgresRunner(databaseUrl: string): TestDatabase['sql'] {
+  return async (text) => {
+    const client = new pg.Client({ connectionString: parsePostgresUrl(databaseUrl).connectionString });
+    await client.connect();
+    try {
+      return (await client.query<Record<string, unknown>>(text)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+}
+
+function createPostgresDatabase(dataDir: string): TestDatabase {
+  if (POSTGRES_URL === undefined) throw new Error(POSTGRES_SKIPPED);
+  const schema = `gatehouse_test_${process.pid}_${randomBytes(5).toString('hex')}`;
+  const url = new URL(POSTGRES_URL);
+  url.searchParams.set('schema', schema);
+  const databaseUrl = url.toString();
+  const sql = postgresRunner(POSTGRES_URL);
+  return {
+    engine: 'postgres',
+    databaseUrl,
+    dataDir,
+    postgresSchema: schema,
+    sql: postgresRunner(databaseUrl),
+    cleanup: async () => {
+      await sql(`drop schema if exists "${schema}" cascade`);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh, empty database for `engine`: a new temp folder for SQLite, a new uniquely named schema for PostgreSQL. */
+export async function createTestDatabase(engine: Pick<TestEngine, 'name'>): Promise<TestDatabase> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
+  if (engine.name === 'postgres') return createPostgresDatabase(dataDir);
+  const file = join(dataDir, 'gatehouse.db');
+  return {
+    engine: 'sqlite',
+    databaseUrl: `sqlite:${file}`,
+    dataDir,
+    sql: sqliteRunner(file),
+    cleanup: () => rm(dataDir, { recursive: true, force: true }),
+  };
+}
+
+/** A migrated store on a fresh database; `cleanup()` closes it and removes the database. */
+export async function createTestStore(engine: Pick<TestEngine, 'name'>): Promise<TestStore> {
+  const database = await createTestDatabase(engine);
+  let store: Store;
+  try {
+    store = await openStore({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+  } catch (error) {
+    await database.cleanup().catch(() => undefined);
+    throw error;
+  }
+  return {
+    ...database,
+    store,
+    cleanup: async () => {
+      await store.close();
+      await database.cleanup();
+    },
+  };
+}
+
+let skipNoticePrinted = false;
+
+/** Declares `suite` once per engine, each inside a describe named after it; engines that cannot run are reported skipped. */
+export function forEachEngine(suite: (engine: TestEngine) => void): void {
+  for (const engine of engines) {
+    if (engine.skipReason === undefined) {
+      describe(engine.name, () => suite(engine));
+      continue;
+    }
+    if (!skipNoticePrinted) console.log(engine.skipReason);
+    skipNoticePrinted = true;
+    describe(engine.name, { skip: engine.skipReason }, () => undefined);
+  }
+}
+
+/** A fresh store for every test of the enclosing suite; call it inside a describe and read the current one in tests. */
+export function useTestStore(engine: TestEngine): () => TestStore {
+  let current: TestStore | undefined;
+  beforeEach(async () => {
+    current = await createTestStore(engine);
+  });
+  afterEach(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return () => {
+    if (current === undefined) throw new Error('the test store exists only while a test runs');
+    return current;
+  };
+}
