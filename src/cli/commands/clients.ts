@@ -1,0 +1,133 @@
+// `gatehouse clients ...`: register, inspect, change, re-key and delete OAuth clients.
+import type { Command } from 'commander';
+import { ClientRegistrationService, type ClientView } from '../../clients/registration.js';
+import { toRegistrationResponse } from '../../clients/registration-response.js';
+import type { ClientMetadataInput } from '../../clients/metadata.js';
+import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
+import { printResult } from '../output.js';
+import { describeClient, describeClientList } from './client-text.js';
+
+interface MetadataOptions extends CommonOptions {
+  readonly name?: string;
+  readonly redirectUri?: string[];
+  readonly postLogoutRedirectUri?: string[];
+  readonly tokenEndpointAuthMethod?: string;
+  readonly grantTypes?: string;
+  readonly scope?: string;
+  readonly firstParty?: boolean;
+}
+
+interface CreateOptions extends MetadataOptions {
+  readonly type?: string;
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+function addMetadataOptions(command: Command): Command {
+  return command
+    .option('--redirect-uri <uri>', 'redirect URI; repeat for several (update: replaces the list)', collect)
+    .option('--post-logout-redirect-uri <uri>', 'post-logout redirect URI; repeat for several', collect)
+    .option('--token-endpoint-auth-method <method>', 'client_secret_basic (default), client_secret_post, or none for public clients')
+    .option('--grant-types <list>', 'comma-separated: authorization_code (default), refresh_token')
+    .option('--scope <scopes>', 'space-separated scopes the client may request (default: openid profile email, + offline_access with refresh_token)');
+}
+
+function toMetadataInput(options: MetadataOptions): ClientMetadataInput {
+  return {
+    clientName: options.name,
+    redirectUris: options.redirectUri,
+    postLogoutRedirectUris: options.postLogoutRedirectUri,
+    tokenEndpointAuthMethod: options.tokenEndpointAuthMethod,
+    grantTypes: options.grantTypes?.split(',').map((grantType) => grantType.trim()).filter((grantType) => grantType !== ''),
+    scope: options.scope,
+    firstParty: options.firstParty,
+  };
+}
+
+function withRegistration<T>(options: CommonOptions, work: (service: ClientRegistrationService) => Promise<T>): Promise<T> {
+  return withStore(options, (context: CommandContext) =>
+    work(
+      new ClientRegistrationService({
+        store: context.store,
+        events: context.events,
+        context: context.eventContext,
+        clientSecretGracePeriod: context.config.clientSecretGracePeriod,
+      }),
+    ),
+  );
+}
+
+function printClient(options: CommonOptions, client: ClientView): void {
+  printResult(options, describeClient(client), toRegistrationResponse(client));
+}
+
+const SECRET_SHOWN_ONCE = 'Store the secret now: it is shown only this once.';
+
+function registerCreate(clients: Command): void {
+  addMetadataOptions(withCommonOptions(clients.command('create').description('register a client; prints its secret once')))
+    // Not a commander requiredOption: commander would report it missing before naming a mistyped flag.
+    .option('--name <name>', 'client name, unique, shown on the consent page (required)')
+    .option('--type <type>', 'confidential (default) or public')
+    .option('--first-party', 'trusted first-party client: skips the consent page')
+    .action(async (options: CreateOptions) => {
+      const { client, clientSecret } = await withRegistration(options, (service) =>
+        service.create({ ...toMetadataInput(options), clientType: options.type }),
+      );
+      const secretLines = clientSecret === null ? [] : ['', `client_secret: ${clientSecret}`, SECRET_SHOWN_ONCE];
+      printResult(options, [`created client "${client.clientName}"`, ...describeClient(client), ...secretLines], toRegistrationResponse(client, clientSecret));
+    });
+}
+
+function registerUpdate(clients: Command): void {
+  addMetadataOptions(withCommonOptions(clients.command('update').description("change some of a client's metadata").argument('<client_id>')))
+    .option('--name <name>', 'new client name')
+    .option('--first-party', 'mark as first-party (skips consent)')
+    .option('--no-first-party', 'mark as third-party (asks for consent)')
+    .action(async (clientId: string, options: MetadataOptions) => {
+      printClient(options, await withRegistration(options, (service) => service.update(clientId, toMetadataInput(options))));
+    });
+}
+
+function registerRotateSecret(clients: Command): void {
+  const description = 'issue a new secret; the previous one keeps working for clientSecretGracePeriod';
+  withCommonOptions(clients.command('rotate-secret').description(description).argument('<client_id>')).action(
+    async (clientId: string, options: CommonOptions) => {
+      const rotated = await withRegistration(options, (service) => service.rotateSecret(clientId));
+      const until = new Date(rotated.previousSecretValidUntil * 1000).toISOString();
+      printResult(
+        options,
+        [`rotated the secret of client ${clientId}`, `client_secret: ${rotated.clientSecret}`, SECRET_SHOWN_ONCE, `The previous secret keeps working until ${until}.`],
+        { ...toRegistrationResponse(rotated.client, rotated.clientSecret), previous_secret_expires_at: rotated.previousSecretValidUntil },
+      );
+    },
+  );
+}
+
+function registerListAndShow(clients: Command): void {
+  withCommonOptions(clients.command('list').description('list clients')).action(async (options: CommonOptions) => {
+    const list = await withRegistration(options, (service) => service.list());
+    printResult(options, describeClientList(list), list.map((client) => toRegistrationResponse(client)));
+  });
+
+  withCommonOptions(clients.command('show').description('show one client').argument('<client_id>')).action(async (clientId: string, options: CommonOptions) => {
+    printClient(options, await withRegistration(options, (service) => service.show(clientId)));
+  });
+}
+
+function registerDelete(clients: Command): void {
+  withCommonOptions(clients.command('delete').description('delete a client and everything issued to it').argument('<client_id>')).action(
+    async (clientId: string, options: CommonOptions) => {
+      await withRegistration(options, (service) => service.delete(clientId));
+      printResult(options, `deleted client ${clientId}`, { client_id: clientId, deleted: true });
+    },
+  );
+}
+
+export function registerClientCommands(program: Command): void {
+  const clients = program.command('clients').description('manage OAuth clients');
+  registerCreate(clients);
+  registerListAndShow(clients);
+  registerUpdate(clients);
+  registerRotateSecret(clients);
+  registerDelete(clients);
+}

@@ -1,0 +1,91 @@
+// `gatehouse users ...`: create people who can sign in, set their passwords, disable and list them.
+import type { Command } from 'commander';
+import { UserService, type UserView } from '../../users/service.js';
+import { withCommonOptions, withStore, type CommonOptions } from '../context.js';
+import { printResult, UsageError } from '../output.js';
+import { readPassword } from '../password-input.js';
+import { formatTable } from '../table.js';
+
+interface PasswordOptions extends CommonOptions {
+  readonly passwordStdin?: boolean;
+}
+
+interface CreateOptions extends PasswordOptions {
+  readonly username?: string;
+  readonly email?: string;
+  readonly name?: string;
+}
+
+const PASSWORD_STDIN_HELP = 'read the password from stdin instead of prompting (it is never taken from the command line)';
+
+function withUsers<T>(options: CommonOptions, work: (service: UserService) => Promise<T>): Promise<T> {
+  return withStore(options, (context) => work(new UserService({ store: context.store, events: context.events, context: context.eventContext })));
+}
+
+/** Attribute names follow OpenID Connect standard claims, as the rest of the JSON output follows the RFCs. */
+function toUserJson(user: UserView): Record<string, unknown> {
+  return {
+    user_id: user.userId,
+    username: user.username,
+    email: user.email,
+    email_verified: user.emailVerified,
+    name: user.name,
+    disabled: user.disabledAt !== null,
+    disabled_at: user.disabledAt,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  };
+}
+
+function describeUsers(users: readonly UserView[]): string[] {
+  if (users.length === 0) return ['no users'];
+  return formatTable(
+    ['USERNAME', 'USER_ID', 'STATUS', 'EMAIL', 'NAME'],
+    users.map((user) => [user.username, user.userId, user.disabledAt === null ? 'active' : 'disabled', user.email ?? '-', user.name ?? '-']),
+  );
+}
+
+function registerCreate(users: Command): void {
+  withCommonOptions(users.command('create').description('create a user; prompts for the password'))
+    // Not a commander requiredOption: commander would report it missing before naming a mistyped flag.
+    .option('--username <username>', 'sign-in name: 1-64 characters, no whitespace (required)')
+    .option('--email <email>', 'email address')
+    .option('--name <name>', 'display name')
+    .option('--password-stdin', PASSWORD_STDIN_HELP)
+    .action(async (options: CreateOptions) => {
+      const username = options.username;
+      if (username === undefined) throw new UsageError('users create needs --username');
+      // The password is read before the store opens, so a prompt never holds a database connection.
+      const password = await readPassword(options);
+      const user = await withUsers(options, (service) =>
+        service.create({ username, email: options.email, name: options.name, password }),
+      );
+      printResult(options, `created user "${user.username}" (${user.userId})`, toUserJson(user));
+    });
+}
+
+export function registerUserCommands(program: Command): void {
+  const users = program.command('users').description('manage the people who can sign in');
+  registerCreate(users);
+
+  withCommonOptions(users.command('list').description('list users')).action(async (options: CommonOptions) => {
+    const list = await withUsers(options, (service) => service.list());
+    printResult(options, describeUsers(list), list.map(toUserJson));
+  });
+
+  withCommonOptions(users.command('set-password').description("set a user's password").argument('<username>'))
+    .option('--password-stdin', PASSWORD_STDIN_HELP)
+    .action(async (username: string, options: PasswordOptions) => {
+      const password = await readPassword(options);
+      const user = await withUsers(options, (service) => service.setPassword(username, password));
+      printResult(options, `set the password of user "${user.username}"`, toUserJson(user));
+    });
+
+  withCommonOptions(users.command('disable').description('disable a user and end their sessions and tokens').argument('<username>')).action(
+    async (username: string, options: CommonOptions) => {
+      const { user, changed } = await withUsers(options, (service) => service.disable(username));
+      const message = changed ? `disabled user "${user.username}"; their sessions and tokens are revoked` : `user "${user.username}" was already disabled`;
+      printResult(options, message, toUserJson(user));
+    },
+  );
+}

@@ -1,0 +1,124 @@
+// Client metadata policy: validates and normalises what a client may be registered with (RFC 7591 §2).
+import { SCOPE_TOKEN } from '../config/schema.js';
+import type { ClientRecord, ClientType, GrantType, TokenEndpointAuthMethod } from '../store/records.js';
+import { InvalidClientMetadata } from './errors.js';
+import { validateRedirectUri } from './redirect-uri.js';
+
+/** Metadata as an operator or API caller gives it: loosely typed, every field optional until validated. */
+export interface ClientMetadataInput {
+  readonly clientName?: string | undefined;
+  readonly clientType?: string | undefined;
+  readonly tokenEndpointAuthMethod?: string | undefined;
+  readonly redirectUris?: readonly string[] | undefined;
+  readonly postLogoutRedirectUris?: readonly string[] | undefined;
+  readonly grantTypes?: readonly string[] | undefined;
+  readonly scope?: string | undefined;
+  readonly firstParty?: boolean | undefined;
+}
+
+export type ClientMetadata = Pick<
+  ClientRecord,
+  'clientName' | 'clientType' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'postLogoutRedirectUris' | 'grantTypes' | 'scope' | 'firstParty'
+>;
+
+const MAX_CLIENT_NAME_LENGTH = 200;
+const BASE_SCOPE = ['openid', 'profile', 'email'];
+const SUPPORTED_GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token'];
+const CONFIDENTIAL_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
+
+/** Grant types people ask for that Gatehouse deliberately does not offer, with the reason. */
+const REFUSED_GRANT_TYPES: Readonly<Record<string, string>> = {
+  implicit: 'the implicit grant is not supported: it was removed in OAuth 2.1 (use authorization_code with PKCE)',
+  password: 'the password grant is not supported: it was removed in OAuth 2.1 (use authorization_code with PKCE)',
+  client_credentials: 'the client_credentials grant is not supported by Gatehouse (it has no user and no consent)',
+};
+
+/**
+ * Validates metadata and fills the defaults: a confidential client with `client_secret_basic`,
+ * grant types `authorization_code` (RFC 7591 §2 default) and scope `openid profile email`, plus
+ * `offline_access` when `refresh_token` is granted, since OpenID Connect issues refresh tokens for it.
+ * @throws InvalidClientMetadata naming the first field that breaks the policy.
+ */
+export function validateClientMetadata(input: ClientMetadataInput): ClientMetadata {
+  const clientName = checkClientName(input.clientName);
+  const { clientType, tokenEndpointAuthMethod } = checkClientAuthentication(input.clientType, input.tokenEndpointAuthMethod);
+  const redirectUris = checkRedirectUris('redirect_uris', input.redirectUris ?? []);
+  if (redirectUris.length === 0) throw new InvalidClientMetadata('redirect_uris', 'at least one redirect URI is required');
+  const postLogoutRedirectUris = checkRedirectUris('post_logout_redirect_uris', input.postLogoutRedirectUris ?? []);
+  const grantTypes = checkGrantTypes(input.grantTypes ?? ['authorization_code']);
+  const defaultScope = grantTypes.includes('refresh_token') ? [...BASE_SCOPE, 'offline_access'] : BASE_SCOPE;
+  const scope = input.scope === undefined ? defaultScope.join(' ') : checkScope(input.scope);
+  return { clientName, clientType, tokenEndpointAuthMethod, redirectUris, postLogoutRedirectUris, grantTypes, scope, firstParty: input.firstParty ?? false };
+}
+
+function checkClientName(name: string | undefined): string {
+  const trimmed = name?.trim() ?? '';
+  if (trimmed === '') throw new InvalidClientMetadata('client_name', 'a client name is required');
+  if (trimmed.length > MAX_CLIENT_NAME_LENGTH) throw new InvalidClientMetadata('client_name', `must be at most ${MAX_CLIENT_NAME_LENGTH} characters`);
+  // The name is shown on the consent page; control characters could disguise it.
+  if (/\p{Cc}/u.test(trimmed)) throw new InvalidClientMetadata('client_name', 'must not contain control characters');
+  return trimmed;
+}
+
+function checkClientAuthentication(
+  type: string | undefined,
+  method: string | undefined,
+): Pick<ClientMetadata, 'clientType' | 'tokenEndpointAuthMethod'> {
+  if (type !== undefined && type !== 'confidential' && type !== 'public') {
+    throw new InvalidClientMetadata('client_type', `expected confidential or public, got "${type}"`);
+  }
+  const clientType: ClientType = type ?? (method === 'none' ? 'public' : 'confidential');
+  if (clientType === 'public') {
+    // RFC 6749 §2.1: a public client cannot keep a secret, so it does not authenticate.
+    if (method !== undefined && method !== 'none') {
+      throw new InvalidClientMetadata('token_endpoint_auth_method', `a public client must use "none", got "${method}"`);
+    }
+    return { clientType, tokenEndpointAuthMethod: 'none' };
+  }
+  if (method === undefined) return { clientType, tokenEndpointAuthMethod: 'client_secret_basic' };
+  if (!(CONFIDENTIAL_AUTH_METHODS as readonly string[]).includes(method)) {
+    throw new InvalidClientMetadata(
+      'token_endpoint_auth_method',
+      `a confidential client must use client_secret_basic or client_secret_post, got "${method}"`,
+    );
+  }
+  return { clientType, tokenEndpointAuthMethod: method as TokenEndpointAuthMethod };
+}
+
+function checkRedirectUris(field: string, uris: readonly string[]): readonly string[] {
+  for (const uri of uris) {
+    const check = validateRedirectUri(uri);
+    if (!check.ok) throw new InvalidClientMetadata(field, `${check.reason} (got ${JSON.stringify(uri)})`);
+  }
+  return [...new Set(uris)];
+}
+
+function checkGrantTypes(requested: readonly string[]): readonly GrantType[] {
+  if (requested.length === 0) throw new InvalidClientMetadata('grant_types', 'at least one grant type is required');
+  for (const grantType of requested) {
+    const refusal = REFUSED_GRANT_TYPES[grantType];
+    if (refusal !== undefined) throw new InvalidClientMetadata('grant_types', refusal);
+    if (!(SUPPORTED_GRANT_TYPES as readonly string[]).includes(grantType)) {
+      throw new InvalidClientMetadata('grant_types', `unknown grant type "${grantType}" (expected authorization_code, refresh_token)`);
+    }
+  }
+  if (requested.includes('refresh_token') && !requested.includes('authorization_code')) {
+    throw new InvalidClientMetadata('grant_types', 'refresh_token requires authorization_code: refresh tokens are issued from a code exchange');
+  }
+  // Every client here has redirect URIs, which only the authorization code grant uses (RFC 7591 §2.1).
+  if (!requested.includes('authorization_code')) {
+    throw new InvalidClientMetadata('grant_types', 'authorization_code is required: the client has redirect URIs');
+  }
+  return SUPPORTED_GRANT_TYPES.filter((grantType) => requested.includes(grantType));
+}
+
+function checkScope(scope: string): string {
+  // RFC 6749 §3.3: scope is a list of space-delimited, case-sensitive scope tokens.
+  const tokens = scope.split(' ').filter((token) => token !== '');
+  if (tokens.length === 0) throw new InvalidClientMetadata('scope', 'at least one scope is required');
+  const invalid = tokens.find((token) => !SCOPE_TOKEN.test(token));
+  if (invalid !== undefined) {
+    throw new InvalidClientMetadata('scope', `${JSON.stringify(invalid)} is not a valid scope token (RFC 6749 §3.3)`);
+  }
+  return [...new Set(tokens)].join(' ');
+}

@@ -1,0 +1,42 @@
+// The RFC 7591 §3.2.1 view of a client: what `clients create --json`, `show` and an admin API print.
+import type { ClientView } from './registration.js';
+
+export interface ClientRegistrationResponse {
+  readonly client_id: string;
+  /** Present only in the response that created or rotated it. */
+  readonly client_secret?: string;
+  /** RFC 7591 §3.2.1: required with a secret; 0 means it does not expire. */
+  readonly client_secret_expires_at?: 0;
+  readonly client_id_issued_at: number;
+  readonly client_name: string;
+  readonly redirect_uris: readonly string[];
+  readonly post_logout_redirect_uris: readonly string[];
+  readonly grant_types: readonly string[];
+  readonly response_types: readonly string[];
+  readonly token_endpoint_auth_method: string;
+  readonly scope: string;
+  /** Gatehouse extensions. */
+  readonly client_type: string;
+  readonly first_party: boolean;
+  readonly updated_at: number;
+}
+
+export function toRegistrationResponse(client: ClientView, clientSecret: string | null = null): ClientRegistrationResponse {
+  const secret = clientSecret === null ? {} : { client_secret: clientSecret, client_secret_expires_at: 0 as const };
+  return {
+    client_id: client.clientId,
+    ...secret,
+    client_id_issued_at: client.createdAt,
+    client_name: client.clientName,
+    redirect_uris: client.redirectUris,
+    post_logout_redirect_uris: client.postLogoutRedirectUris,
+    grant_types: client.grantTypes,
+    // Only the code flow exists here (SECURITY.md: response_type=code only).
+    response_types: ['code'],
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    scope: client.scope,
+    client_type: client.clientType,
+    first_party: client.firstParty,
+    updated_at: client.updatedAt,
+  };
+}

@@ -1,0 +1,161 @@
+// Client registration service: create, update, rotate the secret of, delete and read clients; used by the CLI and admin API.
+import { randomBytes } from 'node:crypto';
+import type { EventBus, EventContext } from '../observability/events.js';
+import type { ClientRecord, ClientUpdate } from '../store/records.js';
+import { DuplicateError, type Store } from '../store/store.js';
+import { generateOpaqueValue, hashOpaqueValue } from '../tokens/opaque.js';
+import { ClientNameTaken, ClientNotFound, ClientOperationRefused } from './errors.js';
+import { validateClientMetadata, type ClientMetadata, type ClientMetadataInput } from './metadata.js';
+
+export interface ClientRegistrationDeps {
+  readonly store: Store;
+  readonly events: EventBus;
+  /** Who acts: `{ actor: 'cli:<user>' }` for the CLI, the request context for an admin API. */
+  readonly context: EventContext;
+  /** Seconds the previous secret keeps working after a rotation (`clientSecretGracePeriod`). */
+  readonly clientSecretGracePeriod: number;
+  /** Epoch seconds; injectable so tests control the clock. */
+  readonly now?: () => number;
+}
+
+/** A client as it may be shown: never its secret nor the secret's hash. */
+export type ClientView = Omit<ClientRecord, 'secretHash' | 'previousSecretHash'>;
+
+export interface ClientWithSecret {
+  readonly client: ClientView;
+  /** The plain secret, returned this once and never stored; null for a public client. */
+  readonly clientSecret: string | null;
+}
+
+export interface RotatedSecret {
+  readonly client: ClientView;
+  readonly clientSecret: string;
+  /** Epoch seconds until which the previous secret is still accepted. */
+  readonly previousSecretValidUntil: number;
+}
+
+/** RFC 6749 §10.10: 256 bits, far beyond guessing; stored only as its SHA-256. */
+const SECRET_BYTES = 32;
+/** 128 bits: a client_id is not a secret, but an unguessable one tells nothing about other clients. */
+const CLIENT_ID_BYTES = 16;
+
+/** Copies an allow-list of fields, so a field added to the record later is not shown until chosen. */
+export function toClientView(record: ClientRecord): ClientView {
+  return {
+    clientId: record.clientId,
+    clientName: record.clientName,
+    clientType: record.clientType,
+    tokenEndpointAuthMethod: record.tokenEndpointAuthMethod,
+    redirectUris: record.redirectUris,
+    postLogoutRedirectUris: record.postLogoutRedirectUris,
+    grantTypes: record.grantTypes,
+    scope: record.scope,
+    firstParty: record.firstParty,
+    previousSecretExpiresAt: record.previousSecretExpiresAt,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+export class ClientRegistrationService {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ClientRegistrationDeps) {
+    this.now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  }
+
+  /** @throws InvalidClientMetadata, ClientNameTaken */
+  async create(input: ClientMetadataInput): Promise<ClientWithSecret> {
+    const metadata = validateClientMetadata(input);
+    const clientSecret = metadata.clientType === 'confidential' ? generateOpaqueValue(SECRET_BYTES) : null;
+    const now = this.now();
+    const record: ClientRecord = {
+      ...metadata,
+      clientId: randomBytes(CLIENT_ID_BYTES).toString('base64url'),
+      secretHash: clientSecret === null ? null : hashOpaqueValue(clientSecret),
+      previousSecretHash: null,
+      previousSecretExpiresAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.translateDuplicate(metadata.clientName, () => this.deps.store.clients.create(record));
+    this.deps.events.emit({ type: 'client.created', clientId: record.clientId }, this.deps.context);
+    return { client: toClientView(record), clientSecret };
+  }
+
+  /**
+   * Changes the given fields; the result must pass the same policy as a new client. The client type is fixed.
+   * @throws ClientNotFound, InvalidClientMetadata, ClientNameTaken
+   */
+  async update(clientId: string, changes: Omit<ClientMetadataInput, 'clientType'>): Promise<ClientView> {
+    const existing = await this.findRecord(clientId);
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    const merged = validateClientMetadata({ ...existing, ...defined, clientType: existing.clientType });
+    const update = changedFields(existing, merged);
+    const fields = Object.keys(update).map(toMetadataName);
+    if (fields.length === 0) return toClientView(existing);
+    const updated = await this.translateDuplicate(merged.clientName, () =>
+      this.deps.store.clients.update(clientId, update, this.now()),
+    );
+    if (updated === undefined) throw new ClientNotFound(clientId);
+    this.deps.events.emit({ type: 'client.updated', clientId, fields }, this.deps.context);
+    return toClientView(updated);
+  }
+
+  /** @throws ClientNotFound, ClientOperationRefused for a public client */
+  async rotateSecret(clientId: string): Promise<RotatedSecret> {
+    const existing = await this.findRecord(clientId);
+    if (existing.clientType === 'public') throw new ClientOperationRefused(`client "${clientId}" is public and has no secret`);
+    const clientSecret = generateOpaqueValue(SECRET_BYTES);
+    const now = this.now();
+    const previousSecretValidUntil = now + this.deps.clientSecretGracePeriod;
+    const rotated = await this.deps.store.clients.rotateSecret(clientId, hashOpaqueValue(clientSecret), previousSecretValidUntil, now);
+    if (rotated === undefined) throw new ClientNotFound(clientId);
+    this.deps.events.emit({ type: 'client.secret_rotated', clientId, previousValidUntil: previousSecretValidUntil }, this.deps.context);
+    return { client: toClientView(rotated), clientSecret, previousSecretValidUntil };
+  }
+
+  /** Deletes the client and everything issued to it. @throws ClientNotFound */
+  async delete(clientId: string): Promise<void> {
+    if (!(await this.deps.store.clients.delete(clientId))) throw new ClientNotFound(clientId);
+    this.deps.events.emit({ type: 'client.deleted', clientId }, this.deps.context);
+  }
+
+  async list(): Promise<readonly ClientView[]> {
+    return (await this.deps.store.clients.list()).map(toClientView);
+  }
+
+  /** @throws ClientNotFound */
+  async show(clientId: string): Promise<ClientView> {
+    return toClientView(await this.findRecord(clientId));
+  }
+
+  private async findRecord(clientId: string): Promise<ClientRecord> {
+    const record = await this.deps.store.clients.findById(clientId);
+    if (record === undefined) throw new ClientNotFound(clientId);
+    return record;
+  }
+
+  private async translateDuplicate<T>(clientName: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (error instanceof DuplicateError && error.field === 'client_name') throw new ClientNameTaken(clientName);
+      throw error;
+    }
+  }
+}
+
+/** `redirectUris` -> `redirect_uris`: events and audit speak RFC 7591 names. */
+function toMetadataName(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+function changedFields(existing: ClientRecord, merged: ClientMetadata): ClientUpdate {
+  const update: Record<string, unknown> = {};
+  for (const key of Object.keys(merged) as (keyof ClientMetadata)[]) {
+    if (key === 'clientType') continue;
+    if (JSON.stringify(existing[key]) !== JSON.stringify(merged[key])) update[key] = merged[key];
+  }
+  return update;
+}

@@ -1,0 +1,134 @@
+// `gatehouse config check`, `migrate`, `keys`, usage errors and an unreachable database, as real child processes.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, forEachEngine, type TestDatabase } from '../support/database.js';
+import { assertOneLineFailure, cliEnvironment, jsonOf, runCli, TEST_ENCRYPTION_SECRET } from './run-cli.js';
+
+describe('gatehouse without a database', () => {
+  let dataDir: string;
+  const gatehouse = (args: string[], env: NodeJS.ProcessEnv = cliEnvironment({ databaseUrl: undefined, dataDir })) => runCli(args, { env, cwd: dataDir });
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-cli-'));
+  });
+  after(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('config check shows the resolved issuer and database, or lists every problem with exit 2', async () => {
+    const configPath = join(dataDir, 'gatehouse.json');
+    await writeFile(configPath, JSON.stringify({ port: 'eighty', tokens: { accessTokenTtl: 5 }, colour: 'blue' }));
+    const [valid, validJson, invalid, invalidServe] = await Promise.all([
+      gatehouse(['config', 'check']),
+      gatehouse(['config', 'check', '--json'], { ...cliEnvironment({ databaseUrl: 'postgres://admin:hunter2pass@db.internal:5432/gh', dataDir }) }),
+      gatehouse(['config', 'check', '--config', configPath], { GATEHOUSE_KEYS_ENCRYPTION_SECRET: 'too-short-secret', GATEHOUSE_DATA_DIR: dataDir }),
+      gatehouse(['serve'], { GATEHOUSE_DATA_DIR: dataDir }),
+    ]);
+    assert.equal(valid.code, 0, valid.stderr);
+    assert.match(valid.stdout, /^configuration is valid\nissuer: +https:\/\/id\.example\.test\ndatabase: +embedded SQLite in .+\n/);
+    assert.deepEqual(jsonOf(validJson), { valid: true, issuer: 'https://id.example.test', database: 'postgres://admin:***@db.internal:5432/gh', dev: false });
+
+    assert.equal(invalid.code, 2);
+    assert.equal(invalid.stdout, '');
+    const problems = invalid.stderr.split('\n').filter((line) => line.startsWith('  - '));
+    assert.match(invalid.stderr, /^gatehouse: invalid configuration:\n/);
+    for (const setting of ['port', 'tokens.accessTokenTtl', 'colour', 'keys.encryptionSecret']) {
+      assert.ok(problems.some((line) => line.includes(`\`${setting}\``)), `${setting} is listed in ${invalid.stderr}`);
+    }
+    assert.equal(invalid.stderr.includes('too-short-secret'), false);
+    assertOneLineFailure(invalidServe, 2, /^gatehouse: invalid configuration: `issuer`: required outside dev mode/);
+  });
+
+  it('reaches the dev database with --dev, as `serve --dev` sets it up', async () => {
+    const devEnv = { GATEHOUSE_DATA_DIR: join(dataDir, 'dev') };
+    const created = await gatehouse(['clients', 'create', '--dev', '--json', '--name', 'Dev App', '--redirect-uri', 'http://localhost:3000/cb'], devEnv);
+    assert.equal(created.code, 0, created.stderr);
+    const [listed, refused] = await Promise.all([gatehouse(['clients', 'list', '--dev', '--json'], devEnv), gatehouse(['clients', 'list'], devEnv)]);
+    assert.deepEqual(
+      jsonOf<Array<{ client_name: string }>>(listed).map((client) => client.client_name),
+      ['Dev App'],
+    );
+    assertOneLineFailure(refused, 2, /`issuer`: required outside dev mode/);
+  });
+
+  it('config reference prints the settings table the README embeds', async () => {
+    const reference = await gatehouse(['config', 'reference'], {});
+    assert.equal(reference.code, 0, reference.stderr);
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    assert.ok(readme.includes(reference.stdout), 'the README carries the reference verbatim');
+    assert.match(reference.stdout, /\| `tokens\.accessTokenTtl` \| `GATEHOUSE_TOKENS_ACCESS_TOKEN_TTL` \| `600` \|/);
+  });
+
+  it('reports usage errors in one line with exit 2, and --json errors as JSON on stderr', async () => {
+    const [unknownFlag, unknownCommand, extraArgument, jsonFlag] = await Promise.all([
+      gatehouse(['clients', 'create', '--nmae', 'Billing']),
+      gatehouse(['clinets', 'list']),
+      gatehouse(['users', 'list', 'everyone']),
+      gatehouse(['clients', 'list', '--json', '--colour']),
+    ]);
+    assertOneLineFailure(unknownFlag, 2, /^gatehouse: unknown option '--nmae' \(Did you mean --name\?\)\n$/);
+    assertOneLineFailure(unknownCommand, 2, /^gatehouse: unknown command 'clinets' \(Did you mean clients\?\)\n$/);
+    assertOneLineFailure(extraArgument, 2, /too many arguments/);
+    assert.equal(jsonFlag.code, 2);
+    assert.deepEqual(JSON.parse(jsonFlag.stderr), { error: "unknown option '--colour'" });
+  });
+
+  it('reads passwords only from stdin or a terminal, and refuses a short one without repeating it', async () => {
+    const [noTerminal, tooShort] = await Promise.all([
+      gatehouse(['users', 'create', '--username', 'bob']),
+      runCli(['users', 'create', '--username', 'bob', '--password-stdin'], { env: cliEnvironment({ databaseUrl: undefined, dataDir }), cwd: dataDir, input: 'short1\n' }),
+    ]);
+    assertOneLineFailure(noTerminal, 2, /^gatehouse: no terminal to prompt for the password: pipe it in and pass --password-stdin\n$/);
+    assertOneLineFailure(tooShort, 1, /^gatehouse: password: must be at least 8 characters\n$/);
+    assert.equal(tooShort.stderr.includes('short1'), false);
+  });
+
+  it('exits 3 with one line naming the host, never the password, when PostgreSQL refuses the connection', async () => {
+    const env = { ...cliEnvironment({ databaseUrl: 'postgres://gatehouse:s3cret-db-pass@127.0.0.1:1/gatehouse', dataDir }) };
+    const [human, json] = await Promise.all([gatehouse(['clients', 'list'], env), gatehouse(['migrate', '--json'], env)]);
+    assertOneLineFailure(human, 3, /^gatehouse: cannot connect to PostgreSQL at 127\.0\.0\.1:1: ECONNREFUSED\n$/);
+    assert.equal(json.code, 3);
+    assert.match((JSON.parse(json.stderr) as { error: string }).error, /cannot connect to PostgreSQL/);
+    for (const result of [human, json]) assert.equal(`${result.stdout}${result.stderr}`.includes('s3cret-db-pass'), false);
+  });
+});
+
+forEachEngine((engine) => {
+  describe('gatehouse migrate and keys', () => {
+    let database: TestDatabase;
+    const gatehouse = (...args: string[]) => runCli(args, { env: cliEnvironment(database), cwd: database.dataDir });
+
+    before(async () => {
+      database = await createTestDatabase(engine);
+    });
+    after(() => database.cleanup());
+
+    it('applies migrations once, then reports the database up to date', async () => {
+      const first = await gatehouse('migrate');
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stdout, /^applied migrations:\n {2}\S+/);
+      const second = await gatehouse('migrate');
+      assert.deepEqual([second.code, second.stdout], [0, 'database is up to date\n']);
+    });
+
+    it('rotates the signing keys and lists them without private material', async () => {
+      const rotated = await gatehouse('keys', 'rotate', '--json');
+      assert.equal(rotated.code, 0, rotated.stderr);
+      const { active_kid: activeKid, rotated: didRotate } = jsonOf<{ active_kid: string; rotated: boolean }>(rotated);
+      assert.equal(didRotate, true);
+      const listed = await gatehouse('keys', 'list', '--json');
+      const human = await gatehouse('keys', 'rotate');
+      assert.equal(listed.code, 0, listed.stderr);
+      const keys = jsonOf<Array<{ kid: string; status: string }>>(listed);
+      assert.deepEqual(keys.map((key) => key.status).sort(), ['active', 'next', 'retired']);
+      assert.equal(keys.find((key) => key.status === 'active')?.kid, activeKid);
+      assert.doesNotMatch(listed.stdout, /private|"d":|encrypted/i);
+      assert.equal(human.code, 0, human.stderr);
+      assert.match(human.stdout, /^rotated: \S+ is the active signing key\n$/);
+      assert.equal(human.stdout.includes(activeKid), false, 'the next key became active');
+      assert.equal(`${rotated.stdout}${listed.stdout}${human.stdout}`.includes(TEST_ENCRYPTION_SECRET), false);
+    });
+  });
+});

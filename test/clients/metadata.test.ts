@@ -1,0 +1,92 @@
+// Client metadata policy: defaults, client authentication, grant types, scope and redirect URI refusals.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { InvalidClientMetadata } from '../../src/clients/errors.js';
+import { validateClientMetadata, type ClientMetadataInput } from '../../src/clients/metadata.js';
+
+const minimal = { clientName: 'Billing', redirectUris: ['https://billing.example.com/cb'] } as const;
+
+function refusal(input: ClientMetadataInput): InvalidClientMetadata {
+  try {
+    validateClientMetadata(input);
+  } catch (error) {
+    assert.ok(error instanceof InvalidClientMetadata, `expected InvalidClientMetadata, got ${String(error)}`);
+    return error;
+  }
+  assert.fail(`expected ${JSON.stringify(input)} to be refused`);
+}
+
+describe('validateClientMetadata', () => {
+  it('fills the documented defaults for a confidential client', () => {
+    assert.deepEqual(validateClientMetadata(minimal), {
+      clientName: 'Billing',
+      clientType: 'confidential',
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      redirectUris: ['https://billing.example.com/cb'],
+      postLogoutRedirectUris: [],
+      grantTypes: ['authorization_code'],
+      scope: 'openid profile email',
+      firstParty: false,
+    });
+  });
+
+  it('adds offline_access to the default scope when refresh_token is granted, and keeps an explicit scope as given', () => {
+    const withRefresh = validateClientMetadata({ ...minimal, grantTypes: ['refresh_token', 'authorization_code'] });
+    assert.deepEqual(withRefresh.grantTypes, ['authorization_code', 'refresh_token']);
+    assert.equal(withRefresh.scope, 'openid profile email offline_access');
+    const explicit = validateClientMetadata({ ...minimal, grantTypes: ['authorization_code', 'refresh_token'], scope: ' openid  api:read openid ' });
+    assert.equal(explicit.scope, 'openid api:read');
+  });
+
+  it('makes a client that uses "none" public, and refuses secrets for public clients', () => {
+    assert.equal(validateClientMetadata({ ...minimal, tokenEndpointAuthMethod: 'none' }).clientType, 'public');
+    assert.equal(validateClientMetadata({ ...minimal, clientType: 'public' }).tokenEndpointAuthMethod, 'none');
+    const publicWithSecret = refusal({ ...minimal, clientType: 'public', tokenEndpointAuthMethod: 'client_secret_post' });
+    assert.equal(publicWithSecret.field, 'token_endpoint_auth_method');
+    assert.match(publicWithSecret.message, /public client must use "none"/);
+  });
+
+  it('lets a confidential client choose client_secret_post but not none or an unsupported method', () => {
+    assert.equal(validateClientMetadata({ ...minimal, tokenEndpointAuthMethod: 'client_secret_post' }).tokenEndpointAuthMethod, 'client_secret_post');
+    for (const method of ['none', 'private_key_jwt', 'tls_client_auth']) {
+      const error = refusal({ ...minimal, clientType: 'confidential', tokenEndpointAuthMethod: method });
+      assert.match(error.message, /^token_endpoint_auth_method: a confidential client must use client_secret_basic or client_secret_post/);
+    }
+    assert.equal(refusal({ ...minimal, clientType: 'service' }).field, 'client_type');
+  });
+
+  it('refuses removed and unsupported grant types with a specific reason', () => {
+    assert.match(refusal({ ...minimal, grantTypes: ['authorization_code', 'implicit'] }).message, /implicit grant is not supported: it was removed in OAuth 2.1/);
+    assert.match(refusal({ ...minimal, grantTypes: ['password'] }).message, /password grant is not supported/);
+    assert.match(refusal({ ...minimal, grantTypes: ['client_credentials'] }).message, /client_credentials grant is not supported/);
+    assert.match(refusal({ ...minimal, grantTypes: ['device_code'] }).message, /unknown grant type "device_code"/);
+    assert.match(refusal({ ...minimal, grantTypes: ['refresh_token'] }).message, /refresh_token requires authorization_code/);
+    assert.match(refusal({ ...minimal, grantTypes: [] }).message, /at least one grant type/);
+  });
+
+  it('refuses scope values that are not RFC 6749 scope tokens', () => {
+    for (const scope of ['', '   ', 'openid "quoted"', 'openid back\\slash', 'openid\tprofile', 'caf\u00e9']) {
+      const error = refusal({ ...minimal, scope });
+      assert.equal(error.field, 'scope', JSON.stringify(scope));
+    }
+  });
+
+  it('requires a name and at least one valid redirect URI, naming the field and the reason', () => {
+    assert.match(refusal({ ...minimal, clientName: '  ' }).message, /^client_name: a client name is required$/);
+    assert.match(refusal({ ...minimal, clientName: 'a\u0007b' }).message, /control characters/);
+    assert.match(refusal({ ...minimal, clientName: 'x'.repeat(201) }).message, /at most 200/);
+    assert.match(refusal({ clientName: 'Billing' }).message, /^redirect_uris: at least one redirect URI is required$/);
+    const fragment = refusal({ ...minimal, redirectUris: ['https://billing.example.com/cb#x'] });
+    assert.equal(fragment.code, 'invalid_redirect_uri');
+    assert.equal(fragment.message, 'redirect_uris: redirect URI must not contain a fragment (got "https://billing.example.com/cb#x")');
+    const logout = refusal({ ...minimal, postLogoutRedirectUris: ['javascript:alert(1)'] });
+    assert.equal(logout.field, 'post_logout_redirect_uris');
+  });
+
+  it('drops repeated redirect URIs and trims the name', () => {
+    const metadata = validateClientMetadata({ clientName: ' Billing ', redirectUris: ['https://a.example/cb', 'https://a.example/cb'], firstParty: true });
+    assert.deepEqual(metadata.redirectUris, ['https://a.example/cb']);
+    assert.equal(metadata.clientName, 'Billing');
+    assert.equal(metadata.firstParty, true);
+  });
+});
