@@ -40,9 +40,13 @@ forEachEngine((engine) => {
       assert.equal(text, await oauth.text());
       const document = JSON.parse(text) as Record<string, unknown>;
       assert.equal(document.issuer, server.config.issuer);
-      // Only what exists: the flow endpoints are not implemented yet, so they are not advertised.
-      assert.deepEqual(Object.keys(document).sort(), ['issuer', 'jwks_uri']);
       assert.equal(document.jwks_uri, `${server.config.issuer}/jwks`);
+      // Only what exists: every advertised endpoint is served here.
+      for (const [field, value] of Object.entries(document)) {
+        if (!field.endsWith('_endpoint') && field !== 'jwks_uri') continue;
+        assert.ok(typeof value === 'string' && value.startsWith(`${server.config.issuer}/`), field);
+        assert.notEqual((await get(new URL(value).pathname)).status, 404, `${field} is served`);
+      }
       assertSecurityHeaders(openid);
     });
 
@@ -52,6 +56,11 @@ forEachEngine((engine) => {
       assert.equal(response.headers.get('cache-control'), `public, max-age=${server.config.keys.jwksMaxAge}`);
       const jwks = (await response.json()) as { keys: Array<Record<string, unknown>> };
       assert.equal(jwks.keys.length, 2);
+      const etag = response.headers.get('etag') ?? '';
+      assert.ok(etag.length > 0);
+      const revalidated = await get('/jwks', { headers: { 'if-none-match': etag } });
+      assert.equal(revalidated.status, 304);
+      assert.equal(await revalidated.text(), '');
       for (const key of jwks.keys) {
         assert.equal(key.alg, 'ES256');
         assert.equal(key.use, 'sig');

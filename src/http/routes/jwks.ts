@@ -5,19 +5,19 @@ import { rejectOtherMethods } from '../plugins/error-handler.js';
 
 export const JWKS_PATH = '/jwks';
 
-/** What the route needs of the key ring: the JWKS document, serialised once per key change. */
+/** What the route needs of the key ring: the JWKS document and its ETag, made once per key change. */
 export interface JwksPublisher {
-  jwksJson(): string;
+  jwks(): { readonly body: string; readonly etag: string };
 }
 
 export function registerJwksRoute(app: FastifyInstance, keys: JwksPublisher, metadata: ServerMetadata, maxAge: number): void {
   metadata.contribute({ jwks_uri: metadata.endpointUrl(JWKS_PATH) });
-  app.get(JWKS_PATH, async (_request, reply) =>
-    reply
-      .header('content-type', 'application/jwk-set+json; charset=utf-8')
-      .header('cache-control', `public, max-age=${maxAge}`)
-      .header('access-control-allow-origin', '*')
-      .send(keys.jwksJson()),
-  );
+  app.get(JWKS_PATH, (request, reply) => {
+    const { body, etag } = keys.jwks();
+    reply.header('cache-control', `public, max-age=${maxAge}`).header('access-control-allow-origin', '*').header('etag', etag);
+    // RFC 9110 §13.1.2: a verifier revalidating an unchanged key set gets 304 without the body.
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    return reply.header('content-type', 'application/jwk-set+json; charset=utf-8').send(body);
+  });
   rejectOtherMethods(app, JWKS_PATH, ['GET']);
 }
