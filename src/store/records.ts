@@ -51,6 +51,8 @@ export interface AuthorizationCodeRecord {
   readonly userId: string;
   readonly sessionId: string;
   readonly redirectUri: string;
+  /** Whether the authorization request sent `redirect_uri`; then the token request must send it too (RFC 6749 §4.1.3). */
+  readonly redirectUriSent: boolean;
   readonly scope: string;
   readonly codeChallenge: string;
   readonly codeChallengeMethod: 'S256';
@@ -153,4 +155,34 @@ export interface AuditEventRecord extends AuditEventInput {
   /** SHA-256 over the previous event's hash and this event's content: a chain that shows tampering. */
   readonly hash: string;
   readonly previousHash: string;
+}
+
+/** A validated authorization request (RFC 6749 §4.1.1, OpenID Connect Core §3.1.2.1), as carried through login and consent. */
+export interface AuthorizationRequestRecord {
+  readonly clientId: string;
+  /** The redirect URI the response goes to: the one sent, or the client's only registered one. */
+  readonly redirectUri: string;
+  /** Whether `redirect_uri` was sent, so the token endpoint knows whether it must be sent again (RFC 6749 §4.1.3). */
+  readonly redirectUriSent: boolean;
+  readonly scope: string;
+  readonly state: string | null;
+  readonly nonce: string | null;
+  readonly codeChallenge: string;
+  readonly responseMode: 'query' | 'form_post';
+  readonly prompt: readonly ('none' | 'login' | 'consent')[];
+  readonly maxAge: number | null;
+  readonly loginHint: string | null;
+}
+
+/**
+ * An authorization request waiting for the person (login, consent). Its id is random, carried in the URL and bound
+ * to the browser that started it by a cookie; its forms carry an anti-CSRF token. Stored only as hashes.
+ */
+export interface InteractionRecord {
+  readonly interactionHash: string;
+  readonly request: AuthorizationRequestRecord;
+  readonly csrfTokenHash: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly completedAt: number | null;
 }

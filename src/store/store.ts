@@ -7,6 +7,7 @@ import type {
   ClientUpdate,
   ConsentRecord,
   ConsumeResult,
+  InteractionRecord,
   RefreshTokenRecord,
   SessionRecord,
   SigningKeyRecord,
@@ -85,23 +86,74 @@ export interface ConsentRepository {
   revoke(userId: string, clientId: string, now: number): Promise<boolean>;
 }
 
+/** Where a request came from, as security events record it. */
+export interface RequestOrigin {
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+}
+
+/** A rotation's response, kept encrypted during the retry window so a benign retry gets the very same one. */
+export interface RefreshRetryResponse {
+  /** Last second (inclusive) in which a retry gets the stored response. */
+  readonly retryUntil: number;
+  /** Digest of the rotating request's client id and requested scope; a retry must present the same. */
+  readonly fingerprint: string;
+  /** The token response as a KeyEncryption envelope bound to the rotated token's hash; never plain text. */
+  readonly encryptedResponse: string;
+}
+
+/** Everything one rotation writes, all or nothing. */
+export interface RefreshTokenRotation {
+  /** Hash of the presented token. */
+  readonly tokenHash: string;
+  /** The next token of the same family, inserted only when this rotation wins. */
+  readonly successor: RefreshTokenRecord;
+  /** The rotating request's origin, kept with the rotated token for a later reuse event. */
+  readonly firstUse: RequestOrigin;
+  /** The response to hand a retry; null when the retry window is off, and then nothing is kept. */
+  readonly retry: RefreshRetryResponse | null;
+  readonly now: number;
+}
+
+/** What `rotate` found; a replay carries what the caller needs to tell a benign retry from a reuse. */
+export type RotationResult =
+  | { readonly outcome: 'redeemed'; readonly record: RefreshTokenRecord }
+  | {
+      readonly outcome: 'replayed';
+      readonly record: RefreshTokenRecord;
+      /** The rotating request's origin; null when the token was never rotated (its family was revoked). */
+      readonly firstUse: RequestOrigin | null;
+      /** The stored response, or null when none is kept (window off, swept, or the family was revoked). */
+      readonly retry: RefreshRetryResponse | null;
+    }
+  | { readonly outcome: 'expired'; readonly record: RefreshTokenRecord }
+  | { readonly outcome: 'unknown' };
+
 export interface RefreshTokenRepository {
   createFamily(family: TokenFamilyRecord): Promise<void>;
   findFamily(familyId: string): Promise<TokenFamilyRecord | undefined>;
   create(token: RefreshTokenRecord): Promise<void>;
   findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   /**
-   * Marks a refresh token rotated with one conditional update (not yet rotated, not expired, family live):
-   * of N concurrent callers exactly one gets `redeemed`; the rest get `replayed`. A token already rotated or
-   * of a revoked family gives `replayed`; otherwise a token at or past its `expiresAt`, or of a family at or
-   * past its `expiresAt`, gives `expired`; an unknown hash gives `unknown`.
+   * Rotates a refresh token in one transaction: one conditional update (not yet rotated, not expired, family live)
+   * marks it rotated and records `firstUse` and `retry` on it, then the successor is inserted. Of N concurrent callers
+   * exactly one gets `redeemed` and only its successor and response exist; the rest get `replayed` with the winner's
+   * `firstUse` and `retry` (seen once the winner committed). A token already rotated or of a revoked family gives
+   * `replayed` (a revoked family's never-rotated token with `firstUse: null`); otherwise a token at or past its
+   * `expiresAt`, or of a family at or past its `expiresAt`, gives `expired`; an unknown hash gives `unknown`.
+   * The retry data is returned as stored, even past `retryUntil`: the caller judges the window.
    */
-  rotate(tokenHash: string, now: number): Promise<ConsumeResult<RefreshTokenRecord>>;
-  /** Revokes one family. Returns false if it was already revoked or does not exist. */
+  rotate(rotation: RefreshTokenRotation): Promise<RotationResult>;
+  /**
+   * Clears every stored retry response whose window ended before `now` (`retryUntil < now`), so none outlives
+   * its window. Returns how many.
+   */
+  purgeRetryResponses(now: number): Promise<number>;
+  /** Revokes one family and drops its stored retry responses. Returns false if it was already revoked or does not exist. */
   revokeFamily(familyId: string, reason: string, now: number): Promise<boolean>;
   /**
-   * Revokes the family issued from an authorization code (code replay) and returns it, or undefined when the
-   * code issued none. An already revoked family keeps its first `revokedAt` and reason.
+   * Revokes the family issued from an authorization code (code replay), drops its stored retry responses, and returns
+   * it, or undefined when the code issued none. An already revoked family keeps its first `revokedAt` and reason.
    */
   revokeFamilyByCode(authorizationCodeHash: string, reason: string, now: number): Promise<TokenFamilyRecord | undefined>;
 }
@@ -137,6 +189,43 @@ export interface SigningKeyRepository {
   deleteExpired(now: number): Promise<number>;
 }
 
+export interface InteractionRepository {
+  create(interaction: InteractionRecord): Promise<void>;
+  /** A live interaction: not completed and `now < expiresAt`. */
+  findLive(interactionHash: string, now: number): Promise<InteractionRecord | undefined>;
+  /** Completes a live interaction with one conditional update; of concurrent callers exactly one gets true. */
+  complete(interactionHash: string, now: number): Promise<boolean>;
+  /** Removes interactions that expired before `before`. Returns how many. */
+  deleteExpired(before: number): Promise<number>;
+}
+
+/** Failed logins counted under one key (an account or a client IP), and the lock they earned. */
+export interface LoginThrottleRecord {
+  readonly throttleKey: string;
+  readonly failures: number;
+  readonly lastFailureAt: number;
+  /** Attempts under this key are refused while `now < lockedUntil`; 0 when never locked. */
+  readonly lockedUntil: number;
+}
+
+/** Login throttling counters, shared by every instance. */
+export interface LoginThrottleRepository {
+  /**
+   * Counts one failed login under `key` with one atomic upsert and returns the record after it: the count grows by
+   * one, or restarts at 1 when the key has been quiet (no failure and no lock) for `window` seconds before `now`.
+   * Of N concurrent calls on one key each gets a distinct count.
+   */
+  recordFailure(key: string, now: number, window: number): Promise<LoginThrottleRecord>;
+  /** Locks `key` until `lockedUntil`; never shortens a longer lock set by a concurrent failure. No-op for an unknown key. */
+  lock(key: string, lockedUntil: number): Promise<void>;
+  /** The records among `keys` that are locked at `now`, ordered by key. */
+  findLocked(keys: readonly string[], now: number): Promise<readonly LoginThrottleRecord[]>;
+  /** Forgets a key: a successful login clears its account's count. */
+  clear(key: string): Promise<void>;
+  /** Removes keys whose last failure and lock both end before `before`. Returns how many. */
+  deleteStale(before: number): Promise<number>;
+}
+
 export interface AuditRepository {
   /** Appends an event to the hash chain (serialised so the chain never forks). */
   append(event: AuditEventInput): Promise<AuditEventRecord>;
@@ -158,6 +247,8 @@ export interface Store {
   readonly refreshTokens: RefreshTokenRepository;
   readonly sessions: SessionRepository;
   readonly signingKeys: SigningKeyRepository;
+  readonly interactions: InteractionRepository;
+  readonly loginThrottle: LoginThrottleRepository;
   readonly audit: AuditRepository;
   /**
    * Runs `fn` in one transaction with repositories bound to it; commits when it resolves, rolls back and

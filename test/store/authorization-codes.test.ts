@@ -51,6 +51,15 @@ forEachEngine((engine) => {
       assert.equal((await store.authorizationCodes.consume(code.codeHash, code.expiresAt + 600)).outcome, 'replayed');
     });
 
+    it('keeps whether the authorization request sent redirect_uri', async () => {
+      const { store } = current();
+      const { client, user } = await seedClientAndUser(store);
+      const omitted = aCode(client, user, { redirectUriSent: false });
+      await store.authorizationCodes.create(omitted);
+      const result = await store.authorizationCodes.consume(omitted.codeHash, NOW);
+      assert.equal(result.outcome === 'redeemed' && result.record.redirectUriSent, false);
+    });
+
     it('reports an unknown hash as unknown', async () => {
       const { store } = current();
       assert.deepEqual(await store.authorizationCodes.consume('no-such-hash', NOW), { outcome: 'unknown' });

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import type {
   AuditEventInput,
   AuthorizationCodeRecord,
+  AuthorizationRequestRecord,
   ClientRecord,
+  InteractionRecord,
   RefreshTokenRecord,
   SessionRecord,
   SigningKeyRecord,
@@ -60,6 +62,7 @@ export function aCode(client: ClientRecord, user: UserRecord, overrides: Partial
     userId: user.userId,
     sessionId: 'sid-1',
     redirectUri: 'https://app.example/callback',
+    redirectUriSent: true,
     scope: 'openid profile',
     codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
     codeChallengeMethod: 'S256',
@@ -68,6 +71,35 @@ export function aCode(client: ClientRecord, user: UserRecord, overrides: Partial
     createdAt: NOW,
     expiresAt: NOW + 60,
     consumedAt: null,
+    ...overrides,
+  };
+}
+
+export function anAuthorizationRequest(overrides: Partial<AuthorizationRequestRecord> = {}): AuthorizationRequestRecord {
+  return {
+    clientId: 'client-1',
+    redirectUri: 'https://app.example/callback',
+    redirectUriSent: true,
+    scope: 'openid profile',
+    state: 'xyz <&> "state"',
+    nonce: 'n-0S6_WzA2Mj',
+    codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    responseMode: 'query',
+    prompt: ['login', 'consent'],
+    maxAge: 300,
+    loginHint: 'ada@example.test',
+    ...overrides,
+  };
+}
+
+export function anInteraction(overrides: Partial<InteractionRecord> = {}): InteractionRecord {
+  return {
+    interactionHash: uniqueId('interaction-hash'),
+    request: anAuthorizationRequest(),
+    csrfTokenHash: uniqueId('csrf-hash'),
+    createdAt: NOW,
+    expiresAt: NOW + 600,
+    completedAt: null,
     ...overrides,
   };
 }

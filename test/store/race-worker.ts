@@ -1,4 +1,5 @@
 // A separate process racing others on one database: opens the store, says "ready", waits for "go", prints its outcomes.
+import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { migrateStore, openStore } from '../../src/store/open.js';
 
@@ -32,11 +33,15 @@ async function race(): Promise<readonly string[]> {
   }
   const store = await openStore(task);
   try {
+    const presented = await store.refreshTokens.findByHash(task.refreshTokenHash);
+    if (presented === undefined) throw new Error('the refresh token to race on does not exist');
     await ready();
     const attempts = Array.from({ length: task.attempts }, async () => {
+      const successor = { ...presented, tokenHash: randomBytes(16).toString('base64url'), rotatedAt: null };
+      const rotation = { tokenHash: task.refreshTokenHash, successor, firstUse: { ip: null, userAgent: null }, retry: null, now: task.now };
       const [code, refresh] = await Promise.all([
         store.authorizationCodes.consume(task.codeHash, task.now),
-        store.refreshTokens.rotate(task.refreshTokenHash, task.now),
+        store.refreshTokens.rotate(rotation),
       ]);
       return [`code:${code.outcome}`, `refresh:${refresh.outcome}`];
     });

@@ -44,6 +44,7 @@ export interface AuthorizationCodesTable {
   user_id: string;
   session_id: string;
   redirect_uri: string;
+  redirect_uri_sent: number;
   scope: string;
   code_challenge: string;
   code_challenge_method: 'S256';
@@ -84,6 +85,14 @@ export interface RefreshTokensTable {
   issued_at: number;
   expires_at: number;
   rotated_at: number | null;
+  /** Where the rotating request came from, for the reuse event. */
+  first_use_ip: string | null;
+  first_use_user_agent: string | null;
+  /** Set only during the retry window after a rotation; the sweep clears all three. */
+  retry_until: number | null;
+  retry_fingerprint: string | null;
+  /** The successor response, encrypted (KeyEncryption envelope bound to token_hash). */
+  retry_response: string | null;
 }
 
 export interface SessionsTable {
@@ -125,6 +134,23 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+export interface InteractionsTable {
+  interaction_hash: string;
+  /** JSON object: the validated AuthorizationRequestRecord. */
+  request: string;
+  csrf_token_hash: string;
+  created_at: number;
+  expires_at: number;
+  completed_at: number | null;
+}
+
+export interface LoginThrottleTable {
+  throttle_key: string;
+  failures: number;
+  last_failure_at: number;
+  locked_until: number;
+}
+
 /** One row (id 1): the last sequence and hash, locked by every append so the chain never forks. */
 export interface AuditChainHeadTable {
   id: number;
@@ -143,4 +169,6 @@ export interface Database {
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
   audit_chain_head: AuditChainHeadTable;
+  interactions: InteractionsTable;
+  login_throttle: LoginThrottleTable;
 }

@@ -5,6 +5,8 @@ import { KyselyAuditRepository } from './audit.js';
 import { KyselyAuthorizationCodeRepository } from './authorization-codes.js';
 import { KyselyClientRepository } from './clients.js';
 import { KyselyConsentRepository } from './consents.js';
+import { KyselyInteractionRepository } from './interactions.js';
+import { KyselyLoginThrottleRepository } from './login-throttle.js';
 import { KyselyRefreshTokenRepository } from './refresh-tokens.js';
 import { KyselySessionRepository } from './sessions.js';
 import { KyselySigningKeyRepository } from './signing-keys.js';
@@ -33,6 +35,8 @@ export function createKyselyStore(db: Db, engine: Store['engine']): Store {
     refreshTokens: new KyselyRefreshTokenRepository(db),
     sessions: new KyselySessionRepository(db),
     signingKeys: new KyselySigningKeyRepository(db),
+    interactions: new KyselyInteractionRepository(db),
+    loginThrottle: new KyselyLoginThrottleRepository(db),
     audit: new KyselyAuditRepository(db),
     transaction: (fn) => inTransaction(db, (trx) => fn(trx === db ? store : createKyselyStore(trx, engine))),
     ping: () => ping(db),

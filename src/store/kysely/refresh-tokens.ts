@@ -1,8 +1,8 @@
-// The token_families and refresh_tokens tables: grants, rotation with one conditional update, and revocation.
-import type { ConsumeResult, RefreshTokenRecord, TokenFamilyRecord } from '../records.js';
-import type { RefreshTokenRepository } from '../store.js';
+// The token_families and refresh_tokens tables: grants, rotation with one conditional update, retry responses, revocation.
+import type { RefreshTokenRecord, TokenFamilyRecord } from '../records.js';
+import type { RefreshRetryResponse, RefreshTokenRepository, RefreshTokenRotation, RequestOrigin, RotationResult } from '../store.js';
 import type { RefreshTokensTable, TokenFamiliesTable } from './database.js';
-import type { Db } from './transaction.js';
+import { inTransaction, type Db } from './transaction.js';
 
 function tokenFamilyToRow(family: TokenFamilyRecord): TokenFamiliesTable {
   return {
@@ -48,6 +48,13 @@ function rowToRefreshToken(row: RefreshTokensTable): RefreshTokenRecord {
   };
 }
 
+function rowToRetry(row: RefreshTokensTable): RefreshRetryResponse | null {
+  if (row.retry_until === null || row.retry_fingerprint === null || row.retry_response === null) return null;
+  return { retryUntil: row.retry_until, fingerprint: row.retry_fingerprint, encryptedResponse: row.retry_response };
+}
+
+const NO_RETRY = { retry_until: null, retry_fingerprint: null, retry_response: null } as const;
+
 export class KyselyRefreshTokenRepository implements RefreshTokenRepository {
   constructor(private readonly db: Db) {}
 
@@ -61,18 +68,7 @@ export class KyselyRefreshTokenRepository implements RefreshTokenRepository {
   }
 
   async create(token: RefreshTokenRecord): Promise<void> {
-    await this.db
-      .insertInto('refresh_tokens')
-      .values({
-        token_hash: token.tokenHash,
-        family_id: token.familyId,
-        client_id: token.clientId,
-        scope: token.scope,
-        issued_at: token.issuedAt,
-        expires_at: token.expiresAt,
-        rotated_at: token.rotatedAt,
-      })
-      .execute();
+    await insertToken(this.db, token);
   }
 
   async findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
@@ -80,31 +76,44 @@ export class KyselyRefreshTokenRepository implements RefreshTokenRepository {
     return row && rowToRefreshToken(row);
   }
 
-  async rotate(tokenHash: string, now: number): Promise<ConsumeResult<RefreshTokenRecord>> {
-    // SECURITY.md: a refresh token works once; the check and the mark are one statement so concurrent callers cannot both win.
-    const rotated = await this.db
-      .updateTable('refresh_tokens')
-      .set({ rotated_at: now })
-      .where('token_hash', '=', tokenHash)
-      .where('rotated_at', 'is', null)
-      .where('expires_at', '>', now)
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('token_families')
-            .select('token_families.family_id')
-            .whereRef('token_families.family_id', '=', 'refresh_tokens.family_id')
-            .where('token_families.revoked_at', 'is', null)
-            .where('token_families.expires_at', '>', now),
-        ),
-      )
-      .returningAll()
-      .executeTakeFirst();
+  async rotate(rotation: RefreshTokenRotation): Promise<RotationResult> {
+    const { tokenHash, successor, firstUse, retry, now } = rotation;
+    const rotated = await inTransaction(this.db, async (trx) => {
+      // SECURITY.md: a refresh token works once; the check and the mark are one statement so concurrent callers cannot both win.
+      const row = await trx
+        .updateTable('refresh_tokens')
+        .set({
+          rotated_at: now,
+          first_use_ip: firstUse.ip,
+          first_use_user_agent: firstUse.userAgent,
+          retry_until: retry?.retryUntil ?? null,
+          retry_fingerprint: retry?.fingerprint ?? null,
+          retry_response: retry?.encryptedResponse ?? null,
+        })
+        .where('token_hash', '=', tokenHash)
+        .where('rotated_at', 'is', null)
+        .where('expires_at', '>', now)
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('token_families')
+              .select('token_families.family_id')
+              .whereRef('token_families.family_id', '=', 'refresh_tokens.family_id')
+              .where('token_families.revoked_at', 'is', null)
+              .where('token_families.expires_at', '>', now),
+          ),
+        )
+        .returningAll()
+        .executeTakeFirst();
+      // Only the winner's successor exists: no second branch of the family is ever written.
+      if (row) await insertToken(trx, successor);
+      return row;
+    });
     if (rotated) return { outcome: 'redeemed', record: rowToRefreshToken(rotated) };
     return this.classifyFailedRotation(tokenHash);
   }
 
-  private async classifyFailedRotation(tokenHash: string): Promise<ConsumeResult<RefreshTokenRecord>> {
+  private async classifyFailedRotation(tokenHash: string): Promise<RotationResult> {
     const row = await this.db
       .selectFrom('refresh_tokens')
       .innerJoin('token_families', 'token_families.family_id', 'refresh_tokens.family_id')
@@ -115,34 +124,68 @@ export class KyselyRefreshTokenRepository implements RefreshTokenRepository {
     if (!row) return { outcome: 'unknown' };
     const { family_revoked_at: familyRevokedAt, ...token } = row;
     const record = rowToRefreshToken(token);
-    // A rotated token or a revoked family means someone holds a token that should be dead: treat it as reuse.
-    if (record.rotatedAt !== null || familyRevokedAt !== null) return { outcome: 'replayed', record };
+    const firstUse: RequestOrigin | null = record.rotatedAt === null ? null : { ip: token.first_use_ip, userAgent: token.first_use_user_agent };
+    // A rotated token or a revoked family means someone holds a token that should be dead: a retry or a reuse.
+    if (record.rotatedAt !== null || familyRevokedAt !== null) {
+      return { outcome: 'replayed', record, firstUse, retry: familyRevokedAt === null ? rowToRetry(token) : null };
+    }
     // Otherwise the update failed on the idle expiry of the token or the absolute expiry of its family.
     return { outcome: 'expired', record };
   }
 
+  async purgeRetryResponses(now: number): Promise<number> {
+    const result = await this.db.updateTable('refresh_tokens').set(NO_RETRY).where('retry_until', '<', now).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async revokeFamily(familyId: string, reason: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('token_families')
-      .set({ revoked_at: now, revoked_reason: reason })
-      .where('family_id', '=', familyId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    return inTransaction(this.db, async (trx) => {
+      const result = await trx
+        .updateTable('token_families')
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where('family_id', '=', familyId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      await dropRetryResponses(trx, familyId);
+      return result.numUpdatedRows > 0n;
+    });
   }
 
   async revokeFamilyByCode(authorizationCodeHash: string, reason: string, now: number): Promise<TokenFamilyRecord | undefined> {
-    await this.db
-      .updateTable('token_families')
-      .set({ revoked_at: now, revoked_reason: reason })
-      .where('authorization_code_hash', '=', authorizationCodeHash)
-      .where('revoked_at', 'is', null)
-      .execute();
-    const row = await this.db
-      .selectFrom('token_families')
-      .selectAll()
-      .where('authorization_code_hash', '=', authorizationCodeHash)
-      .executeTakeFirst();
-    return row && rowToTokenFamily(row);
+    return inTransaction(this.db, async (trx) => {
+      await trx
+        .updateTable('token_families')
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where('authorization_code_hash', '=', authorizationCodeHash)
+        .where('revoked_at', 'is', null)
+        .execute();
+      const row = await trx
+        .selectFrom('token_families')
+        .selectAll()
+        .where('authorization_code_hash', '=', authorizationCodeHash)
+        .executeTakeFirst();
+      if (row) await dropRetryResponses(trx, row.family_id);
+      return row && rowToTokenFamily(row);
+    });
   }
+}
+
+async function insertToken(db: Db, token: RefreshTokenRecord): Promise<void> {
+  await db
+    .insertInto('refresh_tokens')
+    .values({
+      token_hash: token.tokenHash,
+      family_id: token.familyId,
+      client_id: token.clientId,
+      scope: token.scope,
+      issued_at: token.issuedAt,
+      expires_at: token.expiresAt,
+      rotated_at: token.rotatedAt,
+    })
+    .execute();
+}
+
+// A revoked family's tokens are never handed out again, so its kept responses go at once rather than at the sweep.
+async function dropRetryResponses(db: Db, familyId: string): Promise<void> {
+  await db.updateTable('refresh_tokens').set(NO_RETRY).where('family_id', '=', familyId).where('retry_until', 'is not', null).execute();
 }

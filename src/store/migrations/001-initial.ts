@@ -46,6 +46,7 @@ async function createCodesAndConsents(db: Kysely<unknown>): Promise<void> {
     .addColumn('user_id', 'text', (col) => col.notNull().references('users.user_id').onDelete('cascade'))
     .addColumn('session_id', 'text', (col) => col.notNull())
     .addColumn('redirect_uri', 'text', (col) => col.notNull())
+    .addColumn('redirect_uri_sent', FLAG, (col) => col.notNull())
     .addColumn('scope', 'text', (col) => col.notNull())
     .addColumn('code_challenge', 'text', (col) => col.notNull())
     .addColumn('code_challenge_method', 'text', (col) => col.notNull())

@@ -2,10 +2,16 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from '../kysely/database.js';
 import { initialMigration } from './001-initial.js';
+import { refreshRetryMigration } from './002-refresh-retry.js';
+import { loginThrottleMigration } from './003-login-throttle.js';
+import { interactionsMigration } from './004-interactions.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
 const migrations: Readonly<Record<string, Migration>> = {
   '001-initial': initialMigration,
+  '002-refresh-retry': refreshRetryMigration,
+  '003-login-throttle': loginThrottleMigration,
+  '004-interactions': interactionsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

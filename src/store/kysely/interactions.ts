@@ -1,0 +1,70 @@
+// The interactions table: pending authorization requests, found while live and completed exactly once.
+import type { AuthorizationRequestRecord, InteractionRecord } from '../records.js';
+import type { InteractionRepository } from '../store.js';
+import type { InteractionsTable } from './database.js';
+import type { Db } from './transaction.js';
+
+function parseRequest(text: string): AuthorizationRequestRecord {
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError('stored authorization request is not a JSON object');
+  }
+  return value as AuthorizationRequestRecord;
+}
+
+function rowToInteraction(row: InteractionsTable): InteractionRecord {
+  return {
+    interactionHash: row.interaction_hash,
+    request: parseRequest(row.request),
+    csrfTokenHash: row.csrf_token_hash,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    completedAt: row.completed_at,
+  };
+}
+
+export class KyselyInteractionRepository implements InteractionRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(interaction: InteractionRecord): Promise<void> {
+    await this.db
+      .insertInto('interactions')
+      .values({
+        interaction_hash: interaction.interactionHash,
+        request: JSON.stringify(interaction.request),
+        csrf_token_hash: interaction.csrfTokenHash,
+        created_at: interaction.createdAt,
+        expires_at: interaction.expiresAt,
+        completed_at: interaction.completedAt,
+      })
+      .execute();
+  }
+
+  async findLive(interactionHash: string, now: number): Promise<InteractionRecord | undefined> {
+    const row = await this.db
+      .selectFrom('interactions')
+      .selectAll()
+      .where('interaction_hash', '=', interactionHash)
+      .where('completed_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return row && rowToInteraction(row);
+  }
+
+  async complete(interactionHash: string, now: number): Promise<boolean> {
+    // One conditional update, never read-then-write: of concurrent callers exactly one sees a row change.
+    const result = await this.db
+      .updateTable('interactions')
+      .set({ completed_at: now })
+      .where('interaction_hash', '=', interactionHash)
+      .where('completed_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async deleteExpired(before: number): Promise<number> {
+    const result = await this.db.deleteFrom('interactions').where('expires_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

@@ -1,0 +1,68 @@
+// The login_throttle table: atomic failure counts and monotonic locks by key, for login throttling across instances.
+import type { LoginThrottleRecord, LoginThrottleRepository } from '../store.js';
+import type { LoginThrottleTable } from './database.js';
+import type { Db } from './transaction.js';
+
+function rowToRecord(row: LoginThrottleTable): LoginThrottleRecord {
+  return { throttleKey: row.throttle_key, failures: row.failures, lastFailureAt: row.last_failure_at, lockedUntil: row.locked_until };
+}
+
+export class KyselyLoginThrottleRepository implements LoginThrottleRepository {
+  constructor(private readonly db: Db) {}
+
+  async recordFailure(key: string, now: number, window: number): Promise<LoginThrottleRecord> {
+    const quietBefore = now - window;
+    const row = await this.db
+      .insertInto('login_throttle')
+      .values({ throttle_key: key, failures: 1, last_failure_at: now, locked_until: 0 })
+      // One statement, so concurrent failures on one key each see a distinct count (no read-then-write).
+      .onConflict((conflict) =>
+        conflict.column('throttle_key').doUpdateSet((eb) => ({
+          failures: eb
+            .case()
+            .when(eb.or([eb('login_throttle.last_failure_at', '>', quietBefore), eb('login_throttle.locked_until', '>', quietBefore)]))
+            .then(eb('login_throttle.failures', '+', 1))
+            .else(1)
+            .end(),
+          last_failure_at: now,
+        })),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return rowToRecord(row);
+  }
+
+  async lock(key: string, lockedUntil: number): Promise<void> {
+    await this.db
+      .updateTable('login_throttle')
+      .set({ locked_until: lockedUntil })
+      .where('throttle_key', '=', key)
+      .where('locked_until', '<', lockedUntil)
+      .execute();
+  }
+
+  async findLocked(keys: readonly string[], now: number): Promise<readonly LoginThrottleRecord[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('login_throttle')
+      .selectAll()
+      .where('throttle_key', 'in', keys)
+      .where('locked_until', '>', now)
+      .orderBy('throttle_key')
+      .execute();
+    return rows.map(rowToRecord);
+  }
+
+  async clear(key: string): Promise<void> {
+    await this.db.deleteFrom('login_throttle').where('throttle_key', '=', key).execute();
+  }
+
+  async deleteStale(before: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('login_throttle')
+      .where('last_failure_at', '<', before)
+      .where('locked_until', '<', before)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
