@@ -1,0 +1,34 @@
+// The logout pages: the confirmation with its anti-CSRF token, the result, and the answer when no one is signed in.
+import { html } from './html.js';
+import { renderPage, type RenderedPage } from './layout.js';
+
+/** "Sign out of Gatehouse?" with one button; the token ties the POST to this browser's session. */
+export function renderLogoutConfirmPage(options: { readonly username: string | null; readonly csrfToken: string }): RenderedPage {
+  const who = options.username === null ? '' : html`<p class="lead">You are signed in as <strong>${options.username}</strong>.</p>`;
+  return renderPage({
+    title: 'Sign out of Gatehouse?',
+    body: html`<h1>Sign out of Gatehouse?</h1>
+${who}
+<p class="muted">Applications you signed in to through Gatehouse will ask you to sign in again.</p>
+<form method="post" action="/logout">
+<input type="hidden" name="csrf_token" value="${options.csrfToken}">
+<button type="submit" autofocus>Sign out</button>
+</form>`,
+  });
+}
+
+export function renderSignedOutPage(): RenderedPage {
+  return renderPage({
+    title: 'You are signed out',
+    body: html`<h1>You are signed out</h1>
+<p class="lead">Your Gatehouse session in this browser has ended. You can close this window.</p>`,
+  });
+}
+
+export function renderNotSignedInPage(): RenderedPage {
+  return renderPage({
+    title: 'You are not signed in',
+    body: html`<h1>You are not signed in</h1>
+<p class="lead">There is no Gatehouse session in this browser to sign out of.</p>`,
+  });
+}
