@@ -1,0 +1,84 @@
+// The authorization endpoint's validation (RFC 6749 §4.1.1, RFC 7636, OIDC Core §3.1.2): an ordered list of small steps.
+import type { ClientLookup } from '../clients/lookup.js';
+import type { Config } from '../config/schema.js';
+import type { OAuthError } from '../errors/oauth-errors.js';
+import { toOAuthError } from '../errors/render.js';
+import { readParameters } from '../http/parameters.js';
+import type { AuthorizationRequestRecord, ClientRecord } from '../store/records.js';
+import type { AuthorizationTarget } from './response.js';
+import { checkClient } from './steps/check-client.js';
+import { checkMaxAge } from './steps/check-max-age.js';
+import { checkPkce } from './steps/check-pkce.js';
+import { checkPrompt } from './steps/check-prompt.js';
+import { checkRedirectUri } from './steps/check-redirect-uri.js';
+import { rejectRequestObjects } from './steps/check-request-object.js';
+import { checkResponseMode } from './steps/check-response-mode.js';
+import { checkResponseType } from './steps/check-response-type.js';
+import { checkScope } from './steps/check-scope.js';
+import { readOpenIdParameters } from './steps/read-openid-parameters.js';
+import type { StepInput } from './steps/step.js';
+
+export interface PipelineDeps {
+  readonly clients: Pick<ClientLookup, 'find'>;
+  readonly config: Pick<Config, 'issuer' | 'limits'>;
+}
+
+/** A valid request, or the error with where it may be sent (no target: the person sees a page). */
+export type ValidationResult =
+  | { readonly ok: true; readonly client: ClientRecord; readonly request: AuthorizationRequestRecord; readonly target: AuthorizationTarget }
+  | { readonly ok: false; readonly error: OAuthError; readonly target: AuthorizationTarget | undefined };
+
+/** One parameter read on its own, so a repeated or oversized one is caught before the full parameter set is read. */
+function readOne(source: unknown, name: string, maxBytes: number): string | undefined {
+  const value = typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[name] : undefined;
+  return readParameters(value === undefined ? {} : { [name]: value }, maxBytes).get(name);
+}
+
+/** Runs `read`; an error is kept to be thrown once the target is known, so it can be redirected. */
+function attempt<T>(read: () => T, fallback: T): { readonly value: T; readonly error?: OAuthError } {
+  try {
+    return { value: read() };
+  } catch (error) {
+    return { value: fallback, error: toOAuthError(error) };
+  }
+}
+
+/**
+ * Validates a query string (GET) or form body (POST). Order matters: client_id, then redirect_uri (failures are pages),
+ * then state and response_mode (so later errors can be sent back), then the steps below in the order listed.
+ */
+export async function validateAuthorizationRequest(deps: PipelineDeps, source: unknown): Promise<ValidationResult> {
+  const maxBytes = deps.config.limits.parameterBytes;
+  let target: AuthorizationTarget | undefined;
+  try {
+    const client = await checkClient(deps.clients, readOne(source, 'client_id', maxBytes));
+    const { redirectUri, redirectUriSent } = checkRedirectUri(client, readOne(source, 'redirect_uri', maxBytes));
+    const state = attempt(() => readOne(source, 'state', maxBytes) ?? null, null);
+    const responseMode = attempt(() => checkResponseMode(readOne(source, 'response_mode', maxBytes)), 'query' as const);
+    target = { redirectUri, state: state.value, responseMode: responseMode.value, issuer: deps.config.issuer };
+    if (state.error !== undefined) throw state.error;
+    if (responseMode.error !== undefined) throw responseMode.error;
+    // RFC 6749 §3.1: no parameter may be repeated or oversized (checked for all of them now that errors can be redirected).
+    const input: StepInput = { parameters: readParameters(source, maxBytes), client };
+    const request = runSteps(input, { clientId: client.clientId, redirectUri, redirectUriSent, state: state.value, responseMode: responseMode.value });
+    return { ok: true, client, request, target };
+  } catch (error) {
+    return { ok: false, error: toOAuthError(error), target };
+  }
+}
+
+type Validated = Pick<AuthorizationRequestRecord, 'clientId' | 'redirectUri' | 'redirectUriSent' | 'state' | 'responseMode'>;
+
+/** The redirectable checks, in the order their errors are reported. */
+function runSteps(input: StepInput, validated: Validated): AuthorizationRequestRecord {
+  rejectRequestObjects(input);
+  checkResponseType(input);
+  return {
+    ...validated,
+    ...checkPkce(input),
+    ...checkScope(input),
+    ...checkPrompt(input),
+    ...checkMaxAge(input),
+    ...readOpenIdParameters(input),
+  };
+}
