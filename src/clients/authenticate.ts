@@ -1,0 +1,70 @@
+// Client authentication at the token endpoint: exactly one method, the one the client registered (RFC 6749 §2.3).
+import { InvalidClient, InvalidRequest } from '../errors/oauth-errors.js';
+import type { Parameters } from '../http/parameters.js';
+import type { ClientRecord, TokenEndpointAuthMethod } from '../store/records.js';
+import { hashOpaqueValue, safeEqual } from '../tokens/opaque.js';
+import { readBasicCredentials } from './client-secret-basic.js';
+import { readPostCredentials } from './client-secret-post.js';
+import type { ClientLookup } from './lookup.js';
+import { readPublicClientId } from './none.js';
+
+/** Every method a client can register and authenticate with; discovery advertises exactly these. */
+export const TOKEN_ENDPOINT_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
+
+/** The credentials a request carried, and by which method. */
+export interface PresentedCredentials {
+  readonly method: TokenEndpointAuthMethod;
+  readonly clientId: string;
+  /** Null for `none`. */
+  readonly clientSecret: string | null;
+  /** A Basic header was sent, so a failure answers with a Basic challenge (RFC 6749 §5.2). */
+  readonly basicAuthAttempted: boolean;
+}
+
+export interface ClientAuthenticationRequest {
+  readonly authorization: string | undefined;
+  readonly parameters: Parameters;
+  /** Epoch seconds, for the previous secret's grace period. */
+  readonly now: number;
+}
+
+/** The credentials of the request; more than one method at once is invalid_request (RFC 6749 §2.3). */
+function readCredentials(request: ClientAuthenticationRequest): PresentedCredentials | undefined {
+  const basic = readBasicCredentials(request.authorization);
+  const post = readPostCredentials(request.parameters);
+  // RFC 6749 §2.3: the client must not use more than one authentication method in a request.
+  if (basic !== undefined && post !== undefined) throw new InvalidRequest({ description: 'The client used more than one authentication method.' });
+  const bodyClientId = request.parameters.get('client_id');
+  if (basic !== undefined && bodyClientId !== undefined && bodyClientId !== basic.clientId) {
+    throw new InvalidRequest({ description: 'The client_id parameter does not match the authenticated client.' });
+  }
+  return basic ?? post ?? readPublicClientId(request.parameters);
+}
+
+/** The stored hash of the current secret, or of the previous one during its grace period, matches. */
+function secretMatches(client: ClientRecord, secret: string, now: number): boolean {
+  const presented = hashOpaqueValue(secret);
+  // SECURITY.md: secrets are compared in constant time against stored hashes; both are checked, so timing says nothing.
+  const current = safeEqual(presented, client.secretHash ?? '');
+  const previous = safeEqual(presented, client.previousSecretHash ?? '');
+  // Client secret rotation: the previous secret works only while its grace period lasts.
+  const inGrace = client.previousSecretExpiresAt !== null && client.previousSecretExpiresAt > now;
+  return (client.secretHash !== null && current) || (client.previousSecretHash !== null && previous && inGrace);
+}
+
+/**
+ * Authenticates the client of a token request.
+ * @throws InvalidRequest when two methods are used at once; InvalidClient (401) when credentials are missing, the
+ * client is unknown, the method is not the registered one, or the secret is wrong.
+ */
+export async function authenticateClient(request: ClientAuthenticationRequest, clients: ClientLookup): Promise<ClientRecord> {
+  const credentials = readCredentials(request);
+  if (credentials === undefined || credentials.clientId === '') throw new InvalidClient({ cause: new Error('no client credentials') });
+  const fail = (reason: string) => new InvalidClient({ basicAuthAttempted: credentials.basicAuthAttempted, cause: new Error(reason) });
+  const client = await clients.find(credentials.clientId);
+  if (client === undefined) throw fail('unknown client');
+  // SECURITY.md: the client authenticates with exactly its registered method, never a weaker one.
+  if (client.tokenEndpointAuthMethod !== credentials.method) throw fail('authentication method differs from the registered one');
+  if (credentials.clientSecret !== null && !secretMatches(client, credentials.clientSecret, request.now)) throw fail('wrong client secret');
+  return client;
+}

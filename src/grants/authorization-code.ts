@@ -1,0 +1,113 @@
+// grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6): redeems a code once and issues a new token family.
+import { createHash, randomUUID } from 'node:crypto';
+import { InvalidGrant, InvalidRequest } from '../errors/oauth-errors.js';
+import type { AuthorizationCodeRecord, ClientRecord, TokenFamilyRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { hashOpaqueValue, safeEqual } from '../tokens/opaque.js';
+import type { Grant, GrantDependencies, TokenRequest, TokenResponse } from './grant.js';
+import { issueTokens, mintRefreshToken } from './issue-tokens.js';
+import { includesScope } from './scope.js';
+
+// RFC 7636 §4.1: code-verifier = 43*128unreserved.
+const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+interface CodeParameters {
+  readonly code: string;
+  readonly redirectUri: string | undefined;
+  readonly codeVerifier: string;
+}
+
+type Redemption =
+  | { readonly outcome: 'issued'; readonly response: TokenResponse; readonly family: TokenFamilyRecord }
+  | { readonly outcome: 'replayed'; readonly code: AuthorizationCodeRecord; readonly revokedFamilyId: string | null };
+
+function readCodeParameters(request: TokenRequest): CodeParameters {
+  const code = request.parameters.get('code');
+  const codeVerifier = request.parameters.get('code_verifier');
+  // RFC 6749 §4.1.3: code is required.
+  if (code === undefined) throw new InvalidRequest({ description: 'The code parameter is missing.' });
+  // SECURITY.md: PKCE for every client, so code_verifier is always required.
+  if (codeVerifier === undefined) throw new InvalidRequest({ description: 'The code_verifier parameter is missing.' });
+  // RFC 7636 §4.1: a verifier of the wrong length or alphabet is malformed, whatever the challenge.
+  if (!CODE_VERIFIER.test(codeVerifier)) throw new InvalidRequest({ description: 'The code_verifier must be 43 to 128 unreserved characters.' });
+  return { code, redirectUri: request.parameters.get('redirect_uri'), codeVerifier };
+}
+
+/** Checks a redeemed code against the request; throwing rolls the redemption back, so the code stays usable by its owner. */
+function checkRedemption(code: AuthorizationCodeRecord, client: ClientRecord, parameters: CodeParameters): void {
+  // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
+  if (code.clientId !== client.clientId) throw new InvalidGrant({ cause: new Error('code issued to another client') });
+  // RFC 6749 §4.1.3: redirect_uri is required when the authorization request included it.
+  if (parameters.redirectUri === undefined && code.redirectUriSent) throw new InvalidGrant({ cause: new Error('redirect_uri missing') });
+  // RFC 6749 §4.1.3: redirect_uri must match the authorization request's byte for byte.
+  if (parameters.redirectUri !== undefined && parameters.redirectUri !== code.redirectUri) {
+    throw new InvalidGrant({ cause: new Error('redirect_uri mismatch') });
+  }
+  // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge, compared in constant time.
+  const computed = createHash('sha256').update(parameters.codeVerifier, 'ascii').digest('base64url');
+  if (!safeEqual(computed, code.codeChallenge)) throw new InvalidGrant({ cause: new Error('PKCE verification failed') });
+}
+
+export class AuthorizationCodeGrant implements Grant {
+  readonly grantType = 'authorization_code';
+
+  constructor(private readonly deps: GrantDependencies) {}
+
+  async exchange(request: TokenRequest, now: number): Promise<TokenResponse> {
+    const parameters = readCodeParameters(request);
+    const codeHash = hashOpaqueValue(parameters.code);
+    // One transaction: concurrent redeemers wait for the winner, so a replay always finds and revokes its family.
+    const redemption = await this.deps.store.transaction((store) => this.redeem(store, codeHash, request, parameters, now));
+    const { client, origin } = request;
+    if (redemption.outcome === 'replayed') {
+      const { code, revokedFamilyId } = redemption;
+      this.deps.events.emit({ type: 'code.replayed', userId: code.userId, clientId: code.clientId, revokedFamilyId }, origin);
+      throw new InvalidGrant({ cause: new Error('authorization code replayed') });
+    }
+    const { family } = redemption;
+    this.deps.events.emit({ type: 'code.redeemed', userId: family.userId, clientId: client.clientId, familyId: family.familyId }, origin);
+    this.deps.events.emit({ type: 'token.issued', userId: family.userId, clientId: client.clientId, grantType: this.grantType }, origin);
+    return redemption.response;
+  }
+
+  private async redeem(store: Store, codeHash: string, request: TokenRequest, parameters: CodeParameters, now: number): Promise<Redemption> {
+    const consumed = await store.authorizationCodes.consume(codeHash, now);
+    if (consumed.outcome === 'replayed') {
+      // RFC 6749 §4.1.2: a code used twice revokes every token issued from it.
+      const revoked = await store.refreshTokens.revokeFamilyByCode(codeHash, 'code_replayed', now);
+      return { outcome: 'replayed', code: consumed.record, revokedFamilyId: revoked?.familyId ?? null };
+    }
+    if (consumed.outcome !== 'redeemed') throw new InvalidGrant({ cause: new Error(`authorization code ${consumed.outcome}`) });
+    const code = consumed.record;
+    checkRedemption(code, request.client, parameters);
+    const user = await store.users.findById(code.userId);
+    // A user disabled since the code was issued gets no tokens.
+    if (user === undefined || user.disabledAt !== null) throw new InvalidGrant({ cause: new Error('user missing or disabled') });
+    return this.issue(store, code, request.client, now);
+  }
+
+  private async issue(store: Store, code: AuthorizationCodeRecord, client: ClientRecord, now: number): Promise<Redemption> {
+    const family: TokenFamilyRecord = {
+      familyId: randomUUID(),
+      clientId: client.clientId,
+      userId: code.userId,
+      scope: code.scope,
+      sessionId: code.sessionId,
+      authTime: code.authTime,
+      authorizationCodeHash: code.codeHash,
+      createdAt: now,
+      expiresAt: now + this.deps.config.tokens.refreshTokenAbsoluteTtl,
+      revokedAt: null,
+      revokedReason: null,
+    };
+    // Refresh tokens only when the client may use the refresh grant AND the person granted offline_access
+    // (OpenID Connect Core §11): a client's registration alone never keeps access alive beyond what was consented.
+    const withRefreshToken = client.grantTypes.includes('refresh_token') && includesScope(code.scope, 'offline_access');
+    const refreshToken = withRefreshToken ? mintRefreshToken(family, this.deps.config.tokens, now) : undefined;
+    const response = issueTokens(this.deps, { family, scope: code.scope, nonce: code.nonce, refreshToken: refreshToken?.value, now });
+    // Every redemption creates a family, refresh token or not: its id in the access token lets a replay revoke it.
+    await store.refreshTokens.createFamily(family);
+    if (refreshToken !== undefined) await store.refreshTokens.create(refreshToken.record);
+    return { outcome: 'issued', response, family };
+  }
+}

@@ -1,0 +1,47 @@
+// The contract every grant type module implements (RFC 6749 §4.1.3, §6), and what the token endpoint hands it.
+import type { Config } from '../config/schema.js';
+import type { Parameters } from '../http/parameters.js';
+import type { EventBus, EventContext } from '../observability/events.js';
+import type { ClientRecord, GrantType } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import type { KeyEncryption } from '../tokens/keys/key-encryption.js';
+import type { SigningKey } from '../tokens/keys/signing-key.js';
+
+/** RFC 6749 §5.1 successful response, with the OpenID Connect `id_token` (Core §3.1.3.3). */
+export interface TokenResponse {
+  readonly access_token: string;
+  readonly token_type: 'Bearer';
+  readonly expires_in: number;
+  readonly scope: string;
+  readonly refresh_token?: string;
+  readonly id_token?: string;
+}
+
+/** An authenticated token request as a grant sees it. */
+export interface TokenRequest {
+  readonly client: ClientRecord;
+  /** Every body parameter, each sent once (duplicates were refused before). */
+  readonly parameters: Parameters;
+  /** Request id, IP and user agent: for events, and kept with a rotated refresh token for a later reuse event. */
+  readonly origin: EventContext;
+  /** Reports a failure of best-effort work (a sweep) that must not fail the request. */
+  readonly reportError: (error: unknown) => void;
+}
+
+/** What grant modules are built from: each takes what it needs. */
+export interface GrantDependencies {
+  readonly store: Store;
+  readonly keyRing: { activeKey(): SigningKey };
+  readonly keyEncryption: KeyEncryption;
+  readonly events: EventBus;
+  readonly config: Pick<Config, 'issuer' | 'tokens'>;
+  /** Epoch seconds; tests may pass a fake clock. */
+  readonly clock: () => number;
+}
+
+/** One grant type (`grant_type` value): validates its own parameters and issues tokens. */
+export interface Grant {
+  readonly grantType: GrantType;
+  /** @throws OAuthError: invalid_request, invalid_grant, invalid_scope, ... as RFC 6749 §5.2 defines them. */
+  exchange(request: TokenRequest, now: number): Promise<TokenResponse>;
+}

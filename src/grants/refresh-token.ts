@@ -1,0 +1,102 @@
+// grant_type=refresh_token (RFC 6749 §6): rotation on every use, reuse detection, and the benign-retry window.
+import { InvalidGrant, InvalidRequest } from '../errors/oauth-errors.js';
+import type { RefreshTokenRecord, TokenFamilyRecord } from '../store/records.js';
+import type { RotationResult } from '../store/store.js';
+import { hashOpaqueValue } from '../tokens/opaque.js';
+import type { Grant, GrantDependencies, TokenRequest, TokenResponse } from './grant.js';
+import { issueTokens, mintRefreshToken } from './issue-tokens.js';
+import { RefreshRetryWindow, retryFingerprint } from './refresh-retry.js';
+import { narrowScope } from './scope.js';
+
+/** The presented token, its family, and what this request asks for. */
+interface Presentation {
+  readonly tokenHash: string;
+  readonly token: RefreshTokenRecord;
+  readonly family: TokenFamilyRecord;
+  readonly scope: string;
+  readonly fingerprint: string;
+}
+
+export class RefreshTokenGrant implements Grant {
+  readonly grantType = 'refresh_token';
+  private readonly retryWindow: RefreshRetryWindow;
+  /** The last second this instance swept expired retry responses: at most one sweep per second. */
+  private lastSweep = 0;
+
+  constructor(private readonly deps: GrantDependencies) {
+    this.retryWindow = new RefreshRetryWindow(deps.keyEncryption, deps.config.tokens.refreshRetryWindow);
+  }
+
+  async exchange(request: TokenRequest, now: number): Promise<TokenResponse> {
+    const presentation = await this.readPresentation(request, now);
+    const { tokenHash, token, family, scope, fingerprint } = presentation;
+    // Mint first, in memory: the rotation then stores the successor and its response in the same transaction.
+    const successor = mintRefreshToken(family, this.deps.config.tokens, now);
+    const response = issueTokens(this.deps, { family, scope, nonce: null, refreshToken: successor.value, now });
+    const result = await this.deps.store.refreshTokens.rotate({
+      tokenHash,
+      successor: successor.record,
+      firstUse: { ip: request.origin.ip ?? null, userAgent: request.origin.userAgent ?? null },
+      retry: this.retryWindow.seal(tokenHash, fingerprint, response, now),
+      now,
+    });
+    if (result.outcome === 'replayed') return this.answerReplay(result, presentation, request, now);
+    if (result.outcome !== 'redeemed') throw new InvalidGrant({ cause: new Error(`refresh token ${result.outcome}`) });
+    const facts = { userId: family.userId, clientId: token.clientId };
+    this.deps.events.emit({ type: 'refresh_token.rotated', ...facts, familyId: family.familyId }, request.origin);
+    this.deps.events.emit({ type: 'token.issued', ...facts, grantType: this.grantType }, request.origin);
+    await this.sweep(now, request);
+    return response;
+  }
+
+  private async readPresentation(request: TokenRequest, now: number): Promise<Presentation> {
+    const refreshToken = request.parameters.get('refresh_token');
+    // RFC 6749 §6: refresh_token is required.
+    if (refreshToken === undefined) throw new InvalidRequest({ description: 'The refresh_token parameter is missing.' });
+    const tokenHash = hashOpaqueValue(refreshToken);
+    const token = await this.deps.store.refreshTokens.findByHash(tokenHash);
+    if (token === undefined) throw new InvalidGrant({ cause: new Error('unknown refresh token') });
+    // RFC 6749 §6: the refresh token must have been issued to the authenticated client; another client's is left untouched.
+    if (token.clientId !== request.client.clientId) throw new InvalidGrant({ cause: new Error('refresh token of another client') });
+    const family = await this.deps.store.refreshTokens.findFamily(token.familyId);
+    // A revoked family (reuse, code replay, consent or user revoked) answers nothing, not even a stored retry.
+    if (family === undefined || family.revokedAt !== null) throw new InvalidGrant({ cause: new Error('token family revoked') });
+    // SECURITY.md: idle and absolute lifetimes (the rotation re-checks both atomically).
+    if (token.rotatedAt === null && (now >= token.expiresAt || now >= family.expiresAt)) {
+      throw new InvalidGrant({ cause: new Error('refresh token expired') });
+    }
+    const requestedScope = request.parameters.get('scope');
+    // RFC 6749 §6: scope may narrow, never widen.
+    const scope = narrowScope(requestedScope, family.scope);
+    return { tokenHash, token, family, scope, fingerprint: retryFingerprint(request.client.clientId, requestedScope) };
+  }
+
+  /** A rotated token presented again: the same response for a benign retry, else the family is revoked. */
+  private async answerReplay(
+    result: Extract<RotationResult, { outcome: 'replayed' }>,
+    presentation: Presentation,
+    request: TokenRequest,
+    now: number,
+  ): Promise<TokenResponse> {
+    const { tokenHash, family, fingerprint } = presentation;
+    // Never rotated: the family was revoked since it was read; nothing to detect, nothing to hand out.
+    if (result.firstUse === null) throw new InvalidGrant({ cause: new Error('token family revoked') });
+    const facts = { userId: family.userId, clientId: family.clientId, familyId: family.familyId };
+    const retried = this.retryWindow.open(tokenHash, result.retry, fingerprint, now);
+    if (retried !== undefined) {
+      this.deps.events.emit({ type: 'refresh_token.retried', ...facts }, request.origin);
+      return retried;
+    }
+    // SECURITY.md: a rotated refresh token presented again revokes the whole family and records both requests' origins.
+    await this.deps.store.refreshTokens.revokeFamily(family.familyId, 'refresh_token_reused', now);
+    this.deps.events.emit({ type: 'refresh_token.reused', ...facts, firstUse: result.firstUse }, request.origin);
+    throw new InvalidGrant({ cause: new Error('refresh token reused') });
+  }
+
+  /** Clears retry responses past their window, so none outlives it; best effort, never failing the refresh. */
+  private async sweep(now: number, request: TokenRequest): Promise<void> {
+    if (now <= this.lastSweep) return;
+    this.lastSweep = now;
+    await this.deps.store.refreshTokens.purgeRetryResponses(now).catch(request.reportError);
+  }
+}

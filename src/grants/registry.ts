@@ -1,0 +1,37 @@
+// Picks the grant module by grant_type and feeds discovery, so only grants that exist are advertised.
+import { TOKEN_ENDPOINT_AUTH_METHODS } from '../clients/authenticate.js';
+import type { ServerMetadata } from '../discovery/server-metadata.js';
+import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors/oauth-errors.js';
+import type { GrantType } from '../store/records.js';
+import type { Grant, GrantDependencies, TokenRequest, TokenResponse } from './grant.js';
+
+export class GrantRegistry {
+  private readonly grants: ReadonlyMap<string, Grant>;
+
+  /** Registers `grants` and contributes the token endpoint's metadata (RFC 8414 §2). */
+  constructor(
+    grants: readonly Grant[],
+    private readonly deps: Pick<GrantDependencies, 'clock'>,
+    metadata: ServerMetadata,
+    tokenEndpointPath: string,
+  ) {
+    this.grants = new Map(grants.map((grant) => [grant.grantType, grant]));
+    metadata.contribute({
+      token_endpoint: metadata.endpointUrl(tokenEndpointPath),
+      grant_types_supported: [...this.grants.keys()],
+      token_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
+    });
+  }
+
+  /** @throws InvalidRequest without grant_type, UnsupportedGrantType, UnauthorizedClient, or the grant's own errors. */
+  async exchange(request: TokenRequest): Promise<TokenResponse> {
+    const grantType = request.parameters.get('grant_type');
+    if (grantType === undefined) throw new InvalidRequest({ description: 'The grant_type parameter is missing.' });
+    const grant = this.grants.get(grantType);
+    // RFC 6749 §5.2: a grant type the server does not support.
+    if (grant === undefined) throw new UnsupportedGrantType();
+    // RFC 6749 §5.2: a grant type the client is not registered for.
+    if (!request.client.grantTypes.includes(grantType as GrantType)) throw new UnauthorizedClient();
+    return grant.exchange(request, this.deps.clock());
+  }
+}

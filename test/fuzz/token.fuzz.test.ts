@@ -1,0 +1,133 @@
+// Fuzzing /token and /userinfo: random and malformed parameters, headers and bodies never give a 5xx, and every
+// error answer carries an RFC 6749 §5.2 or RFC 6750 §3.1 error code in the endpoint's own format.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { basicAuthorization, createClient, createUser, issueCode, pkcePair, REDIRECT_URI, startGrant, type TestClient } from '../support/flow-fixtures.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const RUNS = 200;
+const OVERSIZED_URL = 15_000;
+const TOKEN_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
+const BEARER_ERRORS = new Set(['invalid_request', 'invalid_token', 'insufficient_scope']);
+const CONTENT_TYPES = [
+  'application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8', 'APPLICATION/X-WWW-FORM-URLENCODED',
+  'application/json', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded;;', 'x',
+];
+const NAMES = [
+  'grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'client_id', 'client_secret', 'access_token',
+  '__proto__', 'constructor', 'a[b]', 'hasOwnProperty',
+];
+
+/** Printable ASCII: what an HTTP header value may hold. */
+const headerText = (maxLength: number) => fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength });
+
+interface Known {
+  readonly values: readonly string[];
+  readonly authorizations: readonly string[];
+}
+
+function value(known: Known): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.constantFrom(...known.values),
+    fc.string({ unit: 'grapheme', maxLength: 40 }),
+    fc.string({ unit: 'binary', maxLength: 20 }),
+    fc.constant('x'.repeat(5000)),
+  );
+}
+
+/** A body: mostly well-formed pairs of known names, sometimes raw bytes, broken escapes and repeats. */
+function body(known: Known): fc.Arbitrary<string> {
+  const pair = fc
+    .tuple(fc.oneof(fc.constantFrom(...NAMES), fc.string({ maxLength: 8 })), value(known))
+    .map(([name, text]) => `${encodeURIComponent(name)}=${encodeURIComponent(text)}`);
+  const junk = fc.constantFrom('%', '%zz', '&&', '=', '==x', '%00', '+', 'grant_type', '{"grant_type":"refresh_token"}', 'grant_type=authorization_code');
+  return fc.array(fc.oneof({ weight: 4, arbitrary: pair }, { weight: 1, arbitrary: junk }), { maxLength: 10 }).map((parts) => parts.join('&'));
+}
+
+function authorization(known: Known): fc.Arbitrary<string | undefined> {
+  return fc.oneof(
+    fc.constant(undefined),
+    fc.constantFrom(...known.authorizations),
+    headerText(60).map((text) => `Basic ${Buffer.from(text).toString('base64')}`),
+    headerText(60).map((text) => `Bearer ${text}`),
+    headerText(60),
+  );
+}
+
+async function assertErrorShape(response: Response, codes: ReadonlySet<string>): Promise<void> {
+  assert.ok(response.status < 500, `no 5xx (got ${response.status})`);
+  if (response.status === 200) return;
+  const text = await response.text();
+  const parsed = JSON.parse(text) as { error?: unknown };
+  assert.ok(typeof parsed.error === 'string' && (codes.has(parsed.error) || response.status === 405), `an RFC error code: ${text}`);
+}
+
+forEachEngine((engine) => {
+  describe(`fuzzing the token side (${engine.name})`, () => {
+    let database: TestStore;
+    let server: TestServer;
+    let known: Known;
+    before(async () => {
+      database = await createTestStore(engine);
+      server = await startTestServer(database, { GATEHOUSE_LOG_LEVEL: 'error' });
+      const basic: TestClient = await createClient(server);
+      const post = await createClient(server, { tokenEndpointAuthMethod: 'client_secret_post' });
+      const user = await createUser(server);
+      const pkce = pkcePair();
+      const codes = await Promise.all(Array.from({ length: 5 }, () => issueCode(server, basic.client, user, pkce)));
+      const grant = await startGrant(server);
+      known = {
+        values: [
+          'authorization_code', 'refresh_token', 'password', REDIRECT_URI, pkce.verifier, 'openid profile', 'openid admin', ...codes,
+          grant.tokens.refresh_token!, grant.tokens.access_token, grant.tokens.id_token!, basic.client.clientId, post.client.clientId, post.secret!,
+        ],
+        authorizations: [
+          basicAuthorization(basic.client.clientId, basic.secret!), basicAuthorization(post.client.clientId, post.secret!),
+          `Bearer ${grant.tokens.access_token}`, 'Basic', 'Bearer', 'Basic ====',
+        ],
+      };
+    });
+    after(async () => {
+      await server.close();
+      await database.cleanup();
+    });
+
+    it(`answers ${RUNS} random token requests with 200 or an RFC 6749 error, never a 5xx`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...CONTENT_TYPES), body(known), authorization(known), async (contentType, text, credentials) => {
+          const headers: Record<string, string> = { 'content-type': contentType, ...(credentials === undefined ? {} : { authorization: credentials }) };
+          const response = await fetch(`${server.url}/token`, { method: 'POST', headers, body: text });
+          assert.equal(response.headers.get('cache-control'), 'no-store');
+          assert.equal(response.headers.get('pragma'), 'no-cache');
+          await assertErrorShape(response, TOKEN_ERRORS);
+        }),
+        { numRuns: RUNS },
+      );
+    });
+
+    it(`answers ${RUNS} random userinfo requests with 200 or an RFC 6750 error, never a 5xx`, async () => {
+      const query = fc.oneof(fc.constant(''), body(known).map((text) => `?${text}`));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('GET', 'POST'),
+          query,
+          fc.constantFrom(...CONTENT_TYPES),
+          body(known),
+          authorization(known),
+          async (method, search, contentType, text, credentials) => {
+            const headers: Record<string, string> = credentials === undefined ? {} : { authorization: credentials };
+            const init: RequestInit = method === 'POST' ? { method, headers: { ...headers, 'content-type': contentType }, body: text } : { method, headers };
+            const response = await fetch(`${server.url}/userinfo${search}`, init);
+            // Past Node's 16 KiB header limit no route runs: the HTTP foundation answers its JSON invalid_request.
+            const reachedRoute = search.length <= OVERSIZED_URL || response.headers.get('x-request-id') !== null;
+            if (response.status >= 400 && reachedRoute) assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer realm="gatehouse"/);
+            await assertErrorShape(response, BEARER_ERRORS);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    });
+  });
+});
