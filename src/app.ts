@@ -8,14 +8,35 @@ import { generateRequestId, registerRequestContext } from './http/plugins/reques
 import { registerSecurityHeaders } from './http/plugins/security-headers.js';
 import { registerDiscoveryRoutes } from './http/routes/discovery.js';
 import { registerHealthRoutes } from './http/routes/health.js';
-import { registerJwksRoute, type JwksPublisher } from './http/routes/jwks.js';
+import { registerJwksRoute } from './http/routes/jwks.js';
+import { registerAuthorizationRoutes } from './http/routes/authorize.js';
+import { registerConsentRoutes } from './http/routes/consent.js';
+import { registerTokenRoute } from './http/routes/token.js';
+import { registerUserInfoRoute } from './http/routes/userinfo.js';
+import { registerLoginRoutes } from './http/routes/login.js';
+import { registerLogoutRoutes } from './http/routes/logout.js';
+import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import { ClientLookup } from './clients/lookup.js';
+import type { EventBus } from './observability/events.js';
+import type { KeyRing } from './tokens/keys/key-ring.js';
+import type { KeyEncryption } from './tokens/keys/key-encryption.js';
 import type { Logger } from './observability/logger.js';
 import type { Store } from './store/store.js';
 
 export interface AppDependencies {
   readonly store: Store;
-  readonly keys: JwksPublisher;
+  readonly keyRing: KeyRing;
+  readonly keyEncryption: KeyEncryption;
+  readonly events: EventBus;
   readonly logger: Logger;
+}
+
+/** What protocol routes are built from: each takes the slices it needs. */
+export interface RouteContext extends Omit<AppDependencies, 'logger'> {
+  readonly config: Config;
+  readonly clients: ClientLookup;
+  readonly metadata: ServerMetadata;
 }
 
 export function buildApp(config: Config, deps: AppDependencies): FastifyInstance {
@@ -34,9 +55,19 @@ export function buildApp(config: Config, deps: AppDependencies): FastifyInstance
   registerSecurityHeaders(app, config.issuer);
   registerErrorHandling(app);
 
+  void app.register(formbody);
+  void app.register(cookie);
+
   const metadata = new ServerMetadata(config.issuer);
-  registerJwksRoute(app, deps.keys, metadata, config.keys.jwksMaxAge);
+  const context: RouteContext = { ...deps, config, metadata, clients: new ClientLookup(deps.store.clients, config.limits.clientCacheTtl) };
+  registerJwksRoute(app, deps.keyRing, metadata, config.keys.jwksMaxAge);
+  registerAuthorizationRoutes(app, context);
+  registerConsentRoutes(app, context);
+  registerTokenRoute(app, context);
+  registerUserInfoRoute(app, context);
   registerHealthRoutes(app, deps.store);
+  registerLoginRoutes(app, context);
+  registerLogoutRoutes(app, context);
   // Discovery last: every endpoint above has contributed its metadata by now.
   registerDiscoveryRoutes(app, metadata);
   return app;

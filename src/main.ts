@@ -32,7 +32,7 @@ export async function startGatehouse(config: Config, logger: Logger = createLogg
     const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger });
     if (config.seedDemo) await seedDemo({ store, config, events, print: (text) => process.stdout.write(text) });
 
-    const app = buildApp(config, { store, keys: keyRing, logger });
+    const app = buildApp(config, { store, keyRing, keyEncryption, events, logger });
     await app.listen({ host: config.host, port: config.port });
     keyRing.start();
     const address = app.server.address();

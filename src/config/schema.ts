@@ -151,6 +151,10 @@ export const configSchema = z
           expected: 'bytes 256-65536',
           description: 'Largest single request parameter accepted; larger gets invalid_request.',
         }),
+        clientCacheTtl: setting(z.number().int().min(0).max(60_000).default(500), {
+          expected: 'milliseconds 0-60000',
+          description: 'How long a client record is cached in memory; a client changed by the CLI or another instance is seen after at most this long.',
+        }),
       })
       .prefault({}),
     rateLimits: z

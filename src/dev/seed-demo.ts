@@ -9,6 +9,26 @@ import { UserService } from '../users/service.js';
 export const DEMO_USERNAME = 'demo';
 export const DEMO_CLIENT_NAME = 'Demo App';
 export const DEMO_REDIRECT_URI = 'http://localhost:3000/callback';
+// RFC 7636 Appendix B's example pair: fine for a walkthrough, never for a real client.
+export const DEMO_CODE_VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+const DEMO_CODE_CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+const DEMO_SCOPE = 'openid profile email offline_access';
+
+/** The authorization URL a person can open to walk through the flow with the demo client. */
+export function demoAuthorizationUrl(issuer: string, clientId: string): string {
+  const url = new URL(`${issuer}/authorize`);
+  const parameters = {
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: DEMO_REDIRECT_URI,
+    scope: DEMO_SCOPE,
+    state: 'demo',
+    code_challenge: DEMO_CODE_CHALLENGE,
+    code_challenge_method: 'S256',
+  };
+  for (const [name, value] of Object.entries(parameters)) url.searchParams.set(name, value);
+  return url.href;
+}
 
 export interface SeedDemoOptions {
   readonly store: Store;
@@ -36,7 +56,7 @@ export async function seedDemo({ store, config, events, print }: SeedDemoOptions
     clientType: 'confidential',
     redirectUris: [DEMO_REDIRECT_URI],
     grantTypes: ['authorization_code', 'refresh_token'],
-    scope: 'openid profile email offline_access',
+    scope: DEMO_SCOPE,
   });
   events.emit({ type: 'demo.seeded', clientId: client.clientId, userId: user.userId }, context);
   print(
@@ -48,6 +68,12 @@ export async function seedDemo({ store, config, events, print }: SeedDemoOptions
       `  client_secret: ${clientSecret ?? '(public client)'}`,
       `  redirect_uri:  ${DEMO_REDIRECT_URI}`,
       `  discovery:     ${config.issuer}/.well-known/openid-configuration`,
+      '',
+      'Try the flow: open this URL, sign in as demo and allow access:',
+      `  ${demoAuthorizationUrl(config.issuer, client.clientId)}`,
+      `Your browser then goes to ${DEMO_REDIRECT_URI}?code=...; copy the code from the address bar and exchange it:`,
+      `  curl -u '${client.clientId}:${clientSecret ?? ''}' -d grant_type=authorization_code -d code=CODE \\`,
+      `    -d redirect_uri=${DEMO_REDIRECT_URI} -d code_verifier=${DEMO_CODE_VERIFIER} ${config.issuer}/token`,
       '',
     ].join('\n'),
   );

@@ -5,6 +5,10 @@ export interface OAuthErrorOptions {
   readonly cause?: unknown;
   /** Overrides the fixed description; must never contain request values. */
   readonly description?: string;
+  /** The client tried HTTP Basic, so invalid_client is answered with a Basic challenge (RFC 6749 §5.2). */
+  readonly basicAuthAttempted?: boolean;
+  /** No bearer token was presented at all, so the challenge names no error code (RFC 6750 §3.1). */
+  readonly noTokenPresented?: boolean;
 }
 
 export abstract class OAuthError extends Error {
@@ -13,9 +17,14 @@ export abstract class OAuthError extends Error {
   /** Whether this error may be sent to the redirect URI (only after client and redirect URI are validated). */
   readonly redirectable: boolean = true;
 
+  readonly basicAuthAttempted: boolean;
+  readonly noTokenPresented: boolean;
+
   constructor(readonly description: string, options: OAuthErrorOptions = {}) {
     super(options.description ?? description, { cause: options.cause });
     this.description = options.description ?? description;
+    this.basicAuthAttempted = options.basicAuthAttempted ?? false;
+    this.noTokenPresented = options.noTokenPresented ?? false;
   }
 }
 
@@ -57,3 +66,14 @@ export class MethodNotAllowed extends defineError('method_not_allowed', 405, 'Th
 export class PayloadTooLarge extends defineError('invalid_request', 413, 'The request body is too large.', false) {}
 export class UnsupportedMediaType extends defineError('invalid_request', 415, 'The request content type is not supported here.', false) {}
 export class TooManyRequests extends defineError('slow_down', 429, 'Too many requests; retry later.', false) {}
+// OpenID Connect Core §6: request objects are not supported.
+export class RequestNotSupported extends defineError('request_not_supported', 400, 'The request parameter is not supported.') {}
+export class RequestUriNotSupported extends defineError('request_uri_not_supported', 400, 'The request_uri parameter is not supported.') {}
+// Login and consent steps: shown to the person as a page, never sent to a redirect URI.
+export class InvalidInteraction extends defineError(
+  'invalid_request',
+  400,
+  'This sign-in request has expired, was already used, or was started in another browser. Go back to the application and start again.',
+  false,
+) {}
+export class InvalidCsrfToken extends defineError('invalid_request', 403, 'This form could not be verified. Go back to the application and start again.', false) {}

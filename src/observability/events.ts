@@ -19,7 +19,28 @@ export type GatehouseEvent =
   | { readonly type: 'user.disabled'; readonly userId: string }
   | { readonly type: 'key.created'; readonly kid: string; readonly status: 'next' | 'active' }
   | { readonly type: 'key.rotated'; readonly kid: string; readonly retiredKid: string | null }
-  | { readonly type: 'demo.seeded'; readonly clientId: string; readonly userId: string };
+  | { readonly type: 'demo.seeded'; readonly clientId: string; readonly userId: string }
+  // The authorization code flow. Security events (replay, reuse, throttling) carry what an operator needs to act.
+  | { readonly type: 'login.succeeded'; readonly userId: string; readonly clientId: string }
+  | { readonly type: 'login.failed'; readonly clientId: string; readonly userId: string | null }
+  | { readonly type: 'login.throttled'; readonly clientId: string; readonly scope: 'account' | 'ip'; readonly retryAfter: number }
+  | { readonly type: 'session.ended'; readonly userId: string }
+  | { readonly type: 'consent.granted'; readonly userId: string; readonly clientId: string; readonly scope: string }
+  | { readonly type: 'consent.denied'; readonly userId: string; readonly clientId: string }
+  | { readonly type: 'code.issued'; readonly userId: string; readonly clientId: string }
+  | { readonly type: 'code.redeemed'; readonly userId: string; readonly clientId: string; readonly familyId: string }
+  | { readonly type: 'code.replayed'; readonly userId: string; readonly clientId: string; readonly revokedFamilyId: string | null }
+  | { readonly type: 'refresh_token.rotated'; readonly userId: string; readonly clientId: string; readonly familyId: string }
+  | { readonly type: 'refresh_token.retried'; readonly userId: string; readonly clientId: string; readonly familyId: string }
+  | {
+      readonly type: 'refresh_token.reused';
+      readonly userId: string;
+      readonly clientId: string;
+      readonly familyId: string;
+      /** The request that rotated the token first, so both requests' origins are on record. */
+      readonly firstUse: { readonly ip: string | null; readonly userAgent: string | null } | null;
+    }
+  | { readonly type: 'token.issued'; readonly userId: string; readonly clientId: string; readonly grantType: 'authorization_code' | 'refresh_token' };
 
 export type EventType = GatehouseEvent['type'];
 export type EventHandler = (event: GatehouseEvent, context: EventContext) => void | Promise<void>;

@@ -41,7 +41,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: 
   if (error.status >= 500) request.log.error({ err: error.cause ?? error }, 'request failed');
   else request.log.info({ error: error.code, cause: describeCause(error.cause) }, 'request rejected');
   const channel = request.routeOptions.config.errorChannel ?? 'api';
-  const rendered = renderError(channel, error);
+  const rendered = renderError(channel, error, request.id);
   return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
 }
 
