@@ -6,6 +6,7 @@ import { seedDemo } from './dev/seed-demo.js';
 import { attachAudit } from './observability/audit.js';
 import { EventBus } from './observability/events.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { Sweeper } from './maintenance/sweeper.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { openKeyRing, type KeyRing } from './tokens/keys/key-ring.js';
@@ -35,6 +36,8 @@ export async function startGatehouse(config: Config, logger: Logger = createLogg
     const app = buildApp(config, { store, keyRing, keyEncryption, events, logger });
     await app.listen({ host: config.host, port: config.port });
     keyRing.start();
+    const sweeper = new Sweeper(store, logger);
+    sweeper.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -43,6 +46,7 @@ export async function startGatehouse(config: Config, logger: Logger = createLogg
     const close = async () => {
       await app.close();
       await keyRing.stop();
+      await sweeper.stop();
       await events.drain();
       await store.close();
     };
