@@ -7,6 +7,7 @@ import {
   Kysely,
   SqliteAdapter,
   SqliteDialect,
+  type SqliteDatabase,
   SqliteDriver,
   type DatabaseConnection,
   type DialectAdapter,
@@ -106,9 +107,36 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   }
 }
 
+// Well above the number of distinct queries the repositories issue; migrations and ad-hoc SQL come on top.
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares a statement for every query, which costs more than running most of them; better-sqlite3
+ * statements are reusable and Kysely runs one query at a time per connection, so repeated SQL reuses its statement.
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare: (sql: string) => {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 class GatehouseSqliteDialect extends SqliteDialect {
-  constructor(private readonly database: BetterSqlite3.Database) {
-    super({ database });
+  private readonly database: SqliteDatabase;
+
+  constructor(database: BetterSqlite3.Database) {
+    const cached = withStatementCache(database);
+    super({ database: cached });
+    this.database = cached;
   }
 
   override createAdapter(): DialectAdapter {
