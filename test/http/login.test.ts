@@ -91,6 +91,19 @@ forEachEngine((engine) => {
       assert.notEqual(flow.browser.cookie('gatehouse_session'), 'planted-by-an-attacker-0123456789abcdefghijk');
     });
 
+    it('never writes a password, CSRF token, interaction id or session cookie to the log or the audit trail', async () => {
+      const failed = await beginInteraction(server, client);
+      await postLogin(failed, { username: user.username, password: 'a wrong password value' });
+      const flow = await beginInteraction(server, client);
+      await postLogin(flow, { username: user.username, password: PASSWORD });
+      const audit = JSON.stringify(await auditEvents(server.store, 'login.succeeded'));
+      const secrets = [PASSWORD, 'a wrong password value', flow.csrfToken, flow.interactionId, flow.browser.cookie('gatehouse_session')!];
+      for (const secret of secrets) {
+        assert.ok(!server.logs().includes(secret), 'not in the log');
+        assert.ok(!audit.includes(secret), 'not in the audit trail');
+      }
+    });
+
     it('shows the same generic message for a wrong password, an unknown user and a disabled user', async () => {
       const disabled = await seedUser(server.store);
       await server.store.users.disable(disabled.userId, Math.floor(Date.now() / 1000));
