@@ -1,9 +1,9 @@
 // Authorization endpoint, errors after the redirect target is known: each goes back with error, state and iss.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { BrowserLike } from '../support/browser-like.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { forEachEngine } from '../support/database.js';
+import { useTestServer } from '../support/server.js';
 import {
   assertErrorPage,
   assertErrorRedirect,
@@ -41,39 +41,30 @@ const ERRORS: ReadonlyArray<readonly [string, RequestOverrides, string]> = [
 
 forEachEngine((engine) => {
   describe('authorization endpoint: redirected errors', () => {
-    let database: TestStore;
-    let server: TestServer;
-    before(async () => {
-      database = await createTestStore(engine);
-      server = await startTestServer(database);
-    });
-    after(async () => {
-      await server.close();
-      await database.cleanup();
-    });
-    const browser = () => new BrowserLike(server.url);
-    const client = () => registerClient(database.store, { scope: 'openid profile' });
+    const suite = useTestServer(engine);
+    const browser = () => new BrowserLike(suite.server.url);
+    const client = () => registerClient(suite.database.store, { scope: 'openid profile' });
 
     for (const [variant, overrides, error] of ERRORS) {
       it(`answers ${variant} with ${error} to the redirect URI`, async () => {
-        assertErrorRedirect(await browser().get(authorizeUrl(await client(), overrides)), error, server.config.issuer);
+        assertErrorRedirect(await browser().get(authorizeUrl(await client(), overrides)), error, suite.server.config.issuer);
       });
     }
 
     it('answers a repeated parameter with invalid_request, state still echoed', async () => {
       const parameters = authorizationParameters(await client());
       parameters.append('scope', 'openid');
-      assertErrorRedirect(await browser().get(`/authorize?${parameters.toString()}`), 'invalid_request', server.config.issuer);
+      assertErrorRedirect(await browser().get(`/authorize?${parameters.toString()}`), 'invalid_request', suite.server.config.issuer);
     });
 
     it('answers a 5 KiB state with invalid_request and does not echo it', async () => {
       const response = await browser().get(authorizeUrl(await client(), { state: 's'.repeat(5 * 1024) }));
-      assertErrorRedirect(response, 'invalid_request', server.config.issuer, { state: null });
+      assertErrorRedirect(response, 'invalid_request', suite.server.config.issuer, { state: null });
     });
 
     it('omits state from an error when the request had none', async () => {
       const response = await browser().get(authorizeUrl(await client(), { state: undefined, response_type: 'token' }));
-      assertErrorRedirect(response, 'unsupported_response_type', server.config.issuer, { state: null });
+      assertErrorRedirect(response, 'unsupported_response_type', suite.server.config.issuer, { state: null });
     });
 
     it('sends errors of a form_post request as an auto-submitting form', async () => {
@@ -81,13 +72,13 @@ forEachEngine((engine) => {
       assert.equal(response.status, 200);
       const fields = hiddenFields(await response.text());
       assert.equal(fields.error, 'unsupported_response_type');
-      assert.equal(fields.iss, server.config.issuer);
+      assert.equal(fields.iss, suite.server.config.issuer);
     });
 
     it('validates a POSTed form body exactly like a query string', async () => {
       const registered = await client();
       const response = await browser().postForm('/authorize', Object.fromEntries(authorizationParameters(registered, { response_type: 'token' })));
-      assertErrorRedirect(response, 'unsupported_response_type', server.config.issuer);
+      assertErrorRedirect(response, 'unsupported_response_type', suite.server.config.issuer);
       const login = await browser().postForm('/authorize', Object.fromEntries(authorizationParameters(registered)));
       assert.equal(login.status, 303);
       assert.match(login.headers.get('location') ?? '', /\/login\?interaction=/);
@@ -101,11 +92,11 @@ forEachEngine((engine) => {
 
     it('advertises exactly what the endpoint supports in discovery', async () => {
       const document = (await (await browser().get('/.well-known/openid-configuration')).json()) as Record<string, unknown>;
-      assert.equal(document.authorization_endpoint, `${server.config.issuer}/authorize`);
+      assert.equal(document.authorization_endpoint, `${suite.server.config.issuer}/authorize`);
       assert.deepEqual(document.response_types_supported, ['code']);
       assert.deepEqual(document.response_modes_supported, ['query', 'form_post']);
       assert.deepEqual(document.code_challenge_methods_supported, ['S256']);
-      assert.deepEqual(document.scopes_supported, Object.keys(server.config.scopes));
+      assert.deepEqual(document.scopes_supported, Object.keys(suite.server.config.scopes));
       assert.deepEqual(document.prompt_values_supported, ['none', 'login', 'consent']);
       assert.equal(document.authorization_response_iss_parameter_supported, true);
       assert.equal(document.request_parameter_supported, false);

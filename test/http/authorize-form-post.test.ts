@@ -1,30 +1,21 @@
 // response_mode=form_post (OAuth 2.0 Form Post Response Mode): an auto-submitting form, escaped, under a nonce'd CSP.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { BrowserLike } from '../support/browser-like.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { forEachEngine } from '../support/database.js';
+import { useTestServer } from '../support/server.js';
 import { assertPageHeaders, authorizeUrl, hiddenFields, logIn, registerClient, registerUser } from '../support/authorization.js';
 
 const HOSTILE_STATE = '"><script>alert(1)</script>&\'';
 
 forEachEngine((engine) => {
   describe('authorization response by form_post', () => {
-    let database: TestStore;
-    let server: TestServer;
-    before(async () => {
-      database = await createTestStore(engine);
-      server = await startTestServer(database);
-    });
-    after(async () => {
-      await server.close();
-      await database.cleanup();
-    });
+    const suite = useTestServer(engine);
 
     async function formPost(redirectUri: string) {
-      const client = await registerClient(database.store, { firstParty: true, redirectUris: [redirectUri] });
-      const visitor = new BrowserLike(server.url);
-      await logIn(database.store, server.config, visitor, await registerUser(database.store));
+      const client = await registerClient(suite.database.store, { firstParty: true, redirectUris: [redirectUri] });
+      const visitor = new BrowserLike(suite.server.url);
+      await logIn(suite.database.store, suite.server.config, visitor, await registerUser(suite.database.store));
       return visitor.get(authorizeUrl(client, { response_mode: 'form_post', state: HOSTILE_STATE }));
     }
 
@@ -38,7 +29,7 @@ forEachEngine((engine) => {
       const fields = hiddenFields(html);
       assert.deepEqual(Object.keys(fields).sort(), ['code', 'iss', 'state']);
       assert.equal(fields.state, HOSTILE_STATE);
-      assert.equal(fields.iss, server.config.issuer);
+      assert.equal(fields.iss, suite.server.config.issuer);
       assert.match(fields.code ?? '', /^[A-Za-z0-9_-]{43}$/);
       assert.match(html, /<noscript>[\s\S]*<button type="submit">Continue<\/button>[\s\S]*<\/noscript>/);
     });

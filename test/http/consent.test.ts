@@ -1,9 +1,9 @@
 // Consent: the page names the client and each scope in plain words; CSRF, Allow, Deny, remembering, asking again.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { BrowserLike } from '../support/browser-like.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { forEachEngine } from '../support/database.js';
+import { useTestServer } from '../support/server.js';
 import {
   assertErrorPage,
   assertErrorRedirect,
@@ -21,38 +21,29 @@ const HOSTILE_NAME = '<script>alert("name")</script> & Co';
 
 forEachEngine((engine) => {
   describe('consent', () => {
-    let database: TestStore;
-    let server: TestServer;
-    before(async () => {
-      database = await createTestStore(engine);
-      server = await startTestServer(database);
-    });
-    after(async () => {
-      await server.close();
-      await database.cleanup();
-    });
+    const suite = useTestServer(engine);
 
     /** A logged-in browser at the consent page of a new request; returns the page and its form fields. */
     async function atConsent(overrides: RequestOverrides = {}, clientName = `Photo Printer ${Math.random()}`) {
-      const client = await registerClient(database.store, { clientName, scope: 'openid profile email custom:read' });
-      const user = await registerUser(database.store, { username: `ada<b>${Math.random()}` });
-      const visitor = new BrowserLike(server.url);
-      await logIn(database.store, server.config, visitor, user);
+      const client = await registerClient(suite.database.store, { clientName, scope: 'openid profile email custom:read' });
+      const user = await registerUser(suite.database.store, { username: `ada<b>${Math.random()}` });
+      const visitor = new BrowserLike(suite.server.url);
+      await logIn(suite.database.store, suite.server.config, visitor, user);
       const page = await visitor.follow(await visitor.get(authorizeUrl(client, overrides)));
       assert.equal(page.status, 200);
       const html = await page.text();
       return { client, user, visitor, page, html, fields: hiddenFields(html) };
     }
 
-    const auditTypes = async (type: string) => (await database.store.audit.list({ limit: 100, type })).length;
+    const auditTypes = async (type: string) => (await suite.database.store.audit.list({ limit: 100, type })).length;
 
     it('names the client as registered and describes each scope in plain words, everything escaped', async () => {
       const { page, html } = await atConsent({ scope: 'openid email custom:read' }, HOSTILE_NAME);
       assertPageHeaders(page);
       assert.ok(html.includes('&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt; &amp; Co'));
       assert.ok(!html.includes('<script>alert'));
-      assert.ok(html.includes(`<li>${server.config.scopes.openid}</li>`));
-      assert.ok(html.includes(`<li>${server.config.scopes.email}</li>`));
+      assert.ok(html.includes(`<li>${suite.server.config.scopes.openid}</li>`));
+      assert.ok(html.includes(`<li>${suite.server.config.scopes.email}</li>`));
       assert.ok(html.includes('<li>custom:read</li>'), 'a scope without a description is shown by name');
       assert.ok(html.includes('ada&lt;b&gt;'));
       assert.match(html, /<button type="submit" name="decision" value="allow">Allow<\/button>/);
@@ -70,8 +61,8 @@ forEachEngine((engine) => {
     it('returns access_denied with state and iss on Deny, records consent.denied and remembers nothing', async () => {
       const denied = await auditTypes('consent.denied');
       const { client, user, visitor, fields } = await atConsent();
-      assertErrorRedirect(await visitor.postForm('/consent', { ...fields, decision: 'deny' }), 'access_denied', server.config.issuer);
-      assert.equal(await database.store.consents.find(user.userId, client.clientId), undefined);
+      assertErrorRedirect(await visitor.postForm('/consent', { ...fields, decision: 'deny' }), 'access_denied', suite.server.config.issuer);
+      assert.equal(await suite.database.store.consents.find(user.userId, client.clientId), undefined);
       await waitFor(async () => (await auditTypes('consent.denied')) === denied + 1);
     });
 
@@ -80,7 +71,7 @@ forEachEngine((engine) => {
       const { client, user, visitor, fields } = await atConsent();
       const first = await visitor.postForm('/consent', { ...fields, decision: 'allow' });
       assert.ok(redirectParameters(first).get('code'));
-      assert.equal((await database.store.consents.find(user.userId, client.clientId))?.scope, 'openid profile');
+      assert.equal((await suite.database.store.consents.find(user.userId, client.clientId))?.scope, 'openid profile');
       await waitFor(async () => (await auditTypes('consent.granted')) === granted + 1);
       visitor.setCookie('gatehouse_interaction', `${fields.interaction}.${fields.csrf_token}`);
       await assertErrorPage(await visitor.postForm('/consent', { ...fields, decision: 'allow' }));
@@ -93,15 +84,15 @@ forEachEngine((engine) => {
       const asked = await visitor.follow(await visitor.get(authorizeUrl(client, { scope: 'openid email' })));
       assert.equal(asked.status, 200);
       await visitor.postForm('/consent', { ...hiddenFields(await asked.text()), decision: 'allow' });
-      assert.equal((await database.store.consents.find(user.userId, client.clientId))?.scope, 'openid profile email');
+      assert.equal((await suite.database.store.consents.find(user.userId, client.clientId))?.scope, 'openid profile email');
       const again = await visitor.get(authorizeUrl(client, { scope: 'openid profile email', prompt: 'consent' }));
       assert.match(again.headers.get('location') ?? '', /\/consent\?interaction=/);
     });
 
     it("refuses the consent page and decision from another browser's cookie", async () => {
       const { fields } = await atConsent();
-      const other = new BrowserLike(server.url);
-      await logIn(database.store, server.config, other, await registerUser(database.store));
+      const other = new BrowserLike(suite.server.url);
+      await logIn(suite.database.store, suite.server.config, other, await registerUser(suite.database.store));
       await assertErrorPage(await other.get(`/consent?interaction=${fields.interaction}`));
       await assertErrorPage(await other.postForm('/consent', { ...fields, decision: 'allow' }));
     });

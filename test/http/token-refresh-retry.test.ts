@@ -1,9 +1,9 @@
 // Refresh reuse detection and the retry window: a benign retry gets the very same response; anything else is a reuse
 // that revokes the family and records both requests' origins. The kept response is encrypted and dies with the window.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { hashOpaqueValue } from '../../src/tokens/opaque.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { forEachEngine, type TestStore } from '../support/database.js';
 import {
   assertTokenError,
   auditEvents,
@@ -14,29 +14,15 @@ import {
   type TestClient,
   verifyJwt,
 } from '../support/flow-fixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { useTestServer, type TestServer } from '../support/server.js';
 
 const FIRST_APP = { 'user-agent': 'first-app/1.0' };
 const SECOND_APP = { 'user-agent': 'second-app/2.0' };
 
 forEachEngine((engine) => {
   describe(`refresh reuse and the retry window (${engine.name})`, () => {
-    let database: TestStore;
-    let server: TestServer;
-    let windowOffDatabase: TestStore;
-    let windowOff: TestServer;
-    before(async () => {
-      database = await createTestStore(engine);
-      server = await startTestServer(database);
-      windowOffDatabase = await createTestStore(engine);
-      windowOff = await startTestServer(windowOffDatabase, { GATEHOUSE_TOKENS_REFRESH_RETRY_WINDOW: '0' });
-    });
-    after(async () => {
-      await server.close();
-      await windowOff.close();
-      await database.cleanup();
-      await windowOffDatabase.cleanup();
-    });
+    const windowOn = useTestServer(engine);
+    const windowOffSuite = useTestServer(engine, { GATEHOUSE_TOKENS_REFRESH_RETRY_WINDOW: '0' });
 
     const refresh = (on: TestServer, as: TestClient, refreshToken: string, extra: Record<string, string> = {}, headers = FIRST_APP) =>
       postToken(on, { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra }, { as, headers });
@@ -52,94 +38,94 @@ forEachEngine((engine) => {
     }
 
     it('answers a retry within the window, same client and scope, with the very same response', async () => {
-      const { as, tokens } = await startGrant(server);
-      const first = await refresh(server, as, tokens.refresh_token!, { scope: 'openid profile' });
-      const retry = await refresh(server, as, tokens.refresh_token!, { scope: 'openid profile' }, SECOND_APP);
+      const { as, tokens } = await startGrant(windowOn.server);
+      const first = await refresh(windowOn.server, as, tokens.refresh_token!, { scope: 'openid profile' });
+      const retry = await refresh(windowOn.server, as, tokens.refresh_token!, { scope: 'openid profile' }, SECOND_APP);
       assert.equal(first.status, 200);
       assert.equal(retry.status, 200);
       const body = await first.text();
       assert.equal(await retry.text(), body, 'byte for byte');
       assert.equal(retry.headers.get('cache-control'), 'no-store');
       const successor = JSON.parse(body) as { refresh_token: string; access_token: string };
-      const familyId = await familyOf(server, successor.access_token);
-      assert.equal((await server.store.refreshTokens.findFamily(familyId))?.revokedAt, null, 'no revocation');
-      const retried = await auditEvents(server, 'refresh_token.retried');
+      const familyId = await familyOf(windowOn.server, successor.access_token);
+      assert.equal((await windowOn.server.store.refreshTokens.findFamily(familyId))?.revokedAt, null, 'no revocation');
+      const retried = await auditEvents(windowOn.server, 'refresh_token.retried');
       assert.ok(retried.some((event) => event.details.familyId === familyId && event.userAgent === SECOND_APP['user-agent']));
       // The one successor carries the family on.
-      assert.equal((await refresh(server, as, successor.refresh_token)).status, 200);
+      assert.equal((await refresh(windowOn.server, as, successor.refresh_token)).status, 200);
     });
 
     it('keeps the retry response only encrypted, never the tokens in plain text', async () => {
-      const { as, tokens } = await startGrant(server);
-      const response = (await (await refresh(server, as, tokens.refresh_token!)).json()) as { refresh_token: string; access_token: string };
-      const stored = await storedRow(database, tokens.refresh_token!);
+      const { as, tokens } = await startGrant(windowOn.server);
+      const response = (await (await refresh(windowOn.server, as, tokens.refresh_token!)).json()) as { refresh_token: string; access_token: string };
+      const stored = await storedRow(windowOn.database, tokens.refresh_token!);
       const envelope = String(stored.retry_response);
       assert.match(envelope, /^v1\./);
       for (const secret of [response.refresh_token, response.access_token, response.access_token.split('.')[1]!]) {
         assert.ok(!envelope.includes(secret));
       }
-      assert.equal(Number(stored.retry_until), Number(stored.rotated_at) + server.config.tokens.refreshRetryWindow);
+      assert.equal(Number(stored.retry_until), Number(stored.rotated_at) + windowOn.server.config.tokens.refreshRetryWindow);
     });
 
     it('treats a retry with a different scope as a reuse: the family is revoked and both origins recorded', async () => {
-      const { as, tokens } = await startGrant(server);
-      const first = (await (await refresh(server, as, tokens.refresh_token!)).json()) as { refresh_token: string; access_token: string };
-      await assertTokenError(await refresh(server, as, tokens.refresh_token!, { scope: 'openid' }, SECOND_APP), 'invalid_grant');
-      await assertFamilyRevoked(server, as, first);
-      const familyId = await familyOf(server, first.access_token);
-      const reused = (await auditEvents(server, 'refresh_token.reused')).find((event) => event.details.familyId === familyId);
+      const { as, tokens } = await startGrant(windowOn.server);
+      const first = (await (await refresh(windowOn.server, as, tokens.refresh_token!)).json()) as { refresh_token: string; access_token: string };
+      await assertTokenError(await refresh(windowOn.server, as, tokens.refresh_token!, { scope: 'openid' }, SECOND_APP), 'invalid_grant');
+      await assertFamilyRevoked(windowOn.server, as, first);
+      const familyId = await familyOf(windowOn.server, first.access_token);
+      const reused = (await auditEvents(windowOn.server, 'refresh_token.reused')).find((event) => event.details.familyId === familyId);
       assert.ok(reused, 'a reuse event in the audit trail');
       assert.equal(reused.userAgent, SECOND_APP['user-agent']);
       assert.deepEqual(reused.details.firstUse, { ip: '127.0.0.1', userAgent: FIRST_APP['user-agent'] });
       assert.equal(reused.clientId, as.client.clientId);
-      assert.equal((await server.store.refreshTokens.findFamily(familyId))?.revokedReason, 'refresh_token_reused');
+      assert.equal((await windowOn.server.store.refreshTokens.findFamily(familyId))?.revokedReason, 'refresh_token_reused');
       // Even the retry that would have matched gets nothing once the family is revoked.
-      await assertTokenError(await refresh(server, as, tokens.refresh_token!), 'invalid_grant');
+      await assertTokenError(await refresh(windowOn.server, as, tokens.refresh_token!), 'invalid_grant');
     });
 
     it('treats a presentation after the window as a reuse, and drops the kept response', async () => {
-      const { as, tokens } = await startGrant(server);
-      const first = (await (await refresh(server, as, tokens.refresh_token!)).json()) as { refresh_token: string; access_token: string };
+      const { as, tokens } = await startGrant(windowOn.server);
+      const first = (await (await refresh(windowOn.server, as, tokens.refresh_token!)).json()) as { refresh_token: string; access_token: string };
       // Time passes beyond the window.
       const past = epochNow() - 1;
-      await database.sql(`update refresh_tokens set retry_until = ${past} where token_hash = '${hashOpaqueValue(tokens.refresh_token!)}'`);
-      await assertTokenError(await refresh(server, as, tokens.refresh_token!), 'invalid_grant');
-      await assertFamilyRevoked(server, as, first);
-      const stored = await storedRow(database, tokens.refresh_token!);
+      await windowOn.database.sql(`update refresh_tokens set retry_until = ${past} where token_hash = '${hashOpaqueValue(tokens.refresh_token!)}'`);
+      await assertTokenError(await refresh(windowOn.server, as, tokens.refresh_token!), 'invalid_grant');
+      await assertFamilyRevoked(windowOn.server, as, first);
+      const stored = await storedRow(windowOn.database, tokens.refresh_token!);
       assert.deepEqual([stored.retry_response, stored.retry_until, stored.retry_fingerprint], [null, null, null]);
     });
 
     it('sweeps kept responses once their window has passed', async () => {
-      const { as, tokens } = await startGrant(server);
-      await refresh(server, as, tokens.refresh_token!);
-      await database.sql(`update refresh_tokens set retry_until = ${epochNow() - 1} where token_hash = '${hashOpaqueValue(tokens.refresh_token!)}'`);
+      const { as, tokens } = await startGrant(windowOn.server);
+      await refresh(windowOn.server, as, tokens.refresh_token!);
+      await windowOn.database.sql(`update refresh_tokens set retry_until = ${epochNow() - 1} where token_hash = '${hashOpaqueValue(tokens.refresh_token!)}'`);
       // The sweep runs at most once a second per instance, from a later rotation.
       await new Promise((resolve) => setTimeout(resolve, 1100));
-      const other = await startGrant(server);
-      assert.equal((await refresh(server, other.as, other.tokens.refresh_token!)).status, 200);
-      assert.equal((await storedRow(database, tokens.refresh_token!)).retry_response, null);
+      const other = await startGrant(windowOn.server);
+      assert.equal((await refresh(windowOn.server, other.as, other.tokens.refresh_token!)).status, 200);
+      assert.equal((await storedRow(windowOn.database, tokens.refresh_token!)).retry_response, null);
     });
 
     it('with the window off, any second presentation is a reuse that revokes the family', async () => {
-      const { as, tokens } = await startGrant(windowOff);
-      const firstResponse = await refresh(windowOff, as, tokens.refresh_token!);
+      const { as, tokens } = await startGrant(windowOffSuite.server);
+      const firstResponse = await refresh(windowOffSuite.server, as, tokens.refresh_token!);
       assert.equal(firstResponse.status, 200);
       const first = (await firstResponse.json()) as { refresh_token: string; access_token: string };
-      assert.equal((await storedRow(windowOffDatabase, tokens.refresh_token!)).retry_response, null, 'nothing kept');
-      await assertTokenError(await refresh(windowOff, as, tokens.refresh_token!), 'invalid_grant');
-      await assertFamilyRevoked(windowOff, as, first);
-      assert.equal((await auditEvents(windowOff, 'refresh_token.reused')).length, 1);
+      assert.equal((await storedRow(windowOffSuite.database, tokens.refresh_token!)).retry_response, null, 'nothing kept');
+      await assertTokenError(await refresh(windowOffSuite.server, as, tokens.refresh_token!), 'invalid_grant');
+      await assertFamilyRevoked(windowOffSuite.server, as, first);
+      assert.equal((await auditEvents(windowOffSuite.server, 'refresh_token.reused')).length, 1);
     });
 
     it('revokes the family when a token rotated long ago comes back, even past its idle expiry', async () => {
-      const { as, tokens } = await startGrant(server);
-      const first = (await (await refresh(server, as, tokens.refresh_token!)).json()) as { refresh_token: string; access_token: string };
+      const { as, tokens } = await startGrant(windowOn.server);
+      const first = (await (await refresh(windowOn.server, as, tokens.refresh_token!)).json()) as { refresh_token: string; access_token: string };
       const now = epochNow();
-      await database.sql(
+      await windowOn.database.sql(
         `update refresh_tokens set rotated_at = ${now - 5000}, expires_at = ${now - 10}, retry_until = null, retry_response = null, retry_fingerprint = null where token_hash = '${hashOpaqueValue(tokens.refresh_token!)}'`,
       );
-      await assertTokenError(await refresh(server, as, tokens.refresh_token!), 'invalid_grant');
-      await assertFamilyRevoked(server, as, first);
+      await assertTokenError(await refresh(windowOn.server, as, tokens.refresh_token!), 'invalid_grant');
+      await assertFamilyRevoked(windowOn.server, as, first);
     });
   });
 });

@@ -1,10 +1,12 @@
 // Starts a real Gatehouse listening on 127.0.0.1 against a test database, with a capturing logger.
 import { createServer } from 'node:net';
+import { after, before } from 'node:test';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { startGatehouse, type Gatehouse } from '../../src/main.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { createTestStore, type TestEngine, type TestStore } from './database.js';
 
 export const TEST_ENCRYPTION_SECRET = 'test-key-encryption-secret-0123456789abcdef';
 
@@ -53,4 +55,38 @@ export async function startTestServer(
   });
   const gatehouse = await startGatehouse(config, createLogger(config.logLevel, sink));
   return { ...gatehouse, close: () => gatehouse.close(), config, logs: () => lines.join('') };
+}
+
+/** The database and server of a suite, available once its `before` hook has run. */
+export interface TestServerSuite {
+  readonly database: TestStore;
+  readonly server: TestServer;
+}
+
+/**
+ * A fresh database and a Gatehouse on it for the enclosing suite. The server closes before the database is
+ * dropped, so its last audit writes land first.
+ */
+export function useTestServer(engine: Pick<TestEngine, 'name'>, env: NodeJS.ProcessEnv = {}): TestServerSuite {
+  let current: TestServerSuite | undefined;
+  before(async () => {
+    const database = await createTestStore(engine);
+    current = { database, server: await startTestServer(database, env) };
+  });
+  after(async () => {
+    await current?.server.close();
+    await current?.database.cleanup();
+  });
+  const started = (): TestServerSuite => {
+    if (current === undefined) throw new Error('the suite server exists only once its before hook has run');
+    return current;
+  };
+  return {
+    get database() {
+      return started().database;
+    },
+    get server() {
+      return started().server;
+    },
+  };
 }
