@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestInfo } from '../authorize/endpoint.js';
 import type { FlowReply } from '../authorize/flow-reply.js';
 import { eventContext } from './event-context.js';
+import { logError } from './plugins/error-handler.js';
 
 export function requestInfo(request: FastifyRequest): RequestInfo {
   return { cookies: request.cookies, requestId: request.id, eventContext: eventContext(request) };
@@ -10,9 +11,7 @@ export function requestInfo(request: FastifyRequest): RequestInfo {
 
 /** Copies the flow's answer onto the reply; an error it answered is logged as the error handler would (cause included). */
 export function sendFlowReply(request: FastifyRequest, reply: FastifyReply, flow: FlowReply): FastifyReply {
-  const { error } = flow;
-  if (error !== undefined && error.status >= 500) request.log.error({ err: error.cause ?? error }, 'request failed');
-  else if (error !== undefined) request.log.info({ error: error.code, cause: error.cause instanceof Error ? error.cause.message : undefined }, 'request rejected');
+  if (flow.error !== undefined) logError(request, flow.error);
   if (flow.cookies.length > 0) reply.header('set-cookie', [...flow.cookies]);
   return reply.code(flow.status).headers(flow.headers).send(flow.body);
 }

@@ -38,15 +38,16 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: 
   const error = (typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_')
     ? fromFastifyError(thrown as FastifyError)
     : undefined) ?? toOAuthError(thrown);
-  if (error.status >= 500) request.log.error({ err: error.cause ?? error }, 'request failed');
-  else request.log.info({ error: error.code, cause: describeCause(error.cause) }, 'request rejected');
+  logError(request, error);
   const channel = request.routeOptions.config.errorChannel ?? 'api';
   const rendered = renderError(channel, error, request.id);
   return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
 }
 
-function describeCause(cause: unknown): string | undefined {
-  return cause instanceof Error ? cause.message : undefined;
+/** Server errors are logged with their cause; rejections of bad input at info, with the cause's message only. */
+export function logError(request: FastifyRequest, error: OAuthError): void {
+  if (error.status >= 500) request.log.error({ err: error.cause ?? error }, 'request failed');
+  else request.log.info({ error: error.code, cause: error.cause instanceof Error ? error.cause.message : undefined }, 'request rejected');
 }
 
 const MALFORMED_HTTP_RESPONSE = (() => {
