@@ -1,4 +1,5 @@
 // Redirect URI policy: which URIs a client may register, and how a requested URI is matched against them.
+import type { ClientRecord } from '../store/records.js';
 
 export type RedirectUriCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
@@ -78,15 +79,17 @@ function withoutLoopbackPort(uri: string): string | undefined {
 
 /**
  * Finds the registered redirect URI a request names, byte for byte: no case folding, normalisation, prefix,
- * trailing-slash, query or port leniency. The one exception (RFC 8252 §7.3): a registered `http://127.0.0.1/...`
- * or `http://[::1]/...` URI matches a request on any port, everything else still exact.
+ * trailing-slash, query or port leniency. The one exception (RFC 8252 §7.3) is for native apps only: for a public client,
+ * a registered `http://127.0.0.1/...` or `http://[::1]/...` URI matches a request on any port, everything else still
+ * exact. Confidential clients and `localhost` URIs always match exactly (RFC 8252 §8.3 advises the IP literal).
  *
  * @returns the redirect URI to send the response to (the requested one, port included), or undefined.
  */
-export function matchRedirectUri(registered: readonly string[], requested: string): string | undefined {
-  if (registered.includes(requested)) return requested;
+export function matchRedirectUri(client: Pick<ClientRecord, 'redirectUris' | 'clientType'>, requested: string): string | undefined {
+  if (client.redirectUris.includes(requested)) return requested;
+  if (client.clientType !== 'public') return undefined;
   const requestedWithoutPort = withoutLoopbackPort(requested);
   if (requestedWithoutPort === undefined) return undefined;
-  const matches = registered.some((uri) => withoutLoopbackPort(uri) === requestedWithoutPort);
+  const matches = client.redirectUris.some((uri) => withoutLoopbackPort(uri) === requestedWithoutPort);
   return matches ? requested : undefined;
 }

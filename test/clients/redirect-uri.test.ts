@@ -60,7 +60,9 @@ describe('validateRedirectUri', () => {
 });
 
 describe('matchRedirectUri', () => {
-  const registered = ['https://app.example.com/callback', 'https://app.example.com/cb?tenant=a', 'http://localhost:3000/cb'];
+  const publicClient = (redirectUris: readonly string[]) => ({ redirectUris, clientType: 'public' as const });
+  const confidentialClient = (redirectUris: readonly string[]) => ({ redirectUris, clientType: 'confidential' as const });
+  const registered = confidentialClient(['https://app.example.com/callback', 'https://app.example.com/cb?tenant=a', 'http://localhost:3000/cb']);
 
   it('matches a registered URI exactly and returns it', () => {
     assert.equal(matchRedirectUri(registered, 'https://app.example.com/callback'), 'https://app.example.com/callback');
@@ -95,12 +97,12 @@ describe('matchRedirectUri', () => {
     }
   });
 
-  it('accepts any port for a registered loopback IP literal and nothing else loosely (RFC 8252 §7.3)', () => {
-    const native = ['http://127.0.0.1/callback', 'http://[::1]/cb?x=1'];
+  it("accepts any port for a public client's registered loopback IP literal and nothing else loosely (RFC 8252 §7.3)", () => {
+    const native = publicClient(['http://127.0.0.1/callback', 'http://[::1]/cb?x=1']);
     assert.equal(matchRedirectUri(native, 'http://127.0.0.1:51004/callback'), 'http://127.0.0.1:51004/callback');
     assert.equal(matchRedirectUri(native, 'http://127.0.0.1/callback'), 'http://127.0.0.1/callback');
     assert.equal(matchRedirectUri(native, 'http://[::1]:8080/cb?x=1'), 'http://[::1]:8080/cb?x=1');
-    assert.equal(matchRedirectUri(['http://127.0.0.1:9000/callback'], 'http://127.0.0.1:9001/callback'), 'http://127.0.0.1:9001/callback');
+    assert.equal(matchRedirectUri(publicClient(['http://127.0.0.1:9000/callback']), 'http://127.0.0.1:9001/callback'), 'http://127.0.0.1:9001/callback');
     for (const requested of [
       'http://127.0.0.1:51004/callback/',
       'http://127.0.0.1:51004/other',
@@ -119,8 +121,15 @@ describe('matchRedirectUri', () => {
     }
   });
 
-  it('holds localhost to its registered port', () => {
-    assert.equal(matchRedirectUri(['http://localhost/cb'], 'http://localhost:8080/cb'), undefined);
-    assert.equal(matchRedirectUri(['http://localhost:3000/cb'], 'http://localhost:3000/cb'), 'http://localhost:3000/cb');
+  it('holds localhost to its registered port, even for a public client (RFC 8252 §8.3)', () => {
+    assert.equal(matchRedirectUri(publicClient(['http://localhost/cb']), 'http://localhost:8080/cb'), undefined);
+    assert.equal(matchRedirectUri(publicClient(['http://localhost:3000/cb']), 'http://localhost:3000/cb'), 'http://localhost:3000/cb');
+  });
+
+  it("matches a confidential client's loopback URIs byte for byte: the any-port rule is for native apps only", () => {
+    const web = confidentialClient(['http://127.0.0.1:9000/callback', 'http://[::1]/cb']);
+    assert.equal(matchRedirectUri(web, 'http://127.0.0.1:9000/callback'), 'http://127.0.0.1:9000/callback');
+    assert.equal(matchRedirectUri(web, 'http://127.0.0.1:9001/callback'), undefined);
+    assert.equal(matchRedirectUri(web, 'http://[::1]:8080/cb'), undefined);
   });
 });

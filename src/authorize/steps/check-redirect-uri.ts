@@ -15,8 +15,8 @@ export function checkRedirectUri(client: ClientRecord, requested: string | undef
     if (only !== undefined && others.length === 0) return { redirectUri: only, redirectUriSent: false };
     throw new InvalidClientRequest({ description: 'The request has no redirect_uri and the application registered more than one.' });
   }
-  // RFC 6749 §3.1.2.3 and RFC 9700 §4.1.3: redirect_uri must match a registered one exactly (RFC 8252 §7.3 loopback ports aside).
-  const redirectUri = matchRedirectUri(client.redirectUris, requested);
+  // RFC 6749 §3.1.2.3 and RFC 9700 §4.1.3: redirect_uri must match a registered one exactly (RFC 8252 §7.3 native loopback ports aside).
+  const redirectUri = matchRedirectUri(client, requested);
   if (redirectUri === undefined) {
     throw new InvalidClientRequest({ description: 'The redirect_uri does not match one registered for this application.' });
   }
