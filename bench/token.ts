@@ -1,6 +1,7 @@
 // Benchmarks the token endpoint of a real Gatehouse process (built dist, SQLite): code redemption, then refresh rotation.
 // Usage: npm run build && node --import tsx bench/token.ts [seconds=5] [concurrency=16]
 import { spawn } from 'node:child_process';
+import { systemClock } from '../src/clock.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,13 +26,13 @@ const now = () => Math.floor(Date.now() / 1000);
 const store = await openStore({ databaseUrl: undefined, dataDir });
 const events = new EventBus(() => undefined);
 const context = { actor: 'bench' };
-const { client, clientSecret } = await new ClientRegistrationService({ store, events, context, clientSecretGracePeriod: 0 }).create({
+const { client, clientSecret } = await new ClientRegistrationService({ store, events, context, clientSecretGracePeriod: 0, clock: systemClock }).create({
   clientName: 'Bench',
   redirectUris: [REDIRECT_URI],
   grantTypes: ['authorization_code', 'refresh_token'],
   scope: 'openid profile email offline_access',
 });
-const user = await new UserService({ store, events, context }).create({ username: 'bench', password: 'bench password 1234' });
+const user = await new UserService({ store, events, context, clock: systemClock }).create({ username: 'bench', password: 'bench password 1234' });
 const codes: string[] = [];
 for (let i = 0; i < CODES; i += 1) {
   const code = generateOpaqueValue(32);

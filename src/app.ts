@@ -23,9 +23,12 @@ import type { KeyRing } from './tokens/keys/key-ring.js';
 import type { KeyEncryption } from './tokens/keys/key-encryption.js';
 import type { Logger } from './observability/logger.js';
 import type { Store } from './store/store.js';
+import type { Clock } from './clock.js';
 
 export interface AppDependencies {
   readonly store: Store;
+  /** The one clock every flow reads (epoch seconds). */
+  readonly clock: Clock;
   readonly keyRing: KeyRing;
   readonly keyEncryption: KeyEncryption;
   readonly events: EventBus;
@@ -59,7 +62,9 @@ export function buildApp(config: Config, deps: AppDependencies): FastifyInstance
   void app.register(cookie);
 
   const metadata = new ServerMetadata(config.issuer);
-  const context: RouteContext = { ...deps, config, metadata, clients: new ClientLookup(deps.store.clients, config.limits.clientCacheTtl) };
+  const { store, clock, keyRing, keyEncryption, events } = deps;
+  const clients = new ClientLookup(store.clients, config.limits.clientCacheTtl);
+  const context: RouteContext = { store, clock, keyRing, keyEncryption, events, config, metadata, clients };
   registerJwksRoute(app, deps.keyRing, metadata, config.keys.jwksMaxAge);
   registerAuthorizationRoutes(app, context);
   registerConsentRoutes(app, context);

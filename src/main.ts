@@ -11,6 +11,7 @@ import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { openKeyRing, type KeyRing } from './tokens/keys/key-ring.js';
 import { resolveKeyEncryption } from './tokens/keys/resolve.js';
+import { systemClock, type Clock } from './clock.js';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -24,19 +25,25 @@ export interface Gatehouse {
   close(): Promise<void>;
 }
 
-export async function startGatehouse(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Gatehouse> {
+export interface StartOptions {
+  /** Epoch seconds for every flow, timer and record; tests inject their own. */
+  readonly clock?: Clock;
+}
+
+export async function startGatehouse(config: Config, logger: Logger = createLogger(config.logLevel), options: StartOptions = {}): Promise<Gatehouse> {
+  const clock = options.clock ?? systemClock;
   const keyEncryption = await resolveKeyEncryption(config, logger);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
-    attachAudit(events, store);
-    const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger });
-    if (config.seedDemo) await seedDemo({ store, config, events, print: (text) => process.stdout.write(text) });
+    attachAudit(events, store, clock);
+    const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock });
+    if (config.seedDemo) await seedDemo({ store, config, events, clock, print: (text) => process.stdout.write(text) });
 
-    const app = buildApp(config, { store, keyRing, keyEncryption, events, logger });
+    const app = buildApp(config, { store, keyRing, keyEncryption, events, logger, clock });
     await app.listen({ host: config.host, port: config.port });
     keyRing.start();
-    const sweeper = new Sweeper(store, logger);
+    const sweeper = new Sweeper(store, logger, clock);
     sweeper.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

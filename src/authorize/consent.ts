@@ -1,39 +1,57 @@
-// The consent step: show the page for a pending interaction, then record Allow (and issue the code) or Deny.
-import { issueAndRespond } from '../authorize/continue.js';
-import { epochNow, type AuthorizationDeps, type RequestInfo } from '../authorize/endpoint.js';
-import { failure, interactionLocation, seeOther, withCookies, type FlowReply } from '../authorize/flow-reply.js';
-import { clearInteractionCookie, completeInteraction, CSRF_FIELD, findInteraction, verifyInteractionCsrf, type Interaction } from '../authorize/interactions.js';
-import { pageResponse, targetOf } from '../authorize/response.js';
+// The consent step: show the page for an interaction awaiting consent, then record Allow (and issue the code) or Deny.
 import { AccessDenied, InvalidCsrfToken, InvalidInteraction, InvalidRequest } from '../errors/oauth-errors.js';
-import { readParameters } from '../http/parameters.js';
-import { findLiveSession } from '../sessions/sessions.js';
-import type { SessionRecord } from '../store/records.js';
+import { targetOf } from '../protocol/authorization-response.js';
+import { failure } from '../protocol/error-responses.js';
+import { seeOther, withCookies, type FlowReply, type RequestInfo } from '../protocol/flow.js';
+import { readParameters } from '../protocol/parameters.js';
+import { pageResponse } from '../protocol/rendered-response.js';
+import { mergeScopes } from '../protocol/scope.js';
 import { renderConsentPage } from '../ui/consent-page.js';
-import { mergeScopes } from './scope.js';
+import { issueAndRespond, loginStep, sendToStep, type AuthorizationDeps } from './continue.js';
+import { clearInteractionCookie, completeInteraction, CSRF_FIELD, findInteraction, interactionLocation, verifyInteractionCsrf, type Interaction } from './interactions.js';
+import { checkLoginRequirements, type SatisfiedLogin } from './login-requirements.js';
 
 /** Each requested scope in plain words: the configured description, or the scope's own name when there is none. */
 function describeScopes(descriptions: Readonly<Record<string, string>>, scope: string): string[] {
   return scope.split(' ').map((name) => (Object.hasOwn(descriptions, name) ? descriptions[name] ?? name : name));
 }
 
-/** GET /consent?interaction=<id>: the page, only for the browser holding the interaction and a live session. */
+async function loadInteraction(deps: AuthorizationDeps, interactionId: string | undefined, info: RequestInfo, now: number): Promise<Interaction> {
+  const interaction = await findInteraction({ store: deps.store, issuer: deps.config.issuer }, info.cookies, interactionId, now);
+  if (interaction === undefined) throw new InvalidInteraction();
+  return interaction;
+}
+
+/**
+ * SECURITY.md (consent): the consent page acts only on an interaction that awaits consent, for the very session it was
+ * offered to, and only while that session still meets every login requirement of the request (prompt=login, max_age,
+ * an enabled user). Anything else goes back to the step the request really needs, so opening /consent never skips a login.
+ */
+async function passConsentGate(deps: AuthorizationDeps, interaction: Interaction, info: RequestInfo, now: number): Promise<SatisfiedLogin | FlowReply> {
+  const { record } = interaction;
+  if (record.awaiting !== 'consent') return seeOther(interactionLocation(deps.config.issuer, '/login', interaction.id));
+  const login = await checkLoginRequirements(deps, record.request, record, info.cookies, now);
+  if (!login.ok) return sendToStep(deps, { request: record.request, interaction, now }, loginStep(interaction));
+  // Another session (another account signed in meanwhile) starts over at resume, which decides afresh for it.
+  if (login.session.sessionId !== record.consentSessionId) return seeOther(interactionLocation(deps.config.issuer, '/authorize/resume', interaction.id));
+  return login;
+}
+
+/** GET /consent?interaction=<id>: the page, only for the browser holding the interaction and its session. */
 export async function showConsentPage(deps: AuthorizationDeps, interactionId: string | undefined, info: RequestInfo): Promise<FlowReply> {
-  const now = epochNow();
+  const now = deps.clock();
   try {
-    const interaction = await findInteraction({ store: deps.store, issuer: deps.config.issuer }, info.cookies, interactionId, now);
-    if (interaction === undefined) throw new InvalidInteraction();
-    const session = await findLiveSession(deps, info.cookies, now);
-    // The session ended since the request was made: log in again within the same interaction.
-    if (session === undefined) return seeOther(interactionLocation(deps.config.issuer, '/login', interaction.id));
+    const interaction = await loadInteraction(deps, interactionId, info, now);
+    const login = await passConsentGate(deps, interaction, info, now);
+    if (!('ok' in login)) return login;
     const { request } = interaction.record;
     const client = await deps.clients.find(request.clientId);
     if (client === undefined) throw new InvalidInteraction();
-    const user = await deps.store.users.findById(session.userId);
     const page = renderConsentPage({
-      // SECURITY.md: consent names the client as registered and describes each scope in plain words.
+      // SECURITY.md (consent): consent names the client as registered and describes each scope in plain words.
       clientName: client.clientName,
       scopeDescriptions: describeScopes(deps.config.scopes, request.scope),
-      username: user?.username ?? null,
+      username: login.user.username,
       interactionId: interaction.id,
       csrfToken: interaction.csrfToken,
       redirectUri: request.redirectUri,
@@ -44,51 +62,44 @@ export async function showConsentPage(deps: AuthorizationDeps, interactionId: st
   }
 }
 
-/** POST /consent: checks the interaction, its CSRF token and the session, then applies the decision. */
+/** POST /consent: checks the interaction, its CSRF token and the login, then applies the decision once. */
 export async function decideConsent(deps: AuthorizationDeps, body: unknown, info: RequestInfo): Promise<FlowReply> {
-  const now = epochNow();
+  const now = deps.clock();
   try {
     const parameters = readParameters(body, deps.config.limits.parameterBytes);
-    const interaction = await findInteraction({ store: deps.store, issuer: deps.config.issuer }, info.cookies, parameters.get('interaction'), now);
-    if (interaction === undefined) throw new InvalidInteraction();
-    // SECURITY.md: a form POST without the interaction's anti-CSRF token, or with a wrong one, is rejected.
+    const interaction = await loadInteraction(deps, parameters.get('interaction'), info, now);
+    // SECURITY.md (anti-CSRF): the form must carry this interaction's token.
     if (!verifyInteractionCsrf(interaction, parameters.get(CSRF_FIELD))) throw new InvalidCsrfToken();
     const decision = parameters.get('decision');
     if (decision !== 'allow' && decision !== 'deny') throw new InvalidRequest({ description: 'The consent form was sent without a decision.' });
-    const session = await findLiveSession(deps, info.cookies, now);
-    if (session === undefined) throw new InvalidInteraction();
+    const login = await passConsentGate(deps, interaction, info, now);
+    if (!('ok' in login)) return login;
     // Single use: a replayed or doubled form decides nothing.
     if (!(await completeInteraction({ store: deps.store, issuer: deps.config.issuer }, interaction, now))) throw new InvalidInteraction();
-    return await applyDecision(deps, interaction, session, decision === 'allow', info, now);
+    return await applyDecision(deps, interaction, login, decision === 'allow', info);
   } catch (error) {
     return failure(error, undefined, info.requestId);
   }
 }
 
-async function applyDecision(
-  deps: AuthorizationDeps,
-  interaction: Interaction,
-  session: SessionRecord,
-  allowed: boolean,
-  info: RequestInfo,
-  now: number,
-): Promise<FlowReply> {
+async function applyDecision(deps: AuthorizationDeps, interaction: Interaction, login: SatisfiedLogin, allowed: boolean, info: RequestInfo): Promise<FlowReply> {
   const { request } = interaction.record;
   const target = targetOf(request, deps.config.issuer);
   const cookies = [clearInteractionCookie(deps.config.issuer)];
-  const event = { userId: session.userId, clientId: request.clientId };
+  const event = { userId: login.user.userId, clientId: request.clientId };
   if (!allowed) {
     deps.events.emit({ type: 'consent.denied', ...event }, info.eventContext);
-    // SECURITY.md: Deny returns access_denied with state (and iss) to the client.
+    // SECURITY.md (consent): Deny returns access_denied with state (and iss) to the client.
     return failure(new AccessDenied({ description: 'The person denied the request.' }), target, info.requestId, cookies);
   }
-  const earlier = await deps.store.consents.find(session.userId, request.clientId);
+  const earlier = await deps.store.consents.find(login.user.userId, request.clientId);
   // Remembered as the union with earlier consent, so allowing a new scope keeps the old ones.
   const scope = mergeScopes(earlier?.scope ?? '', request.scope);
-  await deps.store.consents.save({ ...event, scope, createdAt: earlier?.createdAt ?? now, updatedAt: now });
+  await deps.store.consents.save({ ...event, scope, createdAt: earlier?.createdAt ?? login.now, updatedAt: login.now });
   deps.events.emit({ type: 'consent.granted', ...event, scope: request.scope }, info.eventContext);
   try {
-    const reply = await issueAndRespond(deps, { request, target, eventContext: info.eventContext, now }, session);
+    // The interaction is already completed by the decision; issuing must not complete it again.
+    const reply = await issueAndRespond(deps, { request, target, info }, login);
     return withCookies(reply, cookies);
   } catch (error) {
     return failure(error, target, info.requestId, cookies);

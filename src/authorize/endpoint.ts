@@ -1,35 +1,21 @@
 // The authorization endpoint and its resume step, framework-neutral: validate, then log in, consent or issue the code.
-import type { ClientLookup } from '../clients/lookup.js';
 import { matchRedirectUri } from '../clients/redirect-uri.js';
 import { InvalidInteraction } from '../errors/oauth-errors.js';
-import type { EventContext } from '../observability/events.js';
-import { continueAuthorization, type FlowDeps } from './continue.js';
-import { failure, type FlowReply } from './flow-reply.js';
-import { findInteraction, type RequestCookies } from './interactions.js';
+import { targetOf, type AuthorizationTarget } from '../protocol/authorization-response.js';
+import { failure } from '../protocol/error-responses.js';
+import type { FlowReply, RequestInfo } from '../protocol/flow.js';
+import { continueAuthorization, type AuthorizationDeps } from './continue.js';
+import { findInteraction } from './interactions.js';
 import { validateAuthorizationRequest } from './pipeline.js';
-import { targetOf, type AuthorizationTarget } from './response.js';
-
-export interface AuthorizationDeps extends FlowDeps {
-  readonly clients: Pick<ClientLookup, 'find'>;
-}
-
-/** What the flows need of the HTTP request besides its parameters. */
-export interface RequestInfo {
-  readonly cookies: RequestCookies;
-  readonly requestId: string;
-  readonly eventContext: EventContext;
-}
-
-export const epochNow = (): number => Math.floor(Date.now() / 1000);
 
 /** GET or POST /authorize: `source` is the parsed query string or form body. */
 export async function handleAuthorizationRequest(deps: AuthorizationDeps, source: unknown, info: RequestInfo): Promise<FlowReply> {
-  const now = epochNow();
+  const now = deps.clock();
   const validation = await validateAuthorizationRequest(deps, source);
   if (!validation.ok) return failure(validation.error, validation.target, info.requestId);
   try {
     const { client, request, target } = validation;
-    return await continueAuthorization(deps, { client, request, target, cookies: info.cookies, eventContext: info.eventContext, now });
+    return await continueAuthorization(deps, { client, request, target, info, now });
   } catch (error) {
     return failure(error, validation.target, info.requestId);
   }
@@ -37,18 +23,18 @@ export async function handleAuthorizationRequest(deps: AuthorizationDeps, source
 
 /** GET /authorize/resume?interaction=<id>: where login sends the browser back, now with a session. */
 export async function resumeAuthorization(deps: AuthorizationDeps, interactionId: string | undefined, info: RequestInfo): Promise<FlowReply> {
-  const now = epochNow();
+  const now = deps.clock();
   let target: AuthorizationTarget | undefined;
   try {
     const interaction = await findInteraction({ store: deps.store, issuer: deps.config.issuer }, info.cookies, interactionId, now);
-    // SECURITY.md: only the browser that started the interaction may carry it on, and only while it is live.
+    // SECURITY.md (interactions): only the browser that started the interaction may carry it on, and only while it is live.
     if (interaction === undefined) throw new InvalidInteraction();
     const { request } = interaction.record;
     const client = await deps.clients.find(request.clientId);
     // RFC 6749 §3.1.2.3: the client may have changed meanwhile; its redirect URI must still be registered.
-    if (client === undefined || matchRedirectUri(client.redirectUris, request.redirectUri) === undefined) throw new InvalidInteraction();
+    if (client === undefined || matchRedirectUri(client, request.redirectUri) === undefined) throw new InvalidInteraction();
     target = targetOf(request, deps.config.issuer);
-    return await continueAuthorization(deps, { client, request, target, cookies: info.cookies, interaction, eventContext: info.eventContext, now });
+    return await continueAuthorization(deps, { client, request, target, info, interaction, now });
   } catch (error) {
     return failure(error, target, info.requestId);
   }

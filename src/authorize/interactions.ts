@@ -1,13 +1,15 @@
 // Interactions: an authorization request paused for the person (login, consent), bound by a cookie to the browser that made it.
 //
 // The login and consent routes use this module; its exports are a stable API:
-//   createInteraction    store a validated request; returns the interaction and the Set-Cookie header binding it
+//   createInteraction    store a validated request at its first step; returns the interaction and the Set-Cookie header binding it
+//   advanceInteraction   move it to its next step (login done, consent to ask)
 //   findInteraction      the live interaction named by `?interaction=<id>`, only for the browser holding its cookie
 //   verifyInteractionCsrf  check a form's `csrf_token` against the interaction (constant time)
 //   completeInteraction  mark it used (single use: of concurrent callers exactly one gets true)
-//   resumeLocation       where login sends the browser once a session exists: GET /authorize/resume?interaction=<id>
-import type { AuthorizationRequestRecord, InteractionRecord } from '../store/records.js';
+//   interactionLocation  the URL of a step: /login, /consent, or /authorize/resume once a session exists
+import type { AuthorizationRequestRecord, InteractionRecord, InteractionStep } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { clearCookieHeader, readCookie, setCookieHeader, type RequestCookies } from '../sessions/cookies.js';
 import { generateOpaqueValue, hashOpaqueValue, safeEqual } from '../tokens/opaque.js';
 
 /** Long enough to log in and read a consent page, short enough that an abandoned request soon dies. */
@@ -31,34 +33,17 @@ export interface Interaction {
   readonly record: InteractionRecord;
 }
 
-/** Cookies as the HTTP layer parsed them. */
-export type RequestCookies = Readonly<Record<string, string | undefined>>;
-
-const epochNow = (): number => Math.floor(Date.now() / 1000);
-
-const isHttps = (issuer: string): boolean => issuer.startsWith('https:');
-
-/** `__Host-` pins the cookie to this host over https (no Domain, Path=/, Secure), so no sibling host can plant one. */
-export function interactionCookieName(issuer: string): string {
-  return isHttps(issuer) ? `__Host-${INTERACTION_COOKIE}` : INTERACTION_COOKIE;
-}
-
-function interactionCookie(issuer: string, value: string, maxAge: number): string {
-  const secure = isHttps(issuer) ? '; Secure' : '';
-  // Lax: sent on the top-level navigations of the flow (login redirect, resume) but not on cross-site POSTs.
-  return `${interactionCookieName(issuer)}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure}`;
-}
-
 /** The Set-Cookie header that removes the interaction cookie once the interaction is over. */
 export function clearInteractionCookie(issuer: string): string {
-  return interactionCookie(issuer, '', 0);
+  return clearCookieHeader(issuer, INTERACTION_COOKIE);
 }
 
-/** Stores `request` as a new interaction; the caller sets `setCookie` on its response and redirects to login or consent. */
+/** Stores `request` as a new interaction at `step`; the caller sets `setCookie` on its response and redirects to the step's page. */
 export async function createInteraction(
   deps: InteractionDeps,
   request: AuthorizationRequestRecord,
-  now: number = epochNow(),
+  step: InteractionStep,
+  now: number,
 ): Promise<{ readonly interaction: Interaction; readonly setCookie: string }> {
   // 256 random bits each; only their hashes are stored.
   const id = generateOpaqueValue(32);
@@ -70,10 +55,11 @@ export async function createInteraction(
     createdAt: now,
     expiresAt: now + INTERACTION_TTL,
     completedAt: null,
+    ...step,
   };
   await deps.store.interactions.create(record);
   // The cookie holds the id and the CSRF token: pages read the token from it, forms echo it, the store checks its hash.
-  return { interaction: { id, csrfToken, record }, setCookie: interactionCookie(deps.issuer, `${id}.${csrfToken}`, INTERACTION_TTL) };
+  return { interaction: { id, csrfToken, record }, setCookie: setCookieHeader(deps.issuer, INTERACTION_COOKIE, `${id}.${csrfToken}`, INTERACTION_TTL) };
 }
 
 /**
@@ -84,9 +70,9 @@ export async function findInteraction(
   deps: InteractionDeps,
   cookies: RequestCookies,
   id: string | undefined,
-  now: number = epochNow(),
+  now: number,
 ): Promise<Interaction | undefined> {
-  const [cookieId, csrfToken, ...rest] = (cookies[interactionCookieName(deps.issuer)] ?? '').split('.');
+  const [cookieId, csrfToken, ...rest] = (readCookie(cookies, deps.issuer, INTERACTION_COOKIE) ?? '').split('.');
   if (id === undefined || cookieId === undefined || csrfToken === undefined || rest.length > 0) return undefined;
   // SECURITY.md: the interaction is bound to the browser that started it.
   if (!safeEqual(cookieId, id)) return undefined;
@@ -100,12 +86,18 @@ export function verifyInteractionCsrf(interaction: Interaction, token: string | 
   return token !== undefined && safeEqual(hashOpaqueValue(token), interaction.record.csrfTokenHash);
 }
 
+/** Moves the interaction to `step`; false when it is no longer live. The returned interaction carries the new step. */
+export async function advanceInteraction(deps: InteractionDeps, interaction: Interaction, step: InteractionStep, now: number): Promise<Interaction | undefined> {
+  if (!(await deps.store.interactions.advance(interaction.record.interactionHash, step, now))) return undefined;
+  return { ...interaction, record: { ...interaction.record, ...step } };
+}
+
 /** Marks the interaction used; false when it was already completed or expired (then nothing may be issued from it). */
-export function completeInteraction(deps: InteractionDeps, interaction: Interaction, now: number = epochNow()): Promise<boolean> {
+export function completeInteraction(deps: InteractionDeps, interaction: Interaction, now: number): Promise<boolean> {
   return deps.store.interactions.complete(interaction.record.interactionHash, now);
 }
 
-/** Where the login route sends the browser after a successful login, to carry on with the authorization request. */
-export function resumeLocation(issuer: string, id: string): string {
-  return `${issuer.replace(/\/$/, '')}/authorize/resume?interaction=${encodeURIComponent(id)}`;
+/** An interaction step's URL under the issuer: `/login`, `/consent` or `/authorize/resume` with `?interaction=<id>`. */
+export function interactionLocation(issuer: string, path: '/login' | '/consent' | '/authorize/resume', id: string): string {
+  return `${issuer.replace(/\/$/, '')}${path}?interaction=${encodeURIComponent(id)}`;
 }

@@ -2,10 +2,10 @@
 import type { ClientLookup } from '../clients/lookup.js';
 import type { Config } from '../config/schema.js';
 import type { OAuthError } from '../errors/oauth-errors.js';
-import { toOAuthError } from '../errors/render.js';
-import { readParameters } from '../http/parameters.js';
+import { toOAuthError } from '../protocol/error-responses.js';
+import { readParameters } from '../protocol/parameters.js';
 import type { AuthorizationRequestRecord, ClientRecord } from '../store/records.js';
-import type { AuthorizationTarget } from './response.js';
+import type { AuthorizationTarget } from '../protocol/authorization-response.js';
 import { checkClient } from './steps/check-client.js';
 import { checkMaxAge } from './steps/check-max-age.js';
 import { checkPkce } from './steps/check-pkce.js';

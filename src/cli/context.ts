@@ -1,6 +1,7 @@
 // What every CLI command shares: its common options, the configuration, an open store and an audited event bus.
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { systemClock, type Clock } from '../clock.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { attachAudit } from '../observability/audit.js';
@@ -19,6 +20,7 @@ export interface CommandContext {
   readonly events: EventBus;
   /** Audit context of every event the command emits: `{ actor: 'cli:<os user>' }`. */
   readonly eventContext: EventContext;
+  readonly clock: Clock;
 }
 
 /** Adds `--json` and `--config` to a command; every leaf command takes both. */
@@ -53,8 +55,8 @@ export async function withStore<T>(options: CommonOptions, work: (context: Comma
     printNote(`warning: could not write the audit event ${event.type}: ${error instanceof Error ? error.message : String(error)}`);
   });
   try {
-    attachAudit(events, store);
-    return await work({ config, store, events, eventContext: { actor: `cli:${operatingSystemUser()}` } });
+    attachAudit(events, store, systemClock);
+    return await work({ config, store, events, eventContext: { actor: `cli:${operatingSystemUser()}` }, clock: systemClock });
   } finally {
     await events.drain();
     await store.close();

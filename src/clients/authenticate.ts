@@ -1,6 +1,6 @@
 // Client authentication at the token endpoint: exactly one method, the one the client registered (RFC 6749 §2.3).
 import { InvalidClient, InvalidRequest } from '../errors/oauth-errors.js';
-import type { Parameters } from '../http/parameters.js';
+import type { Parameters } from '../protocol/parameters.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../store/records.js';
 import { hashOpaqueValue, safeEqual } from '../tokens/opaque.js';
 import { readBasicCredentials } from './client-secret-basic.js';

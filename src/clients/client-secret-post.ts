@@ -1,5 +1,5 @@
 // client_secret_post (RFC 6749 §2.3.1): the client id and secret as form parameters of the token request body.
-import type { Parameters } from '../http/parameters.js';
+import type { Parameters } from '../protocol/parameters.js';
 import type { PresentedCredentials } from './authenticate.js';
 
 /** Reads body credentials, or undefined when no `client_secret` was sent. */

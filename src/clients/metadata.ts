@@ -1,5 +1,5 @@
 // Client metadata policy: validates and normalises what a client may be registered with (RFC 7591 §2).
-import { SCOPE_TOKEN } from '../config/schema.js';
+import { parseScope, SCOPE_TOKEN } from '../protocol/scope.js';
 import type { ClientRecord, ClientType, GrantType, TokenEndpointAuthMethod } from '../store/records.js';
 import { InvalidClientMetadata } from './errors.js';
 import { validateRedirectUri } from './redirect-uri.js';
@@ -114,11 +114,11 @@ function checkGrantTypes(requested: readonly string[]): readonly GrantType[] {
 
 function checkScope(scope: string): string {
   // RFC 6749 §3.3: scope is a list of space-delimited, case-sensitive scope tokens.
-  const tokens = scope.split(' ').filter((token) => token !== '');
+  const tokens = parseScope(scope);
   if (tokens.length === 0) throw new InvalidClientMetadata('scope', 'at least one scope is required');
   const invalid = tokens.find((token) => !SCOPE_TOKEN.test(token));
   if (invalid !== undefined) {
     throw new InvalidClientMetadata('scope', `${JSON.stringify(invalid)} is not a valid scope token (RFC 6749 §3.3)`);
   }
-  return [...new Set(tokens)].join(' ');
+  return tokens.join(' ');
 }

@@ -1,5 +1,5 @@
 // none (RFC 7591 §2): a public client identifies itself with `client_id` alone and proves nothing (RFC 6749 §2.1).
-import type { Parameters } from '../http/parameters.js';
+import type { Parameters } from '../protocol/parameters.js';
 import type { PresentedCredentials } from './authenticate.js';
 
 /** Reads a bare `client_id`, or undefined when none was sent. */

@@ -1,5 +1,6 @@
 // Client registration service: create, update, rotate the secret of, delete and read clients; used by the CLI and admin API.
 import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import type { EventBus, EventContext } from '../observability/events.js';
 import type { ClientRecord, ClientUpdate } from '../store/records.js';
 import { DuplicateError, type Store } from '../store/store.js';
@@ -14,8 +15,7 @@ export interface ClientRegistrationDeps {
   readonly context: EventContext;
   /** Seconds the previous secret keeps working after a rotation (`clientSecretGracePeriod`). */
   readonly clientSecretGracePeriod: number;
-  /** Epoch seconds; injectable so tests control the clock. */
-  readonly now?: () => number;
+  readonly clock: Clock;
 }
 
 /** A client as it may be shown: never its secret nor the secret's hash. */
@@ -58,10 +58,10 @@ export function toClientView(record: ClientRecord): ClientView {
 }
 
 export class ClientRegistrationService {
-  private readonly now: () => number;
+  private readonly now: Clock;
 
   constructor(private readonly deps: ClientRegistrationDeps) {
-    this.now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+    this.now = deps.clock;
   }
 
   /** @throws InvalidClientMetadata, ClientNameTaken */

@@ -1,5 +1,6 @@
 // The one configuration schema: every key, its default, its expected form and its description.
 import { z } from 'zod';
+import { SCOPE_TOKEN } from '../protocol/scope.js';
 
 /** Metadata each leaf carries: `expected` feeds error messages, `description` the README reference. */
 export interface SettingMeta {
@@ -14,9 +15,6 @@ function setting<T extends z.ZodType>(schema: T, meta: SettingMeta): T {
 }
 
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
-
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 const DEFAULT_SCOPE_DESCRIPTIONS: Record<string, string> = {
   openid: 'Sign you in and know who you are',

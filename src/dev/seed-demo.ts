@@ -1,5 +1,6 @@
 // Dev mode only: on an empty database, a demo user and a demo client so the flow can be tried at once.
 import { ClientRegistrationService } from '../clients/registration.js';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../observability/events.js';
 import type { Store } from '../store/store.js';
@@ -34,22 +35,24 @@ export interface SeedDemoOptions {
   readonly store: Store;
   readonly config: Pick<Config, 'issuer' | 'clientSecretGracePeriod'>;
   readonly events: EventBus;
+  readonly clock: Clock;
   /** Where the one-time credentials go: the terminal, never the log. */
   readonly print: (text: string) => void;
 }
 
 /** Seeds only a database with no users and no clients; returns whether it did. */
-export async function seedDemo({ store, config, events, print }: SeedDemoOptions): Promise<boolean> {
+export async function seedDemo({ store, config, events, clock, print }: SeedDemoOptions): Promise<boolean> {
   const [users, clients] = await Promise.all([store.users.list(), store.clients.list()]);
   if (users.length > 0 || clients.length > 0) return false;
 
   const context = { actor: 'dev-seed' };
   const password = generateOpaqueValue(16);
-  const user = await new UserService({ store, events, context }).create({ username: DEMO_USERNAME, password, name: 'Demo User', email: 'demo@example.com' });
+  const user = await new UserService({ store, events, context, clock }).create({ username: DEMO_USERNAME, password, name: 'Demo User', email: 'demo@example.com' });
   const { client, clientSecret } = await new ClientRegistrationService({
     store,
     events,
     context,
+    clock,
     clientSecretGracePeriod: config.clientSecretGracePeriod,
   }).create({
     clientName: DEMO_CLIENT_NAME,

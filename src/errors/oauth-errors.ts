@@ -1,5 +1,30 @@
 // The typed OAuth error hierarchy: one class per RFC error code, each with a fixed safe description.
 
+/**
+ * The error codes Gatehouse answers with: RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, OpenID Connect Core §3.1.2.6,
+ * plus `not_found` and `method_not_allowed` for plain HTTP errors on the JSON api channel.
+ */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'unsupported_response_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'not_found'
+  | 'method_not_allowed';
+
 export interface OAuthErrorOptions {
   /** Internal detail: logged under the request id, never shown. */
   readonly cause?: unknown;
@@ -12,7 +37,7 @@ export interface OAuthErrorOptions {
 }
 
 export abstract class OAuthError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: OAuthErrorCode;
   abstract readonly status: number;
   /** Whether this error may be sent to the redirect URI (only after client and redirect URI are validated). */
   readonly redirectable: boolean = true;
@@ -28,7 +53,7 @@ export abstract class OAuthError extends Error {
   }
 }
 
-function defineError(code: string, status: number, description: string, redirectable = true) {
+function defineError(code: OAuthErrorCode, status: number, description: string, redirectable = true) {
   return class extends OAuthError {
     override readonly code = code;
     override readonly status = status;
@@ -65,7 +90,6 @@ export class NotFound extends defineError('not_found', 404, 'No such resource.',
 export class MethodNotAllowed extends defineError('method_not_allowed', 405, 'This method is not allowed here.', false) {}
 export class PayloadTooLarge extends defineError('invalid_request', 413, 'The request body is too large.', false) {}
 export class UnsupportedMediaType extends defineError('invalid_request', 415, 'The request content type is not supported here.', false) {}
-export class TooManyRequests extends defineError('slow_down', 429, 'Too many requests; retry later.', false) {}
 // OpenID Connect Core §6: request objects are not supported.
 export class RequestNotSupported extends defineError('request_not_supported', 400, 'The request parameter is not supported.') {}
 export class RequestUriNotSupported extends defineError('request_uri_not_supported', 400, 'The request_uri parameter is not supported.') {}

@@ -6,7 +6,7 @@ import type { Store } from '../store/store.js';
 import { hashOpaqueValue, safeEqual } from '../tokens/opaque.js';
 import type { Grant, GrantDependencies, TokenRequest, TokenResponse } from './grant.js';
 import { issueTokens, mintRefreshToken } from './issue-tokens.js';
-import { includesScope } from './scope.js';
+import { includesScope } from '../protocol/scope.js';
 
 // RFC 7636 §4.1: code-verifier = 43*128unreserved.
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;

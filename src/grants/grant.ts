@@ -1,6 +1,7 @@
 // The contract every grant type module implements (RFC 6749 §4.1.3, §6), and what the token endpoint hands it.
+import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
-import type { Parameters } from '../http/parameters.js';
+import type { Parameters } from '../protocol/parameters.js';
 import type { EventBus, EventContext } from '../observability/events.js';
 import type { ClientRecord, GrantType } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -24,8 +25,6 @@ export interface TokenRequest {
   readonly parameters: Parameters;
   /** Request id, IP and user agent: for events, and kept with a rotated refresh token for a later reuse event. */
   readonly origin: EventContext;
-  /** Reports a failure of best-effort work (a sweep) that must not fail the request. */
-  readonly reportError: (error: unknown) => void;
 }
 
 /** What grant modules are built from: each takes what it needs. */
@@ -35,8 +34,7 @@ export interface GrantDependencies {
   readonly keyEncryption: KeyEncryption;
   readonly events: EventBus;
   readonly config: Pick<Config, 'issuer' | 'tokens'>;
-  /** Epoch seconds; tests may pass a fake clock. */
-  readonly clock: () => number;
+  readonly clock: Clock;
 }
 
 /** One grant type (`grant_type` value): validates its own parameters and issues tokens. */

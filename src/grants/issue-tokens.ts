@@ -5,7 +5,7 @@ import { createAccessToken } from '../tokens/access-token.js';
 import { createIdToken } from '../tokens/id-token.js';
 import { generateOpaqueValue, hashOpaqueValue } from '../tokens/opaque.js';
 import type { GrantDependencies, TokenResponse } from './grant.js';
-import { includesScope } from './scope.js';
+import { includesScope } from '../protocol/scope.js';
 
 /** SECURITY.md: refresh tokens carry at least 256 bits. */
 const REFRESH_TOKEN_BYTES = 32;

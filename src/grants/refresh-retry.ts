@@ -1,6 +1,6 @@
 // The refresh retry window: seals a rotation's response for a benign retry, and tells such a retry from a reuse.
 import { createHash } from 'node:crypto';
-import type { RefreshRetryResponse } from '../store/store.js';
+import type { RefreshRetryResponse } from '../store/records.js';
 import type { KeyEncryption } from '../tokens/keys/key-encryption.js';
 import type { TokenResponse } from './grant.js';
 

@@ -1,12 +1,11 @@
 // grant_type=refresh_token (RFC 6749 §6): rotation on every use, reuse detection, and the benign-retry window.
 import { InvalidGrant, InvalidRequest } from '../errors/oauth-errors.js';
-import type { RefreshTokenRecord, TokenFamilyRecord } from '../store/records.js';
-import type { RotationResult } from '../store/store.js';
+import type { RefreshTokenRecord, RotationResult, TokenFamilyRecord } from '../store/records.js';
 import { hashOpaqueValue } from '../tokens/opaque.js';
 import type { Grant, GrantDependencies, TokenRequest, TokenResponse } from './grant.js';
 import { issueTokens, mintRefreshToken } from './issue-tokens.js';
 import { RefreshRetryWindow, retryFingerprint } from './refresh-retry.js';
-import { narrowScope } from './scope.js';
+import { narrowScope } from '../protocol/scope.js';
 
 /** The presented token, its family, and what this request asks for. */
 interface Presentation {
@@ -20,8 +19,6 @@ interface Presentation {
 export class RefreshTokenGrant implements Grant {
   readonly grantType = 'refresh_token';
   private readonly retryWindow: RefreshRetryWindow;
-  /** The last second this instance swept expired retry responses: at most one sweep per second. */
-  private lastSweep = 0;
 
   constructor(private readonly deps: GrantDependencies) {
     this.retryWindow = new RefreshRetryWindow(deps.keyEncryption, deps.config.tokens.refreshRetryWindow);
@@ -45,7 +42,6 @@ export class RefreshTokenGrant implements Grant {
     const facts = { userId: family.userId, clientId: token.clientId };
     this.deps.events.emit({ type: 'refresh_token.rotated', ...facts, familyId: family.familyId }, request.origin);
     this.deps.events.emit({ type: 'token.issued', ...facts, grantType: this.grantType }, request.origin);
-    await this.sweep(now, request);
     return response;
   }
 
@@ -91,12 +87,5 @@ export class RefreshTokenGrant implements Grant {
     await this.deps.store.refreshTokens.revokeFamily(family.familyId, 'refresh_token_reused', now);
     this.deps.events.emit({ type: 'refresh_token.reused', ...facts, firstUse: result.firstUse }, request.origin);
     throw new InvalidGrant({ cause: new Error('refresh token reused') });
-  }
-
-  /** Clears retry responses past their window, so none outlives it; best effort, never failing the refresh. */
-  private async sweep(now: number, request: TokenRequest): Promise<void> {
-    if (now <= this.lastSweep) return;
-    this.lastSweep = now;
-    await this.deps.store.refreshTokens.purgeRetryResponses(now).catch(request.reportError);
   }
 }

@@ -1,7 +1,6 @@
-// Hands the framework-neutral authorization, resume and consent flows what they need of a request, and sends their answer.
+// Hands the framework-neutral flows what they need of a request, and sends their answer.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RequestInfo } from '../authorize/endpoint.js';
-import type { FlowReply } from '../authorize/flow-reply.js';
+import type { FlowReply, RequestInfo } from '../protocol/flow.js';
 import { eventContext } from './event-context.js';
 import { logError } from './plugins/error-handler.js';
 

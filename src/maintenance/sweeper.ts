@@ -1,4 +1,5 @@
 // Periodic clean-up of expired one-time state, so tables stay small and encrypted retry responses do not outlive their window.
+import type { Clock } from '../clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/store.js';
 
@@ -31,6 +32,7 @@ export class Sweeper {
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {}
 
   start(): void {
@@ -48,7 +50,7 @@ export class Sweeper {
 
   private async sweep(): Promise<void> {
     try {
-      const removed = await sweepExpiredState(this.store, Math.floor(Date.now() / 1000));
+      const removed = await sweepExpiredState(this.store, this.clock());
       this.logger.debug({ removed }, 'expired state swept');
     } catch (error) {
       this.logger.warn({ err: error }, 'sweeping expired state failed; will try again');

@@ -1,4 +1,5 @@
 // The audit trail: every domain event is appended to the store's hash-chained audit log.
+import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import type { EventBus, EventContext, GatehouseEvent } from './events.js';
 import type { AuditEventInput } from '../store/records.js';
@@ -19,8 +20,8 @@ export function toAuditEvent(event: GatehouseEvent, context: EventContext, now: 
 }
 
 /** Subscribes the audit writer; the bus reports a failed write and never fails the flow that emitted. */
-export function attachAudit(bus: EventBus, store: Store): void {
+export function attachAudit(bus: EventBus, store: Store, clock: Clock): void {
   bus.subscribe(async (event, context) => {
-    await store.audit.append(toAuditEvent(event, context, Math.floor(Date.now() / 1000)));
+    await store.audit.append(toAuditEvent(event, context, clock()));
   });
 }

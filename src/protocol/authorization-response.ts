@@ -1,7 +1,7 @@
 // Authorization responses to the client's redirect URI (RFC 6749 §4.1.2, RFC 9207 `iss`), in the requested response mode.
 import type { AuthorizationRequestRecord } from '../store/records.js';
 import { renderFormPostPage } from '../ui/form-post.js';
-import type { RenderedPage } from '../ui/layout.js';
+import { pageResponse, type RenderedResponse } from './rendered-response.js';
 
 export type ResponseMode = 'query' | 'form_post';
 
@@ -17,22 +17,6 @@ export interface AuthorizationTarget {
 /** The target of a request validated earlier (resumed after login, or decided on the consent page). */
 export function targetOf(request: Pick<AuthorizationRequestRecord, 'redirectUri' | 'state' | 'responseMode'>, issuer: string): AuthorizationTarget {
   return { redirectUri: request.redirectUri, state: request.state, responseMode: request.responseMode, issuer };
-}
-
-/** A framework-neutral HTTP answer: the HTTP layer copies it onto the reply. */
-export interface RenderedResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
-
-/** SECURITY.md: a page goes out with its own nonce'd CSP and is never cached (the HTTP layer adds the other headers). */
-export function pageResponse(page: RenderedPage, status = 200): RenderedResponse {
-  return {
-    status,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': page.csp, 'cache-control': 'no-store' },
-    body: page.html,
-  };
 }
 
 /** The redirect URI with `fields` added to its query, keeping the registered URI's own query byte for byte. */

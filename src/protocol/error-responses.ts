@@ -1,16 +1,12 @@
-// The only place errors become responses: one renderer per channel, framework-neutral.
-import { pageResponse, renderAuthorizationResponse, type AuthorizationTarget } from '../authorize/response.js';
+// The only place errors become responses: one renderer per channel (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3, pages).
+import { OAuthError, ServerError } from '../errors/oauth-errors.js';
 import { renderErrorPage } from '../ui/error-page.js';
-import { OAuthError, ServerError } from './oauth-errors.js';
+import { renderAuthorizationResponse, type AuthorizationTarget } from './authorization-response.js';
+import type { FlowReply } from './flow.js';
+import { pageResponse, type RenderedResponse } from './rendered-response.js';
 
 /** Where an error is going: each channel has its own wire format. */
 export type ErrorChannel = 'api' | 'token' | 'bearer' | 'authorize' | 'page';
-
-export interface RenderedError {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
 
 /** Anything that is not an OAuthError becomes a generic server_error; its cause is the caller's to log. */
 export function toOAuthError(error: unknown): OAuthError {
@@ -30,12 +26,12 @@ function bearerChallenge(error: OAuthError): string {
 }
 
 /** HTML for a person: a fixed title and the error's fixed description, never a request value. */
-function renderPageError(error: OAuthError, requestId?: string): RenderedError {
+function renderPageError(error: OAuthError, requestId?: string): RenderedResponse {
   const title = error.status >= 500 ? 'Something went wrong' : 'This request cannot be completed';
   return pageResponse(renderErrorPage({ title, message: error.description, requestId }), error.status);
 }
 
-const renderers: Record<ErrorChannel, (error: OAuthError, requestId?: string) => RenderedError> = {
+const renderers: Record<ErrorChannel, (error: OAuthError, requestId?: string) => RenderedResponse> = {
   // JSON for admin, discovery and health routes: RFC 6749 §5.2 field names so clients parse one shape.
   api: (error) => ({ status: error.status, headers: JSON_NO_STORE, body: errorBody(error) }),
 
@@ -64,7 +60,7 @@ const renderers: Record<ErrorChannel, (error: OAuthError, requestId?: string) =>
   authorize: renderPageError,
 };
 
-export function renderError(channel: ErrorChannel, error: OAuthError, requestId?: string): RenderedError {
+export function renderError(channel: ErrorChannel, error: OAuthError, requestId?: string): RenderedResponse {
   return renderers[channel](error, requestId);
 }
 
@@ -72,7 +68,13 @@ export function renderError(channel: ErrorChannel, error: OAuthError, requestId?
  * The authorize channel once the redirect target may be known: RFC 6749 §4.1.2.1, an error goes to the redirect URI
  * (with state and iss) only when client and redirect URI were validated; otherwise the person sees a page.
  */
-export function renderAuthorizationError(error: OAuthError, target: AuthorizationTarget | undefined, requestId?: string): RenderedError {
+export function renderAuthorizationError(error: OAuthError, target: AuthorizationTarget | undefined, requestId?: string): RenderedResponse {
   if (target === undefined || !error.redirectable) return renderPageError(error, requestId);
   return renderAuthorizationResponse(target, { error: error.code, error_description: error.description });
+}
+
+/** A flow's answer to an error on the authorize channel: to the redirect URI when the target is known, else a page. */
+export function failure(thrown: unknown, target: AuthorizationTarget | undefined, requestId: string, cookies: readonly string[] = []): FlowReply {
+  const error = toOAuthError(thrown);
+  return { ...renderAuthorizationError(error, target, requestId), cookies, error };
 }

@@ -3,15 +3,13 @@ import type { Config } from '../config/schema.js';
 import type { SessionRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { generateOpaqueValue, hashOpaqueValue, safeEqual } from '../tokens/opaque.js';
+import { clearCookieHeader, cookieName, readCookie, setCookieHeader, type RequestCookies } from './cookies.js';
 
 /** What session code needs: the sessions repository and the issuer and `sessions` slices of the config. */
 export interface SessionDeps {
   readonly store: Pick<Store, 'sessions'>;
   readonly config: Pick<Config, 'issuer' | 'sessions'>;
 }
-
-/** A request's parsed cookies, by name. */
-export type Cookies = Readonly<Record<string, string | undefined>>;
 
 /** A session just started: its record, the cookie value only the browser keeps (the store has its hash), and the one it replaced. */
 export interface StartedSession {
@@ -25,27 +23,31 @@ const COOKIE_VALUE_BYTES = 32;
 /** Sliding the idle expiry is a write; once a minute is precise enough for an idle limit of at least a minute. */
 const TOUCH_INTERVAL = 60;
 
-/** The cookie's name: `__Host-` prefixed whenever the issuer is https, so it is Secure, host-only and Path=/. */
+/** The session cookie's name on the wire: `__Host-` prefixed whenever the issuer is https. */
 export function sessionCookieName(config: Pick<Config, 'issuer' | 'sessions'>): string {
-  return isSecureIssuer(config) ? `__Host-${config.sessions.cookieName}` : config.sessions.cookieName;
-}
-
-/** Secure cookies whenever the issuer is https, even when this process listens on http behind a TLS proxy. */
-export function isSecureIssuer(config: Pick<Config, 'issuer'>): boolean {
-  return config.issuer.startsWith('https:');
+  return cookieName(config.issuer, config.sessions.cookieName);
 }
 
 /** The session cookie value a request carries, if any. */
-export function sessionCookieValue(deps: Pick<SessionDeps, 'config'>, cookies: Cookies): string | undefined {
-  const value = cookies[sessionCookieName(deps.config)];
-  return value === undefined || value === '' ? undefined : value;
+export function sessionCookieValue(deps: Pick<SessionDeps, 'config'>, cookies: RequestCookies): string | undefined {
+  return readCookie(cookies, deps.config.issuer, deps.config.sessions.cookieName);
+}
+
+/** Gives the browser its new session cookie; the browser drops it when the session would end absolutely anyway. */
+export function sessionCookieHeader(config: Pick<Config, 'issuer' | 'sessions'>, cookieValue: string): string {
+  return setCookieHeader(config.issuer, config.sessions.cookieName, cookieValue, config.sessions.absoluteTtl);
+}
+
+/** Tells the browser to forget its session cookie. */
+export function clearSessionCookieHeader(config: Pick<Config, 'issuer' | 'sessions'>): string {
+  return clearCookieHeader(config.issuer, config.sessions.cookieName);
 }
 
 /**
  * The live session of the browser that sent `cookies` (not ended, not idle- or absolutely expired at `now`), or
  * undefined. Finding it counts as activity: the idle expiry slides forward, never past the absolute expiry.
  */
-export async function findLiveSession(deps: SessionDeps, cookies: Cookies, now: number): Promise<SessionRecord | undefined> {
+export async function findLiveSession(deps: SessionDeps, cookies: RequestCookies, now: number): Promise<SessionRecord | undefined> {
   const cookieValue = sessionCookieValue(deps, cookies);
   if (cookieValue === undefined) return undefined;
   const session = await deps.store.sessions.findLive(hashOpaqueValue(cookieValue), now);
@@ -59,7 +61,7 @@ export async function findLiveSession(deps: SessionDeps, cookies: Cookies, now: 
  * Starts a session for `userId` authenticated at `now`, ending the browser's previous one first.
  * SECURITY.md (no fixation): the cookie value is always new, never one the browser brought.
  */
-export async function startSession(deps: SessionDeps, cookies: Cookies, userId: string, now: number): Promise<StartedSession> {
+export async function startSession(deps: SessionDeps, cookies: RequestCookies, userId: string, now: number): Promise<StartedSession> {
   const previous = await endSession(deps, cookies, now);
   const cookieValue = generateOpaqueValue(COOKIE_VALUE_BYTES);
   const { idleTtl, absoluteTtl } = deps.config.sessions;
@@ -80,7 +82,7 @@ export async function startSession(deps: SessionDeps, cookies: Cookies, userId: 
 }
 
 /** Ends the live session the cookies name, if any, and returns it (so its user can be named in the event). */
-export async function endSession(deps: SessionDeps, cookies: Cookies, now: number): Promise<SessionRecord | undefined> {
+export async function endSession(deps: SessionDeps, cookies: RequestCookies, now: number): Promise<SessionRecord | undefined> {
   const cookieValue = sessionCookieValue(deps, cookies);
   if (cookieValue === undefined) return undefined;
   const sessionHash = hashOpaqueValue(cookieValue);

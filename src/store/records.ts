@@ -178,7 +178,7 @@ export interface AuthorizationRequestRecord {
  * An authorization request waiting for the person (login, consent). Its id is random, carried in the URL and bound
  * to the browser that started it by a cookie; its forms carry an anti-CSRF token. Stored only as hashes.
  */
-export interface InteractionRecord {
+export interface InteractionRecord extends InteractionStep {
   readonly interactionHash: string;
   readonly request: AuthorizationRequestRecord;
   readonly csrfTokenHash: string;
@@ -186,3 +186,66 @@ export interface InteractionRecord {
   readonly expiresAt: number;
   readonly completedAt: number | null;
 }
+
+/** Where an interaction stands: the step it waits for, and the sessions that earned its progress. */
+export interface InteractionStep {
+  /** The page the person must pass next; the other pages refuse to act on this interaction meanwhile. */
+  readonly awaiting: 'login' | 'consent';
+  /** The session a login performed for this very interaction started: only it satisfies `prompt=login` and `max_age`. */
+  readonly loginSessionId: string | null;
+  /** While awaiting consent: the session the consent page is shown to; a decision from any other session is refused. */
+  readonly consentSessionId: string | null;
+}
+
+/** Where a request came from, as security events record it. */
+export interface RequestOrigin {
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+}
+
+/** A rotation's response, kept encrypted during the retry window so a benign retry gets the very same one. */
+export interface RefreshRetryResponse {
+  /** Last second (inclusive) in which a retry gets the stored response. */
+  readonly retryUntil: number;
+  /** Digest of the rotating request's client id and requested scope; a retry must present the same. */
+  readonly fingerprint: string;
+  /** The token response as a KeyEncryption envelope bound to the rotated token's hash; never plain text. */
+  readonly encryptedResponse: string;
+}
+
+/** Everything one rotation writes, all or nothing. */
+export interface RefreshTokenRotation {
+  /** Hash of the presented token. */
+  readonly tokenHash: string;
+  /** The next token of the same family, inserted only when this rotation wins. */
+  readonly successor: RefreshTokenRecord;
+  /** The rotating request's origin, kept with the rotated token for a later reuse event. */
+  readonly firstUse: RequestOrigin;
+  /** The response to hand a retry; null when the retry window is off, and then nothing is kept. */
+  readonly retry: RefreshRetryResponse | null;
+  readonly now: number;
+}
+
+/** What `rotate` found; a replay carries what the caller needs to tell a benign retry from a reuse. */
+export type RotationResult =
+  | { readonly outcome: 'redeemed'; readonly record: RefreshTokenRecord }
+  | {
+      readonly outcome: 'replayed';
+      readonly record: RefreshTokenRecord;
+      /** The rotating request's origin; null when the token was never rotated (its family was revoked). */
+      readonly firstUse: RequestOrigin | null;
+      /** The stored response, or null when none is kept (window off, swept, or the family was revoked). */
+      readonly retry: RefreshRetryResponse | null;
+    }
+  | { readonly outcome: 'expired'; readonly record: RefreshTokenRecord }
+  | { readonly outcome: 'unknown' };
+
+/** Failed logins counted under one key (an account or a client IP), and the lock they earned. */
+export interface LoginThrottleRecord {
+  readonly throttleKey: string;
+  readonly failures: number;
+  readonly lastFailureAt: number;
+  /** Attempts under this key are refused while `now < lockedUntil`; 0 when never locked. */
+  readonly lockedUntil: number;
+}
+

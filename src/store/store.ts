@@ -8,7 +8,11 @@ import type {
   ConsentRecord,
   ConsumeResult,
   InteractionRecord,
+  InteractionStep,
+  LoginThrottleRecord,
   RefreshTokenRecord,
+  RefreshTokenRotation,
+  RotationResult,
   SessionRecord,
   SigningKeyRecord,
   TokenFamilyRecord,
@@ -86,49 +90,6 @@ export interface ConsentRepository {
   revoke(userId: string, clientId: string, now: number): Promise<boolean>;
 }
 
-/** Where a request came from, as security events record it. */
-export interface RequestOrigin {
-  readonly ip: string | null;
-  readonly userAgent: string | null;
-}
-
-/** A rotation's response, kept encrypted during the retry window so a benign retry gets the very same one. */
-export interface RefreshRetryResponse {
-  /** Last second (inclusive) in which a retry gets the stored response. */
-  readonly retryUntil: number;
-  /** Digest of the rotating request's client id and requested scope; a retry must present the same. */
-  readonly fingerprint: string;
-  /** The token response as a KeyEncryption envelope bound to the rotated token's hash; never plain text. */
-  readonly encryptedResponse: string;
-}
-
-/** Everything one rotation writes, all or nothing. */
-export interface RefreshTokenRotation {
-  /** Hash of the presented token. */
-  readonly tokenHash: string;
-  /** The next token of the same family, inserted only when this rotation wins. */
-  readonly successor: RefreshTokenRecord;
-  /** The rotating request's origin, kept with the rotated token for a later reuse event. */
-  readonly firstUse: RequestOrigin;
-  /** The response to hand a retry; null when the retry window is off, and then nothing is kept. */
-  readonly retry: RefreshRetryResponse | null;
-  readonly now: number;
-}
-
-/** What `rotate` found; a replay carries what the caller needs to tell a benign retry from a reuse. */
-export type RotationResult =
-  | { readonly outcome: 'redeemed'; readonly record: RefreshTokenRecord }
-  | {
-      readonly outcome: 'replayed';
-      readonly record: RefreshTokenRecord;
-      /** The rotating request's origin; null when the token was never rotated (its family was revoked). */
-      readonly firstUse: RequestOrigin | null;
-      /** The stored response, or null when none is kept (window off, swept, or the family was revoked). */
-      readonly retry: RefreshRetryResponse | null;
-    }
-  | { readonly outcome: 'expired'; readonly record: RefreshTokenRecord }
-  | { readonly outcome: 'unknown' };
-
 export interface RefreshTokenRepository {
   createFamily(family: TokenFamilyRecord): Promise<void>;
   findFamily(familyId: string): Promise<TokenFamilyRecord | undefined>;
@@ -193,19 +154,15 @@ export interface InteractionRepository {
   create(interaction: InteractionRecord): Promise<void>;
   /** A live interaction: not completed and `now < expiresAt`. */
   findLive(interactionHash: string, now: number): Promise<InteractionRecord | undefined>;
+  /**
+   * Moves a live interaction to its next step with one conditional update: `awaiting` and the given session ids are set.
+   * Returns false when it is no longer live (completed or expired).
+   */
+  advance(interactionHash: string, step: InteractionStep, now: number): Promise<boolean>;
   /** Completes a live interaction with one conditional update; of concurrent callers exactly one gets true. */
   complete(interactionHash: string, now: number): Promise<boolean>;
   /** Removes interactions that expired before `before`. Returns how many. */
   deleteExpired(before: number): Promise<number>;
-}
-
-/** Failed logins counted under one key (an account or a client IP), and the lock they earned. */
-export interface LoginThrottleRecord {
-  readonly throttleKey: string;
-  readonly failures: number;
-  readonly lastFailureAt: number;
-  /** Attempts under this key are refused while `now < lockedUntil`; 0 when never locked. */
-  readonly lockedUntil: number;
 }
 
 /** Login throttling counters, shared by every instance. */

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { Config } from '../config/schema.js';
-import type { LoginThrottleRecord, LoginThrottleRepository } from '../store/store.js';
+import type { LoginThrottleRecord } from '../store/records.js';
+import type { LoginThrottleRepository } from '../store/store.js';
 
 /** The first lock, once a key reaches its limit; each further failure doubles it, up to MAX_LOCK_SECONDS. */
 export const FIRST_LOCK_SECONDS = 60;

@@ -15,7 +15,7 @@ function serviceFor(store: ReturnType<ReturnType<typeof useTestStore>>['store'])
   const emitted: GatehouseEvent[] = [];
   const events = new EventBus((error) => assert.fail(String(error)));
   events.subscribe((event) => void emitted.push(event));
-  return { service: new UserService({ store, events, context: { actor: 'cli:tester' }, now: () => NOW }), emitted };
+  return { service: new UserService({ store, events, context: { actor: 'cli:tester' }, clock: () => NOW }), emitted };
 }
 
 function refusedField(check: () => unknown): string {

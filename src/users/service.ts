@@ -1,5 +1,6 @@
 // User administration: create users, set passwords, disable and list them; used by the CLI and admin API.
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import type { EventBus, EventContext } from '../observability/events.js';
 import type { UserRecord } from '../store/records.js';
 import { DuplicateError, type Store } from '../store/store.js';
@@ -12,8 +13,7 @@ export interface UserServiceDeps {
   readonly events: EventBus;
   /** Who acts: `{ actor: 'cli:<user>' }` for the CLI. */
   readonly context: EventContext;
-  /** Epoch seconds; injectable so tests control the clock. */
-  readonly now?: () => number;
+  readonly clock: Clock;
 }
 
 export interface NewUser {
@@ -41,10 +41,10 @@ export function toUserView(record: UserRecord): UserView {
 }
 
 export class UserService {
-  private readonly now: () => number;
+  private readonly now: Clock;
 
   constructor(private readonly deps: UserServiceDeps) {
-    this.now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+    this.now = deps.clock;
   }
 
   /** @throws InvalidUserInput, UsernameTaken */

@@ -16,7 +16,7 @@ function serviceFor(store: ReturnType<ReturnType<typeof useTestStore>>['store'])
   const events = new EventBus((error) => assert.fail(String(error)));
   events.subscribe((event, eventContext) => void emitted.push({ event, context: eventContext }));
   let now = NOW;
-  const service = new ClientRegistrationService({ store, events, context, clientSecretGracePeriod: GRACE_PERIOD, now: () => now });
+  const service = new ClientRegistrationService({ store, events, context, clientSecretGracePeriod: GRACE_PERIOD, clock: () => now });
   return { service, emitted, advance: (seconds: number) => (now += seconds) };
 }
 

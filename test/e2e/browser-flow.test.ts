@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ClientRegistrationService } from '../../src/clients/registration.js';
+import { systemClock } from '../../src/clock.js';
 import { EventBus } from '../../src/observability/events.js';
 import { UserService } from '../../src/users/service.js';
 import { oauth4webapiLibrary, openidClientLibrary, type FlowResult, type RelyingPartyClient } from '../interop/libraries.js';
@@ -30,7 +31,7 @@ forEachEngine((engine) => {
       const rpPort = await freePort();
       const events = new EventBus(() => undefined);
       const context = { actor: 'test' };
-      const { client, clientSecret } = await new ClientRegistrationService({ store: database.store, events, context, clientSecretGracePeriod: 0 }).create({
+      const { client, clientSecret } = await new ClientRegistrationService({ store: database.store, events, context, clientSecretGracePeriod: 0, clock: systemClock }).create({
         clientName: 'Interop <RP>',
         clientType: 'confidential',
         redirectUris: [`http://127.0.0.1:${rpPort}/callback`],
@@ -44,7 +45,7 @@ forEachEngine((engine) => {
         redirectUri: `http://127.0.0.1:${rpPort}/callback`,
         scope: 'openid profile email offline_access',
       };
-      const users = new UserService({ store: database.store, events, context });
+      const users = new UserService({ store: database.store, events, context, clock: systemClock });
       for (const username of ['alice', 'bob', 'carol', 'dave']) {
         const user = await users.create({ username, password: PASSWORD, email: `${username}@example.com`, name: `${username} Example` });
         userIds.set(username, user.userId);

@@ -7,7 +7,7 @@ import type { ClientRecord } from '../../src/store/records.js';
 import { BrowserLike } from '../support/browser-like.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { CALLBACK, CODE_CHALLENGE, logIn, registerClient, registerUser } from '../support/authorization.js';
+import { CALLBACK, CODE_CHALLENGE, plantSession, registerClient, registerUser } from '../support/authorization.js';
 
 const RUNS = 100;
 const OVERSIZED_URL = 15_000;
@@ -73,7 +73,7 @@ forEachEngine((engine) => {
       server = await startTestServer(database, { GATEHOUSE_LOG_LEVEL: 'error' });
       client = await registerClient(database.store, { redirectUris: [CALLBACK, NATIVE_CALLBACK], scope: 'openid profile', firstParty: true });
       const loggedIn = new BrowserLike(server.url);
-      await logIn(database.store, server.config, loggedIn, await registerUser(database.store));
+      await plantSession(database.store, server.config, loggedIn, await registerUser(database.store));
       browsers = [new BrowserLike(server.url), loggedIn];
     });
     after(async () => {

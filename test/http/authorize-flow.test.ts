@@ -14,7 +14,7 @@ import {
   CODE_CHALLENGE,
   epochNow,
   hiddenFields,
-  logIn,
+  plantSession,
   redirectParameters,
   registerClient,
   registerUser,
@@ -53,14 +53,14 @@ forEachEngine((engine) => {
     it('answers prompt=none with a session but no consent with consent_required', async () => {
       const [client, user] = [await registerClient(database.store), await registerUser(database.store)];
       const visitor = browser();
-      await logIn(database.store, server.config, visitor, user);
+      await plantSession(database.store, server.config, visitor, user);
       assertErrorRedirect(await visitor.get(authorizeUrl(client, { prompt: 'none' })), 'consent_required', server.config.issuer);
     });
 
     it('issues a code for prompt=none with a session and earlier consent, bound to everything in the request', async () => {
       const [client, user] = [await registerClient(database.store), await registerUser(database.store)];
       const visitor = browser();
-      const session = await logIn(database.store, server.config, visitor, user, { authTime: epochNow() - 30 });
+      const session = await plantSession(database.store, server.config, visitor, user, { authTime: epochNow() - 30 });
       await database.store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid profile email', createdAt: 1, updatedAt: 1 });
       const parameters = redirectParameters(await visitor.get(authorizeUrl(client, { prompt: 'none', scope: 'openid profile' })));
       assert.equal(parameters.get('state'), STATE);
@@ -95,14 +95,14 @@ forEachEngine((engine) => {
     it('skips consent for a first-party client', async () => {
       const [client, user] = [await registerClient(database.store, { firstParty: true }), await registerUser(database.store)];
       const visitor = browser();
-      await logIn(database.store, server.config, visitor, user);
+      await plantSession(database.store, server.config, visitor, user);
       assert.ok(redirectParameters(await visitor.get(authorizeUrl(client))).get('code'));
     });
 
     it('asks for a new login on prompt=login and when max_age has passed, and says login_required with prompt=none', async () => {
       const [client, user] = [await registerClient(database.store, { firstParty: true }), await registerUser(database.store)];
       const visitor = browser();
-      await logIn(database.store, server.config, visitor, user, { authTime: epochNow() - 600 });
+      await plantSession(database.store, server.config, visitor, user, { authTime: epochNow() - 600 });
       assert.match((await visitor.get(authorizeUrl(client, { prompt: 'login' }))).headers.get('location') ?? '', loginLocation);
       assert.match((await visitor.get(authorizeUrl(client, { max_age: '60' }))).headers.get('location') ?? '', loginLocation);
       assertErrorRedirect(await visitor.get(authorizeUrl(client, { prompt: 'none', max_age: '60' })), 'login_required', server.config.issuer);
@@ -139,13 +139,13 @@ forEachEngine((engine) => {
       const interaction = new URL(started.headers.get('location') ?? '').searchParams.get('interaction') ?? '';
       await other.get(authorizeUrl(client));
       for (const visitor of [other, browser()]) {
-        await logIn(database.store, server.config, visitor, user);
+        await plantSession(database.store, server.config, visitor, user);
         const refused = await visitor.get(`/authorize/resume?interaction=${interaction}`);
         assert.equal(refused.status, 400);
         assertPageHeaders(refused);
         assert.equal(refused.headers.get('location'), null);
       }
-      await logIn(database.store, server.config, owner, user);
+      await plantSession(database.store, server.config, owner, user);
       const cookie = owner.cookie('gatehouse_interaction') ?? '';
       assert.ok(redirectParameters(await owner.get(`/authorize/resume?interaction=${interaction}`)).get('code'));
       owner.setCookie('gatehouse_interaction', cookie);
@@ -158,7 +158,7 @@ forEachEngine((engine) => {
       const started = await visitor.get(authorizeUrl(client));
       const interaction = new URL(started.headers.get('location') ?? '').searchParams.get('interaction') ?? '';
       await database.sql(`update interactions set expires_at = ${epochNow() - 1} where interaction_hash = '${hashOpaqueValue(interaction)}'`);
-      await logIn(database.store, server.config, visitor, user);
+      await plantSession(database.store, server.config, visitor, user);
       const response = await visitor.get(`/authorize/resume?interaction=${interaction}`);
       assert.equal(response.status, 400);
       assert.match(await response.text(), /has expired/);

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { BrowserLike } from '../support/browser-like.js';
 import { forEachEngine } from '../support/database.js';
 import { useTestServer } from '../support/server.js';
-import { assertPageHeaders, authorizeUrl, hiddenFields, logIn, registerClient, registerUser } from '../support/authorization.js';
+import { assertPageHeaders, authorizeUrl, hiddenFields, plantSession, registerClient, registerUser } from '../support/authorization.js';
 
 const HOSTILE_STATE = '"><script>alert(1)</script>&\'';
 
@@ -15,7 +15,7 @@ forEachEngine((engine) => {
     async function formPost(redirectUri: string) {
       const client = await registerClient(suite.database.store, { firstParty: true, redirectUris: [redirectUri] });
       const visitor = new BrowserLike(suite.server.url);
-      await logIn(suite.database.store, suite.server.config, visitor, await registerUser(suite.database.store));
+      await plantSession(suite.database.store, suite.server.config, visitor, await registerUser(suite.database.store));
       return visitor.get(authorizeUrl(client, { response_mode: 'form_post', state: HOSTILE_STATE }));
     }
 

@@ -11,7 +11,7 @@ import {
   authorizeUrl,
   CALLBACK,
   epochNow,
-  logIn,
+  plantSession,
   redirectParameters,
   registerClient,
   registerUser,
@@ -74,7 +74,7 @@ forEachEngine((engine) => {
       const client = await registerClient(suite.database.store, { firstParty: true });
       const user = await registerUser(suite.database.store);
       const visitor = browser();
-      await logIn(suite.database.store, suite.server.config, visitor, user);
+      await plantSession(suite.database.store, suite.server.config, visitor, user);
       const code = redirectParameters(await visitor.get(authorizeUrl(client, { redirect_uri: undefined }))).get('code') ?? '';
       const consumed = await suite.database.store.authorizationCodes.consume(hashOpaqueValue(code), epochNow());
       assert.equal(consumed.outcome, 'redeemed');

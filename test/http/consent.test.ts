@@ -10,7 +10,7 @@ import {
   assertPageHeaders,
   authorizeUrl,
   hiddenFields,
-  logIn,
+  plantSession,
   redirectParameters,
   registerClient,
   registerUser,
@@ -28,7 +28,7 @@ forEachEngine((engine) => {
       const client = await registerClient(suite.database.store, { clientName, scope: 'openid profile email custom:read' });
       const user = await registerUser(suite.database.store, { username: `ada<b>${Math.random()}` });
       const visitor = new BrowserLike(suite.server.url);
-      await logIn(suite.database.store, suite.server.config, visitor, user);
+      await plantSession(suite.database.store, suite.server.config, visitor, user);
       const page = await visitor.follow(await visitor.get(authorizeUrl(client, overrides)));
       assert.equal(page.status, 200);
       const html = await page.text();
@@ -92,7 +92,7 @@ forEachEngine((engine) => {
     it("refuses the consent page and decision from another browser's cookie", async () => {
       const { fields } = await atConsent();
       const other = new BrowserLike(suite.server.url);
-      await logIn(suite.database.store, suite.server.config, other, await registerUser(suite.database.store));
+      await plantSession(suite.database.store, suite.server.config, other, await registerUser(suite.database.store));
       await assertErrorPage(await other.get(`/consent?interaction=${fields.interaction}`));
       await assertErrorPage(await other.postForm('/consent', { ...fields, decision: 'allow' }));
     });

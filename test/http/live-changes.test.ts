@@ -2,12 +2,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClientRecord } from '../../src/store/records.js';
-import { CALLBACK, CODE_VERIFIER, authorizeUrl, logIn, redirectParameters, registerClient, registerUser } from '../support/authorization.js';
+import { CALLBACK, CODE_VERIFIER, authorizeUrl, plantSession, redirectParameters, registerClient, registerUser } from '../support/authorization.js';
 import { BrowserLike } from '../support/browser-like.js';
 import { createTestStore, forEachEngine } from '../support/database.js';
 import { startTestServer } from '../support/server.js';
 import { cliEnvironment, jsonOf, runCli } from '../cli/run-cli.js';
-import { beginInteraction, postLogin } from './login-helpers.js';
+import { beginInteraction, postLogin } from '../support/login.js';
 
 function redeem(serverUrl: string, client: Pick<ClientRecord, 'clientId'>, code: string): Promise<Response> {
   return fetch(`${serverUrl}/token`, {
@@ -31,7 +31,7 @@ forEachEngine((engine) => {
 
       const before = await startTestServer(database);
       const browser = new BrowserLike(before.url);
-      await logIn(database.store, before.config, browser, user);
+      await plantSession(database.store, before.config, browser, user);
       const code = redirectParameters(await browser.get(authorizeUrl(client))).get('code') ?? '';
       await before.close();
 

@@ -6,7 +6,7 @@ import { attemptLogin, argon2Passwords, type LoginAttempt, type PasswordHasher }
 import { LoginThrottle, ipNetwork, lockSeconds } from '../../src/users/login-throttle.js';
 import { MAX_PASSWORD_BYTES } from '../../src/users/password.js';
 import { forEachEngine, useTestStore } from '../support/database.js';
-import { PASSWORD, seedUser } from './login-helpers.js';
+import { PASSWORD, seedUser } from '../support/login.js';
 
 const NOW = 1_700_000_000;
 const LIMITS = { loginFailuresPerAccount: 2, loginFailuresPerIp: 100, loginWindow: 900 };

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { BrowserLike } from '../support/browser-like.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { alertText, beginInteraction, getLoginPage, PASSWORD, postForm, postLogin, seedClient, seedUser } from './login-helpers.js';
+import { alertText, beginInteraction, getLoginPage, PASSWORD, postForm, postLogin, seedClient, seedUser } from '../support/login.js';
 import type { ClientRecord, UserRecord } from '../../src/store/records.js';
 
 const HOSTILE = `"><script>alert(1)</script>&'`;

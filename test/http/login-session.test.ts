@@ -7,7 +7,7 @@ import { hashOpaqueValue } from '../../src/tokens/opaque.js';
 import type { BrowserLike } from '../support/browser-like.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { logIn, seedClient, seedUser } from './login-helpers.js';
+import { logIn, seedClient, seedUser } from '../support/login.js';
 
 const IDLE_TTL = 60;
 const ABSOLUTE_TTL = 300;

@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import type { ClientRecord } from '../../src/store/records.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { alertText, auditEvents, beginInteraction, INVALID, PASSWORD, postLogin, seedClient, seedUser, withoutNonces } from './login-helpers.js';
+import {alertText, beginInteraction, INVALID, PASSWORD, postLogin, seedClient, seedUser, withoutNonces } from '../support/login.js';
+import { auditEvents } from '../support/flow-fixtures.js';
 
 interface Outcome {
   readonly status: number;
@@ -54,7 +55,7 @@ forEachEngine((engine) => {
       assert.match(right.message ?? '', /^Too many attempts\. Try again in (1 minute|5\d seconds)\.$/);
       const elsewhere = await attempt(second, client, user.username, PASSWORD);
       assert.deepEqual([elsewhere.status, elsewhere.session], [429, false], 'the second instance sees the same lock');
-      const [event] = await auditEvents(server.store, 'login.throttled');
+      const [event] = await auditEvents(server, 'login.throttled');
       assert.equal(event?.details.scope, 'account');
       assert.equal(event?.clientId, client.clientId);
     });
@@ -115,7 +116,7 @@ forEachEngine((engine) => {
       assert.equal((await attempt(server, client, user.username, PASSWORD, ip)).status, 429);
       const other = await attempt(server, client, user.username, PASSWORD, '203.0.113.8');
       assert.deepEqual([other.status, other.session], [303, true], 'another IP and the account itself are unaffected');
-      const events = await auditEvents(server.store, 'login.throttled', 2);
+      const events = await auditEvents(server, 'login.throttled', 2);
       assert.ok(events.every((event) => event.details.scope === 'ip' && event.ip === ip));
     });
 

@@ -7,7 +7,8 @@ import { needsRehash } from '../../src/users/password.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import type { ClientRecord, UserRecord } from '../../src/store/records.js';
-import { alertText, auditEvents, beginInteraction, INVALID, PASSWORD, postLogin, REDIRECT_URI, seedClient, seedUser, withoutNonces } from './login-helpers.js';
+import {alertText, beginInteraction, INVALID, PASSWORD, postLogin, REDIRECT_URI, seedClient, seedUser, withoutNonces } from '../support/login.js';
+import { auditEvents } from '../support/flow-fixtures.js';
 
 forEachEngine((engine) => {
   describe(`login (${engine.name})`, () => {
@@ -42,7 +43,7 @@ forEachEngine((engine) => {
       assert.equal(session.idleExpiresAt, session.authTime + 60);
       assert.equal(session.absoluteExpiresAt, session.authTime + 120);
       assert.notEqual(session.sessionId, cookieValue);
-      const [event] = await auditEvents(server.store, 'login.succeeded');
+      const [event] = await auditEvents(server, 'login.succeeded');
       assert.equal(event?.userId, user.userId);
       assert.equal(event?.clientId, client.clientId);
       assert.equal(event?.ip, '127.0.0.1');
@@ -96,7 +97,7 @@ forEachEngine((engine) => {
       await postLogin(failed, { username: user.username, password: 'a wrong password value' });
       const flow = await beginInteraction(server, client);
       await postLogin(flow, { username: user.username, password: PASSWORD });
-      const audit = JSON.stringify(await auditEvents(server.store, 'login.succeeded'));
+      const audit = JSON.stringify(await auditEvents(server, 'login.succeeded'));
       const secrets = [PASSWORD, 'a wrong password value', flow.csrfToken, flow.interactionId, flow.browser.cookie('gatehouse_session')!];
       for (const secret of secrets) {
         assert.ok(!server.logs().includes(secret), 'not in the log');
@@ -126,7 +127,7 @@ forEachEngine((engine) => {
       }
       assert.equal(pages[1], pages[0]);
       assert.equal(pages[2], pages[0]);
-      const failed = await auditEvents(server.store, 'login.failed', 3);
+      const failed = await auditEvents(server, 'login.failed', 3);
       assert.ok(failed.some((event) => event.userId === null), 'an unknown user is recorded without a user id');
     });
 

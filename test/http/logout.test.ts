@@ -6,7 +6,8 @@ import { hashOpaqueValue } from '../../src/tokens/opaque.js';
 import { BrowserLike } from '../support/browser-like.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { auditEvents, logIn, postForm, seedClient, seedUser } from './login-helpers.js';
+import {logIn, postForm, seedClient, seedUser } from '../support/login.js';
+import { auditEvents } from '../support/flow-fixtures.js';
 
 const csrfTokenIn = (page: string): string | undefined => /name="csrf_token" value="([^"]+)"/.exec(page)?.[1];
 
@@ -81,7 +82,7 @@ forEachEngine((engine) => {
       assert.equal(await isLive(cookieValue), false, 'ended in the store, so a copied cookie is useless too');
       const replay = await fetch(`${server.url}/logout`, { headers: { cookie: `gatehouse_session=${cookieValue}` } });
       assert.match(await replay.text(), /You are not signed in/);
-      const events = await auditEvents(server.store, 'session.ended');
+      const events = await auditEvents(server, 'session.ended');
       assert.ok(events.some((event) => event.userId === user.userId));
     });
 

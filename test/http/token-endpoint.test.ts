@@ -149,7 +149,7 @@ forEachEngine((engine) => {
     it('accepts the previous secret during its grace period and refuses it after', async () => {
       const rotating = await createClient(server);
       const rotation = new ClientRegistrationService({
-        store: server.store, events: new EventBus(() => undefined), context: {}, clientSecretGracePeriod: 3600,
+        store: server.store, events: new EventBus(() => undefined), context: {}, clientSecretGracePeriod: 3600, clock: epochNow,
       });
       const { clientSecret: newSecret } = await rotation.rotateSecret(rotating.client.clientId);
       assert.equal((await postToken(server, await codeRequest(rotating), { as: rotating })).status, 200, 'previous secret in grace');
@@ -158,7 +158,7 @@ forEachEngine((engine) => {
       const expired = await createClient(server);
       // Rotated two hours ago with a one-hour grace period.
       const past = new ClientRegistrationService({
-        store: server.store, events: new EventBus(() => undefined), context: {}, clientSecretGracePeriod: 3600, now: () => epochNow() - 7200,
+        store: server.store, events: new EventBus(() => undefined), context: {}, clientSecretGracePeriod: 3600, clock: () => epochNow() - 7200,
       });
       const { clientSecret: current } = await past.rotateSecret(expired.client.clientId);
       await assertTokenError(await postToken(server, await codeRequest(expired), { as: expired }), 'invalid_client', 401);

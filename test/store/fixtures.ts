@@ -100,6 +100,9 @@ export function anInteraction(overrides: Partial<InteractionRecord> = {}): Inter
     createdAt: NOW,
     expiresAt: NOW + 600,
     completedAt: null,
+    awaiting: 'login',
+    loginSessionId: null,
+    consentSessionId: null,
     ...overrides,
   };
 }

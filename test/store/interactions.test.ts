@@ -45,6 +45,19 @@ forEachEngine((engine) => {
       assert.equal(await store.interactions.complete('no-such-hash', NOW), false);
     });
 
+    it('advances a live interaction to its next step, and nothing once it is completed or expired', async () => {
+      const { store } = current();
+      const interaction = anInteraction({ expiresAt: NOW + 100 });
+      await store.interactions.create(interaction);
+      const step = { awaiting: 'consent', loginSessionId: 'session-a', consentSessionId: 'session-a' } as const;
+      assert.equal(await store.interactions.advance(interaction.interactionHash, step, NOW + 1), true);
+      assert.deepEqual(await store.interactions.findLive(interaction.interactionHash, NOW + 1), { ...interaction, ...step });
+      assert.equal(await store.interactions.advance(interaction.interactionHash, step, NOW + 100), false, 'expired');
+      assert.equal(await store.interactions.complete(interaction.interactionHash, NOW + 2), true);
+      assert.equal(await store.interactions.advance(interaction.interactionHash, { ...step, awaiting: 'login' }, NOW + 3), false, 'completed');
+      assert.equal(await store.interactions.advance('no-such-hash', step, NOW), false);
+    });
+
     it('refuses a duplicate interaction hash', async () => {
       const { store } = current();
       const interaction = anInteraction();

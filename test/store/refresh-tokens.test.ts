@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RefreshTokenRecord, TokenFamilyRecord } from '../../src/store/records.js';
-import type { RefreshRetryResponse, RefreshTokenRotation } from '../../src/store/store.js';
+import type { RefreshRetryResponse, RefreshTokenRotation } from '../../src/store/records.js';
 import { forEachEngine, useTestStore } from '../support/database.js';
 import { aFamily, aRefreshToken, NOW, seedClientAndUser, seedFamily } from './fixtures.js';
 

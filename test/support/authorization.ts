@@ -29,8 +29,8 @@ export async function registerUser(store: Store, overrides: Partial<UserRecord> 
   return user;
 }
 
-/** Logs `user` in on `browser` by creating a session in the store and giving the browser its cookie. */
-export async function logIn(
+/** Gives `browser` a session of `user` made directly in the store, as if they had logged in earlier (no login form). */
+export async function plantSession(
   store: Store,
   config: Config,
   browser: BrowserLike,

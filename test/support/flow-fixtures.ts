@@ -32,12 +32,12 @@ export function pkcePair(verifier = randomBytes(32).toString('base64url')): Pkce
 
 function services(server: TestServer) {
   const events = new EventBus(() => undefined);
-  return { store: server.store, events, context: { actor: 'test' } };
+  return { store: server.store, events, context: { actor: 'test' }, clock: epochNow };
 }
 
 /** Registers a client through the registration service (a confidential basic client with refresh by default). */
 export async function createClient(server: TestServer, input: ClientMetadataInput = {}, gracePeriod = 3600, now?: () => number): Promise<TestClient> {
-  const registration = new ClientRegistrationService({ ...services(server), clientSecretGracePeriod: gracePeriod, ...(now ? { now } : {}) });
+  const registration = new ClientRegistrationService({ ...services(server), clientSecretGracePeriod: gracePeriod, clock: now ?? epochNow });
   const { client, clientSecret } = await registration.create({
     clientName: `client ${randomBytes(6).toString('hex')}`,
     redirectUris: [REDIRECT_URI],

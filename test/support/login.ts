@@ -1,12 +1,12 @@
 // Shared setup for the login, throttle and logout tests: a client, users, and browsers sent to log in by /authorize.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { AuditEventRecord, ClientRecord, UserRecord } from '../../src/store/records.js';
+import type { ClientRecord, UserRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { hashPassword } from '../../src/users/password.js';
-import { authorizeUrl, hiddenFields, type RequestOverrides } from '../support/authorization.js';
-import { BrowserLike, type FormFields } from '../support/browser-like.js';
-import type { TestServer } from '../support/server.js';
+import { authorizeUrl, hiddenFields, type RequestOverrides } from './authorization.js';
+import { BrowserLike, type FormFields } from './browser-like.js';
+import type { TestServer } from './server.js';
 
 export const PASSWORD = 'correct horse battery staple';
 export const REDIRECT_URI = 'https://app.example:8443/callback';
@@ -115,13 +115,4 @@ export function withoutNonces(page: string): string {
 /** The text of the page's alert box, if it has one. */
 export function alertText(page: string): string | undefined {
   return /<p class="alert" role="alert"[^>]*>([^<]*)<\/p>/.exec(page)?.[1];
-}
-
-/** Audit events of `type` (written asynchronously after the response), waiting briefly for `count` to arrive. */
-export async function auditEvents(store: Store, type: string, count = 1): Promise<readonly AuditEventRecord[]> {
-  for (let attempt = 0; ; attempt += 1) {
-    const events = await store.audit.list({ limit: 100, type });
-    if (events.length >= count || attempt >= 40) return events;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

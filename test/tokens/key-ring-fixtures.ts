@@ -49,7 +49,7 @@ export function makeRing(store: Store, overrides: RingOverrides = {}): TestRing 
     encryption: overrides.encryption ?? createKeyEncryption(SECRET),
     events: bus,
     onTimerError: (error) => timerErrors.push(error),
-    ...(overrides.clock === undefined ? {} : { clock: overrides.clock }),
+    clock: overrides.clock ?? (() => Math.floor(Date.now() / 1000)),
   };
   return { ring: new KeyRing(options), events, timerErrors };
 }

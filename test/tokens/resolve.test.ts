@@ -63,7 +63,7 @@ describe('openKeyRing', () => {
       const { logger } = capturingLogger();
       const events = new EventBus(() => undefined);
       const encryption = await resolveKeyEncryption(config, logger);
-      const ring = await openKeyRing({ store: test.store, config, keyEncryption: encryption, events, logger });
+      const ring = await openKeyRing({ store: test.store, config, keyEncryption: encryption, events, logger, clock: () => Math.floor(Date.now() / 1000) });
       assert.match(ring.activeKey().kid, /^[A-Za-z0-9_-]{43}$/);
       assert.equal((JSON.parse(ring.jwksJson()) as { keys: unknown[] }).keys.length, 2);
       assert.ok(!inspect(ring, { depth: 4 }).includes(SECRET));

@@ -1,6 +1,6 @@
 // The response mode: query (the default) or form_post; read before the other checks so their errors use it.
 import { InvalidRequest } from '../../errors/oauth-errors.js';
-import type { ResponseMode } from '../response.js';
+import type { ResponseMode } from '../../protocol/authorization-response.js';
 
 /** Returns the response mode to use, or throws when the requested one is not supported. */
 export function checkResponseMode(requested: string | undefined): ResponseMode {

@@ -52,6 +52,7 @@ function withRegistration<T>(options: CommonOptions, work: (service: ClientRegis
         events: context.events,
         context: context.eventContext,
         clientSecretGracePeriod: context.config.clientSecretGracePeriod,
+        clock: context.clock,
       }),
     ),
   );

@@ -19,6 +19,7 @@ async function openCommandKeyRing(context: CommandContext): Promise<KeyRing> {
     tokens: context.config.tokens,
     encryption: await resolveKeyEncryption(context.config, logger),
     events: context.events,
+    clock: context.clock,
     // The CLI never starts the refresh timer.
     onTimerError: (error) => printNote(`key refresh failed: ${String(error)}`),
   });
@@ -55,7 +56,7 @@ export function registerKeyCommands(program: Command): void {
   withCommonOptions(keys.command('rotate').description('make the next key active now and retire the active one')).action(async (options: CommonOptions) => {
     const { list, rotated } = await withStore(options, async (context) => {
       const keyRing = await openCommandKeyRing(context);
-      const rotated = await keyRing.rotate(Math.floor(Date.now() / 1000), context.eventContext);
+      const rotated = await keyRing.rotate(context.clock(), context.eventContext);
       return { list: await keyRing.list(), rotated };
     });
     const active = list.find((key) => key.status === 'active');

@@ -19,7 +19,7 @@ interface CreateOptions extends PasswordOptions {
 const PASSWORD_STDIN_HELP = 'read the password from stdin instead of prompting (it is never taken from the command line)';
 
 function withUsers<T>(options: CommonOptions, work: (service: UserService) => Promise<T>): Promise<T> {
-  return withStore(options, (context) => work(new UserService({ store: context.store, events: context.events, context: context.eventContext })));
+  return withStore(options, (context) => work(new UserService({ store: context.store, events: context.events, context: context.eventContext, clock: context.clock })));
 }
 
 /** Attribute names follow OpenID Connect standard claims, as the rest of the JSON output follows the RFCs. */

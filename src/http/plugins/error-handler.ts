@@ -9,7 +9,7 @@ import {
   PayloadTooLarge,
   UnsupportedMediaType,
 } from '../../errors/oauth-errors.js';
-import { renderError, toOAuthError, type ErrorChannel } from '../../errors/render.js';
+import { renderError, toOAuthError, type ErrorChannel } from '../../protocol/error-responses.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

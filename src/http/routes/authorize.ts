@@ -5,7 +5,7 @@ import { handleAuthorizationRequest, resumeAuthorization } from '../../authorize
 import { PROMPT_VALUES } from '../../authorize/steps/check-prompt.js';
 import { UnsupportedMediaType } from '../../errors/oauth-errors.js';
 import { requestInfo, sendFlowReply } from '../flow-reply.js';
-import { readParameters } from '../parameters.js';
+import { readParameters } from '../../protocol/parameters.js';
 import { rejectOtherMethods } from '../plugins/error-handler.js';
 
 export const AUTHORIZE_PATH = '/authorize';

@@ -1,9 +1,9 @@
-// GET /consent?interaction=<id> shows the consent page; POST /consent applies Allow or Deny. Thin adapters over src/consents.
+// GET /consent?interaction=<id> shows the consent page; POST /consent applies Allow or Deny: thin adapters over src/authorize.
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../../app.js';
-import { decideConsent, showConsentPage } from '../../consents/consent-flow.js';
+import { decideConsent, showConsentPage } from '../../authorize/consent.js';
 import { requestInfo, sendFlowReply } from '../flow-reply.js';
-import { readParameters } from '../parameters.js';
+import { readParameters } from '../../protocol/parameters.js';
 import { rejectOtherMethods } from '../plugins/error-handler.js';
 
 export const CONSENT_PATH = '/consent';

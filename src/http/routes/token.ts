@@ -8,7 +8,7 @@ import type { GrantDependencies } from '../../grants/grant.js';
 import { RefreshTokenGrant } from '../../grants/refresh-token.js';
 import { GrantRegistry } from '../../grants/registry.js';
 import { eventContext } from '../event-context.js';
-import { readParameters } from '../parameters.js';
+import { readParameters } from '../../protocol/parameters.js';
 import { rejectOtherMethods } from '../plugins/error-handler.js';
 
 export const TOKEN_PATH = '/token';
@@ -20,8 +20,8 @@ function requireFormBody(request: FastifyRequest): void {
 }
 
 export function registerTokenRoute(app: FastifyInstance, context: RouteContext): void {
-  const clock = () => Math.floor(Date.now() / 1000);
-  const deps: GrantDependencies = { ...context, clock };
+  const { clock } = context;
+  const deps: GrantDependencies = context;
   const grants = new GrantRegistry([new AuthorizationCodeGrant(deps), new RefreshTokenGrant(deps)], deps, context.metadata, TOKEN_PATH);
   const { parameterBytes } = context.config.limits;
 
@@ -34,8 +34,7 @@ export function registerTokenRoute(app: FastifyInstance, context: RouteContext):
       requireFormBody(request);
       const parameters = readParameters(request.body, parameterBytes);
       const client = await authenticateClient({ authorization: request.headers.authorization, parameters, now: clock() }, context.clients);
-      const reportError = (error: unknown) => request.log.warn({ err: error }, 'refresh retry sweep failed');
-      const response = await grants.exchange({ client, parameters, origin: eventContext(request), reportError });
+      const response = await grants.exchange({ client, parameters, origin: eventContext(request) });
       return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(response));
     });
     rejectOtherMethods(scope, TOKEN_PATH, ['POST']);

@@ -4,7 +4,7 @@ import type { RouteContext } from '../../app.js';
 import { InvalidRequest, InvalidToken } from '../../errors/oauth-errors.js';
 import { AccessTokenVerifier } from '../../tokens/access-token.js';
 import { CLAIMS_SUPPORTED, resolveUserInfo } from '../../users/claims.js';
-import { readParameters } from '../parameters.js';
+import { readParameters } from '../../protocol/parameters.js';
 import { rejectOtherMethods } from '../plugins/error-handler.js';
 
 export const USERINFO_PATH = '/userinfo';

@@ -142,6 +142,9 @@ export interface InteractionsTable {
   created_at: number;
   expires_at: number;
   completed_at: number | null;
+  awaiting: 'login' | 'consent';
+  login_session_id: string | null;
+  consent_session_id: string | null;
 }
 
 export interface LoginThrottleTable {

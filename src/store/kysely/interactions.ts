@@ -1,5 +1,5 @@
 // The interactions table: pending authorization requests, found while live and completed exactly once.
-import type { AuthorizationRequestRecord, InteractionRecord } from '../records.js';
+import type { AuthorizationRequestRecord, InteractionRecord, InteractionStep } from '../records.js';
 import type { InteractionRepository } from '../store.js';
 import type { InteractionsTable } from './database.js';
 import type { Db } from './transaction.js';
@@ -20,7 +20,14 @@ function rowToInteraction(row: InteractionsTable): InteractionRecord {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     completedAt: row.completed_at,
+    awaiting: row.awaiting,
+    loginSessionId: row.login_session_id,
+    consentSessionId: row.consent_session_id,
   };
+}
+
+function stepToRow(step: InteractionStep): Pick<InteractionsTable, 'awaiting' | 'login_session_id' | 'consent_session_id'> {
+  return { awaiting: step.awaiting, login_session_id: step.loginSessionId, consent_session_id: step.consentSessionId };
 }
 
 export class KyselyInteractionRepository implements InteractionRepository {
@@ -36,6 +43,7 @@ export class KyselyInteractionRepository implements InteractionRepository {
         created_at: interaction.createdAt,
         expires_at: interaction.expiresAt,
         completed_at: interaction.completedAt,
+        ...stepToRow(interaction),
       })
       .execute();
   }
@@ -49,6 +57,17 @@ export class KyselyInteractionRepository implements InteractionRepository {
       .where('expires_at', '>', now)
       .executeTakeFirst();
     return row && rowToInteraction(row);
+  }
+
+  async advance(interactionHash: string, step: InteractionStep, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('interactions')
+      .set(stepToRow(step))
+      .where('interaction_hash', '=', interactionHash)
+      .where('completed_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async complete(interactionHash: string, now: number): Promise<boolean> {

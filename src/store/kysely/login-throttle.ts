@@ -1,5 +1,6 @@
 // The login_throttle table: atomic failure counts and monotonic locks by key, for login throttling across instances.
-import type { LoginThrottleRecord, LoginThrottleRepository } from '../store.js';
+import type { LoginThrottleRecord } from '../records.js';
+import type { LoginThrottleRepository } from '../store.js';
 import type { LoginThrottleTable } from './database.js';
 import type { Db } from './transaction.js';
 

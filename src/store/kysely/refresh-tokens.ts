@@ -1,6 +1,6 @@
 // The token_families and refresh_tokens tables: grants, rotation with one conditional update, retry responses, revocation.
-import type { RefreshTokenRecord, TokenFamilyRecord } from '../records.js';
-import type { RefreshRetryResponse, RefreshTokenRepository, RefreshTokenRotation, RequestOrigin, RotationResult } from '../store.js';
+import type { RefreshRetryResponse, RefreshTokenRecord, RefreshTokenRotation, RequestOrigin, RotationResult, TokenFamilyRecord } from '../records.js';
+import type { RefreshTokenRepository } from '../store.js';
 import type { RefreshTokensTable, TokenFamiliesTable } from './database.js';
 import { inTransaction, type Db } from './transaction.js';
 

@@ -1,4 +1,5 @@
 // The in-memory view of the signing keys: loads them once, bootstraps and rotates them through the store, serves the JWKS.
+import type { Clock } from '../../clock.js';
 import type { Config } from '../../config/schema.js';
 import type { EventBus, EventContext } from '../../observability/events.js';
 import type { Logger } from '../../observability/logger.js';
@@ -18,8 +19,7 @@ export interface KeyRingOptions {
   readonly events: EventBus;
   /** Reports a failed background reload or rotation; the ring keeps its previous keys. */
   readonly onTimerError: (error: unknown) => void;
-  /** Epoch seconds; tests pass a fake clock. */
-  readonly clock?: () => number;
+  readonly clock: Clock;
 }
 
 /** A key as the CLI lists it: never any private material. */
@@ -41,9 +41,8 @@ export class KeyRing {
   private readonly timer: KeyRingTimer;
 
   constructor(private readonly options: KeyRingOptions) {
-    const clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
     this.timer = new KeyRingTimer(options.keys.refreshInterval, options.onTimerError, async () => {
-      const now = clock();
+      const now = options.clock();
       await this.reload(now);
       await this.rotateIfDue(now);
     });
@@ -176,6 +175,7 @@ export interface OpenKeyRingOptions {
   readonly keyEncryption: KeyEncryption;
   readonly events: EventBus;
   readonly logger: Logger;
+  readonly clock: Clock;
 }
 
 /**
@@ -184,7 +184,7 @@ export interface OpenKeyRingOptions {
  * @throws KeyDecryptionError when the stored keys were sealed under a secret that is no longer configured.
  */
 export async function openKeyRing(options: OpenKeyRingOptions): Promise<KeyRing> {
-  const { store, config, keyEncryption, events, logger } = options;
+  const { store, config, keyEncryption, events, logger, clock } = options;
   const { algorithm, rotationInterval, jwksMaxAge, refreshInterval } = config.keys;
   const { accessTokenTtl, idTokenTtl, clockTolerance } = config.tokens;
   // Only the settings the ring needs: the key-encryption secrets stay out of its state.
@@ -194,8 +194,9 @@ export async function openKeyRing(options: OpenKeyRingOptions): Promise<KeyRing>
     tokens: { accessTokenTtl, idTokenTtl, clockTolerance },
     encryption: keyEncryption,
     events,
+    clock,
     onTimerError: (error) => logger.error({ err: error }, 'signing key refresh failed; still using the keys loaded before'),
   });
-  await keyRing.ensureKeys(Math.floor(Date.now() / 1000));
+  await keyRing.ensureKeys(clock());
   return keyRing;
 }

@@ -1,0 +1,89 @@
+// The login step (OIDC Core §3.1.2.3): the form of a pending interaction, then the credential check that starts a session.
+import { InvalidCsrfToken, InvalidInteraction } from '../errors/oauth-errors.js';
+import { failure } from '../protocol/error-responses.js';
+import { seeOther, withCookies, type FlowReply, type RequestInfo } from '../protocol/flow.js';
+import { readParameters } from '../protocol/parameters.js';
+import { pageResponse } from '../protocol/rendered-response.js';
+import { sessionCookieHeader, startSession } from '../sessions/sessions.js';
+import type { ClientRecord } from '../store/records.js';
+import { renderLoginPage, type LoginNotice } from '../ui/login-page.js';
+import { attemptLogin, type LoginDeps } from '../users/login.js';
+import type { AuthorizationDeps } from './continue.js';
+import { advanceInteraction, CSRF_FIELD, findInteraction, interactionLocation, verifyInteractionCsrf, type Interaction } from './interactions.js';
+
+export interface LoginFlowDeps extends AuthorizationDeps {
+  readonly login: LoginDeps;
+}
+
+interface LoadedInteraction {
+  readonly interaction: Interaction;
+  readonly client: ClientRecord;
+}
+
+/** The live interaction this browser started, with its client; anything else is one fixed error page. */
+async function loadInteraction(deps: AuthorizationDeps, info: RequestInfo, id: string | undefined, now: number): Promise<LoadedInteraction> {
+  // SECURITY.md (interactions): the interaction is bound to the browser that started it (checked by findInteraction).
+  const interaction = await findInteraction({ store: deps.store, issuer: deps.config.issuer }, info.cookies, id, now);
+  if (interaction === undefined) throw new InvalidInteraction();
+  const client = await deps.clients.find(interaction.record.request.clientId);
+  if (client === undefined) throw new InvalidInteraction();
+  return { interaction, client };
+}
+
+function loginPage({ interaction, client }: LoadedInteraction, username: string | null, notice?: LoginNotice): FlowReply {
+  const page = renderLoginPage({
+    clientName: client.clientName,
+    interactionId: interaction.id,
+    csrfToken: interaction.csrfToken,
+    username,
+    notice,
+    // A successful login ends in a redirect to the client; the page's form-action must allow that redirect too.
+    formActions: [interaction.record.request.redirectUri],
+  });
+  if (notice?.kind !== 'throttled') return withCookies(pageResponse(page));
+  // SECURITY.md (brute force): the person is told how long to wait, and so is any client of the HTTP response.
+  const throttled = pageResponse(page, 429);
+  return withCookies({ ...throttled, headers: { ...throttled.headers, 'retry-after': String(notice.retryAfter) } });
+}
+
+/** GET /login?interaction=<id>: the form, prefilled with the request's login_hint. */
+export async function showLoginPage(deps: AuthorizationDeps, interactionId: string | undefined, info: RequestInfo): Promise<FlowReply> {
+  try {
+    const loaded = await loadInteraction(deps, info, interactionId, deps.clock());
+    return loginPage(loaded, loaded.interaction.record.request.loginHint);
+  } catch (error) {
+    return failure(error, undefined, info.requestId);
+  }
+}
+
+/** POST /login: checks the credentials; on success starts a new session and sends the browser on to resume the request. */
+export async function submitLogin(deps: LoginFlowDeps, body: unknown, info: RequestInfo): Promise<FlowReply> {
+  const now = deps.clock();
+  try {
+    const form = readParameters(body, deps.config.limits.parameterBytes);
+    const loaded = await loadInteraction(deps, info, form.get('interaction'), now);
+    // SECURITY.md (anti-CSRF): the form must carry this interaction's token.
+    if (!verifyInteractionCsrf(loaded.interaction, form.get(CSRF_FIELD))) throw new InvalidCsrfToken();
+    const username = form.get('username') ?? '';
+    const attempt = { username, password: form.get('password') ?? '', ip: info.eventContext.ip ?? 'unknown', clientId: loaded.client.clientId };
+    const result = await attemptLogin(deps.login, attempt, info.eventContext, now);
+    if (result.outcome === 'failed') return loginPage(loaded, username, { kind: 'invalid' });
+    if (result.outcome === 'throttled') return loginPage(loaded, username, { kind: 'throttled', retryAfter: result.lock.retryAfter });
+    return await startLoggedInSession(deps, loaded.interaction, result.user.userId, info, now);
+  } catch (error) {
+    return failure(error, undefined, info.requestId);
+  }
+}
+
+/** SECURITY.md (no fixation): a new session and cookie value at every login; the browser's previous session ends. */
+async function startLoggedInSession(deps: AuthorizationDeps, interaction: Interaction, userId: string, info: RequestInfo, now: number): Promise<FlowReply> {
+  const started = await startSession(deps, info.cookies, userId, now);
+  if (started.previous !== undefined) deps.events.emit({ type: 'session.ended', userId: started.previous.userId }, info.eventContext);
+  const cookie = sessionCookieHeader(deps.config, started.cookieValue);
+  // This login satisfies the request's prompt=login and max_age; resume decides what comes next.
+  const step = { ...interaction.record, loginSessionId: started.session.sessionId };
+  if ((await advanceInteraction({ store: deps.store, issuer: deps.config.issuer }, interaction, step, now)) === undefined) {
+    return withCookies(failure(new InvalidInteraction(), undefined, info.requestId), [cookie]);
+  }
+  return seeOther(interactionLocation(deps.config.issuer, '/authorize/resume', interaction.id), [cookie]);
+}
