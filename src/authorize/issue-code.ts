@@ -35,7 +35,7 @@ export async function issueAuthorizationCode(
     nonce: request.nonce,
     authTime: session.authTime,
     createdAt: now,
-    // RFC 9700 §4.1.2 and SECURITY.md: short-lived (60 s by default, at most 10 minutes).
+    // RFC 6749 §4.1.2 and SECURITY.md (authorization codes): short-lived (60 s by default, at most 10 minutes).
     expiresAt: now + deps.config.tokens.authorizationCodeTtl,
     consumedAt: null,
   };
