@@ -21,6 +21,8 @@ import { ClientLookup } from './clients/lookup.js';
 import type { EventBus } from './observability/events.js';
 import type { KeyRing } from './tokens/keys/key-ring.js';
 import type { KeyEncryption } from './tokens/keys/key-encryption.js';
+import type { MessageAuthentication } from './tokens/keys/message-authentication.js';
+import type { PasswordHasher } from './users/login.js';
 import type { Logger } from './observability/logger.js';
 import type { Store } from './store/store.js';
 import type { Clock } from './clock.js';
@@ -31,6 +33,10 @@ export interface AppDependencies {
   readonly clock: Clock;
   readonly keyRing: KeyRing;
   readonly keyEncryption: KeyEncryption;
+  /** Signs and verifies device cookies under a key derived from the key-encryption secret. */
+  readonly deviceCookieSignatures: MessageAuthentication;
+  /** The password functions logins use (argon2 unless a test injects its own); capped by `limits.concurrentPasswordHashes`. */
+  readonly passwords?: PasswordHasher;
   readonly events: EventBus;
   readonly logger: Logger;
 }
@@ -62,9 +68,9 @@ export function buildApp(config: Config, deps: AppDependencies): FastifyInstance
   void app.register(cookie);
 
   const metadata = new ServerMetadata(config.issuer);
-  const { store, clock, keyRing, keyEncryption, events } = deps;
+  const { store, clock, keyRing, keyEncryption, deviceCookieSignatures, passwords, events } = deps;
   const clients = new ClientLookup(store.clients, config.limits.clientCacheTtl);
-  const context: RouteContext = { store, clock, keyRing, keyEncryption, events, config, metadata, clients };
+  const context: RouteContext = { store, clock, keyRing, keyEncryption, deviceCookieSignatures, passwords, events, config, metadata, clients };
   registerJwksRoute(app, deps.keyRing, metadata, config.keys.jwksMaxAge);
   registerAuthorizationRoutes(app, context);
   registerConsentRoutes(app, context);

@@ -10,7 +10,11 @@ import { Sweeper } from './maintenance/sweeper.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { openKeyRing, type KeyRing } from './tokens/keys/key-ring.js';
-import { resolveKeyEncryption } from './tokens/keys/resolve.js';
+import { createKeyEncryption } from './tokens/keys/key-encryption.js';
+import { createMessageAuthentication } from './tokens/keys/message-authentication.js';
+import { resolveKeyEncryptionSecrets } from './tokens/keys/resolve.js';
+import { DEVICE_COOKIE_PURPOSE } from './users/device-cookies.js';
+import type { PasswordHasher } from './users/login.js';
 import { systemClock, type Clock } from './clock.js';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -28,11 +32,16 @@ export interface Gatehouse {
 export interface StartOptions {
   /** Epoch seconds for every flow, timer and record; tests inject their own. */
   readonly clock?: Clock;
+  /** The password functions logins use; tests inject one they can hold, to fill the hashing slots. */
+  readonly passwords?: PasswordHasher;
 }
 
 export async function startGatehouse(config: Config, logger: Logger = createLogger(config.logLevel), options: StartOptions = {}): Promise<Gatehouse> {
   const clock = options.clock ?? systemClock;
-  const keyEncryption = await resolveKeyEncryption(config, logger);
+  const secrets = await resolveKeyEncryptionSecrets(config, logger);
+  const keyEncryption = createKeyEncryption(secrets.current, secrets.previous);
+  // Derived from the shared secret, so every instance accepts a device cookie and restarts keep accepting it.
+  const deviceCookieSignatures = createMessageAuthentication(secrets, DEVICE_COOKIE_PURPOSE);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
@@ -40,7 +49,7 @@ export async function startGatehouse(config: Config, logger: Logger = createLogg
     const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock });
     if (config.seedDemo) await seedDemo({ store, config, events, clock, print: (text) => process.stdout.write(text) });
 
-    const app = buildApp(config, { store, keyRing, keyEncryption, events, logger, clock });
+    const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, passwords: options.passwords, events, logger, clock });
     await app.listen({ host: config.host, port: config.port });
     keyRing.start();
     const sweeper = new Sweeper(store, logger, clock);

@@ -1,9 +1,10 @@
 // The login step (OIDC Core §3.1.2.3): the form of a pending interaction, then the credential check that starts a session.
-import { InvalidCsrfToken, InvalidInteraction } from '../errors/oauth-errors.js';
+import { InvalidCsrfToken, InvalidInteraction, TemporarilyUnavailable } from '../errors/oauth-errors.js';
 import { failure } from '../protocol/error-responses.js';
 import { seeOther, withCookies, type FlowReply, type RequestInfo } from '../protocol/flow.js';
 import { readParameters } from '../protocol/parameters.js';
 import { pageResponse } from '../protocol/rendered-response.js';
+import { readCookie, setCookieHeader } from '../sessions/cookies.js';
 import { sessionCookieHeader, startSession } from '../sessions/sessions.js';
 import type { ClientRecord } from '../store/records.js';
 import { renderLoginPage, type LoginNotice } from '../ui/login-page.js';
@@ -14,6 +15,12 @@ import { advanceInteraction, CSRF_FIELD, findInteraction, interactionLocation, v
 export interface LoginFlowDeps extends AuthorizationDeps {
   readonly login: LoginDeps;
 }
+
+/** SECURITY.md (brute force): the signed cookie that makes a browser a known device of the account it signed in as. */
+const DEVICE_COOKIE = 'gatehouse_device';
+
+/** The page for a login turned away at the password-hashing cap; the person may simply send the form again. */
+const BUSY = 'Gatehouse is busy right now. Go back and sign in again in a few seconds.';
 
 interface LoadedInteraction {
   readonly interaction: Interaction;
@@ -65,25 +72,36 @@ export async function submitLogin(deps: LoginFlowDeps, body: unknown, info: Requ
     // SECURITY.md (anti-CSRF): the form must carry this interaction's token.
     if (!verifyInteractionCsrf(loaded.interaction, form.get(CSRF_FIELD))) throw new InvalidCsrfToken();
     const username = form.get('username') ?? '';
-    const attempt = { username, password: form.get('password') ?? '', ip: info.eventContext.ip ?? 'unknown', clientId: loaded.client.clientId };
+    const deviceCookie = readCookie(info.cookies, deps.config.issuer, DEVICE_COOKIE);
+    const attempt = { username, password: form.get('password') ?? '', ip: info.eventContext.ip ?? 'unknown', clientId: loaded.client.clientId, deviceCookie };
     const result = await attemptLogin(deps.login, attempt, info.eventContext, now);
     if (result.outcome === 'failed') return loginPage(loaded, username, { kind: 'invalid' });
     if (result.outcome === 'throttled') return loginPage(loaded, username, { kind: 'throttled', retryAfter: result.lock.retryAfter });
-    return await startLoggedInSession(deps, loaded.interaction, result.user.userId, info, now);
+    // SECURITY.md (passwords): past the hashing cap, 503 with Retry-After; the interaction stays usable.
+    if (result.outcome === 'busy') return failure(new TemporarilyUnavailable({ description: BUSY, retryAfter: result.retryAfter }), undefined, info.requestId);
+    const device = setCookieHeader(deps.config.issuer, DEVICE_COOKIE, result.deviceCookie, deps.login.deviceCookies.ttl);
+    return await startLoggedInSession(deps, loaded.interaction, result.user.userId, info, now, device);
   } catch (error) {
     return failure(error, undefined, info.requestId);
   }
 }
 
 /** SECURITY.md (no fixation): a new session and cookie value at every login; the browser's previous session ends. */
-async function startLoggedInSession(deps: AuthorizationDeps, interaction: Interaction, userId: string, info: RequestInfo, now: number): Promise<FlowReply> {
+async function startLoggedInSession(
+  deps: AuthorizationDeps,
+  interaction: Interaction,
+  userId: string,
+  info: RequestInfo,
+  now: number,
+  deviceCookie: string,
+): Promise<FlowReply> {
   const started = await startSession(deps, info.cookies, userId, now);
   if (started.previous !== undefined) deps.events.emit({ type: 'session.ended', userId: started.previous.userId }, info.eventContext);
-  const cookie = sessionCookieHeader(deps.config, started.cookieValue);
+  const cookies = [sessionCookieHeader(deps.config, started.cookieValue), deviceCookie];
   // This login satisfies the request's prompt=login and max_age; resume decides what comes next.
   const step = { ...interaction.record, loginSessionId: started.session.sessionId };
   if ((await advanceInteraction({ store: deps.store, issuer: deps.config.issuer }, interaction, step, now)) === undefined) {
-    return withCookies(failure(new InvalidInteraction(), undefined, info.requestId), [cookie]);
+    return withCookies(failure(new InvalidInteraction(), undefined, info.requestId), cookies);
   }
-  return seeOther(interactionLocation(deps.config.issuer, '/authorize/resume', interaction.id), [cookie]);
+  return seeOther(interactionLocation(deps.config.issuer, '/authorize/resume', interaction.id), cookies);
 }

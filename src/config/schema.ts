@@ -153,13 +153,25 @@ export const configSchema = z
           expected: 'milliseconds 0-60000',
           description: 'How long a client record is cached in memory; a client changed by the CLI or another instance is seen after at most this long.',
         }),
+        concurrentPasswordHashes: setting(z.number().int().min(1).max(256).default(4), {
+          expected: 'a count 1-256',
+          description: 'Password hashes a process runs at once during logins (argon2 runs on the libuv thread pool, 4 threads unless UV_THREADPOOL_SIZE says otherwise).',
+        }),
+        passwordHashQueueTimeout: setting(z.number().int().min(0).max(60_000).default(2000), {
+          expected: 'milliseconds 0-60000',
+          description: 'How long a login waits for a free password-hashing slot before it is answered 503 with Retry-After.',
+        }),
       })
       .prefault({}),
     rateLimits: z
       .strictObject({
         loginFailuresPerAccount: setting(z.number().int().min(1).max(1000).default(5), {
           expected: 'a count 1-1000',
-          description: 'Failed logins for one account within the window before it is throttled.',
+          description: 'Failed logins for one account within the window before it is throttled for unknown devices (browsers without a device cookie for it).',
+        }),
+        loginFailuresPerDevice: setting(z.number().int().min(1).max(1000).default(5), {
+          expected: 'a count 1-1000',
+          description: 'Failed logins from one known device (a browser that signed in as the account before) within the window before it counts as unknown again.',
         }),
         loginFailuresPerIp: setting(z.number().int().min(1).max(10_000).default(20), {
           expected: 'a count 1-10000',
@@ -168,6 +180,10 @@ export const configSchema = z
         loginWindow: setting(seconds(10, 86400).default(900), {
           expected: 'seconds 10-86400',
           description: 'Window over which failed logins are counted.',
+        }),
+        deviceCookieTtl: setting(seconds(3600, 63_072_000).default(15_552_000), {
+          expected: 'seconds 3600-63072000',
+          description: 'How long a browser stays a known device after its last successful login: the lifetime of its signed device cookie.',
         }),
       })
       .prefault({}),

@@ -34,6 +34,8 @@ export interface OAuthErrorOptions {
   readonly basicAuthAttempted?: boolean;
   /** No bearer token was presented at all, so the challenge names no error code (RFC 6750 §3.1). */
   readonly noTokenPresented?: boolean;
+  /** Seconds after which a retry may succeed, sent as `Retry-After` (RFC 9110 §10.2.3) with a 503. */
+  readonly retryAfter?: number;
 }
 
 export abstract class OAuthError extends Error {
@@ -44,12 +46,14 @@ export abstract class OAuthError extends Error {
 
   readonly basicAuthAttempted: boolean;
   readonly noTokenPresented: boolean;
+  readonly retryAfter: number | undefined;
 
   constructor(readonly description: string, options: OAuthErrorOptions = {}) {
     super(options.description ?? description, { cause: options.cause });
     this.description = options.description ?? description;
     this.basicAuthAttempted = options.basicAuthAttempted ?? false;
     this.noTokenPresented = options.noTokenPresented ?? false;
+    this.retryAfter = options.retryAfter;
   }
 }
 

@@ -22,8 +22,10 @@ export type GatehouseEvent =
   | { readonly type: 'demo.seeded'; readonly clientId: string; readonly userId: string }
   // The authorization code flow. Security events (replay, reuse, throttling) carry what an operator needs to act.
   | { readonly type: 'login.succeeded'; readonly userId: string; readonly clientId: string }
-  | { readonly type: 'login.failed'; readonly clientId: string; readonly userId: string | null }
-  | { readonly type: 'login.throttled'; readonly clientId: string; readonly scope: 'account' | 'ip'; readonly retryAfter: number }
+  // `usernameHash`: SHA-256 of the username as typed (base64url), never the username itself; `knownDevice`: the browser
+  // held a genuine device cookie for the account, so the failure counted against the device instead of the account.
+  | { readonly type: 'login.failed'; readonly clientId: string; readonly userId: string | null; readonly usernameHash: string; readonly knownDevice: boolean }
+  | { readonly type: 'login.throttled'; readonly clientId: string; readonly usernameHash: string; readonly scope: 'account' | 'ip'; readonly retryAfter: number }
   | { readonly type: 'session.ended'; readonly userId: string }
   | { readonly type: 'consent.granted'; readonly userId: string; readonly clientId: string; readonly scope: string }
   | { readonly type: 'consent.denied'; readonly userId: string; readonly clientId: string }

@@ -28,7 +28,13 @@ function bearerChallenge(error: OAuthError): string {
 /** HTML for a person: a fixed title and the error's fixed description, never a request value. */
 function renderPageError(error: OAuthError, requestId?: string): RenderedResponse {
   const title = error.status >= 500 ? 'Something went wrong' : 'This request cannot be completed';
-  return pageResponse(renderErrorPage({ title, message: error.description, requestId }), error.status);
+  return withRetryAfter(error, pageResponse(renderErrorPage({ title, message: error.description, requestId }), error.status));
+}
+
+/** RFC 9110 §10.2.3: a 503 may say when to come back. */
+function withRetryAfter(error: OAuthError, rendered: RenderedResponse): RenderedResponse {
+  if (error.retryAfter === undefined) return rendered;
+  return { ...rendered, headers: { ...rendered.headers, 'retry-after': String(error.retryAfter) } };
 }
 
 const renderers: Record<ErrorChannel, (error: OAuthError, requestId?: string) => RenderedResponse> = {

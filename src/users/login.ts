@@ -1,8 +1,11 @@
 // The credential check behind the login form: throttle first, one generic failure, a dummy hash for unknown users.
-import type { EventBus, EventContext } from '../observability/events.js';
+import type { EventBus, EventContext, GatehouseEvent } from '../observability/events.js';
+import type { Logger } from '../observability/logger.js';
 import type { UserRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { type Lock, type LoginThrottle, throttleKeys } from './login-throttle.js';
+import type { DeviceCookies } from './device-cookies.js';
+import { HashingBusy, type HashingSlots } from './hashing-slots.js';
+import { hashUsername, type Lock, type LoginThrottle, type ThrottleKeys, throttleKeys } from './login-throttle.js';
 import { hashPassword, needsRehash, PasswordTooLongError, verifyDummyPassword, verifyPassword } from './password.js';
 
 /** What the form sent, and where from; `clientId` names the application the person is signing in to. */
@@ -11,13 +14,18 @@ export interface LoginAttempt {
   readonly password: string;
   readonly ip: string;
   readonly clientId: string;
+  /** The device cookie the browser sent, if any: genuine for this account, it makes the browser a known device. */
+  readonly deviceCookie?: string;
 }
 
 /** The outcome: a failure never says what was wrong, so the page can only ever show one message. */
 export type LoginResult =
-  | { readonly outcome: 'succeeded'; readonly user: UserRecord }
+  /** `deviceCookie`: the new device cookie value for this browser (SECURITY.md: brute force). */
+  | { readonly outcome: 'succeeded'; readonly user: UserRecord; readonly deviceCookie: string }
   | { readonly outcome: 'failed' }
-  | { readonly outcome: 'throttled'; readonly lock: Lock };
+  | { readonly outcome: 'throttled'; readonly lock: Lock }
+  /** No password-hashing slot came free: nothing was checked or counted; retry after `retryAfter` seconds. */
+  | { readonly outcome: 'busy'; readonly retryAfter: number };
 
 /** The password functions login uses; replaceable so a test can see which ran. */
 export interface PasswordHasher {
@@ -29,11 +37,32 @@ export interface PasswordHasher {
 
 export const argon2Passwords: PasswordHasher = { verify: verifyPassword, verifyDummy: verifyDummyPassword, needsRehash, hash: hashPassword };
 
+/** `passwords` with every hash run in one of `slots`: each may throw HashingBusy (SECURITY.md: passwords). */
+export function limitPasswordHashing(passwords: PasswordHasher, slots: HashingSlots): PasswordHasher {
+  return {
+    verify: (phc, password) => slots.run(() => passwords.verify(phc, password)),
+    verifyDummy: (password) => slots.run(() => passwords.verifyDummy(password)),
+    needsRehash: (phc) => passwords.needsRehash(phc),
+    hash: (password) => slots.run(() => passwords.hash(password)),
+  };
+}
+
+/** Where failed (info) and throttled (warn) logins are written. */
+export type LoginLog = Pick<Logger, 'info' | 'warn'>;
+
 export interface LoginDeps {
   readonly store: Pick<Store, 'users'>;
   readonly events: EventBus;
+  readonly log: LoginLog;
   readonly throttle: LoginThrottle;
+  readonly deviceCookies: DeviceCookies;
   readonly passwords?: PasswordHasher;
+}
+
+/** An attempt with what the throttle made of it: the username's hash and the keys it is held to. */
+interface CheckedAttempt extends LoginAttempt {
+  readonly usernameHash: string;
+  readonly keys: ThrottleKeys;
 }
 
 /** The user, when the username names one; whether the password matched an enabled account. */
@@ -55,35 +84,71 @@ async function verifyCredentials(deps: LoginDeps, attempt: LoginAttempt): Promis
 
 /**
  * Checks a login attempt at `now`. A throttled attempt is refused without looking at the password; a failure is
- * counted per account and per network, and the failure that reaches a limit answers `throttled` at once.
- * Emits `login.throttled`, `login.failed` and `login.succeeded`.
+ * counted (per account, or per known device, and per network), and the failure that brings a lock answers
+ * `throttled` at once. A success hands out a new device cookie. Emits `login.throttled`, `login.failed` and
+ * `login.succeeded`, and logs the first two.
  */
 export async function attemptLogin(deps: LoginDeps, attempt: LoginAttempt, context: EventContext, now: number): Promise<LoginResult> {
-  const keys = throttleKeys(attempt.username, attempt.ip);
-  const { clientId } = attempt;
+  const usernameHash = hashUsername(attempt.username);
+  const deviceId = deps.deviceCookies.recognise(attempt.deviceCookie, usernameHash, now);
+  const { keys, lock } = await deps.throttle.check(throttleKeys(usernameHash, attempt.ip, deviceId), now);
+  const checked: CheckedAttempt = { ...attempt, usernameHash, keys };
   // SECURITY.md (brute force): while a lock is in force the password is not checked at all.
-  const lock = await deps.throttle.findLock(keys, now);
-  if (lock !== undefined) {
-    deps.events.emit({ type: 'login.throttled', clientId, scope: lock.scope, retryAfter: lock.retryAfter }, context);
-    return { outcome: 'throttled', lock };
+  if (lock !== undefined) return throttled(deps, checked, lock, context);
+  try {
+    return await checkPassword(deps, checked, context, now);
+  } catch (error) {
+    // SECURITY.md (passwords): past the hashing cap the login is turned away unchecked, so nothing is counted.
+    if (error instanceof HashingBusy) return { outcome: 'busy', retryAfter: error.retryAfter };
+    throw error;
   }
+}
+
+async function checkPassword(deps: LoginDeps, attempt: CheckedAttempt, context: EventContext, now: number): Promise<LoginResult> {
   const { user, verified } = await verifyCredentials(deps, attempt);
+  const { clientId, usernameHash, keys } = attempt;
   if (user === undefined || !verified) {
     const lockNow = await deps.throttle.recordFailure(keys, now);
-    deps.events.emit({ type: 'login.failed', clientId, userId: user?.userId ?? null }, context);
-    if (lockNow === undefined) return { outcome: 'failed' };
-    deps.events.emit({ type: 'login.throttled', clientId, scope: lockNow.scope, retryAfter: lockNow.retryAfter }, context);
-    return { outcome: 'throttled', lock: lockNow };
+    report(deps, { type: 'login.failed', clientId, userId: user?.userId ?? null, usernameHash, knownDevice: keys.device !== undefined }, context);
+    return lockNow === undefined ? { outcome: 'failed' } : throttled(deps, attempt, lockNow, context);
   }
   await deps.throttle.recordSuccess(keys);
   await rehashIfNeeded(deps, user, attempt.password, now);
   deps.events.emit({ type: 'login.succeeded', userId: user.userId, clientId }, context);
-  return { outcome: 'succeeded', user };
+  return { outcome: 'succeeded', user, deviceCookie: deps.deviceCookies.issue(usernameHash, now) };
+}
+
+function throttled(deps: LoginDeps, attempt: CheckedAttempt, lock: Lock, context: EventContext): LoginResult {
+  const { clientId, usernameHash } = attempt;
+  report(deps, { type: 'login.throttled', clientId, usernameHash, scope: lock.scope, retryAfter: lock.retryAfter }, context);
+  return { outcome: 'throttled', lock };
+}
+
+type AttemptEvent = Extract<GatehouseEvent, { type: 'login.failed' | 'login.throttled' }>;
+
+/**
+ * Emits the event and writes its log line: no subscriber takes events to the logger, and an operator must see failed
+ * logins, and throttling as a warning. The line names the username only by hash, and never the password.
+ */
+function report(deps: LoginDeps, event: AttemptEvent, context: EventContext): void {
+  deps.events.emit(event, context);
+  const { type, ...facts } = event;
+  const line = { event: type, ...facts, reqId: context.requestId, ip: context.ip };
+  if (type === 'login.throttled') deps.log.warn(line, 'login throttled');
+  else deps.log.info(line, 'login failed');
 }
 
 /** SECURITY.md (passwords): a hash made under older parameters is replaced while the password is at hand. */
 async function rehashIfNeeded(deps: LoginDeps, user: UserRecord, password: string, now: number): Promise<void> {
   const passwords = deps.passwords ?? argon2Passwords;
   if (!passwords.needsRehash(user.passwordHash)) return;
-  await deps.store.users.setPasswordHash(user.userId, await passwords.hash(password), now);
+  let rehashed: string;
+  try {
+    rehashed = await passwords.hash(password);
+  } catch (error) {
+    // The login already succeeded; with no hashing slot free, the rehash waits for the next one.
+    if (error instanceof HashingBusy) return;
+    throw error;
+  }
+  await deps.store.users.setPasswordHash(user.userId, rehashed, now);
 }

@@ -3,13 +3,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EventBus, type GatehouseEvent } from '../../src/observability/events.js';
 import { attemptLogin, argon2Passwords, type LoginAttempt, type PasswordHasher } from '../../src/users/login.js';
-import { LoginThrottle, ipNetwork, lockSeconds } from '../../src/users/login-throttle.js';
+import { LoginThrottle, hashUsername, ipNetwork, lockSeconds } from '../../src/users/login-throttle.js';
+import { DeviceCookies } from '../../src/users/device-cookies.js';
+import { createMessageAuthentication } from '../../src/tokens/keys/message-authentication.js';
 import { MAX_PASSWORD_BYTES } from '../../src/users/password.js';
 import { forEachEngine, useTestStore } from '../support/database.js';
 import { PASSWORD, seedUser } from '../support/login.js';
 
 const NOW = 1_700_000_000;
-const LIMITS = { loginFailuresPerAccount: 2, loginFailuresPerIp: 100, loginWindow: 900 };
+const LIMITS = { loginFailuresPerAccount: 2, loginFailuresPerDevice: 2, loginFailuresPerIp: 100, loginWindow: 900 };
+const DEVICE_COOKIES = new DeviceCookies(createMessageAuthentication({ current: 'credential-check-secret-0123456789abcdef', previous: [] }, 'device cookie v1'), 86_400);
+const SILENT_LOG = { info: () => undefined, warn: () => undefined };
 
 /** The real argon2 functions, with a record of which ran. */
 function spyPasswords(): { passwords: PasswordHasher; calls: string[] } {
@@ -33,7 +37,7 @@ forEachEngine((engine) => {
       const bus = new EventBus((error) => assert.fail(String(error)));
       bus.subscribe((event) => void events.push(event));
       const spy = spyPasswords();
-      const deps = { store, events: bus, throttle: new LoginThrottle(store.loginThrottle, LIMITS), passwords: spy.passwords };
+      const deps = { store, events: bus, log: SILENT_LOG, throttle: new LoginThrottle(store.loginThrottle, LIMITS), deviceCookies: DEVICE_COOKIES, passwords: spy.passwords };
       const login = (attempt: Partial<LoginAttempt> & Pick<LoginAttempt, 'username'>, now = NOW) =>
         attemptLogin(deps, { password: PASSWORD, ip: '192.0.2.1', clientId: 'client-1', ...attempt }, {}, now);
       return { store, events, calls: spy.calls, login };
@@ -43,7 +47,7 @@ forEachEngine((engine) => {
       const { login, calls, events } = setup();
       assert.deepEqual(await login({ username: 'nobody' }), { outcome: 'failed' });
       assert.deepEqual(calls, ['verifyDummy']);
-      assert.deepEqual(events, [{ type: 'login.failed', clientId: 'client-1', userId: null }]);
+      assert.deepEqual(events, [{ type: 'login.failed', clientId: 'client-1', userId: null, usernameHash: hashUsername('nobody'), knownDevice: false }]);
     });
 
     it('verifies a known user\'s real hash, and a disabled user\'s too, failing it like a wrong password', async () => {

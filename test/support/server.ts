@@ -4,7 +4,7 @@ import { after, before } from 'node:test';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { startGatehouse, type Gatehouse } from '../../src/main.js';
+import { startGatehouse, type Gatehouse, type StartOptions } from '../../src/main.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createTestStore, type TestEngine, type TestStore } from './database.js';
 
@@ -43,6 +43,7 @@ export function testEnvironment(database: { databaseUrl: string | undefined; dat
 export async function startTestServer(
   database: { databaseUrl: string | undefined; dataDir: string },
   env: NodeJS.ProcessEnv = {},
+  options: StartOptions = {},
 ): Promise<TestServer> {
   const port = await freePort();
   const config = loadConfig({ configPath: undefined, env: { ...testEnvironment(database, port), ...env } });
@@ -53,7 +54,7 @@ export async function startTestServer(
       callback();
     },
   });
-  const gatehouse = await startGatehouse(config, createLogger(config.logLevel, sink));
+  const gatehouse = await startGatehouse(config, createLogger(config.logLevel, sink), options);
   return { ...gatehouse, close: () => gatehouse.close(), config, logs: () => lines.join('') };
 }
 

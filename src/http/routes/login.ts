@@ -3,6 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../../app.js';
 import { showLoginPage, submitLogin, type LoginFlowDeps } from '../../authorize/login.js';
 import { readParameters } from '../../protocol/parameters.js';
+import { DeviceCookies } from '../../users/device-cookies.js';
+import { HashingSlots } from '../../users/hashing-slots.js';
+import { argon2Passwords, limitPasswordHashing, type LoginDeps } from '../../users/login.js';
 import { LoginThrottle } from '../../users/login-throttle.js';
 import { requestInfo, sendFlowReply } from '../flow-reply.js';
 import { rejectOtherMethods } from '../plugins/error-handler.js';
@@ -10,8 +13,7 @@ import { rejectOtherMethods } from '../plugins/error-handler.js';
 export const LOGIN_PATH = '/login';
 
 export function registerLoginRoutes(app: FastifyInstance, context: RouteContext): void {
-  const throttle = new LoginThrottle(context.store.loginThrottle, context.config.rateLimits);
-  const deps: LoginFlowDeps = { ...context, login: { store: context.store, events: context.events, throttle } };
+  const deps: LoginFlowDeps = { ...context, login: loginDeps(app, context) };
   const options = { config: { errorChannel: 'page' as const } };
 
   app.get(LOGIN_PATH, options, async (request, reply) => {
@@ -20,4 +22,18 @@ export function registerLoginRoutes(app: FastifyInstance, context: RouteContext)
   });
   app.post(LOGIN_PATH, options, async (request, reply) => sendFlowReply(request, reply, await submitLogin(deps, request.body, requestInfo(request))));
   rejectOtherMethods(app, LOGIN_PATH, ['GET', 'POST']);
+}
+
+/** The credential check's dependencies: one set of hashing slots per process, since each process has its own thread pool. */
+function loginDeps(app: FastifyInstance, context: RouteContext): LoginDeps {
+  const { config } = context;
+  const slots = new HashingSlots(config.limits.concurrentPasswordHashes, config.limits.passwordHashQueueTimeout);
+  return {
+    store: context.store,
+    events: context.events,
+    log: app.log,
+    throttle: new LoginThrottle(context.store.loginThrottle, config.rateLimits),
+    deviceCookies: new DeviceCookies(context.deviceCookieSignatures, config.rateLimits.deviceCookieTtl),
+    passwords: limitPasswordHashing(context.passwords ?? argon2Passwords, slots),
+  };
 }
