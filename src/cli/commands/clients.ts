@@ -15,6 +15,7 @@ interface MetadataOptions extends CommonOptions {
   readonly grantTypes?: string;
   readonly scope?: string;
   readonly firstParty?: boolean;
+  readonly idTokenSignedResponseAlg?: string;
 }
 
 interface CreateOptions extends MetadataOptions {
@@ -29,7 +30,8 @@ function addMetadataOptions(command: Command): Command {
     .option('--post-logout-redirect-uri <uri>', 'post-logout redirect URI; repeat for several', collect)
     .option('--token-endpoint-auth-method <method>', 'client_secret_basic (default), client_secret_post, or none for public clients')
     .option('--grant-types <list>', 'comma-separated: authorization_code (default), refresh_token')
-    .option('--scope <scopes>', 'space-separated scopes the client may request (default: openid profile email, + offline_access with refresh_token)');
+    .option('--scope <scopes>', 'space-separated scopes the client may request (default: openid profile email, + offline_access with refresh_token)')
+    .option('--id-token-signed-response-alg <alg>', 'algorithm of its ID tokens: RS256 (default), ES256 or EdDSA');
 }
 
 function toMetadataInput(options: MetadataOptions): ClientMetadataInput {
@@ -41,6 +43,7 @@ function toMetadataInput(options: MetadataOptions): ClientMetadataInput {
     grantTypes: options.grantTypes?.split(',').map((grantType) => grantType.trim()).filter((grantType) => grantType !== ''),
     scope: options.scope,
     firstParty: options.firstParty,
+    idTokenSignedResponseAlg: options.idTokenSignedResponseAlg,
   };
 }
 
