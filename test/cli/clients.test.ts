@@ -30,6 +30,7 @@ forEachEngine((engine) => {
     it('creates a client, printing RFC 7591 JSON with the secret once; list and show never print it', async () => {
       const created = await createBilling('Billing');
       assert.equal(created.code, 0, created.stderr);
+      assert.equal(created.stderr, '', 'RS256 has keys: no warning');
       const body = jsonOf<RegistrationJson>(created);
       const secret = body.client_secret!;
       assert.deepEqual(body, {
@@ -106,6 +107,17 @@ forEachEngine((engine) => {
       const missing = await gatehouse('clients', 'show', clientId, '--json');
       assert.equal(missing.code, 1);
       assert.deepEqual(JSON.parse(missing.stderr), { error: `no client with client_id "${clientId}"` });
+    });
+
+    it('registers an algorithm keys.algorithms does not list, with a warning naming the client and the fix', async () => {
+      const created = await gatehouse('clients', 'create', '--name', 'Edwards', '--redirect-uri', 'https://ed.example/cb', '--id-token-signed-response-alg', 'EdDSA', '--json');
+      assert.equal(created.code, 0, created.stderr);
+      const { client_id: clientId } = jsonOf<RegistrationJson>(created);
+      assert.equal(jsonOf<RegistrationJson>(created).id_token_signed_response_alg, 'EdDSA');
+      const warning = `gatehouse: warning: client "Edwards" (${clientId}) registered id_token_signed_response_alg EdDSA, which keys.algorithms does not list`;
+      assert.ok(created.stderr.startsWith(warning), created.stderr);
+      const updated = await gatehouse('clients', 'update', clientId, '--id-token-signed-response-alg', 'RS256');
+      assert.deepEqual([updated.code, updated.stderr], [0, '']);
     });
   });
 });

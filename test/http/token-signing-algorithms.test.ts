@@ -9,7 +9,7 @@ import type { SigningAlgorithm } from '../../src/store/records.js';
 import { createKeyEncryption } from '../../src/tokens/keys/key-encryption.js';
 import { KeyRing } from '../../src/tokens/keys/key-ring.js';
 import { hashOpaqueValue } from '../../src/tokens/opaque.js';
-import { forEachEngine } from '../support/database.js';
+import { createTestStore, forEachEngine } from '../support/database.js';
 import {
   assertTokenError,
   createClient,
@@ -22,7 +22,8 @@ import {
   type TestClient,
   type TokenResponseBody,
 } from '../support/flow-fixtures.js';
-import { TEST_ENCRYPTION_SECRET, useTestServer } from '../support/server.js';
+import { startTestServer, TEST_ENCRYPTION_SECRET, useTestServer } from '../support/server.js';
+import { aClient } from '../store/fixtures.js';
 
 forEachEngine((engine) => {
   describe(`token signing algorithms (${engine.name})`, () => {
@@ -143,5 +144,24 @@ describe('token signing algorithms, after another instance dropped the access to
     const response = await postToken(server, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: pkce.verifier }, { as });
     await assertTokenError(response, 'server_error', 500);
     assert.ok(server.logs().includes('keys.accessTokenAlgorithm ES256 has no active signing key'));
+  });
+});
+
+describe('serve with a client registered for an algorithm without keys', () => {
+  it('warns at start, naming the client, its algorithm and the fix', async () => {
+    const database = await createTestStore({ name: 'sqlite' });
+    try {
+      const client = aClient({ clientName: 'Edwards', idTokenSignedResponseAlg: 'EdDSA' });
+      await database.store.clients.create(client);
+      await database.store.clients.create(aClient({ clientName: 'Default' }));
+      const server = await startTestServer(database);
+      await server.close();
+      const warnings = server.logs().split('\n').filter((line) => line.includes('id_token_signed_response_alg'));
+      assert.equal(warnings.length, 1, server.logs());
+      assert.match(warnings[0]!, /"level":40/);
+      assert.ok(warnings[0]!.includes(`client \\"Edwards\\" (${client.clientId}) registered id_token_signed_response_alg EdDSA, which keys.algorithms does not list`));
+    } finally {
+      await database.cleanup();
+    }
   });
 });

@@ -2,9 +2,10 @@
 import type { Command } from 'commander';
 import { ClientRegistrationService, type ClientView } from '../../clients/registration.js';
 import { toRegistrationResponse } from '../../clients/registration-response.js';
+import { canSignIdTokensFor, describeMissingIdTokenKey } from '../../clients/id-token-algorithm.js';
 import type { ClientMetadataInput } from '../../clients/metadata.js';
 import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
-import { printResult } from '../output.js';
+import { printNote, printResult } from '../output.js';
 import { describeClient, describeClientList } from './client-text.js';
 
 interface MetadataOptions extends CommonOptions {
@@ -47,7 +48,7 @@ function toMetadataInput(options: MetadataOptions): ClientMetadataInput {
   };
 }
 
-function withRegistration<T>(options: CommonOptions, work: (service: ClientRegistrationService) => Promise<T>): Promise<T> {
+function withRegistration<T>(options: CommonOptions, work: (service: ClientRegistrationService, context: CommandContext) => Promise<T>): Promise<T> {
   return withStore(options, (context: CommandContext) =>
     work(
       new ClientRegistrationService({
@@ -56,8 +57,21 @@ function withRegistration<T>(options: CommonOptions, work: (service: ClientRegis
         context: context.eventContext,
         clientSecretGracePeriod: context.config.clientSecretGracePeriod,
       }),
+      context,
     ),
   );
+}
+
+/** Runs a create or update, warning on stderr when the client's ID token algorithm has no keys in this configuration. */
+function registerChecked<T extends { readonly client: ClientView }>(
+  options: CommonOptions,
+  work: (service: ClientRegistrationService) => Promise<T>,
+): Promise<T> {
+  return withRegistration(options, async (service, context) => {
+    const result = await work(service);
+    if (!canSignIdTokensFor(result.client, context.config.keys.algorithms)) printNote(`warning: ${describeMissingIdTokenKey(result.client)}`);
+    return result;
+  });
 }
 
 function printClient(options: CommonOptions, client: ClientView): void {
@@ -73,7 +87,7 @@ function registerCreate(clients: Command): void {
     .option('--type <type>', 'confidential (default) or public')
     .option('--first-party', 'trusted first-party client: skips the consent page')
     .action(async (options: CreateOptions) => {
-      const { client, clientSecret } = await withRegistration(options, (service) =>
+      const { client, clientSecret } = await registerChecked(options, (service) =>
         service.create({ ...toMetadataInput(options), clientType: options.type }),
       );
       const secretLines = clientSecret === null ? [] : ['', `client_secret: ${clientSecret}`, SECRET_SHOWN_ONCE];
@@ -87,7 +101,8 @@ function registerUpdate(clients: Command): void {
     .option('--first-party', 'mark as first-party (skips consent)')
     .option('--no-first-party', 'mark as third-party (asks for consent)')
     .action(async (clientId: string, options: MetadataOptions) => {
-      printClient(options, await withRegistration(options, (service) => service.update(clientId, toMetadataInput(options))));
+      const { client } = await registerChecked(options, async (service) => ({ client: await service.update(clientId, toMetadataInput(options)) }));
+      printClient(options, client);
     });
 }
 
