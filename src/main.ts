@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config/schema.js';
+import { canSignIdTokensFor, describeMissingIdTokenKey } from './clients/id-token-algorithm.js';
 import { seedDemo } from './dev/seed-demo.js';
 import { attachAudit } from './observability/audit.js';
 import { EventBus } from './observability/events.js';
@@ -48,6 +49,7 @@ export async function startGatehouse(config: Config, logger: Logger = createLogg
     attachAudit(events, store, clock);
     const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock });
     if (config.seedDemo) await seedDemo({ store, config, events, clock, print: (text) => process.stdout.write(text) });
+    await warnAboutClientsWithoutIdTokenKey(store, keyRing, logger);
 
     const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, passwords: options.passwords, events, logger, clock });
     await app.listen({ host: config.host, port: config.port });
@@ -70,6 +72,14 @@ export async function startGatehouse(config: Config, logger: Logger = createLogg
   } catch (error) {
     await store.close();
     throw error;
+  }
+}
+
+/** Says at start which clients will get server_error for want of a key, rather than at their first token request. */
+async function warnAboutClientsWithoutIdTokenKey(store: Store, keyRing: KeyRing, logger: Logger): Promise<void> {
+  for (const client of await store.clients.list()) {
+    if (canSignIdTokensFor(client, keyRing.signingAlgorithms())) continue;
+    logger.warn({ clientId: client.clientId, alg: client.idTokenSignedResponseAlg }, describeMissingIdTokenKey(client));
   }
 }
 

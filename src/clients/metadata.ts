@@ -1,6 +1,6 @@
 // Client metadata policy: validates and normalises what a client may be registered with (RFC 7591 §2).
 import { parseScope, SCOPE_TOKEN } from '../protocol/scope.js';
-import type { ClientRecord, ClientType, GrantType, TokenEndpointAuthMethod } from '../store/records.js';
+import { SIGNING_ALGORITHMS, type ClientRecord, type ClientType, type GrantType, type SigningAlgorithm, type TokenEndpointAuthMethod } from '../store/records.js';
 import { InvalidClientMetadata } from './errors.js';
 import { validateRedirectUri } from './redirect-uri.js';
 
@@ -14,11 +14,20 @@ export interface ClientMetadataInput {
   readonly grantTypes?: readonly string[] | undefined;
   readonly scope?: string | undefined;
   readonly firstParty?: boolean | undefined;
+  readonly idTokenSignedResponseAlg?: string | undefined;
 }
 
 export type ClientMetadata = Pick<
   ClientRecord,
-  'clientName' | 'clientType' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'postLogoutRedirectUris' | 'grantTypes' | 'scope' | 'firstParty'
+  | 'clientName'
+  | 'clientType'
+  | 'tokenEndpointAuthMethod'
+  | 'redirectUris'
+  | 'postLogoutRedirectUris'
+  | 'grantTypes'
+  | 'scope'
+  | 'firstParty'
+  | 'idTokenSignedResponseAlg'
 >;
 
 const MAX_CLIENT_NAME_LENGTH = 200;
@@ -36,7 +45,8 @@ const REFUSED_GRANT_TYPES: Readonly<Record<string, string>> = {
 /**
  * Validates metadata and fills the defaults: a confidential client with `client_secret_basic`,
  * grant types `authorization_code` (RFC 7591 §2 default) and scope `openid profile email`, plus
- * `offline_access` when `refresh_token` is granted, since OpenID Connect issues refresh tokens for it.
+ * `offline_access` when `refresh_token` is granted, since OpenID Connect issues refresh tokens for it; ID tokens
+ * signed with RS256 (OpenID Connect Registration §2).
  * @throws InvalidClientMetadata naming the first field that breaks the policy.
  */
 export function validateClientMetadata(input: ClientMetadataInput): ClientMetadata {
@@ -48,7 +58,9 @@ export function validateClientMetadata(input: ClientMetadataInput): ClientMetada
   const grantTypes = checkGrantTypes(input.grantTypes ?? ['authorization_code']);
   const defaultScope = grantTypes.includes('refresh_token') ? [...BASE_SCOPE, 'offline_access'] : BASE_SCOPE;
   const scope = input.scope === undefined ? defaultScope.join(' ') : checkScope(input.scope);
-  return { clientName, clientType, tokenEndpointAuthMethod, redirectUris, postLogoutRedirectUris, grantTypes, scope, firstParty: input.firstParty ?? false };
+  const idTokenSignedResponseAlg = checkIdTokenSigningAlgorithm(input.idTokenSignedResponseAlg);
+  const firstParty = input.firstParty ?? false;
+  return { clientName, clientType, tokenEndpointAuthMethod, redirectUris, postLogoutRedirectUris, grantTypes, scope, firstParty, idTokenSignedResponseAlg };
 }
 
 function checkClientName(name: string | undefined): string {
@@ -110,6 +122,18 @@ function checkGrantTypes(requested: readonly string[]): readonly GrantType[] {
     throw new InvalidClientMetadata('grant_types', 'authorization_code is required: the client has redirect URIs');
   }
   return SUPPORTED_GRANT_TYPES.filter((grantType) => requested.includes(grantType));
+}
+
+function checkIdTokenSigningAlgorithm(alg: string | undefined): SigningAlgorithm {
+  // OpenID Connect Registration §2: id_token_signed_response_alg defaults to RS256.
+  if (alg === undefined) return 'RS256';
+  const field = 'id_token_signed_response_alg';
+  // SECURITY.md: ID tokens are always signed, so `none` (which Registration §2 would allow) is refused.
+  if (alg === 'none') throw new InvalidClientMetadata(field, 'unsigned ID tokens ("none") are not offered');
+  if (!(SIGNING_ALGORITHMS as readonly string[]).includes(alg)) {
+    throw new InvalidClientMetadata(field, `expected one of ${SIGNING_ALGORITHMS.join(', ')}, got "${alg}"`);
+  }
+  return alg as SigningAlgorithm;
 }
 
 function checkScope(scope: string): string {

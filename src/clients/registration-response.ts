@@ -15,6 +15,8 @@ export interface ClientRegistrationResponse {
   readonly response_types: readonly string[];
   readonly token_endpoint_auth_method: string;
   readonly scope: string;
+  /** OpenID Connect Registration §2. */
+  readonly id_token_signed_response_alg: string;
   /** Gatehouse extensions. */
   readonly client_type: string;
   readonly first_party: boolean;
@@ -35,6 +37,7 @@ export function toRegistrationResponse(client: ClientView, clientSecret: string 
     response_types: ['code'],
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     scope: client.scope,
+    id_token_signed_response_alg: client.idTokenSignedResponseAlg,
     client_type: client.clientType,
     first_party: client.firstParty,
     updated_at: client.updatedAt,

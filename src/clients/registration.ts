@@ -51,6 +51,7 @@ export function toClientView(record: ClientRecord): ClientView {
     grantTypes: record.grantTypes,
     scope: record.scope,
     firstParty: record.firstParty,
+    idTokenSignedResponseAlg: record.idTokenSignedResponseAlg,
     previousSecretExpiresAt: record.previousSecretExpiresAt,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configSchema, type Config, type ParsedConfig } from './schema.js';
 import { describeSettings, envNameOf, type SettingLeaf } from './settings.js';
-import { checkProductionRules } from './rules.js';
+import { checkKeyRules, checkProductionRules } from './rules.js';
 
 export const DEFAULT_CONFIG_FILE = 'gatehouse.config.json';
 
@@ -43,7 +43,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     throw new ConfigError([...envProblems, ...issues]);
   }
   const config = deriveConfig(parsed.data);
-  const ruleProblems = checkProductionRules(config).map(
+  const ruleProblems = [...checkKeyRules(config.keys), ...checkProductionRules(config)].map(
     ({ path, message }) => `\`${path}\`: ${message} (${sourceOf(sources, path)})`,
   );
   if (ruleProblems.length > 0) throw new ConfigError(ruleProblems);

@@ -1,4 +1,4 @@
-// Cross-field rules: what production mode (anything but --dev) refuses to run with.
+// Cross-field rules: settings that contradict each other, and what production mode (anything but --dev) refuses to run with.
 import type { Config } from './schema.js';
 
 export interface RuleProblem {
@@ -10,6 +10,26 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/** Rules between the signing key settings; they hold in dev mode too. */
+export function checkKeyRules(keys: Config['keys']): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const listed = JSON.stringify(keys.algorithms);
+  // OpenID Connect Discovery §3: id_token_signing_alg_values_supported must include RS256.
+  if (!keys.algorithms.includes('RS256')) {
+    problems.push({ path: 'keys.algorithms', message: `must include RS256, which OpenID Connect requires for ID tokens, got ${listed}` });
+  }
+  const repeated = keys.algorithms.find((alg, index) => keys.algorithms.indexOf(alg) !== index);
+  if (repeated !== undefined) problems.push({ path: 'keys.algorithms', message: `lists ${repeated} more than once, got ${listed}` });
+  // Access tokens are signed with a key the ring keeps, so their algorithm must be one it keeps keys for.
+  if (!keys.algorithms.includes(keys.accessTokenAlgorithm)) {
+    problems.push({
+      path: 'keys.accessTokenAlgorithm',
+      message: `${keys.accessTokenAlgorithm} must be one of keys.algorithms ${listed}: add it there or choose one of those`,
+    });
+  }
+  return problems;
 }
 
 export function checkProductionRules(config: Config): RuleProblem[] {

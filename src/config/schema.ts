@@ -1,6 +1,7 @@
 // The one configuration schema: every key, its default, its expected form and its description.
 import { z } from 'zod';
 import { SCOPE_TOKEN } from '../protocol/scope.js';
+import { SIGNING_ALGORITHMS } from '../store/records.js';
 
 /** Metadata each leaf carries: `expected` feeds error messages, `description` the README reference. */
 export interface SettingMeta {
@@ -95,13 +96,18 @@ export const configSchema = z
       .prefault({}),
     keys: z
       .strictObject({
-        algorithm: setting(z.enum(['ES256', 'RS256', 'EdDSA']).default('ES256'), {
-          expected: 'one of ES256, RS256, EdDSA',
-          description: 'Signing algorithm of new keys.',
+        algorithms: setting(z.array(z.enum(SIGNING_ALGORITHMS)).default(['RS256', 'ES256']), {
+          expected: `a JSON array of distinct algorithms from ${SIGNING_ALGORITHMS.join(', ')}, including RS256`,
+          description:
+            'Algorithms to keep signing keys for: each has its own active and next key, rotated on the same schedule. ID tokens use the algorithm each client registered (default RS256, which OpenID Connect requires).',
+        }),
+        accessTokenAlgorithm: setting(z.enum(SIGNING_ALGORITHMS).default('ES256'), {
+          expected: `one of ${SIGNING_ALGORITHMS.join(', ')}, listed in keys.algorithms`,
+          description: 'Signing algorithm of JWT access tokens. ES256 signs over ten times faster than RS256.',
         }),
         rotationInterval: setting(seconds(0, 31_536_000).default(7_776_000), {
           expected: 'seconds 0-31536000',
-          description: 'Rotate the active signing key after this long; 0 rotates only on `gatehouse keys rotate`.',
+          description: 'Rotate the active signing key of each algorithm after this long; 0 rotates only on `gatehouse keys rotate`.',
         }),
         encryptionSecret: setting(z.string().min(32).optional(), {
           expected: 'a secret of at least 32 characters',

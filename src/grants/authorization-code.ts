@@ -104,7 +104,14 @@ export class AuthorizationCodeGrant implements Grant {
     // (OpenID Connect Core §11): a client's registration alone never keeps access alive beyond what was consented.
     const withRefreshToken = client.grantTypes.includes('refresh_token') && includesScope(code.scope, 'offline_access');
     const refreshToken = withRefreshToken ? mintRefreshToken(family, this.deps.config.tokens, now) : undefined;
-    const response = issueTokens(this.deps, { family, scope: code.scope, nonce: code.nonce, refreshToken: refreshToken?.value, now });
+    const response = issueTokens(this.deps, {
+      family,
+      scope: code.scope,
+      nonce: code.nonce,
+      refreshToken: refreshToken?.value,
+      idTokenSignedResponseAlg: client.idTokenSignedResponseAlg,
+      now,
+    });
     // Every redemption creates a family, refresh token or not: its id in the access token lets a replay revoke it.
     await store.refreshTokens.createFamily(family);
     if (refreshToken !== undefined) await store.refreshTokens.create(refreshToken.record);

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Parameters } from '../protocol/parameters.js';
 import type { EventBus, EventContext } from '../observability/events.js';
-import type { ClientRecord, GrantType } from '../store/records.js';
+import type { ClientRecord, GrantType, SigningAlgorithm } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { KeyEncryption } from '../tokens/keys/key-encryption.js';
 import type { SigningKey } from '../tokens/keys/signing-key.js';
@@ -30,10 +30,10 @@ export interface TokenRequest {
 /** What grant modules are built from: each takes what it needs. */
 export interface GrantDependencies {
   readonly store: Store;
-  readonly keyRing: { activeKey(): SigningKey };
+  readonly keyRing: { activeKey(alg: SigningAlgorithm): SigningKey | undefined };
   readonly keyEncryption: KeyEncryption;
   readonly events: EventBus;
-  readonly config: Pick<Config, 'issuer' | 'tokens'>;
+  readonly config: Pick<Config, 'issuer' | 'tokens'> & { readonly keys: Pick<Config['keys'], 'accessTokenAlgorithm'> };
   readonly clock: Clock;
 }
 

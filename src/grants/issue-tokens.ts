@@ -1,8 +1,10 @@
 // Token issuance shared by the grants: the access token, the ID token when `openid` is granted, a new refresh token.
 import type { Config } from '../config/schema.js';
-import type { RefreshTokenRecord, TokenFamilyRecord } from '../store/records.js';
+import { ServerError } from '../errors/oauth-errors.js';
+import type { RefreshTokenRecord, SigningAlgorithm, TokenFamilyRecord } from '../store/records.js';
 import { createAccessToken } from '../tokens/access-token.js';
 import { createIdToken } from '../tokens/id-token.js';
+import type { SigningKey } from '../tokens/keys/signing-key.js';
 import { generateOpaqueValue, hashOpaqueValue } from '../tokens/opaque.js';
 import type { GrantDependencies, TokenResponse } from './grant.js';
 import { includesScope } from '../protocol/scope.js';
@@ -24,6 +26,8 @@ export interface Issuance {
   readonly nonce: string | null;
   /** The refresh token value to hand out, if any. */
   readonly refreshToken: string | undefined;
+  /** The client's registered `id_token_signed_response_alg` (OpenID Connect Registration §2). */
+  readonly idTokenSignedResponseAlg: SigningAlgorithm;
   readonly now: number;
 }
 
@@ -43,17 +47,35 @@ export function mintRefreshToken(family: TokenFamilyRecord, tokens: Pick<Config[
   return { value, record };
 }
 
-/** Mints the access token and, with `openid`, the ID token of one response, in memory. */
+/** A key that must exist to answer; a missing one is a server fault, its cause logged and never shown. */
+function requireKey(key: SigningKey | undefined, problem: () => string): SigningKey {
+  if (key === undefined) throw new ServerError({ cause: new Error(problem()) });
+  return key;
+}
+
+/**
+ * Mints the access token (`keys.accessTokenAlgorithm`) and, with `openid`, the ID token (the client's registered
+ * algorithm) of one response, in memory.
+ * @throws ServerError when either algorithm has no active key; nothing is signed with another algorithm instead.
+ */
 export function issueTokens(deps: Pick<GrantDependencies, 'keyRing' | 'config'>, issuance: Issuance): TokenResponse {
-  const { family, scope, nonce, refreshToken, now } = issuance;
-  const { issuer, tokens } = deps.config;
-  const key = deps.keyRing.activeKey();
-  const base = { issuer, userId: family.userId, clientId: family.clientId, authTime: family.authTime, now };
-  const accessToken = createAccessToken({ ...base, scope, familyId: family.familyId, ttl: tokens.accessTokenTtl }, key);
-  // OpenID Connect Core §3.1.3.3: an ID token only when the openid scope was granted.
-  const idToken = includesScope(scope, 'openid')
-    ? createIdToken({ ...base, sessionId: family.sessionId, nonce, accessToken, ttl: tokens.idTokenTtl }, key)
+  const { family, scope, nonce, refreshToken, idTokenSignedResponseAlg: idAlg, now } = issuance;
+  const { issuer, tokens, keys } = deps.config;
+  // OpenID Connect Core §3.1.3.3: an ID token only when the openid scope was granted. Registration §2: signed with
+  // the client's algorithm, or not at all (keys.algorithms changed since the client registered it).
+  const idTokenKey = includesScope(scope, 'openid')
+    ? requireKey(
+        deps.keyRing.activeKey(idAlg),
+        () => `client ${family.clientId} registered id_token_signed_response_alg ${idAlg}, which has no active signing key: add ${idAlg} to keys.algorithms or update the client`,
+      )
     : undefined;
+  const accessTokenAlg = keys.accessTokenAlgorithm;
+  const accessTokenKey = requireKey(deps.keyRing.activeKey(accessTokenAlg), () => `keys.accessTokenAlgorithm ${accessTokenAlg} has no active signing key`);
+  const base = { issuer, userId: family.userId, clientId: family.clientId, authTime: family.authTime, now };
+  const accessToken = createAccessToken({ ...base, scope, familyId: family.familyId, ttl: tokens.accessTokenTtl }, accessTokenKey);
+  const idToken = idTokenKey === undefined
+    ? undefined
+    : createIdToken({ ...base, sessionId: family.sessionId, nonce, accessToken, ttl: tokens.idTokenTtl }, idTokenKey);
   return {
     access_token: accessToken,
     token_type: 'Bearer',

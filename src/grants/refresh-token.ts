@@ -29,7 +29,8 @@ export class RefreshTokenGrant implements Grant {
     const { tokenHash, token, family, scope, fingerprint } = presentation;
     // Mint first, in memory: the rotation then stores the successor and its response in the same transaction.
     const successor = mintRefreshToken(family, this.deps.config.tokens, now);
-    const response = issueTokens(this.deps, { family, scope, nonce: null, refreshToken: successor.value, now });
+    const idTokenSignedResponseAlg = request.client.idTokenSignedResponseAlg;
+    const response = issueTokens(this.deps, { family, scope, nonce: null, refreshToken: successor.value, idTokenSignedResponseAlg, now });
     const result = await this.deps.store.refreshTokens.rotate({
       tokenHash,
       successor: successor.record,

@@ -17,8 +17,10 @@ export type GatehouseEvent =
   | { readonly type: 'user.created'; readonly userId: string }
   | { readonly type: 'user.password_changed'; readonly userId: string }
   | { readonly type: 'user.disabled'; readonly userId: string }
-  | { readonly type: 'key.created'; readonly kid: string; readonly status: 'next' | 'active' }
-  | { readonly type: 'key.rotated'; readonly kid: string; readonly retiredKid: string | null }
+  | { readonly type: 'key.created'; readonly kid: string; readonly alg: string; readonly status: 'next' | 'active' }
+  | { readonly type: 'key.rotated'; readonly kid: string; readonly alg: string; readonly retiredKid: string | null }
+  /** A key taken out of use because its algorithm is no longer configured; published until its tokens expire. */
+  | { readonly type: 'key.retired'; readonly kid: string; readonly alg: string; readonly publishUntil: number }
   | { readonly type: 'demo.seeded'; readonly clientId: string; readonly userId: string }
   // The authorization code flow. Security events (replay, reuse, throttling) carry what an operator needs to act.
   | { readonly type: 'login.succeeded'; readonly userId: string; readonly clientId: string }

@@ -18,6 +18,8 @@ export interface ClientRecord {
   readonly scope: string;
   /** First-party clients skip the consent page. */
   readonly firstParty: boolean;
+  /** OpenID Connect Registration §2 `id_token_signed_response_alg`: the algorithm its ID tokens are signed with. */
+  readonly idTokenSignedResponseAlg: SigningAlgorithm;
   /** SHA-256 of the current secret; null for public clients. */
   readonly secretHash: string | null;
   /** SHA-256 of the previous secret during its grace period after a rotation. */
@@ -28,7 +30,10 @@ export interface ClientRecord {
 }
 
 export type ClientUpdate = Partial<
-  Pick<ClientRecord, 'clientName' | 'redirectUris' | 'postLogoutRedirectUris' | 'grantTypes' | 'scope' | 'firstParty' | 'tokenEndpointAuthMethod'>
+  Pick<
+    ClientRecord,
+    'clientName' | 'redirectUris' | 'postLogoutRedirectUris' | 'grantTypes' | 'scope' | 'firstParty' | 'tokenEndpointAuthMethod' | 'idTokenSignedResponseAlg'
+  >
 >;
 
 export interface UserRecord {
@@ -120,7 +125,9 @@ export interface SessionRecord {
   readonly endedAt: number | null;
 }
 
-export type SigningAlgorithm = 'ES256' | 'RS256' | 'EdDSA';
+/** The JWS algorithms Gatehouse signs with (RFC 7518 §3.1, RFC 8037 §3.1); RS256 first, as OpenID Connect's default. */
+export const SIGNING_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 export type SigningKeyStatus = 'next' | 'active' | 'retired';
 
 export interface SigningKeyRecord {

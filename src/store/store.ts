@@ -132,12 +132,14 @@ export interface SigningKeyRepository {
   /** Every key not yet past `publishUntil` (next and active keys, retired ones while `now <= publishUntil`), newest first. */
   listPublished(now: number): Promise<readonly SigningKeyRecord[]>;
   listAll(): Promise<readonly SigningKeyRecord[]>;
+  /** @throws DuplicateError('alg') for a second next (or active) key of one algorithm, as racing bootstraps would add. */
   create(key: SigningKeyRecord): Promise<void>;
   /**
-   * Promotes `nextKid` to active and retires the current active key (published until `retiredPublishUntil`),
-   * adding `newNext` as the next key — all in one transaction, conditional on `expectedActiveKid` still being
-   * active, so when several instances race only one rotation happens. Returns whether this call rotated.
-   * With `expectedActiveKid: null` it promotes `nextKid` only while no key is active (the first activation).
+   * Rotates the keys of one algorithm, `newNext.alg`: promotes `nextKid` to active and retires that algorithm's
+   * active key (published until `retiredPublishUntil`), adding `newNext` as its next key — all in one transaction,
+   * conditional on `expectedActiveKid` still being active, so when several instances race only one rotation per
+   * algorithm happens. Returns whether this call rotated. With `expectedActiveKid: null` it promotes `nextKid` only
+   * while no key of that algorithm is active (its first activation). Keys of other algorithms are never touched.
    */
   rotate(rotation: {
     readonly expectedActiveKid: string | null;
@@ -146,6 +148,11 @@ export interface SigningKeyRepository {
     readonly retiredPublishUntil: number;
     readonly now: number;
   }): Promise<boolean>;
+  /**
+   * Retires a next or active key, published until `publishUntil` (its algorithm is no longer configured).
+   * Returns false when it was already retired or is gone, so of racing callers exactly one gets true.
+   */
+  retire(kid: string, publishUntil: number, now: number): Promise<boolean>;
   /** Deletes retired keys whose publishUntil is before `now`. */
   deleteExpired(now: number): Promise<number>;
 }

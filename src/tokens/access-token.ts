@@ -1,4 +1,4 @@
-// RFC 9068 JWT access tokens: minted with the active signing key, verified for Gatehouse's own resource endpoints.
+// RFC 9068 JWT access tokens: minted with the active key of keys.accessTokenAlgorithm, verified for Gatehouse's own endpoints.
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { InvalidToken } from '../errors/oauth-errors.js';

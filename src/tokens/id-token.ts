@@ -29,7 +29,7 @@ export function accessTokenHash(accessToken: string, alg: SigningAlgorithm): str
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
-/** Signs an ID token with the active key; the header `typ` is `JWT` so it cannot pass for an access token. */
+/** Signs an ID token with `key`, of the client's registered algorithm; the header `typ` is `JWT` so it cannot pass for an access token. */
 export function createIdToken(input: IdTokenInput, key: SigningKey): string {
   const claims = {
     iss: input.issuer,

@@ -35,7 +35,7 @@ function signInput(input: Buffer, key: SigningKey): Buffer {
 /**
  * Signs `payload` as a compact JWS with header `{ alg, kid, ...extras }`, `alg` and `kid` taken from the key.
  * @example
- * const jwt = signJwt({ typ: 'at+jwt' }, { iss, sub, aud, exp, iat, jti }, keyRing.activeKey());
+ * const jwt = signJwt({ typ: 'at+jwt' }, { iss, sub, aud, exp, iat, jti }, accessTokenKey);
  */
 export function signJwt(extras: JwsHeaderExtras, payload: Readonly<Record<string, unknown>>, key: SigningKey): string {
   const header: Record<string, unknown> = { alg: key.alg, kid: key.kid, ...extras };

@@ -113,22 +113,44 @@ forEachEngine((engine) => {
       assert.deepEqual([second.code, second.stdout], [0, 'database is up to date\n']);
     });
 
-    it('rotates the signing keys and lists them without private material', async () => {
+    it('rotates the signing keys of every algorithm and lists them without private material', async () => {
       const rotated = await gatehouse('keys', 'rotate', '--json');
       assert.equal(rotated.code, 0, rotated.stderr);
-      const { active_kid: activeKid, rotated: didRotate } = jsonOf<{ active_kid: string; rotated: boolean }>(rotated);
-      assert.equal(didRotate, true);
+      const outcomes = jsonOf<Array<{ alg: string; rotated: boolean; active_kid: string; next_kid: string }>>(rotated);
+      assert.deepEqual(outcomes.map(({ alg, rotated: didRotate }) => [alg, didRotate]), [['RS256', true], ['ES256', true]]);
       const listed = await gatehouse('keys', 'list', '--json');
       const human = await gatehouse('keys', 'rotate');
       assert.equal(listed.code, 0, listed.stderr);
-      const keys = jsonOf<Array<{ kid: string; status: string }>>(listed);
-      assert.deepEqual(keys.map((key) => key.status).sort(), ['active', 'next', 'retired']);
-      assert.equal(keys.find((key) => key.status === 'active')?.kid, activeKid);
+      const keys = jsonOf<Array<{ kid: string; alg: string; status: string }>>(listed);
+      for (const { alg, active_kid: activeKid, next_kid: nextKid } of outcomes) {
+        const ofAlg = keys.filter((key) => key.alg === alg);
+        assert.deepEqual(ofAlg.map((key) => key.status).sort(), ['active', 'next', 'retired'], alg);
+        assert.deepEqual([ofAlg.find((key) => key.status === 'active')?.kid, ofAlg.find((key) => key.status === 'next')?.kid], [activeKid, nextKid]);
+      }
       assert.doesNotMatch(listed.stdout, /private|"d":|encrypted/i);
       assert.equal(human.code, 0, human.stderr);
-      assert.match(human.stdout, /^rotated: \S+ is the active signing key\n$/);
-      assert.equal(human.stdout.includes(activeKid), false, 'the next key became active');
+      assert.match(human.stdout, /^rotated RS256: \S+ is the active signing key\nrotated ES256: \S+ is the active signing key\n$/);
+      for (const { active_kid: activeKid } of outcomes) assert.equal(human.stdout.includes(activeKid), false, 'the next key became active');
       assert.equal(`${rotated.stdout}${listed.stdout}${human.stdout}`.includes(TEST_ENCRYPTION_SECRET), false);
+    });
+
+    it('rotates one algorithm with --algorithm, and refuses one that keys.algorithms does not list', async () => {
+      const before = jsonOf<Array<{ kid: string; alg: string; status: string }>>(await gatehouse('keys', 'list', '--json'));
+      const [only, unconfigured, unknown] = await Promise.all([
+        gatehouse('keys', 'rotate', '--algorithm', 'ES256', '--json'),
+        gatehouse('keys', 'rotate', '--algorithm', 'EdDSA'),
+        gatehouse('keys', 'rotate', '--algorithm', 'HS256'),
+      ]);
+      assert.equal(only.code, 0, only.stderr);
+      assert.deepEqual(jsonOf<Array<{ alg: string }>>(only).map((outcome) => outcome.alg), ['ES256']);
+      assertOneLineFailure(unconfigured, 2, /^gatehouse: EdDSA is not in keys\.algorithms \(RS256, ES256\), so it has no keys to rotate\n$/);
+      assert.equal(unknown.code, 2, unknown.stderr);
+      assert.match(unknown.stderr, /Allowed choices are RS256, ES256, EdDSA/);
+      const after = jsonOf<Array<{ kid: string; alg: string; status: string }>>(await gatehouse('keys', 'list', '--json'));
+      const activeOf = (keys: typeof before, alg: string) => keys.find((key) => key.alg === alg && key.status === 'active')?.kid;
+      assert.equal(activeOf(after, 'RS256'), activeOf(before, 'RS256'));
+      assert.notEqual(activeOf(after, 'ES256'), activeOf(before, 'ES256'));
+      assert.equal(after.some((key) => key.alg === 'EdDSA'), false);
     });
   });
 });

@@ -30,6 +30,7 @@ forEachEngine((engine) => {
     it('creates a client, printing RFC 7591 JSON with the secret once; list and show never print it', async () => {
       const created = await createBilling('Billing');
       assert.equal(created.code, 0, created.stderr);
+      assert.equal(created.stderr, '', 'RS256 has keys: no warning');
       const body = jsonOf<RegistrationJson>(created);
       const secret = body.client_secret!;
       assert.deepEqual(body, {
@@ -44,6 +45,7 @@ forEachEngine((engine) => {
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
         scope: 'openid profile email offline_access',
+        id_token_signed_response_alg: 'RS256',
         client_type: 'confidential',
         first_party: true,
         updated_at: body.client_id_issued_at,
@@ -59,6 +61,7 @@ forEachEngine((engine) => {
       assert.equal(shown.code, 0, shown.stderr);
       assert.deepEqual(jsonOf<RegistrationJson[]>(listed).map((client) => client.client_id), [body.client_id]);
       assert.match(shown.stdout, /client_name: +Billing\n/);
+      assert.match(shown.stdout, /id_token_signed_response_alg: +RS256\n/);
       for (const result of [listed, shown]) {
         assert.equal(outputOf(result).includes(secret), false);
         assert.equal(outputOf(result).includes(stored.secretHash), false);
@@ -68,21 +71,25 @@ forEachEngine((engine) => {
 
     it('refuses a duplicate name or a bad redirect URI with one line and exit 1, changing nothing', async () => {
       const [existing] = await database.store.clients.list();
-      const [duplicate, badUri] = await Promise.all([
+      const [duplicate, badUri, badAlg] = await Promise.all([
         gatehouse('clients', 'create', '--name', 'Billing', '--redirect-uri', 'https://other.example/cb', '--type', 'public'),
         gatehouse('clients', 'create', '--name', 'Evil', '--redirect-uri', 'https://evil.example/cb#frag'),
+        gatehouse('clients', 'create', '--name', 'Unsigned', '--redirect-uri', 'https://other.example/cb', '--id-token-signed-response-alg', 'none'),
       ]);
       assertOneLineFailure(duplicate, 1, /^gatehouse: a client named "Billing" already exists\n$/);
       assertOneLineFailure(badUri, 1, /redirect_uris: redirect URI must not contain a fragment/);
+      assertOneLineFailure(badAlg, 1, /id_token_signed_response_alg: unsigned ID tokens \("none"\) are not offered/);
       assert.deepEqual(await database.store.clients.list(), [existing]);
     });
 
     it('updates, rotates the secret with a grace period, and deletes', async () => {
       const [existing] = await database.store.clients.list();
       const clientId = existing!.clientId;
-      const updated = await gatehouse('clients', 'update', clientId, '--scope', 'openid api:read', '--no-first-party', '--json');
+      const updated = await gatehouse('clients', 'update', clientId, '--scope', 'openid api:read', '--no-first-party', '--id-token-signed-response-alg', 'ES256', '--json');
       assert.equal(updated.code, 0, updated.stderr);
-      assert.deepEqual([jsonOf(updated).scope, jsonOf(updated).first_party, jsonOf(updated).client_secret], ['openid api:read', false, undefined]);
+      const body = jsonOf<RegistrationJson>(updated);
+      assert.deepEqual([body.scope, body.first_party, body.id_token_signed_response_alg, body.client_secret], ['openid api:read', false, 'ES256', undefined]);
+      assert.equal((await database.store.clients.findById(clientId))?.idTokenSignedResponseAlg, 'ES256');
 
       const rotated = await gatehouse('clients', 'rotate-secret', clientId);
       assert.equal(rotated.code, 0, rotated.stderr);
@@ -100,6 +107,18 @@ forEachEngine((engine) => {
       const missing = await gatehouse('clients', 'show', clientId, '--json');
       assert.equal(missing.code, 1);
       assert.deepEqual(JSON.parse(missing.stderr), { error: `no client with client_id "${clientId}"` });
+    });
+
+    it('registers an algorithm keys.algorithms does not list, with a warning naming the client and the fix', async () => {
+      const created = await gatehouse('clients', 'create', '--name', 'Edwards', '--redirect-uri', 'https://ed.example/cb', '--id-token-signed-response-alg', 'EdDSA', '--json');
+      assert.equal(created.code, 0, created.stderr);
+      const { client_id: clientId } = jsonOf<RegistrationJson>(created);
+      assert.equal(jsonOf<RegistrationJson>(created).id_token_signed_response_alg, 'EdDSA');
+      const warning = `gatehouse: warning: client "Edwards" (${clientId}) registered id_token_signed_response_alg EdDSA, which keys.algorithms does not list`;
+      assert.ok(created.stderr.startsWith(warning), created.stderr);
+      // `--` ends the options: a random client_id may begin with "-".
+      const updated = await gatehouse('clients', 'update', '--id-token-signed-response-alg', 'RS256', '--', clientId);
+      assert.deepEqual([updated.code, updated.stderr], [0, '']);
     });
   });
 });

@@ -27,7 +27,20 @@ describe('validateClientMetadata', () => {
       grantTypes: ['authorization_code'],
       scope: 'openid profile email',
       firstParty: false,
+      idTokenSignedResponseAlg: 'RS256',
     });
+  });
+
+  it('takes id_token_signed_response_alg ES256 or EdDSA, and refuses none and algorithms it cannot sign', () => {
+    assert.equal(validateClientMetadata({ ...minimal, idTokenSignedResponseAlg: 'ES256' }).idTokenSignedResponseAlg, 'ES256');
+    assert.equal(validateClientMetadata({ ...minimal, idTokenSignedResponseAlg: 'EdDSA' }).idTokenSignedResponseAlg, 'EdDSA');
+    const unsigned = refusal({ ...minimal, idTokenSignedResponseAlg: 'none' });
+    assert.equal(unsigned.field, 'id_token_signed_response_alg');
+    assert.match(unsigned.message, /unsigned ID tokens \("none"\) are not offered/);
+    for (const alg of ['HS256', 'PS256', 'rs256', '']) {
+      const error = refusal({ ...minimal, idTokenSignedResponseAlg: alg });
+      assert.equal(error.message, `id_token_signed_response_alg: expected one of RS256, ES256, EdDSA, got "${alg}"`);
+    }
   });
 
   it('adds offline_access to the default scope when refresh_token is granted, and keeps an explicit scope as given', () => {

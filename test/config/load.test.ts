@@ -120,6 +120,36 @@ describe('loadConfig', () => {
     assert.ok(problems.some((p) => p === '`dev`: expected true or false, got "maybe" (from env GATEHOUSE_DEV)'));
   });
 
+  it('keeps RS256 and ES256 signing keys by default and signs access tokens with ES256', () => {
+    const config = loadConfig({ env: production });
+    assert.deepEqual(config.keys.algorithms, ['RS256', 'ES256']);
+    assert.equal(config.keys.accessTokenAlgorithm, 'ES256');
+    const eddsa = loadConfig({ env: { ...production, GATEHOUSE_KEYS_ALGORITHMS: '["EdDSA","RS256"]', GATEHOUSE_KEYS_ACCESS_TOKEN_ALGORITHM: 'EdDSA' } });
+    assert.deepEqual([eddsa.keys.algorithms, eddsa.keys.accessTokenAlgorithm], [['EdDSA', 'RS256'], 'EdDSA']);
+  });
+
+  it('refuses key algorithms without RS256, listed twice or unknown, in dev mode too, naming the source', () => {
+    const withoutRs256 = problemsOf(() => loadConfig({ env: { GATEHOUSE_KEYS_ALGORITHMS: '["ES256"]' }, flags: { dev: true } }));
+    assert.deepEqual(withoutRs256, [
+      '`keys.algorithms`: must include RS256, which OpenID Connect requires for ID tokens, got ["ES256"] (from env GATEHOUSE_KEYS_ALGORITHMS)',
+    ]);
+    const file = writeConfig('twice.json', JSON.stringify({ keys: { algorithms: ['RS256', 'ES256', 'RS256'] } }));
+    assert.deepEqual(problemsOf(() => loadConfig({ configPath: file, env: production })), [
+      `\`keys.algorithms\`: lists RS256 more than once, got ["RS256","ES256","RS256"] (from file ${file})`,
+    ]);
+    assert.deepEqual(problemsOf(() => loadConfig({ env: { ...production, GATEHOUSE_KEYS_ALGORITHMS: '["RS256","HS256"]' } })), [
+      '`keys.algorithms.1`: expected a JSON array of distinct algorithms from RS256, ES256, EdDSA, including RS256, got "HS256" (from env GATEHOUSE_KEYS_ALGORITHMS)',
+    ]);
+  });
+
+  it('refuses an access token algorithm that keys.algorithms keeps no keys for', () => {
+    assert.deepEqual(problemsOf(() => loadConfig({ env: { ...production, GATEHOUSE_KEYS_ALGORITHMS: '["RS256"]' } })), [
+      '`keys.accessTokenAlgorithm`: ES256 must be one of keys.algorithms ["RS256"]: add it there or choose one of those (default)',
+    ]);
+    const explicit = problemsOf(() => loadConfig({ env: { ...production, GATEHOUSE_KEYS_ACCESS_TOKEN_ALGORITHM: 'EdDSA' }, flags: { dev: true } }));
+    assert.match(explicit[0]!, /^`keys.accessTokenAlgorithm`: EdDSA must be one of keys.algorithms \["RS256","ES256"\].*\(from env GATEHOUSE_KEYS_ACCESS_TOKEN_ALGORITHM\)$/);
+  });
+
   it('refuses scope names that break RFC 6749 §3.3 syntax', () => {
     const problems = problemsOf(() => loadConfig({ env: { ...production, GATEHOUSE_SCOPES: '{"bad scope":"x"}' } }));
     assert.match(problems[0]!, /^`scopes.bad scope`: expected a JSON object of scope name/);

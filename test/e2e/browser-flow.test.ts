@@ -23,6 +23,8 @@ forEachEngine((engine) => {
     let rp: RelyingPartyServer;
     let browser: Browser;
     let rpClient: RelyingPartyClient;
+    /** The same relying party registered a second time, with id_token_signed_response_alg ES256. */
+    let es256Client: RelyingPartyClient;
     const userIds = new Map<string, string>();
 
     before(async () => {
@@ -31,22 +33,19 @@ forEachEngine((engine) => {
       const rpPort = await freePort();
       const events = new EventBus(() => undefined);
       const context = { actor: 'test' };
-      const { client, clientSecret } = await new ClientRegistrationService({ store: database.store, events, context, clientSecretGracePeriod: 0, clock: systemClock }).create({
-        clientName: 'Interop <RP>',
-        clientType: 'confidential',
-        redirectUris: [`http://127.0.0.1:${rpPort}/callback`],
-        grantTypes: ['authorization_code', 'refresh_token'],
-        scope: 'openid profile email offline_access',
-      });
-      rpClient = {
-        issuer: server.config.issuer,
-        clientId: client.clientId,
-        clientSecret: clientSecret!,
-        redirectUri: `http://127.0.0.1:${rpPort}/callback`,
-        scope: 'openid profile email offline_access',
+      const registration = new ClientRegistrationService({ store: database.store, events, context, clientSecretGracePeriod: 0, clock: systemClock });
+      const register = async (clientName: string, idTokenSignedResponseAlg?: string): Promise<RelyingPartyClient> => {
+        const redirectUri = `http://127.0.0.1:${rpPort}/callback`;
+        const scope = 'openid profile email offline_access';
+        const grantTypes = ['authorization_code', 'refresh_token'];
+        const { client, clientSecret } = await registration.create({ clientName, clientType: 'confidential', redirectUris: [redirectUri], grantTypes, scope, idTokenSignedResponseAlg });
+        const registered = { issuer: server.config.issuer, clientId: client.clientId, clientSecret: clientSecret!, redirectUri, scope };
+        return idTokenSignedResponseAlg === undefined ? registered : { ...registered, idTokenSignedResponseAlg };
       };
+      rpClient = await register('Interop <RP>');
+      es256Client = await register('Interop <RP> ES256', 'ES256');
       const users = new UserService({ store: database.store, events, context, clock: systemClock });
-      for (const username of ['alice', 'bob', 'carol', 'dave']) {
+      for (const username of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank']) {
         const user = await users.create({ username, password: PASSWORD, email: `${username}@example.com`, name: `${username} Example` });
         userIds.set(username, user.userId);
       }
@@ -86,10 +85,13 @@ forEachEngine((engine) => {
       return JSON.parse((await page.locator('#error').textContent()) ?? '') as Record<string, string>;
     }
 
-    function assertValidatedFlow(result: FlowResult, username: string): void {
+    function assertValidatedFlow(result: FlowResult, username: string, client = rpClient): void {
+      // OpenID Connect Registration §2: RS256 unless the client registered another algorithm, on refresh too.
+      const alg = client.idTokenSignedResponseAlg ?? 'RS256';
+      assert.deepEqual([result.idTokenAlg, result.refreshedIdTokenAlg], [alg, alg]);
       assert.equal(result.idTokenClaims.sub, userIds.get(username));
       assert.equal(result.idTokenClaims.iss, server.config.issuer);
-      assert.equal(result.idTokenClaims.aud, rpClient.clientId);
+      assert.equal(result.idTokenClaims.aud, client.clientId);
       assert.equal(result.userinfo.sub, userIds.get(username));
       assert.equal(result.userinfo.preferred_username, username);
       assert.equal(result.userinfo.email, `${username}@example.com`);
@@ -99,12 +101,16 @@ forEachEngine((engine) => {
       assert.equal(result.refreshedIdTokenSub, userIds.get(username));
     }
 
-    for (const [username, makeLibrary] of [
-      ['alice', openidClientLibrary],
-      ['bob', oauth4webapiLibrary],
+    for (const [username, makeLibrary, registered] of [
+      ['alice', openidClientLibrary, 'default'],
+      ['bob', oauth4webapiLibrary, 'default'],
+      ['erin', openidClientLibrary, 'ES256'],
+      ['frank', oauth4webapiLibrary, 'ES256'],
     ] as const) {
-      it(`logs ${username} in and consents, then the ${makeLibrary.name} relying party validates, calls userinfo and refreshes`, async () => {
-        const library = await makeLibrary(rpClient);
+      const signed = registered === 'default' ? 'RS256 ID tokens by default' : 'ES256 ID tokens as registered';
+      it(`logs ${username} in and consents, then the ${makeLibrary.name} relying party validates ${signed}, calls userinfo and refreshes`, async () => {
+        const client = registered === 'default' ? rpClient : es256Client;
+        const library = await makeLibrary(client);
         rp.use(library);
         const context = await browser.newContext();
         const page = await context.newPage();
@@ -112,7 +118,7 @@ forEachEngine((engine) => {
         assert.match(await page.locator('body').textContent() ?? '', /Interop <RP>/, 'the login page names the client, escaped');
         await logIn(page, username);
         await page.getByRole('button', { name: /allow/i }).click();
-        assertValidatedFlow(await resultOf(page), username);
+        assertValidatedFlow(await resultOf(page), username, client);
         await context.close();
       });
     }

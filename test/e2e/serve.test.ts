@@ -25,7 +25,7 @@ describe('gatehouse serve as a process', () => {
     const discovery = (await (await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`)).json()) as { issuer: string };
     assert.equal(discovery.issuer, `http://localhost:${port}`);
     const kids = await publishedKids(port);
-    assert.equal(kids.length, 2);
+    assert.equal(kids.length, 4, 'an active and a next key of RS256 and of ES256');
     assert.equal(statSync(join(cwd, 'data', 'key-encryption.secret')).mode & 0o777, 0o600);
     assert.ok(existsSync(join(cwd, 'data', 'gatehouse.db')));
     first.child.kill('SIGTERM');

@@ -32,7 +32,7 @@ it('advertises the code flow with PKCE, its endpoints and nothing more', async (
     scopes_supported: Object.keys(server.config.scopes),
     prompt_values_supported: ['none', 'login', 'consent'],
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'name', 'preferred_username', 'updated_at', 'email', 'email_verified'],
-    id_token_signing_alg_values_supported: [server.config.keys.algorithm],
+    id_token_signing_alg_values_supported: ['RS256', 'ES256'],
     subject_types_supported: ['public'],
     authorization_response_iss_parameter_supported: true,
     request_parameter_supported: false,

@@ -1,10 +1,14 @@
-// Relying parties built on two standard client libraries, configured only through discovery.
+// Relying parties built on two standard client libraries, configured only through discovery and what they registered.
+import { decodeProtectedHeader } from 'jose';
 import * as openidClient from 'openid-client';
 import * as oauth from 'oauth4webapi';
 
 /** What a relying party learned at the end of a flow; every value was validated by the library itself. */
 export interface FlowResult {
   readonly idTokenClaims: Readonly<Record<string, unknown>>;
+  /** The `alg` header of the ID token of the code exchange, and of the refresh. */
+  readonly idTokenAlg: unknown;
+  readonly refreshedIdTokenAlg: unknown;
   readonly userinfo: Readonly<Record<string, unknown>>;
   readonly scope: string | undefined;
   readonly refreshToken: string;
@@ -27,7 +31,14 @@ export interface RelyingPartyClient {
   readonly clientSecret: string;
   readonly redirectUri: string;
   readonly scope: string;
+  /**
+   * The client's registered `id_token_signed_response_alg`, given to the library as client metadata so it accepts
+   * no other; unset, the library accepts the algorithms discovery lists (OpenID Connect Registration §2: RS256).
+   */
+  readonly idTokenSignedResponseAlg?: string;
 }
+
+const algOf = (idToken: string | undefined): unknown => (idToken === undefined ? undefined : decodeProtectedHeader(idToken).alg);
 
 interface Pending {
   readonly codeVerifier: string;
@@ -36,9 +47,12 @@ interface Pending {
 }
 
 export async function openidClientLibrary(rp: RelyingPartyClient): Promise<RelyingPartyLibrary> {
-  // http issuers are refused by default; these tests run on loopback.
-  const config = await openidClient.discovery(new URL(rp.issuer), rp.clientId, undefined, openidClient.ClientSecretBasic(rp.clientSecret), {
-    execute: [openidClient.allowInsecureRequests],
+  const metadata = rp.idTokenSignedResponseAlg === undefined ? undefined : { id_token_signed_response_alg: rp.idTokenSignedResponseAlg };
+  // http issuers are refused by default; these tests run on loopback. ID tokens from the token endpoint are trusted
+  // on TLS alone by default (OpenID Connect Core §3.1.3.7); the non-repudiation checks also verify their signature
+  // against the JWKS from discovery, so the tests prove the published keys verify them.
+  const config = await openidClient.discovery(new URL(rp.issuer), rp.clientId, metadata, openidClient.ClientSecretBasic(rp.clientSecret), {
+    execute: [openidClient.allowInsecureRequests, openidClient.enableNonRepudiationChecks],
   });
   let pending: Pending | undefined;
   return {
@@ -70,6 +84,8 @@ export async function openidClientLibrary(rp: RelyingPartyClient): Promise<Relyi
       const refreshed = await openidClient.refreshTokenGrant(config, tokens.refresh_token);
       return {
         idTokenClaims: claims,
+        idTokenAlg: algOf(tokens.id_token),
+        refreshedIdTokenAlg: algOf(refreshed.id_token),
         userinfo,
         scope: tokens.scope,
         refreshToken: tokens.refresh_token,
@@ -85,7 +101,10 @@ export async function oauth4webapiLibrary(rp: RelyingPartyClient): Promise<Relyi
   const insecure = { [oauth.allowInsecureRequests]: true };
   const issuer = new URL(rp.issuer);
   const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }));
-  const client: oauth.Client = { client_id: rp.clientId };
+  const client: oauth.Client = {
+    client_id: rp.clientId,
+    ...(rp.idTokenSignedResponseAlg === undefined ? {} : { id_token_signed_response_alg: rp.idTokenSignedResponseAlg }),
+  };
   const clientAuth = oauth.ClientSecretBasic(rp.clientSecret);
   let pending: Pending | undefined;
   return {
@@ -112,14 +131,20 @@ export async function oauth4webapiLibrary(rp: RelyingPartyClient): Promise<Relyi
       const parameters = oauth.validateAuthResponse(as, client, callbackUrl, pending.state);
       const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, parameters, rp.redirectUri, pending.codeVerifier, insecure);
       const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: pending.nonce, requireIdToken: true });
+      // The library checks the ID token's claims and alg but trusts TLS for its signature (OpenID Connect Core
+      // §3.1.3.7) unless asked: this verifies it against the JWKS from discovery.
+      await oauth.validateApplicationLevelSignature(as, response, insecure);
       const claims = oauth.getValidatedIdTokenClaims(tokens);
       if (!claims || !tokens.refresh_token) throw new Error('expected an ID token and a refresh token');
       const userinfoResponse = await oauth.userInfoRequest(as, client, tokens.access_token, insecure);
       const userinfo = await oauth.processUserInfoResponse(as, client, claims.sub, userinfoResponse);
       const refreshResponse = await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refresh_token, insecure);
       const refreshed = await oauth.processRefreshTokenResponse(as, client, refreshResponse);
+      await oauth.validateApplicationLevelSignature(as, refreshResponse, insecure);
       return {
         idTokenClaims: claims,
+        idTokenAlg: algOf(tokens.id_token),
+        refreshedIdTokenAlg: algOf(refreshed.id_token),
         userinfo,
         scope: tokens.scope,
         refreshToken: tokens.refresh_token,

@@ -17,6 +17,19 @@ forEachEngine((engine) => {
       assert.deepEqual(await store.clients.findByName(client.clientName), client);
     });
 
+    it('reads a client stored without id_token_signed_response_alg, as before migration 005, as RS256', async () => {
+      const database = current();
+      const { store } = database;
+      // The columns of migration 001: what a row written before id_token_signed_response_alg existed holds.
+      await database.sql(`insert into clients (client_id, client_name, client_type, token_endpoint_auth_method, redirect_uris, post_logout_redirect_uris,
+        grant_types, scope, first_party, created_at, updated_at) values ('older', 'Older', 'public', 'none', '["https://a.example/cb"]', '[]',
+        '["authorization_code"]', 'openid', 0, ${NOW}, ${NOW})`);
+      assert.equal((await store.clients.findById('older'))?.idTokenSignedResponseAlg, 'RS256');
+      const updated = await store.clients.update('older', { idTokenSignedResponseAlg: 'EdDSA' }, NOW + 1);
+      assert.equal(updated?.idTokenSignedResponseAlg, 'EdDSA');
+      assert.equal(updated?.scope, 'openid');
+    });
+
     it('keeps a public client with no secret', async () => {
       const { store } = current();
       const client = aClient({ clientType: 'public', tokenEndpointAuthMethod: 'none', secretHash: null, grantTypes: ['authorization_code'] });

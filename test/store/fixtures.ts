@@ -30,6 +30,7 @@ export function aClient(overrides: Partial<ClientRecord> = {}): ClientRecord {
     grantTypes: ['authorization_code', 'refresh_token'],
     scope: 'openid profile email offline_access',
     firstParty: false,
+    idTokenSignedResponseAlg: 'RS256',
     secretHash: 'secret-hash-1',
     previousSecretHash: null,
     previousSecretExpiresAt: null,

@@ -6,7 +6,7 @@ import { createLocalJWKSet, jwtVerify, type JWTPayload, type JWTVerifyResult } f
 import { ClientRegistrationService } from '../../src/clients/registration.js';
 import type { ClientMetadataInput } from '../../src/clients/metadata.js';
 import { EventBus } from '../../src/observability/events.js';
-import type { AuthorizationCodeRecord, ClientRecord, UserRecord } from '../../src/store/records.js';
+import type { AuthorizationCodeRecord, ClientRecord, SigningAlgorithm, UserRecord } from '../../src/store/records.js';
 import { generateOpaqueValue, hashOpaqueValue } from '../../src/tokens/opaque.js';
 import { UserService } from '../../src/users/service.js';
 import type { TestServer } from './server.js';
@@ -153,10 +153,18 @@ export function getUserInfo(server: TestServer, accessToken: string): Promise<Re
   return fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
 }
 
-/** Verifies a JWT against the server's JWKS, as a relying party or resource server would. */
-export async function verifyJwt(server: TestServer, token: string, options: { typ: string; audience: string }): Promise<JWTVerifyResult<JWTPayload>> {
+export interface VerifyJwtOptions {
+  readonly typ: string;
+  readonly audience: string;
+  /** The one algorithm accepted; default keys.accessTokenAlgorithm for `at+jwt`, else RS256 (an ID token's default). */
+  readonly alg?: SigningAlgorithm;
+}
+
+/** Verifies a JWT against the server's JWKS, as a relying party or resource server pinned to one algorithm would. */
+export async function verifyJwt(server: TestServer, token: string, options: VerifyJwtOptions): Promise<JWTVerifyResult<JWTPayload>> {
   const jwks = createLocalJWKSet(JSON.parse(server.keyRing.jwksJson()) as Parameters<typeof createLocalJWKSet>[0]);
-  return jwtVerify(token, jwks, { issuer: server.config.issuer, audience: options.audience, typ: options.typ, algorithms: ['ES256'] });
+  const alg = options.alg ?? (options.typ === 'at+jwt' ? server.config.keys.accessTokenAlgorithm : 'RS256');
+  return jwtVerify(token, jwks, { issuer: server.config.issuer, audience: options.audience, typ: options.typ, algorithms: [alg] });
 }
 
 /** Audit events of `type`, most recent first, once at least `count` exist: audit writes trail the response slightly. */

@@ -27,6 +27,7 @@ export async function seedClient(store: Store, overrides: Partial<ClientRecord> 
     grantTypes: ['authorization_code'],
     scope: 'openid profile',
     firstParty: false,
+    idTokenSignedResponseAlg: 'RS256',
     secretHash: null,
     previousSecretHash: null,
     previousSecretExpiresAt: null,

@@ -6,6 +6,7 @@ import type { Store } from '../../src/store/store.js';
 import { signJwt } from '../../src/tokens/jwt.js';
 import { createKeyEncryption, type KeyEncryption } from '../../src/tokens/keys/key-encryption.js';
 import { KeyRing, type KeyRingOptions } from '../../src/tokens/keys/key-ring.js';
+import type { SigningKey } from '../../src/tokens/keys/signing-key.js';
 
 export const SECRET = 'key-ring-test-secret-0123456789abcdef012345';
 export const T0 = 1_800_000_000;
@@ -23,7 +24,8 @@ export interface TestRing {
 }
 
 export interface RingOverrides {
-  readonly algorithm?: SigningAlgorithm;
+  /** Default ES256 alone, the fastest to generate; suites about several algorithms name them. */
+  readonly algorithms?: readonly SigningAlgorithm[];
   readonly rotationInterval?: number;
   readonly encryption?: KeyEncryption;
   readonly clock?: () => number;
@@ -40,7 +42,7 @@ export function makeRing(store: Store, overrides: RingOverrides = {}): TestRing 
   const options: KeyRingOptions = {
     signingKeys: store.signingKeys,
     keys: {
-      algorithm: overrides.algorithm ?? 'ES256',
+      algorithms: [...(overrides.algorithms ?? ['ES256'])],
       rotationInterval: overrides.rotationInterval ?? ROTATION_INTERVAL,
       jwksMaxAge: JWKS_MAX_AGE,
       refreshInterval: REFRESH_INTERVAL,
@@ -54,9 +56,16 @@ export function makeRing(store: Store, overrides: RingOverrides = {}): TestRing 
   return { ring: new KeyRing(options), events, timerErrors };
 }
 
-/** An access-token-shaped JWT from the ring's active key, valid for a minute from `iat`. */
-export function signWith(ring: KeyRing, iat = Math.floor(Date.now() / 1000)): string {
-  return signJwt({ typ: 'at+jwt' }, { iss: 'https://issuer.example', sub: 'user-1', aud: 'api', iat, exp: iat + 60 }, ring.activeKey());
+/** The ring's active key of `alg`, failing the test when there is none. */
+export function activeKeyOf(ring: KeyRing, alg: SigningAlgorithm = 'ES256'): SigningKey {
+  const key = ring.activeKey(alg);
+  if (key === undefined) throw new Error(`the ring has no active ${alg} key`);
+  return key;
+}
+
+/** An access-token-shaped JWT from the ring's active key of `alg`, valid for a minute from `iat`. */
+export function signWith(ring: KeyRing, iat = Math.floor(Date.now() / 1000), alg: SigningAlgorithm = 'ES256'): string {
+  return signJwt({ typ: 'at+jwt' }, { iss: 'https://issuer.example', sub: 'user-1', aud: 'api', iat, exp: iat + 60 }, activeKeyOf(ring, alg));
 }
 
 /** Verifies a token as a resource server holding this JWKS document would. */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { SigningAlgorithm } from '../../src/store/records.js';
 import { openStore } from '../../src/store/open.js';
 import { forEachEngine, useTestStore } from '../support/database.js';
-import { RETIRED_WINDOW, T0, countByStatus, jwksKids, makeRing, signWith, verifyWithJwks } from './key-ring-fixtures.js';
+import { RETIRED_WINDOW, T0, activeKeyOf, countByStatus, jwksKids, makeRing, signWith, verifyWithJwks } from './key-ring-fixtures.js';
 
 forEachEngine((engine) => {
   describe('key ring', () => {
@@ -19,13 +19,13 @@ forEachEngine((engine) => {
       assert.deepEqual(await countByStatus(store), { active: 1, next: 1, retired: 0 });
       const active = keys.find((key) => key.status === 'active')!;
       const next = keys.find((key) => key.status === 'next')!;
-      assert.equal(ring.activeKey().kid, active.kid);
+      assert.equal(activeKeyOf(ring).kid, active.kid);
       assert.deepEqual(jwksKids(ring.jwksJson()), [active.kid, next.kid]);
       assert.deepEqual(
         events.map((event) => event.type),
         ['key.created', 'key.rotated', 'key.created'],
       );
-      assert.deepEqual(events[1], { type: 'key.rotated', kid: active.kid, retiredKid: null });
+      assert.deepEqual(events[1], { type: 'key.rotated', kid: active.kid, alg: 'ES256', retiredKid: null });
     });
 
     it('ends with exactly one active and one next key when two instances bootstrap at once', async () => {
@@ -36,7 +36,7 @@ forEachEngine((engine) => {
         const second = makeRing(otherInstance);
         await Promise.all([first.ring.ensureKeys(T0), second.ring.ensureKeys(T0)]);
         assert.deepEqual(await countByStatus(store), { active: 1, next: 1, retired: 0 });
-        assert.equal(first.ring.activeKey().kid, second.ring.activeKey().kid);
+        assert.equal(activeKeyOf(first.ring).kid, activeKeyOf(second.ring).kid);
         const rotations = [...first.events, ...second.events].filter((event) => event.type === 'key.rotated');
         assert.equal(rotations.length, 1);
       } finally {
@@ -48,10 +48,10 @@ forEachEngine((engine) => {
       const { store } = current();
       const { ring, events } = makeRing(store);
       await ring.ensureKeys(T0);
-      const oldActive = ring.activeKey().kid;
+      const oldActive = activeKeyOf(ring).kid;
       const [, next] = jwksKids(ring.jwksJson());
-      assert.equal(await ring.rotate(T0 + 100), true);
-      assert.equal(ring.activeKey().kid, next);
+      assert.deepEqual(await ring.rotate(T0 + 100), ['ES256']);
+      assert.equal(activeKeyOf(ring).kid, next);
       const kids = jwksKids(ring.jwksJson());
       assert.equal(kids[0], next);
       assert.equal(kids.length, 3);
@@ -60,8 +60,8 @@ forEachEngine((engine) => {
       assert.equal(retired.status, 'retired');
       assert.equal(retired.retiredAt, T0 + 100);
       assert.equal(retired.publishUntil, T0 + 100 + RETIRED_WINDOW);
-      assert.deepEqual(events.at(-2), { type: 'key.rotated', kid: next, retiredKid: oldActive });
-      assert.deepEqual(events.at(-1), { type: 'key.created', kid: kids[1], status: 'next' });
+      assert.deepEqual(events.at(-2), { type: 'key.rotated', kid: next, alg: 'ES256', retiredKid: oldActive });
+      assert.deepEqual(events.at(-1), { type: 'key.created', kid: kids[1], alg: 'ES256', status: 'next' });
     });
 
     it('keeps verifying a token signed before a rotation, here and on another instance', async () => {
@@ -70,7 +70,7 @@ forEachEngine((engine) => {
       await ring.ensureKeys(T0);
       const token = signWith(ring);
       await ring.rotate(T0 + 100);
-      assert.notEqual(ring.activeKey().kid, (await verifyWithJwks(token, ring.jwksJson())).protectedHeader.kid);
+      assert.notEqual(activeKeyOf(ring).kid, (await verifyWithJwks(token, ring.jwksJson())).protectedHeader.kid);
       const otherInstance = await openStore({ databaseUrl, dataDir });
       try {
         const other = makeRing(otherInstance).ring;
@@ -85,10 +85,10 @@ forEachEngine((engine) => {
 
     for (const algorithm of ['ES256', 'RS256', 'EdDSA'] satisfies SigningAlgorithm[]) {
       it(`signs ${algorithm} tokens that jose verifies against the key ring's JWKS`, async () => {
-        const { ring } = makeRing(current().store, { algorithm });
+        const { ring } = makeRing(current().store, { algorithms: [algorithm] });
         await ring.ensureKeys(T0);
-        const { protectedHeader } = await verifyWithJwks(signWith(ring), ring.jwksJson());
-        assert.deepEqual(protectedHeader, { alg: algorithm, kid: ring.activeKey().kid, typ: 'at+jwt' });
+        const { protectedHeader } = await verifyWithJwks(signWith(ring, undefined, algorithm), ring.jwksJson());
+        assert.deepEqual(protectedHeader, { alg: algorithm, kid: activeKeyOf(ring, algorithm).kid, typ: 'at+jwt' });
         for (const jwk of (JSON.parse(ring.jwksJson()) as { keys: Array<Record<string, string>> }).keys) {
           assert.equal(jwk.alg, algorithm);
           assert.equal(jwk.use, 'sig');

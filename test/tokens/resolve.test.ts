@@ -56,7 +56,7 @@ describe('resolveKeyEncryption', async () => {
 });
 
 describe('openKeyRing', () => {
-  it('returns a ring that can sign at once, without keeping the secret in its settings', async () => {
+  it('returns a ring that can sign at once with each default algorithm, without keeping the secret in its settings', async () => {
     const test = await createTestStore({ name: 'sqlite' });
     try {
       const config = configSchema.parse({ keys: { encryptionSecret: SECRET } });
@@ -64,8 +64,9 @@ describe('openKeyRing', () => {
       const events = new EventBus(() => undefined);
       const encryption = await resolveKeyEncryption(config, logger);
       const ring = await openKeyRing({ store: test.store, config, keyEncryption: encryption, events, logger, clock: () => Math.floor(Date.now() / 1000) });
-      assert.match(ring.activeKey().kid, /^[A-Za-z0-9_-]{43}$/);
-      assert.equal((JSON.parse(ring.jwksJson()) as { keys: unknown[] }).keys.length, 2);
+      assert.deepEqual(ring.signingAlgorithms(), ['RS256', 'ES256']);
+      for (const alg of ['RS256', 'ES256'] as const) assert.match(ring.activeKey(alg)?.kid ?? '', /^[A-Za-z0-9_-]{43}$/);
+      assert.equal((JSON.parse(ring.jwksJson()) as { keys: unknown[] }).keys.length, 4, 'an active and a next key of each');
       assert.ok(!inspect(ring, { depth: 4 }).includes(SECRET));
     } finally {
       await test.cleanup();

@@ -13,6 +13,7 @@ export function describeClient(client: ClientView): string[] {
     ['token_endpoint_auth_method', client.tokenEndpointAuthMethod],
     ['grant_types', client.grantTypes.join(', ')],
     ['scope', client.scope],
+    ['id_token_signed_response_alg', client.idTokenSignedResponseAlg],
     ['redirect_uris', client.redirectUris.join('\n')],
     ['post_logout_redirect_uris', client.postLogoutRedirectUris.join('\n') || '(none)'],
     ['created', timestamp(client.createdAt)],

@@ -2,9 +2,10 @@
 import type { Command } from 'commander';
 import { ClientRegistrationService, type ClientView } from '../../clients/registration.js';
 import { toRegistrationResponse } from '../../clients/registration-response.js';
+import { canSignIdTokensFor, describeMissingIdTokenKey } from '../../clients/id-token-algorithm.js';
 import type { ClientMetadataInput } from '../../clients/metadata.js';
 import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
-import { printResult } from '../output.js';
+import { printNote, printResult } from '../output.js';
 import { describeClient, describeClientList } from './client-text.js';
 
 interface MetadataOptions extends CommonOptions {
@@ -15,6 +16,7 @@ interface MetadataOptions extends CommonOptions {
   readonly grantTypes?: string;
   readonly scope?: string;
   readonly firstParty?: boolean;
+  readonly idTokenSignedResponseAlg?: string;
 }
 
 interface CreateOptions extends MetadataOptions {
@@ -29,7 +31,8 @@ function addMetadataOptions(command: Command): Command {
     .option('--post-logout-redirect-uri <uri>', 'post-logout redirect URI; repeat for several', collect)
     .option('--token-endpoint-auth-method <method>', 'client_secret_basic (default), client_secret_post, or none for public clients')
     .option('--grant-types <list>', 'comma-separated: authorization_code (default), refresh_token')
-    .option('--scope <scopes>', 'space-separated scopes the client may request (default: openid profile email, + offline_access with refresh_token)');
+    .option('--scope <scopes>', 'space-separated scopes the client may request (default: openid profile email, + offline_access with refresh_token)')
+    .option('--id-token-signed-response-alg <alg>', 'algorithm of its ID tokens: RS256 (default), ES256 or EdDSA');
 }
 
 function toMetadataInput(options: MetadataOptions): ClientMetadataInput {
@@ -41,10 +44,11 @@ function toMetadataInput(options: MetadataOptions): ClientMetadataInput {
     grantTypes: options.grantTypes?.split(',').map((grantType) => grantType.trim()).filter((grantType) => grantType !== ''),
     scope: options.scope,
     firstParty: options.firstParty,
+    idTokenSignedResponseAlg: options.idTokenSignedResponseAlg,
   };
 }
 
-function withRegistration<T>(options: CommonOptions, work: (service: ClientRegistrationService) => Promise<T>): Promise<T> {
+function withRegistration<T>(options: CommonOptions, work: (service: ClientRegistrationService, context: CommandContext) => Promise<T>): Promise<T> {
   return withStore(options, (context: CommandContext) =>
     work(
       new ClientRegistrationService({
@@ -54,8 +58,21 @@ function withRegistration<T>(options: CommonOptions, work: (service: ClientRegis
         clientSecretGracePeriod: context.config.clientSecretGracePeriod,
         clock: context.clock,
       }),
+      context,
     ),
   );
+}
+
+/** Runs a create or update, warning on stderr when the client's ID token algorithm has no keys in this configuration. */
+function registerChecked<T extends { readonly client: ClientView }>(
+  options: CommonOptions,
+  work: (service: ClientRegistrationService) => Promise<T>,
+): Promise<T> {
+  return withRegistration(options, async (service, context) => {
+    const result = await work(service);
+    if (!canSignIdTokensFor(result.client, context.config.keys.algorithms)) printNote(`warning: ${describeMissingIdTokenKey(result.client)}`);
+    return result;
+  });
 }
 
 function printClient(options: CommonOptions, client: ClientView): void {
@@ -71,7 +88,7 @@ function registerCreate(clients: Command): void {
     .option('--type <type>', 'confidential (default) or public')
     .option('--first-party', 'trusted first-party client: skips the consent page')
     .action(async (options: CreateOptions) => {
-      const { client, clientSecret } = await withRegistration(options, (service) =>
+      const { client, clientSecret } = await registerChecked(options, (service) =>
         service.create({ ...toMetadataInput(options), clientType: options.type }),
       );
       const secretLines = clientSecret === null ? [] : ['', `client_secret: ${clientSecret}`, SECRET_SHOWN_ONCE];
@@ -85,7 +102,8 @@ function registerUpdate(clients: Command): void {
     .option('--first-party', 'mark as first-party (skips consent)')
     .option('--no-first-party', 'mark as third-party (asks for consent)')
     .action(async (clientId: string, options: MetadataOptions) => {
-      printClient(options, await withRegistration(options, (service) => service.update(clientId, toMetadataInput(options))));
+      const { client } = await registerChecked(options, async (service) => ({ client: await service.update(clientId, toMetadataInput(options)) }));
+      printClient(options, client);
     });
 }
 

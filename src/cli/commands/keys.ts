@@ -1,9 +1,10 @@
 // `gatehouse keys ...`: list the signing keys and rotate them on demand; never shows private material.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createLogger } from '../../observability/logger.js';
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../store/records.js';
 import type { KeyInfo, KeyRing } from '../../tokens/keys/key-ring.js';
 import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
-import { printNote, printResult } from '../output.js';
+import { printNote, printResult, UsageError } from '../output.js';
 import { formatTable } from '../table.js';
 
 const timestamp = (epochSeconds: number | null): string => (epochSeconds === null ? '-' : new Date(epochSeconds * 1000).toISOString());
@@ -45,6 +46,53 @@ function describeKeys(keys: readonly KeyInfo[]): string[] {
   );
 }
 
+interface RotateOptions extends CommonOptions {
+  readonly algorithm?: SigningAlgorithm;
+}
+
+/** Where one algorithm stands after `keys rotate`. */
+interface AlgorithmOutcome {
+  readonly alg: SigningAlgorithm;
+  readonly rotated: boolean;
+  readonly activeKid: string;
+  readonly nextKid: string | null;
+}
+
+function outcomesOf(algorithms: readonly SigningAlgorithm[], rotated: readonly SigningAlgorithm[], list: readonly KeyInfo[]): AlgorithmOutcome[] {
+  return algorithms.map((alg) => {
+    const active = list.find((key) => key.alg === alg && key.status === 'active');
+    if (active === undefined) throw new Error(`no active ${alg} signing key after rotation`);
+    const next = list.find((key) => key.alg === alg && key.status === 'next');
+    return { alg, rotated: rotated.includes(alg), activeKid: active.kid, nextKid: next?.kid ?? null };
+  });
+}
+
+function describeOutcome({ alg, rotated, activeKid }: AlgorithmOutcome): string {
+  return rotated
+    ? `rotated ${alg}: ${activeKid} is the active signing key`
+    : `another instance rotated ${alg} at the same moment: ${activeKid} is the active signing key`;
+}
+
+function registerRotate(keys: Command): void {
+  const description = 'for each algorithm in keys.algorithms (or only --algorithm): make the next key active now and retire the active one';
+  withCommonOptions(keys.command('rotate').description(description))
+    .addOption(new Option('--algorithm <alg>', 'rotate only this algorithm').choices(SIGNING_ALGORITHMS))
+    .action(async (options: RotateOptions) => {
+      const outcomes = await withStore(options, async (context) => {
+        const keyRing = await openCommandKeyRing(context);
+        const configured = context.config.keys.algorithms;
+        if (options.algorithm !== undefined && !configured.includes(options.algorithm)) {
+          throw new UsageError(`${options.algorithm} is not in keys.algorithms (${configured.join(', ')}), so it has no keys to rotate`);
+        }
+        const algorithms = options.algorithm === undefined ? configured : [options.algorithm];
+        const rotated = await keyRing.rotate(context.clock(), context.eventContext, algorithms);
+        return outcomesOf(algorithms, rotated, await keyRing.list());
+      });
+      const json = outcomes.map(({ alg, rotated, activeKid, nextKid }) => ({ alg, rotated, active_kid: activeKid, next_kid: nextKid }));
+      printResult(options, outcomes.map(describeOutcome), json);
+    });
+}
+
 export function registerKeyCommands(program: Command): void {
   const keys = program.command('keys').description('manage the token signing keys');
 
@@ -53,18 +101,5 @@ export function registerKeyCommands(program: Command): void {
     printResult(options, describeKeys(list), list.map(toKeyJson));
   });
 
-  withCommonOptions(keys.command('rotate').description('make the next key active now and retire the active one')).action(async (options: CommonOptions) => {
-    const { list, rotated } = await withStore(options, async (context) => {
-      const keyRing = await openCommandKeyRing(context);
-      const rotated = await keyRing.rotate(context.clock(), context.eventContext);
-      return { list: await keyRing.list(), rotated };
-    });
-    const active = list.find((key) => key.status === 'active');
-    const next = list.find((key) => key.status === 'next');
-    if (active === undefined) throw new Error('no active signing key after rotation');
-    const human = rotated
-      ? `rotated: ${active.kid} is the active signing key`
-      : `another instance rotated at the same moment: ${active.kid} is the active signing key`;
-    printResult(options, human, { rotated, active_kid: active.kid, next_kid: next?.kid ?? null });
-  });
+  registerRotate(keys);
 }

@@ -8,10 +8,17 @@ export const JWKS_PATH = '/jwks';
 /** What the route needs of the key ring: the JWKS document and its ETag, made once per key change. */
 export interface JwksPublisher {
   jwks(): { readonly body: string; readonly etag: string };
+  /** The algorithms with an active key, RS256 first. */
+  signingAlgorithms(): readonly string[];
 }
 
 export function registerJwksRoute(app: FastifyInstance, keys: JwksPublisher, metadata: ServerMetadata, maxAge: number): void {
-  metadata.contribute({ jwks_uri: metadata.endpointUrl(JWKS_PATH) });
+  metadata.contribute({
+    jwks_uri: metadata.endpointUrl(JWKS_PATH),
+    // OpenID Connect Discovery §3: exactly the algorithms a client can get its ID tokens in, those with a key (RS256
+    // always, as the configuration requires it).
+    id_token_signing_alg_values_supported: keys.signingAlgorithms(),
+  });
   app.get(JWKS_PATH, (request, reply) => {
     const { body, etag } = keys.jwks();
     reply.header('cache-control', `public, max-age=${maxAge}`).header('access-control-allow-origin', '*').header('etag', etag);

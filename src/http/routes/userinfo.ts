@@ -42,7 +42,6 @@ export function registerUserInfoRoute(app: FastifyInstance, context: RouteContex
   metadata.contribute({
     userinfo_endpoint: metadata.endpointUrl(USERINFO_PATH),
     claims_supported: CLAIMS_SUPPORTED,
-    id_token_signing_alg_values_supported: [config.keys.algorithm],
     subject_types_supported: ['public'],
   });
   const handler = async (request: FastifyRequest) => {

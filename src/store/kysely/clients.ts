@@ -23,6 +23,7 @@ function clientToRow(client: ClientRecord): ClientsTable {
     grant_types: JSON.stringify(client.grantTypes),
     scope: client.scope,
     first_party: client.firstParty ? 1 : 0,
+    id_token_signed_response_alg: client.idTokenSignedResponseAlg,
     secret_hash: client.secretHash,
     previous_secret_hash: client.previousSecretHash,
     previous_secret_expires_at: client.previousSecretExpiresAt,
@@ -42,6 +43,7 @@ function rowToClient(row: ClientsTable): ClientRecord {
     grantTypes: parseStringList(row.grant_types) as GrantType[],
     scope: row.scope,
     firstParty: row.first_party === 1,
+    idTokenSignedResponseAlg: row.id_token_signed_response_alg,
     secretHash: row.secret_hash,
     previousSecretHash: row.previous_secret_hash,
     previousSecretExpiresAt: row.previous_secret_expires_at,
@@ -59,6 +61,7 @@ function updateToRow(changes: ClientUpdate): Partial<ClientsTable> {
   if (changes.scope !== undefined) row.scope = changes.scope;
   if (changes.firstParty !== undefined) row.first_party = changes.firstParty ? 1 : 0;
   if (changes.tokenEndpointAuthMethod !== undefined) row.token_endpoint_auth_method = changes.tokenEndpointAuthMethod;
+  if (changes.idTokenSignedResponseAlg !== undefined) row.id_token_signed_response_alg = changes.idTokenSignedResponseAlg;
   return row;
 }
 

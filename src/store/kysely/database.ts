@@ -19,6 +19,7 @@ export interface ClientsTable {
   grant_types: string;
   scope: string;
   first_party: number;
+  id_token_signed_response_alg: SigningAlgorithm;
   secret_hash: string | null;
   previous_secret_hash: string | null;
   previous_secret_expires_at: number | null;

@@ -1,4 +1,4 @@
-// The signing_keys table: next, active and retired keys, and rotation decided once across instances.
+// The signing_keys table: next, active and retired keys of each algorithm, and rotation decided once across instances.
 import type { SigningKeyRecord } from '../records.js';
 import { DuplicateError, type SigningKeyRepository } from '../store.js';
 import type { SigningKeysTable } from './database.js';
@@ -34,30 +34,37 @@ function signingKeyToRow(key: SigningKeyRecord): SigningKeysTable {
   };
 }
 
-/** Retires the expected active key; false when another rotation got there first. */
+/** Retires the expected active key of the rotated algorithm; false when another rotation got there first. */
 async function retireActive(trx: Db, rotation: Rotation): Promise<boolean> {
-  const { expectedActiveKid, retiredPublishUntil, now } = rotation;
+  const { expectedActiveKid, newNext, retiredPublishUntil, now } = rotation;
   if (expectedActiveKid === null) return true;
   // Row lock on PostgreSQL, write lock on SQLite: a racing rotation waits here, then finds the key no longer active.
   const result = await trx
     .updateTable('signing_keys')
     .set({ status: 'retired', retired_at: now, publish_until: retiredPublishUntil })
     .where('kid', '=', expectedActiveKid)
+    .where('alg', '=', newNext.alg)
     .where('status', '=', 'active')
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
-/** Promotes the next key; with no expected active key, only while none is active. */
+/** Promotes the next key; with no expected active key, only while no key of its algorithm is active. */
 async function promoteNext(trx: Db, rotation: Rotation): Promise<boolean> {
+  const { alg } = rotation.newNext;
   let update = trx
     .updateTable('signing_keys')
     .set({ status: 'active', activated_at: rotation.now })
     .where('kid', '=', rotation.nextKid)
+    .where('alg', '=', alg)
     .where('status', '=', 'next');
   if (rotation.expectedActiveKid === null) {
     update = update.where((eb) =>
-      eb.not(eb.exists(eb.selectFrom('signing_keys as active').select('active.kid').where('active.status', '=', 'active'))),
+      eb.not(
+        eb.exists(
+          eb.selectFrom('signing_keys as active').select('active.kid').where('active.status', '=', 'active').where('active.alg', '=', alg),
+        ),
+      ),
     );
   }
   const result = await update.executeTakeFirst();
@@ -99,10 +106,20 @@ export class KyselySigningKeyRepository implements SigningKeyRepository {
         return true;
       });
     } catch (error) {
-      // The one-active-key index refused a second promotion from a racing first rotation: that racer won.
-      if (error instanceof DuplicateError && error.field === 'status') return false;
+      // The one-active-key-per-algorithm index refused a second promotion from a racing first rotation: that racer won.
+      if (error instanceof DuplicateError && error.field === 'alg') return false;
       throw error;
     }
+  }
+
+  async retire(kid: string, publishUntil: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('signing_keys')
+      .set({ status: 'retired', retired_at: now, publish_until: publishUntil })
+      .where('kid', '=', kid)
+      .where('status', '!=', 'retired')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async deleteExpired(now: number): Promise<number> {

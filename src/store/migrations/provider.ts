@@ -5,6 +5,7 @@ import { initialMigration } from './001-initial.js';
 import { refreshRetryMigration } from './002-refresh-retry.js';
 import { loginThrottleMigration } from './003-login-throttle.js';
 import { interactionsMigration } from './004-interactions.js';
+import { signingKeysPerAlgorithmMigration } from './005-signing-keys-per-algorithm.js';
 import { interactionStepsMigration } from './006-interaction-steps.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
@@ -13,6 +14,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '002-refresh-retry': refreshRetryMigration,
   '003-login-throttle': loginThrottleMigration,
   '004-interactions': interactionsMigration,
+  '005-signing-keys-per-algorithm': signingKeysPerAlgorithmMigration,
   '006-interaction-steps': interactionStepsMigration,
 };
 

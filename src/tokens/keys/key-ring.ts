@@ -1,22 +1,19 @@
-// The in-memory view of the signing keys: loads them once, bootstraps and rotates them through the store, serves the JWKS.
+// The in-memory view of the signing keys, one active and one next key per configured algorithm: loads them once,
+// bootstraps and rotates them through the store, serves the JWKS.
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config/schema.js';
-import type { EventBus, EventContext } from '../../observability/events.js';
+import type { EventContext } from '../../observability/events.js';
 import type { Logger } from '../../observability/logger.js';
-import type { SigningKeyRecord } from '../../store/records.js';
-import { DuplicateError, type SigningKeyRepository, type Store } from '../../store/store.js';
-import { generateSigningKey } from './generate.js';
+import { SIGNING_ALGORITHMS, type SigningAlgorithm, type SigningKeyRecord } from '../../store/records.js';
+import type { Store } from '../../store/store.js';
 import { compareForJwks, currentActiveKey, oldestNextKey, serialiseJwks, type Jwks } from './jwks.js';
 import type { KeyEncryption } from './key-encryption.js';
+import { isRotationDue, KeyRotation, planRotation, type KeyRotationOptions, type PlannedRotation } from './rotation.js';
 import { importSigningKey, readPublicJwk, type PublicJwk, type SigningKey } from './signing-key.js';
 import { KeyRingTimer } from './timer.js';
 
-export interface KeyRingOptions {
-  readonly signingKeys: SigningKeyRepository;
-  readonly keys: Pick<Config['keys'], 'algorithm' | 'rotationInterval' | 'jwksMaxAge' | 'refreshInterval'>;
-  readonly tokens: Pick<Config['tokens'], 'accessTokenTtl' | 'idTokenTtl' | 'clockTolerance'>;
-  readonly encryption: KeyEncryption;
-  readonly events: EventBus;
+export interface KeyRingOptions extends KeyRotationOptions {
+  readonly keys: Pick<Config['keys'], 'algorithms' | 'rotationInterval' | 'jwksMaxAge' | 'refreshInterval'>;
   /** Reports a failed background reload or rotation; the ring keeps its previous keys. */
   readonly onTimerError: (error: unknown) => void;
   readonly clock: Clock;
@@ -28,7 +25,7 @@ export type KeyInfo = Pick<SigningKeyRecord, 'kid' | 'alg' | 'status' | 'created
 interface LoadedKey {
   readonly record: SigningKeyRecord;
   readonly jwk: PublicJwk;
-  /** Imported for active and next keys only: a retired key never signs again. */
+  /** Imported for active and next keys of configured algorithms only: any other key never signs again. */
   readonly signing: SigningKey | undefined;
 }
 
@@ -36,11 +33,13 @@ interface LoadedKey {
 export class KeyRing {
   private loaded = new Map<string, LoadedKey>();
   private published: readonly SigningKeyRecord[] = [];
-  private active: SigningKey | undefined;
+  private active: ReadonlyMap<SigningAlgorithm, SigningKey> = new Map();
   private document: Jwks = serialiseJwks([]);
+  private readonly rotation: KeyRotation;
   private readonly timer: KeyRingTimer;
 
   constructor(private readonly options: KeyRingOptions) {
+    this.rotation = new KeyRotation(options);
     this.timer = new KeyRingTimer(options.keys.refreshInterval, options.onTimerError, async () => {
       const now = options.clock();
       await this.reload(now);
@@ -48,10 +47,14 @@ export class KeyRing {
     });
   }
 
-  /** The key to sign with now. @throws Error before `ensureKeys` or `reload` found an active key. */
-  activeKey(): SigningKey {
-    if (this.active === undefined) throw new Error('no active signing key is loaded; call ensureKeys() first');
-    return this.active;
+  /** The key to sign `alg` with now; undefined when `alg` is not configured or before `ensureKeys` or `reload`. */
+  activeKey(alg: SigningAlgorithm): SigningKey | undefined {
+    return this.active.get(alg);
+  }
+
+  /** The algorithms this instance can sign with now, RS256 first. */
+  signingAlgorithms(): readonly SigningAlgorithm[] {
+    return SIGNING_ALGORITHMS.filter((alg) => this.active.has(alg));
   }
 
   /** The JWKS (active, next, and retired keys still published), serialised once per change. */
@@ -59,7 +62,7 @@ export class KeyRing {
     return this.document;
   }
 
-  /** The JWKS body alone, for the route (`JwksPublisher`). */
+  /** The JWKS body alone, for the access token verifier (`PublishedKeys`). */
   jwksJson(): string {
     return this.document.body;
   }
@@ -77,44 +80,53 @@ export class KeyRing {
     const records = [...(await this.options.signingKeys.listPublished(now))].sort(compareForJwks);
     const entries = records.map((record) => this.load(record));
     const loaded = new Map(entries.map((entry) => [entry.record.kid, entry] as const));
-    const activeKid = currentActiveKey(records)?.kid;
-    this.active = activeKid === undefined ? undefined : loaded.get(activeKid)?.signing;
+    const active = new Map<SigningAlgorithm, SigningKey>();
+    for (const alg of this.options.keys.algorithms) {
+      const signing = loaded.get(currentActiveKey(records, alg)?.kid ?? '')?.signing;
+      if (signing !== undefined) active.set(alg, signing);
+    }
     const changed = records.length !== this.published.length || records.some((record, i) => record.kid !== this.published[i]?.kid);
     if (changed) this.document = serialiseJwks(entries.map((entry) => entry.jwk));
     this.loaded = loaded;
     this.published = records;
+    this.active = active;
   }
 
   /**
-   * Makes sure an active and a next key exist, creating them on an empty table. Safe when several instances start
-   * at once: the store's conditional rotate lets exactly one of them promote the first key.
+   * Makes sure every configured algorithm has an active and a next key, creating them where missing, and retires
+   * the keys of algorithms no longer configured. Safe when several instances start at once: the store's conditional
+   * rotate lets exactly one of them promote each algorithm's first key.
+   * @throws Error when an algorithm still has no active key afterwards.
    */
   async ensureKeys(now: number, context: EventContext = {}): Promise<void> {
     await this.reload(now);
-    if (oldestNextKey(this.published) === undefined) await this.createNext(now, context);
-    const next = oldestNextKey(this.published);
-    if (this.active === undefined && next !== undefined) await this.promote(null, next.kid, now, context);
-    if (this.active === undefined) throw new Error('no active signing key after bootstrapping the key table');
-  }
-
-  /** Rotates now, whatever the schedule: next becomes active, active retires, a new next is made. */
-  async rotate(now: number, context: EventContext = {}): Promise<boolean> {
-    await this.ensureKeys(now, context);
-    return this.promoteLoaded(now, context);
+    for (const alg of this.options.keys.algorithms) await this.bootstrap(alg, now, context);
+    await this.retireUnconfigured(now, context);
+    const missing = this.options.keys.algorithms.filter((alg) => !this.active.has(alg));
+    if (missing.length > 0) throw new Error(`no active ${missing.join(', ')} signing key after bootstrapping the key table`);
   }
 
   /**
-   * Rotates when the active key is older than `keys.rotationInterval` (0: never) and the next key has been published
-   * for at least `keys.jwksMaxAge`, so every verifier's cached JWKS already holds it. Judged on the loaded state, so
-   * instances that judge together send the same `expectedActiveKid` and only one rotation happens.
+   * Rotates now, whatever the schedule, each of `algorithms` (default: every configured one): its next key becomes
+   * active, its active key retires, a new next key is made. Returns the algorithms this call rotated; one missing
+   * was rotated by another instance at the same moment.
+   * @throws Error for an algorithm not in `keys.algorithms`.
    */
-  async rotateIfDue(now: number, context: EventContext = {}): Promise<boolean> {
-    const { rotationInterval, jwksMaxAge } = this.options.keys;
-    const active = currentActiveKey(this.published);
-    const next = oldestNextKey(this.published);
-    if (rotationInterval === 0 || active === undefined || next === undefined) return false;
-    if (now < (active.activatedAt ?? active.createdAt) + rotationInterval || now < next.createdAt + jwksMaxAge) return false;
-    return this.promoteLoaded(now, context);
+  async rotate(now: number, context: EventContext = {}, algorithms: readonly SigningAlgorithm[] = this.options.keys.algorithms): Promise<readonly SigningAlgorithm[]> {
+    const unconfigured = algorithms.filter((alg) => !this.options.keys.algorithms.includes(alg));
+    if (unconfigured.length > 0) throw new Error(`${unconfigured.join(', ')} is not in keys.algorithms, so it has no keys to rotate`);
+    await this.ensureKeys(now, context);
+    return this.promoteAll(algorithms.map((alg) => planRotation(this.published, alg)), now, context);
+  }
+
+  /**
+   * Rotates each configured algorithm that is due (see `isRotationDue`). Judged on the loaded state, so instances
+   * that judge together send the same `expectedActiveKid` and only one rotation per algorithm happens.
+   * Returns the algorithms this call rotated.
+   */
+  async rotateIfDue(now: number, context: EventContext = {}): Promise<readonly SigningAlgorithm[]> {
+    const due = this.options.keys.algorithms.filter((alg) => isRotationDue(this.published, alg, now, this.options.keys));
+    return this.promoteAll(due.map((alg) => planRotation(this.published, alg)), now, context);
   }
 
   /** Starts reloading and checking rotation every `keys.refreshInterval` seconds, without keeping the process alive. */
@@ -129,42 +141,38 @@ export class KeyRing {
 
   private load(record: SigningKeyRecord): LoadedKey {
     const known = this.loaded.get(record.kid);
-    const signing = known?.signing ?? (record.status === 'retired' ? undefined : importSigningKey(record, this.options.encryption));
+    const signs = record.status !== 'retired' && this.options.keys.algorithms.includes(record.alg);
+    const signing = signs ? (known?.signing ?? importSigningKey(record, this.options.encryption)) : undefined;
     return { record, jwk: known?.jwk ?? readPublicJwk(record), signing };
   }
 
-  private async createNext(now: number, context: EventContext): Promise<void> {
-    const record = await generateSigningKey(this.options.keys.algorithm, this.options.encryption, now);
-    try {
-      await this.options.signingKeys.create(record);
-      this.options.events.emit({ type: 'key.created', kid: record.kid, status: 'next' }, context);
-    } catch (error) {
-      // A store that allows one next key at a time refuses a racing instance's; that instance's key is then used.
-      if (!(error instanceof DuplicateError)) throw error;
+  /** Gives `alg` a next key, then promotes it when `alg` has no active key yet. */
+  private async bootstrap(alg: SigningAlgorithm, now: number, context: EventContext): Promise<void> {
+    if (oldestNextKey(this.published, alg) === undefined) {
+      await this.rotation.createNext(alg, now, context);
+      await this.reload(now);
     }
+    const next = oldestNextKey(this.published, alg);
+    if (this.active.has(alg) || next === undefined) return;
+    await this.rotation.promote(alg, null, next.kid, now, context);
     await this.reload(now);
   }
 
-  private async promoteLoaded(now: number, context: EventContext): Promise<boolean> {
-    const active = currentActiveKey(this.published);
-    const next = oldestNextKey(this.published);
-    if (active === undefined || next === undefined) return false;
-    return this.promote(active.kid, next.kid, now, context);
+  /** A key of an algorithm no longer configured never signs again, and leaves the JWKS once its tokens expire. */
+  private async retireUnconfigured(now: number, context: EventContext): Promise<void> {
+    const stale = this.published.filter((record) => record.status !== 'retired' && !this.options.keys.algorithms.includes(record.alg));
+    if (stale.length === 0) return;
+    for (const record of stale) await this.rotation.retire(record, now, context);
+    await this.reload(now);
   }
 
-  private async promote(expectedActiveKid: string | null, nextKid: string, now: number, context: EventContext): Promise<boolean> {
-    const { signingKeys, keys, tokens, encryption, events } = this.options;
-    const newNext = await generateSigningKey(keys.algorithm, encryption, now);
-    // SECURITY.md: a retired key stays published until every token it signed has expired. Other instances keep signing
-    // with it until their next reload, hence refreshInterval on top of the longest token lifetime and the clock skew.
-    const retiredPublishUntil = now + keys.refreshInterval + Math.max(tokens.accessTokenTtl, tokens.idTokenTtl) + tokens.clockTolerance;
-    const rotated = await signingKeys.rotate({ expectedActiveKid, nextKid, newNext, retiredPublishUntil, now });
-    if (rotated) {
-      events.emit({ type: 'key.rotated', kid: nextKid, retiredKid: expectedActiveKid }, context);
-      events.emit({ type: 'key.created', kid: newNext.kid, status: 'next' }, context);
-      await signingKeys.deleteExpired(now);
+  // Every plan was made on the same snapshot before any promotion, so none is judged on a state a racer just changed.
+  private async promoteAll(plans: readonly (PlannedRotation | undefined)[], now: number, context: EventContext): Promise<readonly SigningAlgorithm[]> {
+    const rotated: SigningAlgorithm[] = [];
+    for (const plan of plans) {
+      if (plan !== undefined && (await this.rotation.promote(plan.alg, plan.activeKid, plan.nextKid, now, context))) rotated.push(plan.alg);
     }
-    await this.reload(now);
+    if (plans.length > 0) await this.reload(now);
     return rotated;
   }
 }
@@ -173,24 +181,24 @@ export interface OpenKeyRingOptions {
   readonly store: Pick<Store, 'signingKeys'>;
   readonly config: Pick<Config, 'keys' | 'tokens'>;
   readonly keyEncryption: KeyEncryption;
-  readonly events: EventBus;
+  readonly events: KeyRotationOptions['events'];
   readonly logger: Logger;
   readonly clock: Clock;
 }
 
 /**
- * Builds the key ring and makes sure an active and a next key exist, so the server can sign from its first request.
- * The caller starts the refresh timer once it is listening.
+ * Builds the key ring and makes sure every configured algorithm has an active and a next key, so the server can
+ * sign from its first request. The caller starts the refresh timer once it is listening.
  * @throws KeyDecryptionError when the stored keys were sealed under a secret that is no longer configured.
  */
 export async function openKeyRing(options: OpenKeyRingOptions): Promise<KeyRing> {
   const { store, config, keyEncryption, events, logger, clock } = options;
-  const { algorithm, rotationInterval, jwksMaxAge, refreshInterval } = config.keys;
+  const { algorithms, rotationInterval, jwksMaxAge, refreshInterval } = config.keys;
   const { accessTokenTtl, idTokenTtl, clockTolerance } = config.tokens;
   // Only the settings the ring needs: the key-encryption secrets stay out of its state.
   const keyRing = new KeyRing({
     signingKeys: store.signingKeys,
-    keys: { algorithm, rotationInterval, jwksMaxAge, refreshInterval },
+    keys: { algorithms, rotationInterval, jwksMaxAge, refreshInterval },
     tokens: { accessTokenTtl, idTokenTtl, clockTolerance },
     encryption: keyEncryption,
     events,
