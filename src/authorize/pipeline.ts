@@ -1,7 +1,7 @@
 // The authorization endpoint's validation (RFC 6749 §4.1.1, RFC 7636, OIDC Core §3.1.2): an ordered list of small steps.
 import type { ClientLookup } from '../clients/lookup.js';
 import type { Config } from '../config/schema.js';
-import type { OAuthError } from '../errors/oauth-errors.js';
+import { InvalidRequest, type OAuthError } from '../errors/oauth-errors.js';
 import { toOAuthError } from '../protocol/error-responses.js';
 import { readParameters } from '../protocol/parameters.js';
 import type { AuthorizationRequestRecord, ClientRecord } from '../store/records.js';
@@ -34,6 +34,20 @@ function readOne(source: unknown, name: string, maxBytes: number): string | unde
   return readParameters(value === undefined ? {} : { [name]: value }, maxBytes).get(name);
 }
 
+/**
+ * The state to echo, read before any target exists. RFC 6749 §4.1.2.1 lets an error go unredirected only while the
+ * redirect URI is unvalidated, but a reply without the state the client sent is one it cannot correlate (and, with
+ * state as its CSRF defence, must discard), so a state that cannot be returned (oversized, repeated) is shown to the
+ * person as a page: SECURITY.md (authorization endpoint).
+ */
+function readState(source: unknown, maxBytes: number): string | null {
+  try {
+    return readOne(source, 'state', maxBytes) ?? null;
+  } catch (error) {
+    throw new InvalidRequest({ description: 'The state parameter is repeated or too large to send back to the application.', cause: error });
+  }
+}
+
 /** Runs `read`; an error is kept to be thrown once the target is known, so it can be redirected. */
 function attempt<T>(read: () => T, fallback: T): { readonly value: T; readonly error?: OAuthError } {
   try {
@@ -44,8 +58,8 @@ function attempt<T>(read: () => T, fallback: T): { readonly value: T; readonly e
 }
 
 /**
- * Validates a query string (GET) or form body (POST). Order matters: client_id, then redirect_uri (failures are pages),
- * then state and response_mode (so later errors can be sent back), then the steps below in the order listed.
+ * Validates a query string (GET) or form body (POST). Order matters: client_id, redirect_uri and state (failures are
+ * pages), then response_mode (so later errors can be sent back), then the steps below in the order listed.
  */
 export async function validateAuthorizationRequest(deps: PipelineDeps, source: unknown): Promise<ValidationResult> {
   const maxBytes = deps.config.limits.parameterBytes;
@@ -53,14 +67,13 @@ export async function validateAuthorizationRequest(deps: PipelineDeps, source: u
   try {
     const client = await checkClient(deps.clients, readOne(source, 'client_id', maxBytes));
     const { redirectUri, redirectUriSent } = checkRedirectUri(client, readOne(source, 'redirect_uri', maxBytes));
-    const state = attempt(() => readOne(source, 'state', maxBytes) ?? null, null);
+    const state = readState(source, maxBytes);
     const responseMode = attempt(() => checkResponseMode(readOne(source, 'response_mode', maxBytes)), 'query' as const);
-    target = { redirectUri, state: state.value, responseMode: responseMode.value, issuer: deps.config.issuer };
-    if (state.error !== undefined) throw state.error;
+    target = { redirectUri, state, responseMode: responseMode.value, issuer: deps.config.issuer };
     if (responseMode.error !== undefined) throw responseMode.error;
     // RFC 6749 §3.1: no parameter may be repeated or oversized (checked for all of them now that errors can be redirected).
     const input: StepInput = { parameters: readParameters(source, maxBytes), client };
-    const request = runSteps(input, { clientId: client.clientId, redirectUri, redirectUriSent, state: state.value, responseMode: responseMode.value });
+    const request = runSteps(input, { clientId: client.clientId, redirectUri, redirectUriSent, state, responseMode: responseMode.value });
     return { ok: true, client, request, target };
   } catch (error) {
     return { ok: false, error: toOAuthError(error), target };
