@@ -1,7 +1,7 @@
 // The authorization endpoint's validation (RFC 6749 §4.1.1, RFC 7636, OIDC Core §3.1.2): an ordered list of small steps.
 import type { ClientLookup } from '../clients/lookup.js';
 import type { Config } from '../config/schema.js';
-import { InvalidRequest, type OAuthError } from '../errors/oauth-errors.js';
+import { InvalidClientRequest, type OAuthError } from '../errors/oauth-errors.js';
 import { toOAuthError } from '../protocol/error-responses.js';
 import { readParameters } from '../protocol/parameters.js';
 import type { AuthorizationRequestRecord, ClientRecord } from '../store/records.js';
@@ -23,10 +23,15 @@ export interface PipelineDeps {
   readonly config: Pick<Config, 'issuer' | 'limits'>;
 }
 
-/** A valid request, or the error with where it may be sent (no target: the person sees a page). */
+/** A valid request, or the error with where it may be sent (no target: the person sees a page) and the client if known. */
 export type ValidationResult =
   | { readonly ok: true; readonly client: ClientRecord; readonly request: AuthorizationRequestRecord; readonly target: AuthorizationTarget }
-  | { readonly ok: false; readonly error: OAuthError; readonly target: AuthorizationTarget | undefined };
+  | {
+      readonly ok: false;
+      readonly error: OAuthError;
+      readonly target: AuthorizationTarget | undefined;
+      readonly client: ClientRecord | undefined;
+    };
 
 /** One parameter read on its own, so a repeated or oversized one is caught before the full parameter set is read. */
 function readOne(source: unknown, name: string, maxBytes: number): string | undefined {
@@ -34,17 +39,24 @@ function readOne(source: unknown, name: string, maxBytes: number): string | unde
   return readParameters(value === undefined ? {} : { [name]: value }, maxBytes).get(name);
 }
 
+/** Why each parameter a redirect needs could not be read; fixed text per parameter, never its value. */
+const UNREADABLE_TARGET_PARAMETER = {
+  client_id: 'The client_id parameter is repeated or too large.',
+  redirect_uri: 'The redirect_uri parameter is repeated or too large.',
+  state: 'The state parameter is repeated or too large to send back to the application.',
+} as const;
+
 /**
- * The state to echo, read before any target exists. RFC 6749 §4.1.2.1 lets an error go unredirected only while the
- * redirect URI is unvalidated, but a reply without the state the client sent is one it cannot correlate (and, with
- * state as its CSRF defence, must discard), so a state that cannot be returned (oversized, repeated) is shown to the
- * person as a page: SECURITY.md (authorization endpoint).
+ * A parameter the redirect itself needs, read before any target exists; a failure is a page (InvalidClientRequest).
+ * For state: RFC 6749 §4.1.2.1 lets an error go unredirected only while the redirect URI is unvalidated, but a reply
+ * without the state the client sent is one it cannot correlate (and, with state as its CSRF defence, must discard),
+ * so a state that cannot be returned is shown to the person instead: SECURITY.md (authorization endpoint).
  */
-function readState(source: unknown, maxBytes: number): string | null {
+function readTargetParameter(source: unknown, name: keyof typeof UNREADABLE_TARGET_PARAMETER, maxBytes: number): string | undefined {
   try {
-    return readOne(source, 'state', maxBytes) ?? null;
+    return readOne(source, name, maxBytes);
   } catch (error) {
-    throw new InvalidRequest({ description: 'The state parameter is repeated or too large to send back to the application.', cause: error });
+    throw new InvalidClientRequest({ description: UNREADABLE_TARGET_PARAMETER[name], cause: error });
   }
 }
 
@@ -64,10 +76,11 @@ function attempt<T>(read: () => T, fallback: T): { readonly value: T; readonly e
 export async function validateAuthorizationRequest(deps: PipelineDeps, source: unknown): Promise<ValidationResult> {
   const maxBytes = deps.config.limits.parameterBytes;
   let target: AuthorizationTarget | undefined;
+  let client: ClientRecord | undefined;
   try {
-    const client = await checkClient(deps.clients, readOne(source, 'client_id', maxBytes));
-    const { redirectUri, redirectUriSent } = checkRedirectUri(client, readOne(source, 'redirect_uri', maxBytes));
-    const state = readState(source, maxBytes);
+    client = await checkClient(deps.clients, readTargetParameter(source, 'client_id', maxBytes));
+    const { redirectUri, redirectUriSent } = checkRedirectUri(client, readTargetParameter(source, 'redirect_uri', maxBytes));
+    const state = readTargetParameter(source, 'state', maxBytes) ?? null;
     const responseMode = attempt(() => checkResponseMode(readOne(source, 'response_mode', maxBytes)), 'query' as const);
     target = { redirectUri, state, responseMode: responseMode.value, issuer: deps.config.issuer };
     if (responseMode.error !== undefined) throw responseMode.error;
@@ -76,7 +89,7 @@ export async function validateAuthorizationRequest(deps: PipelineDeps, source: u
     const request = runSteps(input, { clientId: client.clientId, redirectUri, redirectUriSent, state, responseMode: responseMode.value });
     return { ok: true, client, request, target };
   } catch (error) {
-    return { ok: false, error: toOAuthError(error), target };
+    return { ok: false, error: toOAuthError(error), target, client };
   }
 }
 
