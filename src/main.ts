@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config/schema.js';
 import { seedDemo } from './dev/seed-demo.js';
 import { attachAudit } from './observability/audit.js';
+import { attachEventLog } from './observability/event-log.js';
 import { EventBus } from './observability/events.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Sweeper } from './maintenance/sweeper.js';
@@ -37,6 +38,7 @@ export async function startGatehouse(config: Config, logger: Logger = createLogg
   try {
     const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
     attachAudit(events, store, clock);
+    attachEventLog(events, logger);
     const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock });
     if (config.seedDemo) await seedDemo({ store, config, events, clock, print: (text) => process.stdout.write(text) });
 
