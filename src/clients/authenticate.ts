@@ -28,6 +28,7 @@ export interface ClientAuthenticationRequest {
   readonly now: number;
 }
 
+/** Neither a client_id nor a Basic header: there is no client to look up. */
 const NO_CLIENT = 'The request does not identify the client: send its credentials by its registered authentication method.';
 
 type Mismatch = `${TokenEndpointAuthMethod} instead of ${TokenEndpointAuthMethod}`;
