@@ -11,7 +11,7 @@ export const SITUATION_WORDING: Readonly<Record<ErrorSituation, { readonly title
   'broken-link': {
     title: 'This sign-in link is broken',
     message:
-      'The application that sent you here asked to sign you in in a way this service cannot accept, so it cannot send you back safely. ' +
+      'The application that sent you here made a sign-in request this service cannot accept, so it cannot safely send you back. ' +
       'Start again from the application; if this keeps happening, tell its support team and quote the request ID below.',
   },
   expired: {
