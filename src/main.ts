@@ -5,6 +5,7 @@ import type { Config } from './config/schema.js';
 import { canSignIdTokensFor, describeMissingIdTokenKey } from './clients/id-token-algorithm.js';
 import { seedDemo } from './dev/seed-demo.js';
 import { attachAudit } from './observability/audit.js';
+import { attachEventLog } from './observability/event-log.js';
 import { EventBus } from './observability/events.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Sweeper } from './maintenance/sweeper.js';
@@ -47,6 +48,7 @@ export async function startGatehouse(config: Config, logger: Logger = createLogg
   try {
     const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
     attachAudit(events, store, clock);
+    attachEventLog(events, logger);
     const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock });
     if (config.seedDemo) await seedDemo({ store, config, events, clock, print: (text) => process.stdout.write(text) });
     await warnAboutClientsWithoutIdTokenKey(store, keyRing, logger);

@@ -18,7 +18,7 @@ function describeScopes(descriptions: Readonly<Record<string, string>>, scope: s
 
 async function loadInteraction(deps: AuthorizationDeps, interactionId: string | undefined, info: RequestInfo, now: number): Promise<Interaction> {
   const interaction = await findInteraction({ store: deps.store, issuer: deps.config.issuer }, info.cookies, interactionId, now);
-  if (interaction === undefined) throw new InvalidInteraction();
+  if (interaction === undefined) throw new InvalidInteraction({ cause: new Error('consent: no live interaction for this browser') });
   return interaction;
 }
 
@@ -46,7 +46,7 @@ export async function showConsentPage(deps: AuthorizationDeps, interactionId: st
     if (!('ok' in login)) return login;
     const { request } = interaction.record;
     const client = await deps.clients.find(request.clientId);
-    if (client === undefined) throw new InvalidInteraction();
+    if (client === undefined) throw new InvalidInteraction({ cause: new Error('consent: client deleted meanwhile') });
     const page = renderConsentPage({
       // SECURITY.md (consent): consent names the client as registered and describes each scope in plain words.
       clientName: client.clientName,
@@ -75,7 +75,9 @@ export async function decideConsent(deps: AuthorizationDeps, body: unknown, info
     const login = await passConsentGate(deps, interaction, info, now);
     if (!('ok' in login)) return login;
     // Single use: a replayed or doubled form decides nothing.
-    if (!(await completeInteraction({ store: deps.store, issuer: deps.config.issuer }, interaction, now))) throw new InvalidInteraction();
+    if (!(await completeInteraction({ store: deps.store, issuer: deps.config.issuer }, interaction, now))) {
+      throw new InvalidInteraction({ cause: new Error('consent: interaction already decided or expired') });
+    }
     return await applyDecision(deps, interaction, login, decision === 'allow', info);
   } catch (error) {
     return failure(error, undefined, info.requestId);
@@ -90,7 +92,7 @@ async function applyDecision(deps: AuthorizationDeps, interaction: Interaction, 
   if (!allowed) {
     deps.events.emit({ type: 'consent.denied', ...event }, info.eventContext);
     // SECURITY.md (consent): Deny returns access_denied with state (and iss) to the client.
-    return failure(new AccessDenied({ description: 'The person denied the request.' }), target, info.requestId, cookies);
+    return failure(new AccessDenied({ description: 'The person denied the request.' }), target, info.requestId, { cookies });
   }
   const earlier = await deps.store.consents.find(login.user.userId, request.clientId);
   // Remembered as the union with earlier consent, so allowing a new scope keeps the old ones.
@@ -102,6 +104,6 @@ async function applyDecision(deps: AuthorizationDeps, interaction: Interaction, 
     const reply = await issueAndRespond(deps, { request, target, info }, login);
     return withCookies(reply, cookies);
   } catch (error) {
-    return failure(error, target, info.requestId, cookies);
+    return failure(error, target, info.requestId, { cookies });
   }
 }

@@ -60,7 +60,9 @@ export async function sendToStep(deps: AuthorizationDeps, input: Pick<FlowInput,
     const { interaction, setCookie } = await createInteraction(interactionDeps, input.request, step, input.now);
     return seeOther(interactionLocation(deps.config.issuer, path, interaction.id), [setCookie]);
   }
-  if ((await advanceInteraction(interactionDeps, input.interaction, step, input.now)) === undefined) throw new InvalidInteraction();
+  if ((await advanceInteraction(interactionDeps, input.interaction, step, input.now)) === undefined) {
+    throw new InvalidInteraction({ cause: new Error('interaction no longer live when moving to its next step') });
+  }
   return seeOther(interactionLocation(deps.config.issuer, path, input.interaction.id));
 }
 
@@ -80,7 +82,9 @@ export async function issueAndRespond(
 ): Promise<FlowReply> {
   const cookies: string[] = [];
   if (input.interaction !== undefined) {
-    if (!(await completeInteraction({ store: deps.store, issuer: deps.config.issuer }, input.interaction, login.now))) throw new InvalidInteraction();
+    if (!(await completeInteraction({ store: deps.store, issuer: deps.config.issuer }, input.interaction, login.now))) {
+      throw new InvalidInteraction({ cause: new Error('interaction already completed or expired before code issuance') });
+    }
     cookies.push(clearInteractionCookie(deps.config.issuer));
   }
   const code = await issueAuthorizationCode(deps, input.request, login.session, input.info.eventContext, login.now);

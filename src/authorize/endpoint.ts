@@ -1,9 +1,10 @@
 // The authorization endpoint and its resume step, framework-neutral: validate, then log in, consent or issue the code.
+import { knownApplication } from '../clients/application-home.js';
 import { matchRedirectUri } from '../clients/redirect-uri.js';
 import { InvalidInteraction } from '../errors/oauth-errors.js';
 import { targetOf, type AuthorizationTarget } from '../protocol/authorization-response.js';
 import { failure } from '../protocol/error-responses.js';
-import type { FlowReply, RequestInfo } from '../protocol/flow.js';
+import type { FlowReply, KnownApplication, RequestInfo } from '../protocol/flow.js';
 import { continueAuthorization, type AuthorizationDeps } from './continue.js';
 import { findInteraction } from './interactions.js';
 import { validateAuthorizationRequest } from './pipeline.js';
@@ -12,12 +13,13 @@ import { validateAuthorizationRequest } from './pipeline.js';
 export async function handleAuthorizationRequest(deps: AuthorizationDeps, source: unknown, info: RequestInfo): Promise<FlowReply> {
   const now = deps.clock();
   const validation = await validateAuthorizationRequest(deps, source);
-  if (!validation.ok) return failure(validation.error, validation.target, info.requestId);
+  const application = validation.client === undefined ? undefined : knownApplication(validation.client);
+  if (!validation.ok) return failure(validation.error, validation.target, info.requestId, { application });
   try {
     const { client, request, target } = validation;
     return await continueAuthorization(deps, { client, request, target, info, now });
   } catch (error) {
-    return failure(error, validation.target, info.requestId);
+    return failure(error, validation.target, info.requestId, { application });
   }
 }
 
@@ -25,17 +27,21 @@ export async function handleAuthorizationRequest(deps: AuthorizationDeps, source
 export async function resumeAuthorization(deps: AuthorizationDeps, interactionId: string | undefined, info: RequestInfo): Promise<FlowReply> {
   const now = deps.clock();
   let target: AuthorizationTarget | undefined;
+  let application: KnownApplication | undefined;
   try {
     const interaction = await findInteraction({ store: deps.store, issuer: deps.config.issuer }, info.cookies, interactionId, now);
     // SECURITY.md (interactions): only the browser that started the interaction may carry it on, and only while it is live.
-    if (interaction === undefined) throw new InvalidInteraction();
+    if (interaction === undefined) throw new InvalidInteraction({ cause: new Error('resume: no live interaction for this browser') });
     const { request } = interaction.record;
     const client = await deps.clients.find(request.clientId);
     // RFC 6749 §3.1.2.3: the client may have changed meanwhile; its redirect URI must still be registered.
-    if (client === undefined || matchRedirectUri(client, request.redirectUri) === undefined) throw new InvalidInteraction();
+    if (client === undefined || matchRedirectUri(client, request.redirectUri) === undefined) {
+      throw new InvalidInteraction({ cause: new Error('resume: client deleted or redirect URI no longer registered') });
+    }
+    application = knownApplication(client);
     target = targetOf(request, deps.config.issuer);
     return await continueAuthorization(deps, { client, request, target, info, interaction, now });
   } catch (error) {
-    return failure(error, target, info.requestId);
+    return failure(error, target, info.requestId, { application });
   }
 }

@@ -1,7 +1,8 @@
 // The login step (OIDC Core §3.1.2.3): the form of a pending interaction, then the credential check that starts a session.
 import { InvalidCsrfToken, InvalidInteraction, TemporarilyUnavailable } from '../errors/oauth-errors.js';
+import { knownApplication } from '../clients/application-home.js';
 import { failure } from '../protocol/error-responses.js';
-import { seeOther, withCookies, type FlowReply, type RequestInfo } from '../protocol/flow.js';
+import { seeOther, withCookies, type FlowReply, type KnownApplication, type RequestInfo } from '../protocol/flow.js';
 import { readParameters } from '../protocol/parameters.js';
 import { pageResponse } from '../protocol/rendered-response.js';
 import { readCookie, setCookieHeader } from '../sessions/cookies.js';
@@ -31,9 +32,9 @@ interface LoadedInteraction {
 async function loadInteraction(deps: AuthorizationDeps, info: RequestInfo, id: string | undefined, now: number): Promise<LoadedInteraction> {
   // SECURITY.md (interactions): the interaction is bound to the browser that started it (checked by findInteraction).
   const interaction = await findInteraction({ store: deps.store, issuer: deps.config.issuer }, info.cookies, id, now);
-  if (interaction === undefined) throw new InvalidInteraction();
+  if (interaction === undefined) throw new InvalidInteraction({ cause: new Error('login: no live interaction for this browser') });
   const client = await deps.clients.find(interaction.record.request.clientId);
-  if (client === undefined) throw new InvalidInteraction();
+  if (client === undefined) throw new InvalidInteraction({ cause: new Error('login: client deleted meanwhile') });
   return { interaction, client };
 }
 
@@ -66,9 +67,11 @@ export async function showLoginPage(deps: AuthorizationDeps, interactionId: stri
 /** POST /login: checks the credentials; on success starts a new session and sends the browser on to resume the request. */
 export async function submitLogin(deps: LoginFlowDeps, body: unknown, info: RequestInfo): Promise<FlowReply> {
   const now = deps.clock();
+  let application: KnownApplication | undefined;
   try {
     const form = readParameters(body, deps.config.limits.parameterBytes);
     const loaded = await loadInteraction(deps, info, form.get('interaction'), now);
+    application = knownApplication(loaded.client);
     // SECURITY.md (anti-CSRF): the form must carry this interaction's token.
     if (!verifyInteractionCsrf(loaded.interaction, form.get(CSRF_FIELD))) throw new InvalidCsrfToken();
     const username = form.get('username') ?? '';
@@ -78,11 +81,13 @@ export async function submitLogin(deps: LoginFlowDeps, body: unknown, info: Requ
     if (result.outcome === 'failed') return loginPage(loaded, username, { kind: 'invalid' });
     if (result.outcome === 'throttled') return loginPage(loaded, username, { kind: 'throttled', retryAfter: result.lock.retryAfter });
     // SECURITY.md (passwords): past the hashing cap, 503 with Retry-After; the interaction stays usable.
-    if (result.outcome === 'busy') return failure(new TemporarilyUnavailable({ description: BUSY, retryAfter: result.retryAfter }), undefined, info.requestId);
+    if (result.outcome === 'busy') {
+      return failure(new TemporarilyUnavailable({ description: BUSY, retryAfter: result.retryAfter }), undefined, info.requestId, { application });
+    }
     const device = setCookieHeader(deps.config.issuer, DEVICE_COOKIE, result.deviceCookie, deps.login.deviceCookies.ttl);
     return await startLoggedInSession(deps, loaded.interaction, result.user.userId, info, now, device);
   } catch (error) {
-    return failure(error, undefined, info.requestId);
+    return failure(error, undefined, info.requestId, { application });
   }
 }
 
@@ -101,7 +106,8 @@ async function startLoggedInSession(
   // This login satisfies the request's prompt=login and max_age; resume decides what comes next.
   const step = { ...interaction.record, loginSessionId: started.session.sessionId };
   if ((await advanceInteraction({ store: deps.store, issuer: deps.config.issuer }, interaction, step, now)) === undefined) {
-    return withCookies(failure(new InvalidInteraction(), undefined, info.requestId), cookies);
+    const cause = new Error('login: interaction no longer live after the session started');
+    return failure(new InvalidInteraction({ cause }), undefined, info.requestId, { cookies });
   }
   return seeOther(interactionLocation(deps.config.issuer, '/authorize/resume', interaction.id), cookies);
 }

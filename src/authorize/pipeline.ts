@@ -1,7 +1,7 @@
 // The authorization endpoint's validation (RFC 6749 §4.1.1, RFC 7636, OIDC Core §3.1.2): an ordered list of small steps.
 import type { ClientLookup } from '../clients/lookup.js';
 import type { Config } from '../config/schema.js';
-import type { OAuthError } from '../errors/oauth-errors.js';
+import { InvalidClientRequest, type OAuthError } from '../errors/oauth-errors.js';
 import { toOAuthError } from '../protocol/error-responses.js';
 import { readParameters } from '../protocol/parameters.js';
 import type { AuthorizationRequestRecord, ClientRecord } from '../store/records.js';
@@ -23,15 +23,41 @@ export interface PipelineDeps {
   readonly config: Pick<Config, 'issuer' | 'limits'>;
 }
 
-/** A valid request, or the error with where it may be sent (no target: the person sees a page). */
+/** A valid request, or the error with where it may be sent (no target: the person sees a page) and the client if known. */
 export type ValidationResult =
   | { readonly ok: true; readonly client: ClientRecord; readonly request: AuthorizationRequestRecord; readonly target: AuthorizationTarget }
-  | { readonly ok: false; readonly error: OAuthError; readonly target: AuthorizationTarget | undefined };
+  | {
+      readonly ok: false;
+      readonly error: OAuthError;
+      readonly target: AuthorizationTarget | undefined;
+      readonly client: ClientRecord | undefined;
+    };
 
 /** One parameter read on its own, so a repeated or oversized one is caught before the full parameter set is read. */
 function readOne(source: unknown, name: string, maxBytes: number): string | undefined {
   const value = typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[name] : undefined;
   return readParameters(value === undefined ? {} : { [name]: value }, maxBytes).get(name);
+}
+
+/** Why each parameter a redirect needs could not be read; fixed text per parameter, never its value. */
+const UNREADABLE_TARGET_PARAMETER = {
+  client_id: 'The client_id parameter is repeated or too large.',
+  redirect_uri: 'The redirect_uri parameter is repeated or too large.',
+  state: 'The state parameter is repeated or too large to send back to the application.',
+} as const;
+
+/**
+ * A parameter the redirect itself needs, read before any target exists; a failure is a page (InvalidClientRequest).
+ * For state: RFC 6749 §4.1.2.1 lets an error go unredirected only while the redirect URI is unvalidated, but a reply
+ * without the state the client sent is one it cannot correlate (and, with state as its CSRF defence, must discard),
+ * so a state that cannot be returned is shown to the person instead: SECURITY.md (authorization endpoint).
+ */
+function readTargetParameter(source: unknown, name: keyof typeof UNREADABLE_TARGET_PARAMETER, maxBytes: number): string | undefined {
+  try {
+    return readOne(source, name, maxBytes);
+  } catch (error) {
+    throw new InvalidClientRequest({ description: UNREADABLE_TARGET_PARAMETER[name], cause: error });
+  }
 }
 
 /** Runs `read`; an error is kept to be thrown once the target is known, so it can be redirected. */
@@ -44,26 +70,26 @@ function attempt<T>(read: () => T, fallback: T): { readonly value: T; readonly e
 }
 
 /**
- * Validates a query string (GET) or form body (POST). Order matters: client_id, then redirect_uri (failures are pages),
- * then state and response_mode (so later errors can be sent back), then the steps below in the order listed.
+ * Validates a query string (GET) or form body (POST). Order matters: client_id, redirect_uri and state (failures are
+ * pages), then response_mode (so later errors can be sent back), then the steps below in the order listed.
  */
 export async function validateAuthorizationRequest(deps: PipelineDeps, source: unknown): Promise<ValidationResult> {
   const maxBytes = deps.config.limits.parameterBytes;
   let target: AuthorizationTarget | undefined;
+  let client: ClientRecord | undefined;
   try {
-    const client = await checkClient(deps.clients, readOne(source, 'client_id', maxBytes));
-    const { redirectUri, redirectUriSent } = checkRedirectUri(client, readOne(source, 'redirect_uri', maxBytes));
-    const state = attempt(() => readOne(source, 'state', maxBytes) ?? null, null);
+    client = await checkClient(deps.clients, readTargetParameter(source, 'client_id', maxBytes));
+    const { redirectUri, redirectUriSent } = checkRedirectUri(client, readTargetParameter(source, 'redirect_uri', maxBytes));
+    const state = readTargetParameter(source, 'state', maxBytes) ?? null;
     const responseMode = attempt(() => checkResponseMode(readOne(source, 'response_mode', maxBytes)), 'query' as const);
-    target = { redirectUri, state: state.value, responseMode: responseMode.value, issuer: deps.config.issuer };
-    if (state.error !== undefined) throw state.error;
+    target = { redirectUri, state, responseMode: responseMode.value, issuer: deps.config.issuer };
     if (responseMode.error !== undefined) throw responseMode.error;
     // RFC 6749 §3.1: no parameter may be repeated or oversized (checked for all of them now that errors can be redirected).
     const input: StepInput = { parameters: readParameters(source, maxBytes), client };
-    const request = runSteps(input, { clientId: client.clientId, redirectUri, redirectUriSent, state: state.value, responseMode: responseMode.value });
+    const request = runSteps(input, { clientId: client.clientId, redirectUri, redirectUriSent, state, responseMode: responseMode.value });
     return { ok: true, client, request, target };
   } catch (error) {
-    return { ok: false, error: toOAuthError(error), target };
+    return { ok: false, error: toOAuthError(error), target, client };
   }
 }
 

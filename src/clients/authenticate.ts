@@ -28,6 +28,30 @@ export interface ClientAuthenticationRequest {
   readonly now: number;
 }
 
+/** Neither a client_id nor a Basic header: there is no client to look up. */
+const NO_CLIENT = 'The request does not identify the client: send its credentials by its registered authentication method.';
+
+type Mismatch = `${TokenEndpointAuthMethod} instead of ${TokenEndpointAuthMethod}`;
+
+/**
+ * What a known client must change when it used another method than its registered one, by "presented instead of
+ * registered". Fixed text: it names methods and places, never a presented value.
+ */
+const METHOD_MISMATCH: Readonly<Partial<Record<Mismatch, string>>> = {
+  'client_secret_post instead of client_secret_basic':
+    'This client is registered for client_secret_basic: send the client_id and secret in an HTTP Basic Authorization header, not in the request body.',
+  'none instead of client_secret_basic':
+    'This client is registered for client_secret_basic: send the client_id and secret in an HTTP Basic Authorization header; the request carried no secret.',
+  'client_secret_basic instead of client_secret_post':
+    'This client is registered for client_secret_post: send the client_id and client_secret as form parameters in the request body, not in an HTTP Basic Authorization header.',
+  'none instead of client_secret_post':
+    'This client is registered for client_secret_post: send the client_id and client_secret as form parameters in the request body; the request carried no secret.',
+  'client_secret_post instead of none':
+    'This client is public (registered for none): send only its client_id in the request body, without a client_secret.',
+  'client_secret_basic instead of none':
+    'This client is public (registered for none): send only its client_id in the request body, without an HTTP Basic Authorization header.',
+};
+
 /** The credentials of the request; more than one method at once is invalid_request (RFC 6749 §2.3). */
 function readCredentials(request: ClientAuthenticationRequest): PresentedCredentials | undefined {
   const basic = readBasicCredentials(request.authorization);
@@ -59,12 +83,17 @@ function secretMatches(client: ClientRecord, secret: string, now: number): boole
  */
 export async function authenticateClient(request: ClientAuthenticationRequest, clients: ClientLookup): Promise<ClientRecord> {
   const credentials = readCredentials(request);
-  if (credentials === undefined || credentials.clientId === '') throw new InvalidClient({ cause: new Error('no client credentials') });
-  const fail = (reason: string) => new InvalidClient({ basicAuthAttempted: credentials.basicAuthAttempted, cause: new Error(reason) });
+  if (credentials === undefined || credentials.clientId === '') {
+    throw new InvalidClient({ description: NO_CLIENT, cause: new Error('no client_id and no Basic credentials') });
+  }
+  const { basicAuthAttempted, method } = credentials;
+  // An unknown client and a wrong secret share the generic description, so it reveals nothing about which ids exist.
+  const fail = (reason: string, description?: string) => new InvalidClient({ basicAuthAttempted, description, cause: new Error(reason) });
   const client = await clients.find(credentials.clientId);
-  if (client === undefined) throw fail('unknown client');
-  // SECURITY.md: the client authenticates with exactly its registered method, never a weaker one.
-  if (client.tokenEndpointAuthMethod !== credentials.method) throw fail('authentication method differs from the registered one');
-  if (credentials.clientSecret !== null && !secretMatches(client, credentials.clientSecret, request.now)) throw fail('wrong client secret');
+  if (client === undefined) throw fail(`unknown client (${method})`);
+  const registered = client.tokenEndpointAuthMethod;
+  // SECURITY.md (client authentication): exactly the registered method, never a weaker one; the description says what to change.
+  if (registered !== method) throw fail(`${method} used, registered for ${registered}`, METHOD_MISMATCH[`${method} instead of ${registered}`]);
+  if (credentials.clientSecret !== null && !secretMatches(client, credentials.clientSecret, request.now)) throw fail(`wrong client secret (${method})`);
   return client;
 }

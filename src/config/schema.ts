@@ -86,7 +86,7 @@ export const configSchema = z
         }),
         refreshRetryWindow: setting(seconds(0, 60).default(5), {
           expected: 'seconds 0-60',
-          description: 'Window after a rotation in which the same client retrying the same refresh gets the same response; 0 turns it off.',
+          description: 'Window after a rotation in which the same client retrying the same refresh, from the same IP and User-Agent, gets the same response; 0 turns it off.',
         }),
         clockTolerance: setting(seconds(0, 300).default(30), {
           expected: 'seconds 0-300',

@@ -87,7 +87,8 @@ export class InteractionRequired extends defineError('interaction_required', 400
 // RFC 6750 §3.1
 export class InvalidToken extends defineError('invalid_token', 401, 'The access token is missing, malformed, expired or revoked.', false) {}
 export class InsufficientScope extends defineError('insufficient_scope', 403, 'The access token does not carry the required scope.', false) {}
-// Errors that are not redirectable because the client or redirect URI cannot be trusted yet.
+// An authorization request that cannot be answered at a redirect URI: its client or redirect URI cannot be trusted yet,
+// or its state could not be sent back (SECURITY.md (authorization endpoint)). Shown to the person as a page.
 export class InvalidClientRequest extends defineError('invalid_request', 400, 'The client_id is missing, unknown, or the redirect_uri does not match a registered one.', false) {}
 // Plain HTTP errors for non-OAuth routes, rendered by the same renderers.
 export class NotFound extends defineError('not_found', 404, 'No such resource.', false) {}

@@ -19,7 +19,8 @@ interface CodeParameters {
 
 type Redemption =
   | { readonly outcome: 'issued'; readonly response: TokenResponse; readonly family: TokenFamilyRecord }
-  | { readonly outcome: 'replayed'; readonly code: AuthorizationCodeRecord; readonly revokedFamilyId: string | null };
+  | { readonly outcome: 'replayed'; readonly code: AuthorizationCodeRecord; readonly revokedFamilyId: string | null }
+  | { readonly outcome: 'replayed_by_other_client'; readonly code: AuthorizationCodeRecord };
 
 function readCodeParameters(request: TokenRequest): CodeParameters {
   const code = request.parameters.get('code');
@@ -62,7 +63,12 @@ export class AuthorizationCodeGrant implements Grant {
     if (redemption.outcome === 'replayed') {
       const { code, revokedFamilyId } = redemption;
       this.deps.events.emit({ type: 'code.replayed', userId: code.userId, clientId: code.clientId, revokedFamilyId }, origin);
-      throw new InvalidGrant({ cause: new Error('authorization code replayed') });
+      throw new InvalidGrant({ cause: new Error('authorization code replayed: its tokens were revoked') });
+    }
+    if (redemption.outcome === 'replayed_by_other_client') {
+      const { code } = redemption;
+      this.deps.events.emit({ type: 'code.replayed_by_other_client', userId: code.userId, clientId: client.clientId, issuedTo: code.clientId }, origin);
+      throw new InvalidGrant({ cause: new Error('spent authorization code presented by a client it was not issued to: nothing revoked') });
     }
     const { family } = redemption;
     this.deps.events.emit({ type: 'code.redeemed', userId: family.userId, clientId: client.clientId, familyId: family.familyId }, origin);
@@ -73,6 +79,9 @@ export class AuthorizationCodeGrant implements Grant {
   private async redeem(store: Store, codeHash: string, request: TokenRequest, parameters: CodeParameters, now: number): Promise<Redemption> {
     const consumed = await store.authorizationCodes.consume(codeHash, now);
     if (consumed.outcome === 'replayed') {
+      // SECURITY.md (authorization codes): only the code's own client can trigger the revocation; any other client
+      // could otherwise end a victim's grant with a code it merely saw.
+      if (consumed.record.clientId !== request.client.clientId) return { outcome: 'replayed_by_other_client', code: consumed.record };
       // RFC 6749 §4.1.2: a code used twice revokes every token issued from it.
       const revoked = await store.refreshTokens.revokeFamilyByCode(codeHash, 'code_replayed', now);
       return { outcome: 'replayed', code: consumed.record, revokedFamilyId: revoked?.familyId ?? null };

@@ -1,6 +1,6 @@
 // grant_type=refresh_token (RFC 6749 §6): rotation on every use, reuse detection, and the benign-retry window.
 import { InvalidGrant, InvalidRequest } from '../errors/oauth-errors.js';
-import type { RefreshTokenRecord, RotationResult, TokenFamilyRecord } from '../store/records.js';
+import type { RefreshTokenRecord, RequestOrigin, RotationResult, TokenFamilyRecord } from '../store/records.js';
 import { hashOpaqueValue } from '../tokens/opaque.js';
 import type { Grant, GrantDependencies, TokenRequest, TokenResponse } from './grant.js';
 import { issueTokens, mintRefreshToken } from './issue-tokens.js';
@@ -15,6 +15,9 @@ interface Presentation {
   readonly scope: string;
   readonly fingerprint: string;
 }
+
+/** Where this request came from, as the rotation records it and a retry must repeat it. */
+const originOf = (request: TokenRequest): RequestOrigin => ({ ip: request.origin.ip ?? null, userAgent: request.origin.userAgent ?? null });
 
 export class RefreshTokenGrant implements Grant {
   readonly grantType = 'refresh_token';
@@ -34,7 +37,7 @@ export class RefreshTokenGrant implements Grant {
     const result = await this.deps.store.refreshTokens.rotate({
       tokenHash,
       successor: successor.record,
-      firstUse: { ip: request.origin.ip ?? null, userAgent: request.origin.userAgent ?? null },
+      firstUse: originOf(request),
       retry: this.retryWindow.seal(tokenHash, fingerprint, response, now),
       now,
     });
@@ -79,7 +82,7 @@ export class RefreshTokenGrant implements Grant {
     // Never rotated: the family was revoked since it was read; nothing to detect, nothing to hand out.
     if (result.firstUse === null) throw new InvalidGrant({ cause: new Error('token family revoked') });
     const facts = { userId: family.userId, clientId: family.clientId, familyId: family.familyId };
-    const retried = this.retryWindow.open(tokenHash, result.retry, fingerprint, now);
+    const retried = this.retryWindow.open(tokenHash, { retry: result.retry, firstUse: result.firstUse }, { fingerprint, origin: originOf(request) }, now);
     if (retried !== undefined) {
       this.deps.events.emit({ type: 'refresh_token.retried', ...facts }, request.origin);
       return retried;

@@ -31,7 +31,9 @@ export class GrantRegistry {
     // RFC 6749 §5.2: a grant type the server does not support.
     if (grant === undefined) throw new UnsupportedGrantType();
     // RFC 6749 §5.2: a grant type the client is not registered for.
-    if (!request.client.grantTypes.includes(grantType as GrantType)) throw new UnauthorizedClient();
+    if (!request.client.grantTypes.includes(grantType as GrantType)) {
+      throw new UnauthorizedClient({ cause: new Error(`client not registered for ${grantType}`) });
+    }
     return grant.exchange(request, this.deps.clock());
   }
 }

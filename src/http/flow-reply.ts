@@ -10,7 +10,7 @@ export function requestInfo(request: FastifyRequest): RequestInfo {
 
 /** Copies the flow's answer onto the reply; an error it answered is logged as the error handler would (cause included). */
 export function sendFlowReply(request: FastifyRequest, reply: FastifyReply, flow: FlowReply): FastifyReply {
-  if (flow.error !== undefined) logError(request, flow.error);
+  if (flow.error !== undefined) logError(request, flow.error, flow.subject);
   if (flow.cookies.length > 0) reply.header('set-cookie', [...flow.cookies]);
   return reply.code(flow.status).headers(flow.headers).send(flow.body);
 }

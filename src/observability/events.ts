@@ -34,6 +34,8 @@ export type GatehouseEvent =
   | { readonly type: 'code.issued'; readonly userId: string; readonly clientId: string }
   | { readonly type: 'code.redeemed'; readonly userId: string; readonly clientId: string; readonly familyId: string }
   | { readonly type: 'code.replayed'; readonly userId: string; readonly clientId: string; readonly revokedFamilyId: string | null }
+  /** A spent code presented by `clientId`, a client it was not issued to (`issuedTo`): refused, nothing revoked. */
+  | { readonly type: 'code.replayed_by_other_client'; readonly userId: string; readonly clientId: string; readonly issuedTo: string }
   | { readonly type: 'refresh_token.rotated'; readonly userId: string; readonly clientId: string; readonly familyId: string }
   | { readonly type: 'refresh_token.retried'; readonly userId: string; readonly clientId: string; readonly familyId: string }
   | {

@@ -8,7 +8,7 @@ export type ResponseMode = 'query' | 'form_post';
 /** Where an authorization response goes; known once client_id and redirect_uri are validated. */
 export interface AuthorizationTarget {
   readonly redirectUri: string;
-  /** Echoed exactly as sent; null when the request carried none (or an unreadable one). */
+  /** Echoed exactly as sent; null when the request carried none (one that cannot be echoed never gets a target). */
   readonly state: string | null;
   readonly responseMode: ResponseMode;
   readonly issuer: string;

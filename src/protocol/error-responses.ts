@@ -1,8 +1,8 @@
 // The only place errors become responses: one renderer per channel (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3, pages).
-import { OAuthError, ServerError } from '../errors/oauth-errors.js';
-import { renderErrorPage } from '../ui/error-page.js';
+import { InvalidClientRequest, InvalidInteraction, OAuthError, ServerError, TemporarilyUnavailable } from '../errors/oauth-errors.js';
+import { renderErrorPage, SITUATION_WORDING, type ErrorSituation } from '../ui/error-page.js';
 import { renderAuthorizationResponse, type AuthorizationTarget } from './authorization-response.js';
-import type { FlowReply } from './flow.js';
+import type { FlowReply, KnownApplication } from './flow.js';
 import { pageResponse, type RenderedResponse } from './rendered-response.js';
 
 /** Where an error is going: each channel has its own wire format. */
@@ -25,10 +25,29 @@ function bearerChallenge(error: OAuthError): string {
   return `Bearer realm="${REALM}", error="${error.code}", error_description="${error.description}"`;
 }
 
-/** HTML for a person: a fixed title and the error's fixed description, never a request value. */
-function renderPageError(error: OAuthError, requestId?: string): RenderedResponse {
-  const title = error.status >= 500 ? 'Something went wrong' : 'This request cannot be completed';
-  return withRetryAfter(error, pageResponse(renderErrorPage({ title, message: error.description, requestId }), error.status));
+/** Which page a person sees for an error: the heading and plain words depend on what they can do about it. */
+function situationOf(error: OAuthError): ErrorSituation {
+  if (error instanceof TemporarilyUnavailable) return 'busy';
+  if (error.status >= 500) return 'server';
+  if (error instanceof InvalidClientRequest) return 'broken-link';
+  if (error instanceof InvalidInteraction) return 'expired';
+  return 'refused';
+}
+
+/**
+ * HTML for a person: fixed wording for the situation, a link back to the application's registered home when the client
+ * is known, the request id, and the error's code and fixed description in small print; never a request value.
+ */
+function renderPageError(error: OAuthError, requestId?: string, application?: KnownApplication): RenderedResponse {
+  const { title, message } = SITUATION_WORDING[situationOf(error)];
+  const page = renderErrorPage({
+    title,
+    message: message ?? error.description,
+    requestId,
+    returnTo: application?.home === undefined ? undefined : { name: application.clientName, href: application.home },
+    technical: { code: error.code, description: error.description },
+  });
+  return withRetryAfter(error, pageResponse(page, error.status));
 }
 
 /** RFC 9110 §10.2.3: a 503 may say when to come back. */
@@ -60,10 +79,10 @@ const renderers: Record<ErrorChannel, (error: OAuthError, requestId?: string) =>
   }),
 
   // Pages a person sees (login, consent, interaction errors).
-  page: renderPageError,
+  page: (error, requestId) => renderPageError(error, requestId),
 
   // Without a validated redirect target (see renderAuthorizationError) an authorization error is a page.
-  authorize: renderPageError,
+  authorize: (error, requestId) => renderPageError(error, requestId),
 };
 
 export function renderError(channel: ErrorChannel, error: OAuthError, requestId?: string): RenderedResponse {
@@ -72,15 +91,29 @@ export function renderError(channel: ErrorChannel, error: OAuthError, requestId?
 
 /**
  * The authorize channel once the redirect target may be known: RFC 6749 §4.1.2.1, an error goes to the redirect URI
- * (with state and iss) only when client and redirect URI were validated; otherwise the person sees a page.
+ * (with state and iss) only when client and redirect URI were validated; otherwise the person sees a page, which
+ * leads back to `application` when the client is known.
  */
-export function renderAuthorizationError(error: OAuthError, target: AuthorizationTarget | undefined, requestId?: string): RenderedResponse {
-  if (target === undefined || !error.redirectable) return renderPageError(error, requestId);
+export function renderAuthorizationError(
+  error: OAuthError,
+  target: AuthorizationTarget | undefined,
+  requestId?: string,
+  application?: KnownApplication,
+): RenderedResponse {
+  if (target === undefined || !error.redirectable) return renderPageError(error, requestId, application);
   return renderAuthorizationResponse(target, { error: error.code, error_description: error.description });
 }
 
+/** What a flow knows besides the error: cookies to set, and the client when known (for the page and the log). */
+export interface FailureContext {
+  readonly cookies?: readonly string[];
+  readonly application?: KnownApplication | undefined;
+}
+
 /** A flow's answer to an error on the authorize channel: to the redirect URI when the target is known, else a page. */
-export function failure(thrown: unknown, target: AuthorizationTarget | undefined, requestId: string, cookies: readonly string[] = []): FlowReply {
+export function failure(thrown: unknown, target: AuthorizationTarget | undefined, requestId: string, context: FailureContext = {}): FlowReply {
   const error = toOAuthError(thrown);
-  return { ...renderAuthorizationError(error, target, requestId), cookies, error };
+  const { cookies = [], application } = context;
+  const subject = { clientId: application?.clientId, redirectUri: target?.redirectUri };
+  return { ...renderAuthorizationError(error, target, requestId, application), cookies, error, subject };
 }

@@ -11,11 +11,28 @@ export interface RequestInfo {
   readonly eventContext: EventContext;
 }
 
+/** The client a person-facing flow is for, once known: its error page names it and leads back to its home. */
+export interface KnownApplication {
+  readonly clientId: string;
+  /** As registered; escaped like every other value on the page. */
+  readonly clientName: string;
+  /** Derived from the client's registered redirect URIs only, never from the request; undefined: no link. */
+  readonly home: string | undefined;
+}
+
+/** Who a failed request was for, as far as the flow got: logged with its error (neither value is a secret). */
+export interface FailureSubject {
+  readonly clientId?: string;
+  readonly redirectUri?: string;
+}
+
 export interface FlowReply extends RenderedResponse {
   /** Set-Cookie header values. */
   readonly cookies: readonly string[];
   /** The error this reply answers, so the HTTP layer can log it (its cause is logged, never shown). */
   readonly error?: OAuthError;
+  /** The client and redirect URI of the error's request, when the flow knew them. */
+  readonly subject?: FailureSubject;
 }
 
 export function withCookies(rendered: RenderedResponse, cookies: readonly string[] = []): FlowReply {

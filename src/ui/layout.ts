@@ -26,7 +26,8 @@ export interface RenderedPage {
 /*
  * Classes pages may use: `brand` (the product line above the heading), `lead` (the sentence under the heading),
  * `muted`, `alert` (an error box; give it role="alert"), `actions` (a row of buttons), `secondary` (a quiet button),
- * `field` (a label and its input), `scopes` (a list of permissions), `request-id` (small print for support).
+ * `field` (a label and its input), `scopes` (a list of permissions), `request-id` (small print for support),
+ * `return` (a link back to the application), `technical` (smaller print for developers).
  */
 const STYLE = `
 :root{color-scheme:light dark;--bg:#eef1f5;--card:#fff;--text:#16191d;--muted:#4d5560;--border:#c9d0d8;--input:#6b7480;
@@ -64,6 +65,9 @@ input:focus-visible{border-color:var(--focus)}
 .scopes{margin:1rem 0;padding-left:1.25rem}
 .scopes li{margin:.25rem 0}
 .request-id{margin:1.5rem 0 0;font-size:.8125rem;color:var(--muted);overflow-wrap:anywhere}
+a{color:var(--accent)}
+.return{font-weight:600}
+.technical{margin:.5rem 0 0;font-size:.75rem;color:var(--muted);overflow-wrap:anywhere}
 `.replace(/\n/g, '');
 
 /** A CSP source for a URI: its origin for http(s), its scheme otherwise; undefined when it cannot be expressed safely. */

@@ -1,6 +1,5 @@
 // The credential check behind the login form: throttle first, one generic failure, a dummy hash for unknown users.
-import type { EventBus, EventContext, GatehouseEvent } from '../observability/events.js';
-import type { Logger } from '../observability/logger.js';
+import type { EventBus, EventContext } from '../observability/events.js';
 import type { UserRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { DeviceCookies } from './device-cookies.js';
@@ -47,13 +46,10 @@ export function limitPasswordHashing(passwords: PasswordHasher, slots: HashingSl
   };
 }
 
-/** Where failed (info) and throttled (warn) logins are written. */
-export type LoginLog = Pick<Logger, 'info' | 'warn'>;
-
 export interface LoginDeps {
   readonly store: Pick<Store, 'users'>;
+  /** Failed and throttled logins reach the log through it, named by the username's hash (never the password). */
   readonly events: EventBus;
-  readonly log: LoginLog;
   readonly throttle: LoginThrottle;
   readonly deviceCookies: DeviceCookies;
   readonly passwords?: PasswordHasher;
@@ -86,7 +82,7 @@ async function verifyCredentials(deps: LoginDeps, attempt: LoginAttempt): Promis
  * Checks a login attempt at `now`. A throttled attempt is refused without looking at the password; a failure is
  * counted (per account, or per known device, and per network), and the failure that brings a lock answers
  * `throttled` at once. A success hands out a new device cookie. Emits `login.throttled`, `login.failed` and
- * `login.succeeded`, and logs the first two.
+ * `login.succeeded` (the event log writes the first two, throttling at warn).
  */
 export async function attemptLogin(deps: LoginDeps, attempt: LoginAttempt, context: EventContext, now: number): Promise<LoginResult> {
   const usernameHash = hashUsername(attempt.username);
@@ -109,7 +105,7 @@ async function checkPassword(deps: LoginDeps, attempt: CheckedAttempt, context: 
   const { clientId, usernameHash, keys } = attempt;
   if (user === undefined || !verified) {
     const lockNow = await deps.throttle.recordFailure(keys, now);
-    report(deps, { type: 'login.failed', clientId, userId: user?.userId ?? null, usernameHash, knownDevice: keys.device !== undefined }, context);
+    deps.events.emit({ type: 'login.failed', clientId, userId: user?.userId ?? null, usernameHash, knownDevice: keys.device !== undefined }, context);
     return lockNow === undefined ? { outcome: 'failed' } : throttled(deps, attempt, lockNow, context);
   }
   await deps.throttle.recordSuccess(keys);
@@ -120,22 +116,8 @@ async function checkPassword(deps: LoginDeps, attempt: CheckedAttempt, context: 
 
 function throttled(deps: LoginDeps, attempt: CheckedAttempt, lock: Lock, context: EventContext): LoginResult {
   const { clientId, usernameHash } = attempt;
-  report(deps, { type: 'login.throttled', clientId, usernameHash, scope: lock.scope, retryAfter: lock.retryAfter }, context);
+  deps.events.emit({ type: 'login.throttled', clientId, usernameHash, scope: lock.scope, retryAfter: lock.retryAfter }, context);
   return { outcome: 'throttled', lock };
-}
-
-type AttemptEvent = Extract<GatehouseEvent, { type: 'login.failed' | 'login.throttled' }>;
-
-/**
- * Emits the event and writes its log line: no subscriber takes events to the logger, and an operator must see failed
- * logins, and throttling as a warning. The line names the username only by hash, and never the password.
- */
-function report(deps: LoginDeps, event: AttemptEvent, context: EventContext): void {
-  deps.events.emit(event, context);
-  const { type, ...facts } = event;
-  const line = { event: type, ...facts, reqId: context.requestId, ip: context.ip };
-  if (type === 'login.throttled') deps.log.warn(line, 'login throttled');
-  else deps.log.info(line, 'login failed');
 }
 
 /** SECURITY.md (passwords): a hash made under older parameters is replaced while the password is at hand. */

@@ -57,11 +57,6 @@ forEachEngine((engine) => {
       assertErrorRedirect(await browser().get(`/authorize?${parameters.toString()}`), 'invalid_request', suite.server.config.issuer);
     });
 
-    it('answers a 5 KiB state with invalid_request and does not echo it', async () => {
-      const response = await browser().get(authorizeUrl(await client(), { state: 's'.repeat(5 * 1024) }));
-      assertErrorRedirect(response, 'invalid_request', suite.server.config.issuer, { state: null });
-    });
-
     it('omits state from an error when the request had none', async () => {
       const response = await browser().get(authorizeUrl(await client(), { state: undefined, response_type: 'token' }));
       assertErrorRedirect(response, 'unsupported_response_type', suite.server.config.issuer, { state: null });

@@ -85,7 +85,6 @@ forEachEngine((engine) => {
       const deps: LoginDeps = {
         store,
         events: bus,
-        log: { info: () => undefined, warn: () => undefined },
         throttle: new LoginThrottle(store.loginThrottle, { loginFailuresPerAccount: 1, loginFailuresPerDevice: 1, loginFailuresPerIp: 1, loginWindow: 900 }),
         deviceCookies: new DeviceCookies(signatures, 86_400),
         passwords,

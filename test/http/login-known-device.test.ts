@@ -4,15 +4,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClientRecord } from '../../src/store/records.js';
 import { BrowserLike } from '../support/browser-like.js';
+import { fromClientIp, TRUSTING_LOOPBACK_PROXY } from '../support/client-ip.js';
 import { createTestStore, forEachEngine } from '../support/database.js';
 import { alertText, beginInteraction, INVALID, PASSWORD, postLogin, seedClient, seedUser } from '../support/login.js';
 import { startTestServer, TEST_ENCRYPTION_SECRET, useTestServer, type TestServer } from '../support/server.js';
 
 const DEVICE_COOKIE = 'gatehouse_device';
 
-/** Lets each request name its client IP: the test is the trusted proxy. Adapt here when `trustProxy` changes form. */
-const TRUST_TEST_PROXY = { GATEHOUSE_TRUST_PROXY: 'true' };
-const fromClientIp = (ip: string): Record<string, string> => ({ 'x-forwarded-for': ip });
 
 let lastHost = 0;
 /** A client IP no other test has used, so per-network counts never cross between tests. */
@@ -54,7 +52,7 @@ async function knownBrowser(server: TestServer, client: ClientRecord, username: 
 
 forEachEngine((engine) => {
   describe(`known devices (${engine.name})`, () => {
-    const suite = useTestServer(engine, { ...TRUST_TEST_PROXY, ...LIMITS });
+    const suite = useTestServer(engine, { ...TRUSTING_LOOPBACK_PROXY, ...LIMITS });
     let client: ClientRecord;
     const server = () => suite.server;
     const setup = async () => {
@@ -158,7 +156,7 @@ forEachEngine((engine) => {
   describe(`known devices across restarts (${engine.name})`, () => {
     it('honours a device cookie after a restart and after the key-encryption secret is rotated', async (t) => {
       const database = await createTestStore(engine);
-      const env = { ...TRUST_TEST_PROXY, ...LIMITS };
+      const env = { ...TRUSTING_LOOPBACK_PROXY, ...LIMITS };
       let server = await startTestServer(database, env);
       t.after(async () => {
         await server.close();

@@ -25,12 +25,12 @@ forEachEngine((engine) => {
       const usernameHash = createHash('sha256').update(user.username).digest('base64url');
       const lines = server.logs().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
       const about = (message: string) => lines.filter((line) => line.msg === message && line.usernameHash === usernameHash);
-      const failed = about('login failed');
+      const failed = about('event login.failed');
       assert.deepEqual(failed.map((line) => [line.level, line.event, line.clientId, line.userId, line.knownDevice]), [
         [PINO_INFO, 'login.failed', client.clientId, user.userId, false],
         [PINO_INFO, 'login.failed', client.clientId, user.userId, false],
       ]);
-      const [throttled, ...more] = about('login throttled');
+      const [throttled, ...more] = about('event login.throttled');
       assert.deepEqual([throttled?.level, throttled?.scope, throttled?.retryAfter, more.length], [PINO_WARN, 'account', 60, 0]);
       assert.ok([...failed, throttled].every((line) => typeof line?.reqId === 'string' && line.ip === '127.0.0.1'), 'each line names its request and IP');
       assert.ok(!server.logs().includes(user.username), 'the username appears only hashed');

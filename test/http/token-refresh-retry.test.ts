@@ -38,10 +38,10 @@ forEachEngine((engine) => {
       assert.equal((await getUserInfo(on, latest.access_token)).status, 401);
     }
 
-    it('answers a retry within the window, same client and scope, with the very same response', async () => {
+    it('answers a retry within the window, same client, scope and origin, with the very same response', async () => {
       const { as, tokens } = await startGrant(windowOn.server);
       const first = await refresh(windowOn.server, as, tokens.refresh_token!, { scope: 'openid profile' });
-      const retry = await refresh(windowOn.server, as, tokens.refresh_token!, { scope: 'openid profile' }, SECOND_APP);
+      const retry = await refresh(windowOn.server, as, tokens.refresh_token!, { scope: 'openid profile' }, FIRST_APP);
       assert.equal(first.status, 200);
       assert.equal(retry.status, 200);
       const body = await first.text();
@@ -51,7 +51,7 @@ forEachEngine((engine) => {
       const familyId = await familyOf(windowOn.server, successor.access_token);
       assert.equal((await windowOn.server.store.refreshTokens.findFamily(familyId))?.revokedAt, null, 'no revocation');
       const retried = await auditEvents(windowOn.server, 'refresh_token.retried');
-      assert.ok(retried.some((event) => event.details.familyId === familyId && event.userAgent === SECOND_APP['user-agent']));
+      assert.ok(retried.some((event) => event.details.familyId === familyId && event.userAgent === FIRST_APP['user-agent']));
       // The one successor carries the family on.
       assert.equal((await refresh(windowOn.server, as, successor.refresh_token)).status, 200);
     });

@@ -9,6 +9,6 @@ export function checkScope({ parameters, client }: StepInput): { readonly scope:
   if (requested === undefined) throw new InvalidScope({ description: 'The scope parameter is required.' });
   const tokens = parseScope(requested);
   // RFC 6749 §3.3: each scope must be one the client is registered for; unknown ones are refused, not dropped.
-  if (tokens.length === 0 || !scopeCovers(client.scope, requested)) throw new InvalidScope();
+  if (tokens.length === 0 || !scopeCovers(client.scope, requested)) throw new InvalidScope({ cause: new Error('a scope not registered for the client') });
   return { scope: tokens.join(' ') };
 }

@@ -10,6 +10,8 @@ import {
   UnsupportedMediaType,
 } from '../../errors/oauth-errors.js';
 import { renderError, toOAuthError, type ErrorChannel } from '../../protocol/error-responses.js';
+import type { FailureSubject } from '../../protocol/flow.js';
+import { requestedSubject } from '../rejection-subject.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -44,10 +46,21 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: 
   return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
 }
 
-/** Server errors are logged with their cause; rejections of bad input at info, with the cause's message only. */
-export function logError(request: FastifyRequest, error: OAuthError): void {
-  if (error.status >= 500) request.log.error({ err: error.cause ?? error }, 'request failed');
-  else request.log.info({ error: error.code, cause: error.cause instanceof Error ? error.cause.message : undefined }, 'request rejected');
+/**
+ * One line per failed request: server errors at error with their cause; rejections at info with the error code, the
+ * fixed description and the cause's message (together they say which check failed), plus the client_id and
+ * redirect_uri when known: what the flow validated (`known`), else what the request named. Never a token, code,
+ * secret, state or nonce: none of those fields is read here.
+ */
+export function logError(request: FastifyRequest, error: OAuthError, known: FailureSubject = {}): void {
+  const requested = requestedSubject(request);
+  const subject = { client_id: known.clientId ?? requested.clientId, redirect_uri: known.redirectUri ?? requested.redirectUri };
+  if (error.status >= 500) {
+    request.log.error({ err: error.cause ?? error, ...subject }, 'request failed');
+    return;
+  }
+  const cause = error.cause instanceof Error ? error.cause.message : undefined;
+  request.log.info({ error: error.code, description: error.description, cause, ...subject }, 'request rejected');
 }
 
 const MALFORMED_HTTP_RESPONSE = (() => {

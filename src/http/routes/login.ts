@@ -13,7 +13,7 @@ import { rejectOtherMethods } from '../plugins/error-handler.js';
 export const LOGIN_PATH = '/login';
 
 export function registerLoginRoutes(app: FastifyInstance, context: RouteContext): void {
-  const deps: LoginFlowDeps = { ...context, login: loginDeps(app, context) };
+  const deps: LoginFlowDeps = { ...context, login: loginDeps(context) };
   const options = { config: { errorChannel: 'page' as const } };
 
   app.get(LOGIN_PATH, options, async (request, reply) => {
@@ -25,13 +25,12 @@ export function registerLoginRoutes(app: FastifyInstance, context: RouteContext)
 }
 
 /** The credential check's dependencies: one set of hashing slots per process, since each process has its own thread pool. */
-function loginDeps(app: FastifyInstance, context: RouteContext): LoginDeps {
+function loginDeps(context: RouteContext): LoginDeps {
   const { config } = context;
   const slots = new HashingSlots(config.limits.concurrentPasswordHashes, config.limits.passwordHashQueueTimeout);
   return {
     store: context.store,
     events: context.events,
-    log: app.log,
     throttle: new LoginThrottle(context.store.loginThrottle, config.rateLimits),
     deviceCookies: new DeviceCookies(context.deviceCookieSignatures, config.rateLimits.deviceCookieTtl),
     passwords: limitPasswordHashing(context.passwords ?? argon2Passwords, slots),

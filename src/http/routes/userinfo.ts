@@ -32,7 +32,7 @@ function readBearerToken(request: FastifyRequest, parameterBytes: number): strin
   if (fromHeader !== undefined && fromBody !== undefined) throw new InvalidRequest({ description: 'The access token was sent in more than one way.' });
   const token = fromHeader ?? fromBody;
   // RFC 6750 §3.1: a request with no token gets a challenge without an error code.
-  if (token === undefined) throw new InvalidToken({ noTokenPresented: true });
+  if (token === undefined) throw new InvalidToken({ noTokenPresented: true, cause: new Error('no bearer token presented') });
   return token;
 }
 

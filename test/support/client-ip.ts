@@ -1,0 +1,9 @@
+// How a test chooses the client IP Gatehouse sees: the only place that knows how the test server trusts its proxy.
+
+/** Server environment that trusts the loopback proxy in front of it, so `X-Forwarded-For` names the client. */
+export const TRUSTING_LOOPBACK_PROXY: NodeJS.ProcessEnv = { GATEHOUSE_TRUST_PROXY: 'true' };
+
+/** Request headers that make a request arrive, through that proxy, from `ip`. */
+export function fromClientIp(ip: string): Record<string, string> {
+  return { 'x-forwarded-for': ip };
+}
