@@ -149,6 +149,11 @@ export const configSchema = z
           expected: 'bytes 256-65536',
           description: 'Largest single request parameter accepted; larger gets invalid_request.',
         }),
+        interactionBytes: setting(z.number().int().min(1024).max(262_144).default(8192), {
+          expected: 'bytes 1024-262144',
+          description:
+            'Largest authorization request accepted, measured as kept while the person logs in (its parameters as JSON); larger gets invalid_request. The default fits a 4 KiB state.',
+        }),
         clientCacheTtl: setting(z.number().int().min(0).max(60_000).default(500), {
           expected: 'milliseconds 0-60000',
           description: 'How long a client record is cached in memory; a client changed by the CLI or another instance is seen after at most this long.',
