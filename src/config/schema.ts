@@ -176,6 +176,19 @@ export const configSchema = z
         }),
       })
       .prefault({}),
+    audit: z
+      .strictObject({
+        retention: setting(
+          seconds(0, 315_360_000)
+            .refine((value) => value === 0 || value >= 86_400)
+            .default(0),
+          {
+            expected: 'seconds: 0 (keep forever) or 86400-315360000',
+            description: 'Audit events older than this are deleted; the chain stays verifiable from the last one deleted. 0 keeps every event.',
+          },
+        ),
+      })
+      .prefault({}),
     clientSecretGracePeriod: setting(seconds(0, 2_592_000).default(86_400), {
       expected: 'seconds 0-2592000',
       description: 'After `clients rotate-secret`, the previous secret keeps working this long.',

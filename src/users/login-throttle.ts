@@ -10,6 +10,7 @@ export const FIRST_LOCK_SECONDS = 60;
 export const MAX_LOCK_SECONDS = 900;
 /** Stale keys are swept at most this often per process, on the failure path. */
 const SWEEP_INTERVAL = 3600;
+const STALE_KEYS_PER_SWEEP = 500;
 
 export type ThrottleScope = 'account' | 'ip';
 
@@ -104,6 +105,6 @@ export class LoginThrottle {
   private async sweep(now: number): Promise<void> {
     if (now - this.lastSweepAt < SWEEP_INTERVAL) return;
     this.lastSweepAt = now;
-    await this.repository.deleteStale(now - this.limits.loginWindow);
+    await this.repository.deleteStale(now - this.limits.loginWindow, STALE_KEYS_PER_SWEEP);
   }
 }

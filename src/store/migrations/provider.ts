@@ -6,6 +6,7 @@ import { refreshRetryMigration } from './002-refresh-retry.js';
 import { loginThrottleMigration } from './003-login-throttle.js';
 import { interactionsMigration } from './004-interactions.js';
 import { interactionStepsMigration } from './006-interaction-steps.js';
+import { auditPrunedHeadMigration } from './007-audit-pruned-head.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
 const migrations: Readonly<Record<string, Migration>> = {
@@ -14,6 +15,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '003-login-throttle': loginThrottleMigration,
   '004-interactions': interactionsMigration,
   '006-interaction-steps': interactionStepsMigration,
+  '007-audit-pruned-head': auditPrunedHeadMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
