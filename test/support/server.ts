@@ -4,7 +4,7 @@ import { after, before } from 'node:test';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { startGatehouse, type Gatehouse } from '../../src/main.js';
+import { startGatehouse, type Gatehouse, type StartOptions } from '../../src/main.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createTestStore, type TestEngine, type TestStore } from './database.js';
 
@@ -40,9 +40,11 @@ export function testEnvironment(database: { databaseUrl: string | undefined; dat
   };
 }
 
+/** `options.clock` replaces the system clock for every flow, timer and record of the server (accelerated time). */
 export async function startTestServer(
   database: { databaseUrl: string | undefined; dataDir: string },
   env: NodeJS.ProcessEnv = {},
+  options: StartOptions = {},
 ): Promise<TestServer> {
   const port = await freePort();
   const config = loadConfig({ configPath: undefined, env: { ...testEnvironment(database, port), ...env } });
@@ -53,7 +55,7 @@ export async function startTestServer(
       callback();
     },
   });
-  const gatehouse = await startGatehouse(config, createLogger(config.logLevel, sink));
+  const gatehouse = await startGatehouse(config, createLogger(config.logLevel, sink), options);
   return { ...gatehouse, close: () => gatehouse.close(), config, logs: () => lines.join('') };
 }
 
@@ -67,11 +69,11 @@ export interface TestServerSuite {
  * A fresh database and a Gatehouse on it for the enclosing suite. The server closes before the database is
  * dropped, so its last audit writes land first.
  */
-export function useTestServer(engine: Pick<TestEngine, 'name'>, env: NodeJS.ProcessEnv = {}): TestServerSuite {
+export function useTestServer(engine: Pick<TestEngine, 'name'>, env: NodeJS.ProcessEnv = {}, options: StartOptions = {}): TestServerSuite {
   let current: TestServerSuite | undefined;
   before(async () => {
     const database = await createTestStore(engine);
-    current = { database, server: await startTestServer(database, env) };
+    current = { database, server: await startTestServer(database, env, options) };
   });
   after(async () => {
     await current?.server.close();
