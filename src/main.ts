@@ -8,7 +8,7 @@ import { attachAudit } from './observability/audit.js';
 import { attachEventLog } from './observability/event-log.js';
 import { EventBus } from './observability/events.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { Sweeper } from './maintenance/sweeper.js';
+import { Sweeper, sweepPolicy } from './maintenance/sweeper.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { openKeyRing, type KeyRing } from './tokens/keys/key-ring.js';
@@ -56,7 +56,7 @@ export async function startGatehouse(config: Config, logger: Logger = createLogg
     const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, passwords: options.passwords, events, logger, clock });
     await app.listen({ host: config.host, port: config.port });
     keyRing.start();
-    const sweeper = new Sweeper(store, logger, clock);
+    const sweeper = new Sweeper(store, logger, clock, sweepPolicy(config));
     sweeper.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -11,6 +11,7 @@ import { checkMaxAge } from './steps/check-max-age.js';
 import { checkPkce } from './steps/check-pkce.js';
 import { checkPrompt } from './steps/check-prompt.js';
 import { checkRedirectUri } from './steps/check-redirect-uri.js';
+import { checkRequestSize } from './steps/check-request-size.js';
 import { rejectRequestObjects } from './steps/check-request-object.js';
 import { checkResponseMode } from './steps/check-response-mode.js';
 import { checkResponseType } from './steps/check-response-type.js';
@@ -71,7 +72,8 @@ function attempt<T>(read: () => T, fallback: T): { readonly value: T; readonly e
 
 /**
  * Validates a query string (GET) or form body (POST). Order matters: client_id, redirect_uri and state (failures are
- * pages), then response_mode (so later errors can be sent back), then the steps below in the order listed.
+ * pages), then response_mode (so later errors can be sent back), then the steps below in the order listed, then the size
+ * of the whole request.
  */
 export async function validateAuthorizationRequest(deps: PipelineDeps, source: unknown): Promise<ValidationResult> {
   const maxBytes = deps.config.limits.parameterBytes;
@@ -87,6 +89,7 @@ export async function validateAuthorizationRequest(deps: PipelineDeps, source: u
     // RFC 6749 §3.1: no parameter may be repeated or oversized (checked for all of them now that errors can be redirected).
     const input: StepInput = { parameters: readParameters(source, maxBytes), client };
     const request = runSteps(input, { clientId: client.clientId, redirectUri, redirectUriSent, state, responseMode: responseMode.value });
+    checkRequestSize(request, deps.config.limits.interactionBytes);
     return { ok: true, client, request, target };
   } catch (error) {
     return { ok: false, error: toOAuthError(error), target, client };

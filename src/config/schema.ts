@@ -155,6 +155,11 @@ export const configSchema = z
           expected: 'bytes 256-65536',
           description: 'Largest single request parameter accepted; larger gets invalid_request.',
         }),
+        interactionBytes: setting(z.number().int().min(1024).max(262_144).default(8192), {
+          expected: 'bytes 1024-262144',
+          description:
+            'Largest authorization request accepted, measured as kept while the person logs in (its parameters as JSON); larger gets invalid_request. The default fits a 4 KiB state.',
+        }),
         clientCacheTtl: setting(z.number().int().min(0).max(60_000).default(500), {
           expected: 'milliseconds 0-60000',
           description: 'How long a client record is cached in memory; a client changed by the CLI or another instance is seen after at most this long.',
@@ -191,6 +196,19 @@ export const configSchema = z
           expected: 'seconds 3600-63072000',
           description: 'How long a browser stays a known device after its last successful login: the lifetime of its signed device cookie.',
         }),
+      })
+      .prefault({}),
+    audit: z
+      .strictObject({
+        retention: setting(
+          seconds(0, 315_360_000)
+            .refine((value) => value === 0 || value >= 86_400)
+            .default(0),
+          {
+            expected: 'seconds: 0 (keep forever) or 86400-315360000',
+            description: 'Audit events older than this are deleted; the chain stays verifiable from the last one deleted. 0 keeps every event.',
+          },
+        ),
       })
       .prefault({}),
     clientSecretGracePeriod: setting(seconds(0, 2_592_000).default(86_400), {

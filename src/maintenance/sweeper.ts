@@ -1,5 +1,6 @@
-// Periodic clean-up of expired one-time state, so tables stay small and encrypted retry responses do not outlive their window.
+// Periodic clean-up of expired state in small batches, so storage stays bounded and retry responses do not outlive their window.
 import type { Clock } from '../clock.js';
+import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/store.js';
 
@@ -8,31 +9,78 @@ import type { Store } from '../store/store.js';
  * (RFC 6749 §4.1.2); after it the code is forgotten and a replay is merely unknown.
  */
 export const CODE_RETENTION_SECONDS = 86_400;
+/** Rows per delete statement: each holds its write lock briefly, so requests interleave with a long sweep. */
+export const SWEEP_BATCH_SIZE = 500;
 const SWEEP_INTERVAL_MS = 60_000;
+
+/** The settings that decide how long swept state is kept. */
+export interface SweepPolicy {
+  /** `tokens.accessTokenTtl`: userinfo refuses an access token whose family is gone, so families outlive their tokens. */
+  readonly accessTokenTtl: number;
+  /** `rateLimits.loginWindow`: a key quiet this long counts from zero again, so its row can go. */
+  readonly loginWindow: number;
+  /** `audit.retention`: events older than this go; 0 keeps every event. */
+  readonly auditRetention: number;
+}
+
+export function sweepPolicy(config: Pick<Config, 'tokens' | 'rateLimits' | 'audit'>): SweepPolicy {
+  return { accessTokenTtl: config.tokens.accessTokenTtl, loginWindow: config.rateLimits.loginWindow, auditRetention: config.audit.retention };
+}
 
 export interface SweepResult {
   readonly authorizationCodes: number;
   readonly interactions: number;
+  readonly sessions: number;
+  readonly refreshTokens: number;
+  readonly tokenFamilies: number;
+  readonly loginThrottle: number;
+  readonly auditEvents: number;
   readonly retryResponses: number;
 }
 
-export async function sweepExpiredState(store: Store, now: number): Promise<SweepResult> {
+/** One sweep batch: deletes at most `limit` rows and says how many went. */
+type Batch = (limit: number) => Promise<number>;
+
+/** Repeats `batch` until one comes back short, or until `signal` asks to stop (at shutdown); returns the rows removed. */
+async function drain(batch: Batch, signal: AbortSignal | undefined): Promise<number> {
+  let removed = 0;
+  while (signal?.aborted !== true) {
+    const count = await batch(SWEEP_BATCH_SIZE);
+    removed += count;
+    if (count < SWEEP_BATCH_SIZE) break;
+  }
+  return removed;
+}
+
+/** Deletes what no request can use any more, table by table in batches; idempotent, so instances need no coordination. */
+export async function sweepExpiredState(store: Store, now: number, policy: SweepPolicy, signal?: AbortSignal): Promise<SweepResult> {
+  const sweep = (batch: Batch) => drain(batch, signal);
+  // Every access token a family issued expires within accessTokenTtl of its last refresh token's expiry (see deleteExpiredFamilies).
+  const tokensBefore = now - policy.accessTokenTtl;
   return {
-    authorizationCodes: await store.authorizationCodes.deleteExpired(now - CODE_RETENTION_SECONDS),
-    interactions: await store.interactions.deleteExpired(now),
+    authorizationCodes: await sweep((limit) => store.authorizationCodes.deleteExpired(now - CODE_RETENTION_SECONDS, limit)),
+    interactions: await sweep((limit) => store.interactions.deleteExpired(now, limit)),
+    sessions: await sweep((limit) => store.sessions.deleteExpired(now, limit)),
+    // Tokens before families, so removing a family seldom cascades to tokens beyond the batch.
+    refreshTokens: await sweep((limit) => store.refreshTokens.deleteExpired(tokensBefore, limit)),
+    tokenFamilies: await sweep((limit) => store.refreshTokens.deleteExpiredFamilies(tokensBefore, limit)),
+    loginThrottle: await sweep((limit) => store.loginThrottle.deleteStale(now - policy.loginWindow, limit)),
+    auditEvents: policy.auditRetention === 0 ? 0 : await sweep((limit) => store.audit.prune(now - policy.auditRetention, limit)),
     retryResponses: await store.refreshTokens.purgeRetryResponses(now),
   };
 }
 
-/** Runs the sweep every minute on every instance; the deletes are idempotent, so instances need no coordination. */
+/** Runs the sweep every minute on every instance. */
 export class Sweeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
     private readonly clock: Clock,
+    private readonly policy: SweepPolicy,
   ) {}
 
   start(): void {
@@ -42,15 +90,16 @@ export class Sweeper {
     }, SWEEP_INTERVAL_MS).unref();
   }
 
-  /** Stops the timer and waits for a sweep in progress, so the store can be closed after it. */
+  /** Stops the timer and waits for a sweep in progress to finish its current batches, so the store can be closed after it. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.stopping.abort();
     await this.running;
   }
 
   private async sweep(): Promise<void> {
     try {
-      const removed = await sweepExpiredState(this.store, this.clock());
+      const removed = await sweepExpiredState(this.store, this.clock(), this.policy, this.stopping.signal);
       this.logger.debug({ removed }, 'expired state swept');
     } catch (error) {
       this.logger.warn({ err: error }, 'sweeping expired state failed; will try again');

@@ -1,5 +1,5 @@
 // The embedded engine: better-sqlite3 in WAL mode, its pragmas, file handling and error mapping.
-import { mkdirSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, constants, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
@@ -20,6 +20,11 @@ import { migrateToLatest } from './migrations/provider.js';
 import { DuplicateError, StoreUnavailableError } from './store.js';
 
 const MEMORY = ':memory:';
+// SECURITY.md (storage and limits): the database holds hashes and encrypted keys; only Gatehouse's own user may read it.
+const PRIVATE_FOLDER = 0o700;
+const PRIVATE_FILE = 0o600;
+/** The database file and the files SQLite keeps beside it in WAL mode. */
+const DATABASE_FILE_SUFFIXES = ['', '-wal', '-shm'];
 const BUSY_TIMEOUT_MS = 5000;
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|READONLY|CORRUPT|NOTADB|PERM|AUTH)/;
 
@@ -67,10 +72,25 @@ function ensureParentFolder(file: string): void {
     if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
       throw new StoreUnavailableError(`cannot use SQLite database ${file}: it is a directory`);
     }
-    mkdirSync(dirname(file), { recursive: true });
+    // Only folders created here get the mode: an existing one may be shared, such as /var/lib.
+    mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_FOLDER });
   } catch (error) {
     if (error instanceof StoreUnavailableError) throw error;
     throw new StoreUnavailableError(`cannot create the folder for SQLite database ${file}: ${describeError(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Creates the database file 0600 before SQLite opens it, so it is never readable by others, not even for a moment; SQLite
+ * gives the WAL and SHM files it creates the database file's mode. Files an earlier release or a permissive umask left
+ * lose group and other access, when this process's user owns them (another user's database keeps the mode it was given).
+ */
+function keepDatabaseFilesPrivate(file: string): void {
+  // Read-only with O_CREAT: creates a missing file with the mode, and opens an existing one without needing write access.
+  closeSync(openSync(file, constants.O_RDONLY | constants.O_CREAT, PRIVATE_FILE));
+  for (const path of DATABASE_FILE_SUFFIXES.map((suffix) => `${file}${suffix}`)) {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (stats !== undefined && stats.uid === process.getuid?.() && (stats.mode & 0o077) !== 0) chmodSync(path, PRIVATE_FILE);
   }
 }
 
@@ -78,6 +98,7 @@ function openFile(file: string): BetterSqlite3.Database {
   if (file !== MEMORY) ensureParentFolder(file);
   let database: BetterSqlite3.Database | undefined;
   try {
+    if (file !== MEMORY) keepDatabaseFilesPrivate(file);
     database = new BetterSqlite3(file);
     // busy_timeout first, so the WAL switch and every later write wait for a competing writer instead of failing.
     database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

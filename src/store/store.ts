@@ -78,8 +78,8 @@ export interface AuthorizationCodeRepository {
    * `now < expiresAt`; a consumed code stays `replayed` after it expires (until `deleteExpired` removes it).
    */
   consume(codeHash: string, now: number): Promise<ConsumeResult<AuthorizationCodeRecord>>;
-  /** Removes codes that expired before `before`. Returns how many. */
-  deleteExpired(before: number): Promise<number>;
+  /** Removes up to `limit` codes that expired before `before` (one sweep batch). Returns how many. */
+  deleteExpired(before: number, limit: number): Promise<number>;
 }
 
 export interface ConsentRepository {
@@ -117,6 +117,19 @@ export interface RefreshTokenRepository {
    * it, or undefined when the code issued none. An already revoked family keeps its first `revokedAt` and reason.
    */
   revokeFamilyByCode(authorizationCodeHash: string, reason: string, now: number): Promise<TokenFamilyRecord | undefined>;
+  /**
+   * Removes up to `limit` refresh tokens (one sweep batch) whose idle expiry, or whose family's absolute expiry or
+   * revocation, is before `before`. Returns how many. A rotated token goes too: presented later, it is unknown, no
+   * longer a reuse that revokes its family.
+   */
+  deleteExpired(before: number, limit: number): Promise<number>;
+  /**
+   * Removes up to `limit` token families (one sweep batch), with any refresh tokens left in them: those that expired
+   * or were revoked before `before`, and those created before `before` that hold no refresh token (never issued one,
+   * or all were removed). Returns how many. A removed family's access tokens are refused at userinfo, so the caller
+   * passes a `before` that every access token the family issued has outlived.
+   */
+  deleteExpiredFamilies(before: number, limit: number): Promise<number>;
 }
 
 export interface SessionRepository {
@@ -126,6 +139,8 @@ export interface SessionRepository {
   /** Extends the idle expiry (capped by the absolute one) of a session not yet ended. */
   touch(sessionHash: string, now: number, idleExpiresAt: number): Promise<void>;
   end(sessionHash: string, now: number): Promise<boolean>;
+  /** Removes up to `limit` sessions (one sweep batch) that ended, idle-expired or absolutely expired before `before`. Returns how many. */
+  deleteExpired(before: number, limit: number): Promise<number>;
 }
 
 export interface SigningKeyRepository {
@@ -168,8 +183,8 @@ export interface InteractionRepository {
   advance(interactionHash: string, step: InteractionStep, now: number): Promise<boolean>;
   /** Completes a live interaction with one conditional update; of concurrent callers exactly one gets true. */
   complete(interactionHash: string, now: number): Promise<boolean>;
-  /** Removes interactions that expired before `before`. Returns how many. */
-  deleteExpired(before: number): Promise<number>;
+  /** Removes up to `limit` interactions that expired before `before` (one sweep batch). Returns how many. */
+  deleteExpired(before: number, limit: number): Promise<number>;
 }
 
 /** Login throttling counters, shared by every instance. */
@@ -186,8 +201,8 @@ export interface LoginThrottleRepository {
   findLocked(keys: readonly string[], now: number): Promise<readonly LoginThrottleRecord[]>;
   /** Forgets a key: a successful login clears its account's count. */
   clear(key: string): Promise<void>;
-  /** Removes keys whose last failure and lock both end before `before`. Returns how many. */
-  deleteStale(before: number): Promise<number>;
+  /** Removes up to `limit` keys (one sweep batch) whose last failure and lock both end before `before`. Returns how many. */
+  deleteStale(before: number, limit: number): Promise<number>;
 }
 
 export interface AuditRepository {
@@ -196,10 +211,17 @@ export interface AuditRepository {
   /** Most recent first. */
   list(options: { readonly limit: number; readonly type?: string }): Promise<readonly AuditEventRecord[]>;
   /**
-   * Recomputes the chain; returns the first sequence number whose hash does not match, or null. Events
-   * removed from the end are caught too: the chain head remembers the last append.
+   * Recomputes the chain from the pruned head (the genesis hash until a prune); returns the first sequence number
+   * whose hash does not match, or null. Events removed from the end are caught too: the chain head remembers the
+   * last append.
    */
   verifyChain(): Promise<number | null>;
+  /**
+   * Deletes up to `limit` of the oldest events (one sweep batch), stopping at the first that occurred at or after
+   * `before`, so only a prefix of the chain ever goes. In the same transaction the last deleted event becomes the
+   * pruned head (its sequence and hash), where verifyChain starts. Returns how many.
+   */
+  prune(before: number, limit: number): Promise<number>;
 }
 
 export interface Store {

@@ -14,7 +14,7 @@ import {
   type TestClient,
   verifyJwt,
 } from '../support/flow-fixtures.js';
-import { sweepExpiredState } from '../../src/maintenance/sweeper.js';
+import { sweepExpiredState, sweepPolicy } from '../../src/maintenance/sweeper.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 
 const FIRST_APP = { 'user-agent': 'first-app/1.0' };
@@ -100,7 +100,7 @@ forEachEngine((engine) => {
       const { as, tokens } = await startGrant(windowOn.server);
       await refresh(windowOn.server, as, tokens.refresh_token!);
       assert.notEqual((await storedRow(windowOn.database, tokens.refresh_token!)).retry_response, null, 'kept for the window');
-      const { retryResponses } = await sweepExpiredState(windowOn.server.store, epochNow() + 6);
+      const { retryResponses } = await sweepExpiredState(windowOn.server.store, epochNow() + 6, sweepPolicy(windowOn.server.config));
       assert.ok(retryResponses >= 1);
       assert.equal((await storedRow(windowOn.database, tokens.refresh_token!)).retry_response, null);
     });

@@ -1,8 +1,20 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CODE_RETENTION_SECONDS, sweepExpiredState } from '../../src/maintenance/sweeper.js';
+import { CODE_RETENTION_SECONDS, SWEEP_BATCH_SIZE, sweepExpiredState, type SweepPolicy, type SweepResult } from '../../src/maintenance/sweeper.js';
 import { forEachEngine, useTestStore } from '../support/database.js';
-import { aClient, aCode, anInteraction, aUser, NOW } from '../store/fixtures.js';
+import { aClient, aCode, aFamily, anAuditEvent, anInteraction, aUser, NOW, seedClientAndUser } from '../store/fixtures.js';
+
+const POLICY: SweepPolicy = { accessTokenTtl: 600, loginWindow: 900, auditRetention: 0 };
+const NOTHING: SweepResult = {
+  authorizationCodes: 0,
+  interactions: 0,
+  sessions: 0,
+  refreshTokens: 0,
+  tokenFamilies: 0,
+  loginThrottle: 0,
+  auditEvents: 0,
+  retryResponses: 0,
+};
 
 forEachEngine((engine) => {
   describe(`sweeping expired state (${engine.name})`, () => {
@@ -22,12 +34,49 @@ forEachEngine((engine) => {
       const live = anInteraction({ expiresAt: NOW + 60 });
       await store.interactions.create(live);
 
-      assert.deepEqual(await sweepExpiredState(store, NOW), { authorizationCodes: 1, interactions: 1, retryResponses: 0 });
+      assert.deepEqual(await sweepExpiredState(store, NOW, POLICY), { ...NOTHING, authorizationCodes: 1, interactions: 1 });
       assert.equal((await store.authorizationCodes.consume(forgotten.codeHash, NOW)).outcome, 'unknown');
       // Still known, so a late replay is recognised as one.
       assert.equal((await store.authorizationCodes.consume(retained.codeHash, NOW)).outcome, 'expired');
       assert.ok(await store.interactions.findLive(live.interactionHash, NOW));
-      assert.deepEqual(await sweepExpiredState(store, NOW), { authorizationCodes: 0, interactions: 0, retryResponses: 0 });
+      assert.deepEqual(await sweepExpiredState(store, NOW, POLICY), NOTHING);
+    });
+
+    it('removes more than one batch in one sweep, and stops between batches once asked to', async () => {
+      const { store } = current();
+      const count = SWEEP_BATCH_SIZE * 2 + 1;
+      await Promise.all(Array.from({ length: count }, () => store.interactions.create(anInteraction({ expiresAt: NOW - 1 }))));
+      const stopped = new AbortController();
+      stopped.abort();
+      assert.deepEqual(await sweepExpiredState(store, NOW, POLICY, stopped.signal), NOTHING);
+      assert.equal((await sweepExpiredState(store, NOW, POLICY)).interactions, count);
+    });
+
+    it('keeps a family until every access token it issued has expired, since userinfo checks it', async () => {
+      const { store } = current();
+      const { client, user } = await seedClientAndUser(store);
+      const lastTokenLive = aFamily(client, user, { createdAt: NOW - POLICY.accessTokenTtl });
+      const lastTokenExpired = aFamily(client, user, { createdAt: NOW - POLICY.accessTokenTtl - 1 });
+      for (const family of [lastTokenLive, lastTokenExpired]) await store.refreshTokens.createFamily(family);
+      assert.equal((await sweepExpiredState(store, NOW, POLICY)).tokenFamilies, 1);
+      assert.ok(await store.refreshTokens.findFamily(lastTokenLive.familyId));
+    });
+
+    it('forgets a login throttle key once it has been quiet for the whole window', async () => {
+      const { store } = current();
+      await store.loginThrottle.recordFailure('ip:192.0.2.1', NOW - POLICY.loginWindow - 1, POLICY.loginWindow);
+      await store.loginThrottle.recordFailure('ip:192.0.2.2', NOW - POLICY.loginWindow, POLICY.loginWindow);
+      assert.equal((await sweepExpiredState(store, NOW, POLICY)).loginThrottle, 1);
+    });
+
+    it('keeps every audit event by default, and prunes those past audit.retention when it is set', async () => {
+      const { store } = current();
+      const retention = 86_400;
+      for (const age of [retention + 1, retention, 0]) await store.audit.append(anAuditEvent({ occurredAt: NOW - age }));
+      assert.equal((await sweepExpiredState(store, NOW, POLICY)).auditEvents, 0);
+      assert.equal((await sweepExpiredState(store, NOW, { ...POLICY, auditRetention: retention })).auditEvents, 1);
+      assert.equal((await store.audit.list({ limit: 10 })).length, 2);
+      assert.equal(await store.audit.verifyChain(), null);
     });
   });
 });

@@ -80,11 +80,11 @@ forEachEngine((engine) => {
       const boundary = aCode(client, user, { expiresAt: NOW });
       const live = aCode(client, user, { expiresAt: NOW + 60 });
       for (const code of [old, boundary, live]) await store.authorizationCodes.create(code);
-      assert.equal(await store.authorizationCodes.deleteExpired(NOW), 1);
+      assert.equal(await store.authorizationCodes.deleteExpired(NOW, 10), 1);
       assert.equal((await store.authorizationCodes.consume(old.codeHash, NOW)).outcome, 'unknown');
       assert.equal((await store.authorizationCodes.consume(boundary.codeHash, NOW)).outcome, 'expired');
       assert.equal((await store.authorizationCodes.consume(live.codeHash, NOW)).outcome, 'redeemed');
-      assert.equal(await store.authorizationCodes.deleteExpired(NOW), 0);
+      assert.equal(await store.authorizationCodes.deleteExpired(NOW, 10), 0);
     });
   });
 });

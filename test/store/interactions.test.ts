@@ -71,8 +71,8 @@ forEachEngine((engine) => {
       const boundary = anInteraction({ expiresAt: NOW });
       const live = anInteraction({ expiresAt: NOW + 60 });
       for (const interaction of [old, boundary, live]) await store.interactions.create(interaction);
-      assert.equal(await store.interactions.deleteExpired(NOW), 1);
-      assert.equal(await store.interactions.deleteExpired(NOW), 0);
+      assert.equal(await store.interactions.deleteExpired(NOW, 10), 1);
+      assert.equal(await store.interactions.deleteExpired(NOW, 10), 0);
       assert.ok(await store.interactions.findLive(live.interactionHash, NOW));
     });
   });

@@ -68,7 +68,7 @@ forEachEngine((engine) => {
       await throttle().recordFailure(lockedLong, NOW, WINDOW);
       await throttle().lock(lockedLong, NOW + 5000);
       await throttle().recordFailure(recent, NOW + 2000, WINDOW);
-      assert.equal(await throttle().deleteStale(NOW + 1000), 1);
+      assert.equal(await throttle().deleteStale(NOW + 1000, 10), 1);
       assert.equal((await throttle().recordFailure(old, NOW + 1001, WINDOW * 10)).failures, 1, 'the old key was deleted');
       assert.equal((await throttle().recordFailure(lockedLong, NOW + 1001, WINDOW)).failures, 2, 'a key still locked is kept');
     });

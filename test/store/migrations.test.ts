@@ -6,7 +6,15 @@ import { createTestDatabase, engines, forEachEngine, type TestDatabase } from '.
 import { aClient } from './fixtures.js';
 import { raceProcesses } from './race.js';
 
-const ALL_MIGRATIONS = ['001-initial', '002-refresh-retry', '003-login-throttle', '004-interactions', '005-signing-keys-per-algorithm', '006-interaction-steps'];
+const ALL_MIGRATIONS = [
+  '001-initial',
+  '002-refresh-retry',
+  '003-login-throttle',
+  '004-interactions',
+  '005-signing-keys-per-algorithm',
+  '006-interaction-steps',
+  '007-audit-pruned-head',
+];
 
 async function withDatabase(engine: { name: 'sqlite' | 'postgres' }, work: (database: TestDatabase) => Promise<void>): Promise<void> {
   const database = await createTestDatabase(engine);

@@ -40,6 +40,7 @@ export function testEnvironment(database: { databaseUrl: string | undefined; dat
   };
 }
 
+/** `options.clock` replaces the system clock for every flow, timer and record of the server (accelerated time). */
 export async function startTestServer(
   database: { databaseUrl: string | undefined; dataDir: string },
   env: NodeJS.ProcessEnv = {},
@@ -68,11 +69,11 @@ export interface TestServerSuite {
  * A fresh database and a Gatehouse on it for the enclosing suite. The server closes before the database is
  * dropped, so its last audit writes land first.
  */
-export function useTestServer(engine: Pick<TestEngine, 'name'>, env: NodeJS.ProcessEnv = {}): TestServerSuite {
+export function useTestServer(engine: Pick<TestEngine, 'name'>, env: NodeJS.ProcessEnv = {}, options: StartOptions = {}): TestServerSuite {
   let current: TestServerSuite | undefined;
   before(async () => {
     const database = await createTestStore(engine);
-    current = { database, server: await startTestServer(database, env) };
+    current = { database, server: await startTestServer(database, env, options) };
   });
   after(async () => {
     await current?.server.close();

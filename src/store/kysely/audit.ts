@@ -2,7 +2,7 @@
 import type { AuditEventInput, AuditEventRecord } from '../records.js';
 import type { AuditRepository } from '../store.js';
 import { chainHash, GENESIS_HASH, normaliseDetails } from './audit-chain.js';
-import type { AuditEventsTable } from './database.js';
+import type { AuditChainHeadTable, AuditEventsTable } from './database.js';
 import { inTransaction, type Db } from './transaction.js';
 
 const VERIFY_PAGE_SIZE = 500;
@@ -39,6 +39,17 @@ function isIntact(row: AuditEventsTable, expectedSequence: number, expectedPrevi
   } catch {
     return false;
   }
+}
+
+/** Where verification stands: the last event checked, or the pruned head when pruning has passed it. */
+interface ChainPosition {
+  readonly sequence: number;
+  readonly hash: string;
+}
+
+/** The pruned head, when a prune has moved past `position` (perhaps while the chain was being read). */
+function afterPruning(position: ChainPosition, head: Pick<AuditChainHeadTable, 'pruned_sequence' | 'pruned_hash'>): ChainPosition {
+  return head.pruned_sequence > position.sequence ? { sequence: head.pruned_sequence, hash: head.pruned_hash } : position;
 }
 
 /** The head remembers the last append, so events deleted from the end or forged past it are caught too. */
@@ -95,24 +106,43 @@ export class KyselyAuditRepository implements AuditRepository {
   }
 
   async verifyChain(): Promise<number | null> {
-    let sequence = 0;
-    let hash = GENESIS_HASH;
+    let position: ChainPosition = { sequence: 0, hash: GENESIS_HASH };
     for (;;) {
+      // Each page reads the pruned head in the same statement, so a prune running meanwhile is seen with the rows it left.
       const rows = await this.db
         .selectFrom('audit_events')
-        .selectAll()
-        .where('sequence', '>', sequence)
-        .orderBy('sequence')
+        .innerJoin('audit_chain_head', (join) => join.onTrue())
+        .selectAll('audit_events')
+        .select(['audit_chain_head.pruned_sequence', 'audit_chain_head.pruned_hash'])
+        .where('audit_events.sequence', '>', position.sequence)
+        .orderBy('audit_events.sequence')
         .limit(VERIFY_PAGE_SIZE)
         .execute();
       for (const row of rows) {
-        if (!isIntact(row, sequence + 1, hash)) return sequence + 1;
-        sequence = row.sequence;
-        hash = row.hash;
+        position = afterPruning(position, row);
+        if (!isIntact(row, position.sequence + 1, position.hash)) return position.sequence + 1;
+        position = row;
       }
       if (rows.length < VERIFY_PAGE_SIZE) break;
     }
-    const head = await this.db.selectFrom('audit_chain_head').select(['sequence', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
-    return compareWithHead(head, sequence, hash);
+    const head = await this.db.selectFrom('audit_chain_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+    position = afterPruning(position, head);
+    return compareWithHead(head, position.sequence, position.hash);
+  }
+
+  async prune(before: number, limit: number): Promise<number> {
+    return inTransaction(this.db, async (trx) => {
+      // Locking the head first queues prunes (and appends) from every instance, so the pruned head only moves forward.
+      await trx.updateTable('audit_chain_head').set((eb) => ({ pruned_sequence: eb.ref('pruned_sequence') })).where('id', '=', 1).execute();
+      const oldest = await trx.selectFrom('audit_events').select(['sequence', 'hash', 'occurred_at']).orderBy('sequence').limit(limit).execute();
+      // Only a prefix of the chain may go; an event that is not old enough keeps every later one (clocks of instances differ).
+      const young = oldest.findIndex((event) => event.occurred_at >= before);
+      const pruned = young === -1 ? oldest : oldest.slice(0, young);
+      const last = pruned.at(-1);
+      if (last === undefined) return 0;
+      await trx.deleteFrom('audit_events').where('sequence', '<=', last.sequence).execute();
+      await trx.updateTable('audit_chain_head').set({ pruned_sequence: last.sequence, pruned_hash: last.hash }).where('id', '=', 1).execute();
+      return pruned.length;
+    });
   }
 }

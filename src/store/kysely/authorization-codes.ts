@@ -68,8 +68,10 @@ export class KyselyAuthorizationCodeRepository implements AuthorizationCodeRepos
     return { outcome: record.consumedAt === null ? 'expired' : 'replayed', record };
   }
 
-  async deleteExpired(before: number): Promise<number> {
-    const result = await this.db.deleteFrom('authorization_codes').where('expires_at', '<', before).executeTakeFirst();
+  async deleteExpired(before: number, limit: number): Promise<number> {
+    // One batch in one statement on both engines: SQLite has no DELETE ... LIMIT, so the keys come from a subquery.
+    const expired = this.db.selectFrom('authorization_codes').select('code_hash').where('expires_at', '<', before).limit(limit);
+    const result = await this.db.deleteFrom('authorization_codes').where('code_hash', 'in', expired).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

@@ -160,6 +160,9 @@ export interface AuditChainHeadTable {
   id: number;
   sequence: number;
   hash: string;
+  /** The last event pruned (0 and the genesis hash until a prune): verification starts after it. */
+  pruned_sequence: number;
+  pruned_hash: string;
 }
 
 export interface Database {

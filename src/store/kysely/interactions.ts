@@ -82,8 +82,9 @@ export class KyselyInteractionRepository implements InteractionRepository {
     return result.numUpdatedRows > 0n;
   }
 
-  async deleteExpired(before: number): Promise<number> {
-    const result = await this.db.deleteFrom('interactions').where('expires_at', '<', before).executeTakeFirst();
+  async deleteExpired(before: number, limit: number): Promise<number> {
+    const expired = this.db.selectFrom('interactions').select('interaction_hash').where('expires_at', '<', before).limit(limit);
+    const result = await this.db.deleteFrom('interactions').where('interaction_hash', 'in', expired).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

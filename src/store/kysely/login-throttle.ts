@@ -58,12 +58,14 @@ export class KyselyLoginThrottleRepository implements LoginThrottleRepository {
     await this.db.deleteFrom('login_throttle').where('throttle_key', '=', key).execute();
   }
 
-  async deleteStale(before: number): Promise<number> {
-    const result = await this.db
-      .deleteFrom('login_throttle')
+  async deleteStale(before: number, limit: number): Promise<number> {
+    const stale = this.db
+      .selectFrom('login_throttle')
+      .select('throttle_key')
       .where('last_failure_at', '<', before)
       .where('locked_until', '<', before)
-      .executeTakeFirst();
+      .limit(limit);
+    const result = await this.db.deleteFrom('login_throttle').where('throttle_key', 'in', stale).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

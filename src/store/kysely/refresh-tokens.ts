@@ -2,6 +2,7 @@
 import type { RefreshRetryResponse, RefreshTokenRecord, RefreshTokenRotation, RequestOrigin, RotationResult, TokenFamilyRecord } from '../records.js';
 import type { RefreshTokenRepository } from '../store.js';
 import type { RefreshTokensTable, TokenFamiliesTable } from './database.js';
+import { deleteExpiredFamilies, deleteExpiredRefreshTokens } from './token-sweep.js';
 import { inTransaction, type Db } from './transaction.js';
 
 function tokenFamilyToRow(family: TokenFamilyRecord): TokenFamiliesTable {
@@ -167,6 +168,14 @@ export class KyselyRefreshTokenRepository implements RefreshTokenRepository {
       if (row) await dropRetryResponses(trx, row.family_id);
       return row && rowToTokenFamily(row);
     });
+  }
+
+  deleteExpired(before: number, limit: number): Promise<number> {
+    return deleteExpiredRefreshTokens(this.db, before, limit);
+  }
+
+  deleteExpiredFamilies(before: number, limit: number): Promise<number> {
+    return deleteExpiredFamilies(this.db, before, limit);
   }
 }
 

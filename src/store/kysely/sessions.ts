@@ -77,4 +77,14 @@ export class KyselySessionRepository implements SessionRepository {
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
+
+  async deleteExpired(before: number, limit: number): Promise<number> {
+    const over = this.db
+      .selectFrom('sessions')
+      .select('session_hash')
+      .where((eb) => eb.or([eb('ended_at', '<', before), eb('idle_expires_at', '<', before), eb('absolute_expires_at', '<', before)]))
+      .limit(limit);
+    const result = await this.db.deleteFrom('sessions').where('session_hash', 'in', over).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }

@@ -7,6 +7,7 @@ import { loginThrottleMigration } from './003-login-throttle.js';
 import { interactionsMigration } from './004-interactions.js';
 import { signingKeysPerAlgorithmMigration } from './005-signing-keys-per-algorithm.js';
 import { interactionStepsMigration } from './006-interaction-steps.js';
+import { auditPrunedHeadMigration } from './007-audit-pruned-head.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
 const migrations: Readonly<Record<string, Migration>> = {
@@ -16,6 +17,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '004-interactions': interactionsMigration,
   '005-signing-keys-per-algorithm': signingKeysPerAlgorithmMigration,
   '006-interaction-steps': interactionStepsMigration,
+  '007-audit-pruned-head': auditPrunedHeadMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,13 @@
+// Last step: the validated request, as an interaction keeps it, fits `limits.interactionBytes` (SECURITY.md, interactions).
+import { InvalidRequest } from '../../errors/oauth-errors.js';
+import type { AuthorizationRequestRecord } from '../../store/records.js';
+
+/**
+ * Each parameter is within `limits.parameterBytes`, yet state, nonce, login_hint, scope and redirect URI together could
+ * leave ~20 KiB behind per unauthenticated GET; this bounds their sum, measured as JSON, the form the store keeps.
+ */
+export function checkRequestSize(request: AuthorizationRequestRecord, maxBytes: number): void {
+  if (Buffer.byteLength(JSON.stringify(request), 'utf8') > maxBytes) {
+    throw new InvalidRequest({ description: 'The authorization request is too large.' });
+  }
+}
