@@ -6,6 +6,7 @@ import type { EngineConnection } from './engine.js';
 import type { Database } from './kysely/database.js';
 import { withErrorMapping } from './kysely/error-mapping.js';
 import { migrateToLatest } from './migrations/provider.js';
+import { SchemaScopedIntrospector } from './postgres-introspector.js';
 import { DuplicateError, StoreUnavailableError } from './store.js';
 
 // Lower-case only: PostgreSQL folds the unquoted name in `-c search_path=` to lower case.
@@ -104,6 +105,8 @@ export function connectPostgres(target: PostgresTarget): EngineConnection {
   // An idle client losing its server emits 'error' on the pool, which would otherwise crash the process;
   // the next query reports the outage as StoreUnavailableError.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: withErrorMapping(new PostgresDialect({ pool }), mapPostgresError(target.address)) });
+  const mapped = withErrorMapping(new PostgresDialect({ pool }), mapPostgresError(target.address));
+  const dialect = { ...mapped, createIntrospector: (db: Kysely<unknown>) => new SchemaScopedIntrospector(db, target.schema) };
+  const db = new Kysely<Database>({ dialect });
   return { engine: 'postgres', db, migrate: () => migrate(db, target.schema) };
 }

@@ -88,4 +88,20 @@ describe('migrations on PostgreSQL within one process', { skip: postgres.skipRea
         await Promise.all([first.close(), second.close()]);
       }),
     ));
+
+  it('looks only at its own schema: migrating is unaffected by schemas being created and dropped meanwhile', () =>
+    withDatabase(postgres, async (database) => {
+      // Another deployment's (or test run's) schemas appear and vanish while this one starts and migrates.
+      const churn = async () => {
+        for (let round = 0; round < 40; round += 1) {
+          const name = `gatehouse_churn_${process.pid}_${round}`;
+          await database.sql(`create schema ${name}; create table ${name}.t (id int)`);
+          await database.sql(`drop schema ${name} cascade`);
+        }
+      };
+      const [store] = await Promise.all([openStore(database), churn()]);
+      await store.close();
+      const rows = await database.sql('select name from kysely_migration');
+      assert.deepEqual(rows.map((row) => row.name), ALL_MIGRATIONS);
+    }));
 });
