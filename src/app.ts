@@ -4,7 +4,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import type { Config } from './config/schema.js';
 import { ServerMetadata } from './discovery/server-metadata.js';
 import { registerErrorHandling, rejectMalformedHttp } from './http/plugins/error-handler.js';
-import { generateRequestId, registerRequestContext } from './http/plugins/request-context.js';
+import { registerRequestContext, requestIdGenerator } from './http/plugins/request-context.js';
+import { compileProxyTrust } from './http/proxy-trust.js';
 import { registerSecurityHeaders } from './http/plugins/security-headers.js';
 import { registerDiscoveryRoutes } from './http/routes/discovery.js';
 import { registerHealthRoutes } from './http/routes/health.js';
@@ -43,12 +44,14 @@ export interface RouteContext extends Omit<AppDependencies, 'logger'> {
 }
 
 export function buildApp(config: Config, deps: AppDependencies): FastifyInstance {
+  const proxyTrust = compileProxyTrust(config.trustProxy);
   // pino's Logger type is wider than the FastifyBaseLogger the route helpers are typed against.
   const app: FastifyInstance = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     loggerInstance: deps.logger,
     bodyLimit: config.limits.bodyBytes,
-    trustProxy: config.trustProxy,
-    genReqId: generateRequestId,
+    // A function, not the setting: Fastify 5 reads a bare hop count as "trust nothing".
+    trustProxy: proxyTrust,
+    genReqId: requestIdGenerator(proxyTrust),
     return503OnClosing: true,
     clientErrorHandler: rejectMalformedHttp,
     // Idle keep-alive sockets close at shutdown; in-flight requests finish first.

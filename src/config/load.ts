@@ -34,14 +34,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
   const file = resolveConfigFile(options.configPath, env);
   if (file) mergeFile(raw, sources, file, leaves);
-  const envProblems = mergeEnv(raw, sources, env, leaves);
+  mergeEnv(raw, sources, env, leaves);
   if (options.flags?.dev !== undefined) setPath(raw, sources, ['dev'], options.flags.dev, 'flag --dev');
 
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success || envProblems.length > 0) {
-    const issues = parsed.success ? [] : parsed.error.issues.map((issue) => describeIssue(issue, raw, sources, leaves));
-    throw new ConfigError([...envProblems, ...issues]);
-  }
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue, raw, sources, leaves)));
   const config = deriveConfig(parsed.data);
   const ruleProblems = checkProductionRules(config).map(
     ({ path, message }) => `\`${path}\`: ${message} (${sourceOf(sources, path)})`,
@@ -84,23 +81,16 @@ function recordSources(value: Raw, prefix: string[], sources: Sources, source: s
   }
 }
 
-function mergeEnv(raw: Raw, sources: Sources, env: NodeJS.ProcessEnv, leaves: ReadonlyMap<string, SettingLeaf>): string[] {
-  const problems: string[] = [];
+function mergeEnv(raw: Raw, sources: Sources, env: NodeJS.ProcessEnv, leaves: ReadonlyMap<string, SettingLeaf>): void {
   for (const leaf of leaves.values()) {
     const name = envNameOf(leaf.path);
     const text = env[name];
     if (text === undefined || text === '') continue;
-    const value = parseEnvValue(text, leaf.kind);
-    if (value === undefined) {
-      problems.push(`\`${leaf.path.join('.')}\`: expected ${leaf.expected}, got ${showValue(text, leaf)} (from env ${name})`);
-      continue;
-    }
-    setPath(raw, sources, leaf.path, value, `from env ${name}`);
+    setPath(raw, sources, leaf.path, parseEnvValue(text, leaf.kind), `from env ${name}`);
   }
-  return problems;
 }
 
-/** Environment values are text; numbers, booleans and JSON values are parsed by the leaf's kind. */
+/** Environment values are text; numbers, booleans and JSON values are parsed by the leaf's kind, or left as text for the schema to refuse. */
 function parseEnvValue(text: string, kind: SettingLeaf['kind']): unknown {
   switch (kind) {
     case 'number':
@@ -110,10 +100,11 @@ function parseEnvValue(text: string, kind: SettingLeaf['kind']): unknown {
       if (/^(false|0|no)$/i.test(text)) return false;
       return text;
     case 'json':
+      // Not JSON: the text itself, for the schema to accept (a comma-separated list) or refuse with its expected form.
       try {
         return JSON.parse(text) as unknown;
       } catch {
-        return undefined;
+        return text;
       }
     case 'string':
       return text;
@@ -135,6 +126,7 @@ interface ZodIssueLike {
   readonly code: string;
   readonly path: readonly PropertyKey[];
   readonly keys?: readonly string[];
+  readonly message: string;
 }
 
 function describeIssue(issue: ZodIssueLike, raw: Raw, sources: Sources, leaves: ReadonlyMap<string, SettingLeaf>): string {
@@ -152,6 +144,8 @@ function describeIssue(issue: ZodIssueLike, raw: Raw, sources: Sources, leaves: 
   while (leafPath.length > 0 && !leaves.has(leafPath.join('.'))) leafPath = leafPath.slice(0, -1);
   const leaf = leaves.get(leafPath.join('.'));
   const key = path.join('.');
+  // A custom issue carries a message written for the operator (see trust-proxy.ts); it names the owning setting.
+  if (issue.code === 'custom') return `\`${leafPath.join('.')}\`: ${issue.message} (${sourceOf(sources, key)})`;
   const expected = leaf?.expected ?? 'a settings group (JSON object)';
   return `\`${key}\`: expected ${expected}, got ${showValue(valueAt(raw, path), leaf)} (${sourceOf(sources, key)})`;
 }

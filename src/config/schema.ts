@@ -1,6 +1,7 @@
 // The one configuration schema: every key, its default, its expected form and its description.
 import { z } from 'zod';
 import { SCOPE_TOKEN } from '../protocol/scope.js';
+import { MAX_PROXY_HOPS, trustProxySchema } from './trust-proxy.js';
 
 /** Metadata each leaf carries: `expected` feeds error messages, `description` the README reference. */
 export interface SettingMeta {
@@ -53,9 +54,10 @@ export const configSchema = z
       expected: 'true or false',
       description: 'Create a demo user and client on an empty database. Defaults to the value of `dev`; refused in production.',
     }),
-    trustProxy: setting(z.boolean().default(false), {
-      expected: 'true or false',
-      description: 'Trust X-Forwarded-For from the proxy in front of Gatehouse when reading the client IP.',
+    trustProxy: setting(trustProxySchema.default(false), {
+      expected: `false, a count of proxies 1-${MAX_PROXY_HOPS}, or a JSON array of proxy IP addresses and CIDR ranges (comma-separated in the environment)`,
+      description:
+        'Which proxies may set X-Forwarded-For and X-Request-Id. false: none, the peer is the client. A count: that many proxies in front of Gatehouse, nearest first (only when nothing else can reach Gatehouse). A list: proxies at these addresses. The client IP is the first untrusted address from the right.',
     }),
     logLevel: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), {
       expected: 'one of fatal, error, warn, info, debug, trace, silent',

@@ -96,7 +96,7 @@ forEachEngine((engine) => {
     before(async () => {
       database = await createTestStore(engine);
       server = await startTestServer(database, {
-        GATEHOUSE_TRUST_PROXY: 'true',
+        GATEHOUSE_TRUST_PROXY: '1',
         GATEHOUSE_RATE_LIMITS_LOGIN_FAILURES_PER_ACCOUNT: '1000',
         GATEHOUSE_RATE_LIMITS_LOGIN_FAILURES_PER_IP: '3',
       });
