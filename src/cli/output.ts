@@ -59,6 +59,9 @@ export function reportError(error: unknown, options: OutputOptions): ExitCode {
   const message = describeError(error);
   if (options.json) {
     process.stderr.write(`${JSON.stringify(problems ? { error: message, problems } : { error: message })}\n`);
+  } else if (problems !== undefined && problems.length > 1) {
+    // Several problems get a line each: fixing them one run at a time is tedious.
+    process.stderr.write(`gatehouse: invalid configuration:\n${problems.map((problem) => `  - ${problem}\n`).join('')}`);
   } else {
     process.stderr.write(`gatehouse: ${message}\n`);
   }

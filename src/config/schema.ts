@@ -196,6 +196,8 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export type Config = Readonly<
   Omit<ParsedConfig, 'issuer' | 'seedDemo'> & {
     issuer: string;
+    /** No issuer was configured and dev mode derives it from the port, so it changes once port 0 becomes a real one. */
+    issuerFollowsPort: boolean;
     seedDemo: boolean;
   }
 >;
