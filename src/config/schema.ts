@@ -28,7 +28,7 @@ export const configSchema = z
   .object({
     issuer: setting(z.url({ protocol: /^https?$/ }).optional(), {
       expected: 'an absolute http(s) URL without query or fragment',
-      description: 'The issuer identifier, byte for byte as clients see it. Required outside dev mode; in dev mode it defaults to http://localhost:<port>.',
+      description: 'The issuer identifier, byte for byte as clients see it. Required outside dev mode; in dev mode it defaults to http://localhost:<port>, with the port actually listened on.',
     }),
     host: setting(z.string().min(1).default('127.0.0.1'), {
       expected: 'a host name or IP address to listen on',

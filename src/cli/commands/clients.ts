@@ -4,7 +4,7 @@ import { ClientRegistrationService, type ClientView } from '../../clients/regist
 import { toRegistrationResponse } from '../../clients/registration-response.js';
 import type { ClientMetadataInput } from '../../clients/metadata.js';
 import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
-import { printResult } from '../output.js';
+import { printNote, printResult } from '../output.js';
 import { describeClient, describeClientList } from './client-text.js';
 
 interface MetadataOptions extends CommonOptions {
@@ -64,6 +64,20 @@ function printClient(options: CommonOptions, client: ClientView): void {
 
 const SECRET_SHOWN_ONCE = 'Store the secret now: it is shown only this once.';
 
+/**
+ * RFC 8252 §8.3: a `localhost` redirect URI stays allowed (matched exactly), but the loopback IP literal is advised:
+ * `localhost` may resolve elsewhere, or be answered by another program on the machine. Said on stderr.
+ */
+function warnAboutLocalhost(redirectUris: readonly string[] | undefined): void {
+  for (const uri of redirectUris ?? []) {
+    if (!URL.canParse(uri)) continue;
+    const url = new URL(uri);
+    if (url.protocol !== 'http:' || url.hostname !== 'localhost') continue;
+    url.hostname = '127.0.0.1';
+    printNote(`warning: redirect URI ${uri} uses "localhost"; RFC 8252 §8.3 advises the loopback IP literal instead, e.g. ${url.href}`);
+  }
+}
+
 function registerCreate(clients: Command): void {
   addMetadataOptions(withCommonOptions(clients.command('create').description('register a client; prints its secret once')))
     // Not a commander requiredOption: commander would report it missing before naming a mistyped flag.
@@ -74,6 +88,7 @@ function registerCreate(clients: Command): void {
       const { client, clientSecret } = await withRegistration(options, (service) =>
         service.create({ ...toMetadataInput(options), clientType: options.type }),
       );
+      warnAboutLocalhost(client.redirectUris);
       const secretLines = clientSecret === null ? [] : ['', `client_secret: ${clientSecret}`, SECRET_SHOWN_ONCE];
       printResult(options, [`created client "${client.clientName}"`, ...describeClient(client), ...secretLines], toRegistrationResponse(client, clientSecret));
     });
@@ -85,7 +100,9 @@ function registerUpdate(clients: Command): void {
     .option('--first-party', 'mark as first-party (skips consent)')
     .option('--no-first-party', 'mark as third-party (asks for consent)')
     .action(async (clientId: string, options: MetadataOptions) => {
-      printClient(options, await withRegistration(options, (service) => service.update(clientId, toMetadataInput(options))));
+      const client = await withRegistration(options, (service) => service.update(clientId, toMetadataInput(options)));
+      warnAboutLocalhost(options.redirectUri);
+      printClient(options, client);
     });
 }
 
