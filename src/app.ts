@@ -62,8 +62,6 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
     genReqId: requestIdGenerator(proxyTrust),
     return503OnClosing: true,
     clientErrorHandler: rejectMalformedHttp,
-    // Idle keep-alive sockets close at shutdown; in-flight requests finish first.
-    forceCloseConnections: 'idle',
   });
   if (bound) {
     app.addHook('onReady', bound.open);
