@@ -1,10 +1,13 @@
 // buildApp: the Fastify instance with every plugin and route, used by main and by tests.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { Config } from './config/schema.js';
 import { ServerMetadata } from './discovery/server-metadata.js';
 import { registerErrorHandling, rejectMalformedHttp } from './http/plugins/error-handler.js';
-import { generateRequestId, registerRequestContext } from './http/plugins/request-context.js';
+import { registerRequestContext, requestIdGenerator } from './http/plugins/request-context.js';
+import { compileProxyTrust } from './http/proxy-trust.js';
+import type { HttpListener } from './http/http-server.js';
+import { registerFaviconRoute } from './http/routes/favicon.js';
 import { registerSecurityHeaders } from './http/plugins/security-headers.js';
 import { registerDiscoveryRoutes } from './http/routes/discovery.js';
 import { registerHealthRoutes } from './http/routes/health.js';
@@ -48,18 +51,29 @@ export interface RouteContext extends Omit<AppDependencies, 'logger'> {
   readonly metadata: ServerMetadata;
 }
 
-export function buildApp(config: Config, deps: AppDependencies): FastifyInstance {
+/**
+ * The app with every plugin and route. Given a listener (main), it serves that already bound server once ready;
+ * without one (tests using `inject`), Fastify makes a server of its own.
+ */
+export function buildApp(config: Config, deps: AppDependencies, listener?: HttpListener): FastifyInstance {
+  const proxyTrust = compileProxyTrust(config.trustProxy);
+  const bound = listener && serveOn(listener);
   // pino's Logger type is wider than the FastifyBaseLogger the route helpers are typed against.
   const app: FastifyInstance = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
+    ...(bound && { serverFactory: bound.serverFactory }),
     loggerInstance: deps.logger,
     bodyLimit: config.limits.bodyBytes,
-    trustProxy: config.trustProxy,
-    genReqId: generateRequestId,
+    // A function, not the setting: Fastify 5 reads a bare hop count as "trust nothing".
+    trustProxy: proxyTrust,
+    genReqId: requestIdGenerator(proxyTrust),
     return503OnClosing: true,
     clientErrorHandler: rejectMalformedHttp,
-    // Idle keep-alive sockets close at shutdown; in-flight requests finish first.
-    forceCloseConnections: 'idle',
   });
+  if (bound) {
+    app.addHook('onReady', bound.open);
+    // After Fastify marks itself closing (later requests on open connections get 503): stop accepting, finish in-flight.
+    app.addHook('onClose', bound.close);
+  }
   registerRequestContext(app);
   registerSecurityHeaders(app, config.issuer);
   registerErrorHandling(app);
@@ -77,9 +91,32 @@ export function buildApp(config: Config, deps: AppDependencies): FastifyInstance
   registerTokenRoute(app, context);
   registerUserInfoRoute(app, context);
   registerHealthRoutes(app, deps.store);
+  registerFaviconRoute(app);
   registerLoginRoutes(app, context);
   registerLogoutRoutes(app, context);
   // Discovery last: every endpoint above has contributed its metadata by now.
   registerDiscoveryRoutes(app, metadata);
   return app;
+}
+
+/**
+ * Hands a bound server to Fastify, with the timeouts Fastify gives a server it makes (a keep-alive that outlasts
+ * common load balancers'); opens it to requests once every route is registered, and closes it with the app.
+ */
+function serveOn(listener: HttpListener) {
+  let handler: RequestListener | undefined;
+  return {
+    serverFactory: (fastifyHandler: RequestListener, options: Record<string, unknown>) => {
+      handler = fastifyHandler;
+      const { keepAliveTimeout, requestTimeout } = options as { keepAliveTimeout: number; requestTimeout: number };
+      listener.server.keepAliveTimeout = keepAliveTimeout;
+      listener.server.requestTimeout = requestTimeout;
+      return listener.server;
+    },
+    open: (done: () => void) => {
+      if (handler) listener.serve(handler);
+      done();
+    },
+    close: () => listener.close(),
+  };
 }

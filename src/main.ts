@@ -1,9 +1,11 @@
-// Composition root: config -> store -> key ring -> buildApp -> listen -> signals.
+// Composition root: config -> listen -> store -> key ring -> buildApp -> ready -> signals.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { withListeningPort } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { canSignIdTokensFor, describeMissingIdTokenKey } from './clients/id-token-algorithm.js';
-import { seedDemo } from './dev/seed-demo.js';
+import { presentDemo } from './dev/seed-demo.js';
+import { listenHttp, type HttpListener } from './http/http-server.js';
 import { attachAudit } from './observability/audit.js';
 import { attachEventLog } from './observability/event-log.js';
 import { EventBus } from './observability/events.js';
@@ -24,6 +26,8 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 /** A running Gatehouse: its listening URL and an orderly close. */
 export interface Gatehouse {
   readonly url: string;
+  /** The configuration as served: the real port, and the issuer derived from it in dev mode. */
+  readonly config: Config;
   readonly app: FastifyInstance;
   readonly store: Store;
   readonly keyRing: KeyRing;
@@ -36,9 +40,23 @@ export interface StartOptions {
   readonly clock?: Clock;
   /** The password functions logins use; tests inject one they can hold, to fill the hashing slots. */
   readonly passwords?: PasswordHasher;
+  /** Where dev mode's demo credentials and reminders go: a person's terminal, never the log (default stderr). */
+  readonly print?: (text: string) => void;
 }
 
-export async function startGatehouse(config: Config, logger: Logger = createLogger(config.logLevel), options: StartOptions = {}): Promise<Gatehouse> {
+/** @throws ListenError when the host or port cannot be listened on, before anything else is touched */
+export async function startGatehouse(loaded: Config, logger: Logger = createLogger(loaded.logLevel), options: StartOptions = {}): Promise<Gatehouse> {
+  // Bound first: a port in use fails fast, and a dev issuer names the real port before anything reads it.
+  const listener = await listenHttp(loaded.host, loaded.port);
+  try {
+    return await startOn(listener, withListeningPort(loaded, listener.port), logger, options);
+  } catch (error) {
+    await listener.close();
+    throw error;
+  }
+}
+
+async function startOn(listener: HttpListener, config: Config, logger: Logger, options: StartOptions): Promise<Gatehouse> {
   const clock = options.clock ?? systemClock;
   const secrets = await resolveKeyEncryptionSecrets(config, logger);
   const keyEncryption = createKeyEncryption(secrets.current, secrets.previous);
@@ -50,27 +68,26 @@ export async function startGatehouse(config: Config, logger: Logger = createLogg
     attachAudit(events, store, clock);
     attachEventLog(events, logger);
     const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock });
-    if (config.seedDemo) await seedDemo({ store, config, events, clock, print: (text) => process.stdout.write(text) });
+    if (config.seedDemo) await presentDemo({ store, config, events, clock, print: options.print ?? ((text) => process.stderr.write(text)) });
     await warnAboutClientsWithoutIdTokenKey(store, keyRing, logger);
 
-    const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, passwords: options.passwords, events, logger, clock });
-    await app.listen({ host: config.host, port: config.port });
+    const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, passwords: options.passwords, events, logger, clock }, listener);
+    await app.ready();
     keyRing.start();
     const sweeper = new Sweeper(store, logger, clock, sweepPolicy(config));
     sweeper.start();
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
     logger.info({ url, issuer: config.issuer, engine: store.engine }, 'gatehouse listening');
 
     const close = async () => {
+      // Closes the listener too, once requests arriving on open connections get 503 and in-flight ones are answered.
       await app.close();
       await keyRing.stop();
       await sweeper.stop();
       await events.drain();
       await store.close();
     };
-    return { url, app, store, keyRing, close };
+    return { url, config, app, store, keyRing, close };
   } catch (error) {
     await store.close();
     throw error;
@@ -89,7 +106,9 @@ async function warnAboutClientsWithoutIdTokenKey(store: Store, keyRing: KeyRing,
 export async function runServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<void> {
   const gatehouse = await startGatehouse(config, logger);
   if (config.dev) {
-    process.stdout.write(`\nGatehouse (dev mode) at ${config.issuer}\nDiscovery: ${config.issuer}/.well-known/openid-configuration\n\n`);
+    // For the person at the terminal; stdout carries only the JSON log lines.
+    const { issuer } = gatehouse.config;
+    process.stderr.write(`\nGatehouse (dev mode) at ${issuer}\nDiscovery: ${issuer}/.well-known/openid-configuration\n\n`);
   }
   await new Promise<void>((resolve) => {
     let stopping = false;

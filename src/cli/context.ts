@@ -2,8 +2,9 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { systemClock, type Clock } from '../clock.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type DatabaseConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { holdsDevSecret } from '../tokens/keys/dev-secret.js';
 import { attachAudit } from '../observability/audit.js';
 import { EventBus, type EventContext } from '../observability/events.js';
 import type { Store } from '../store/store.js';
@@ -31,13 +32,30 @@ export function withCommonOptions(command: Command): Command {
     .option('--dev', 'dev mode settings, as `serve --dev` uses them (loopback issuer, generated key-encryption secret)');
 }
 
-/** Loads the configuration from `--config` (or GATEHOUSE_CONFIG), GATEHOUSE_* variables and `--dev`. @throws ConfigError */
-export function loadCommandConfig(options: CommonOptions): Config {
-  return loadConfig({ configPath: options.config, env: process.env, flags: options.dev ? { dev: true } : {} });
+/**
+ * Loads the configuration from `--config` (or GATEHOUSE_CONFIG), GATEHOUSE_* variables and `--dev`. Unless
+ * `detectDevDataDir` is false, a configuration naming no issuer, database or dev setting, in a data folder set up by
+ * `serve --dev`, uses dev settings, and says so once on stderr. @throws ConfigError
+ */
+export function loadCommandConfig(options: CommonOptions, { detectDevDataDir = true } = {}): Config {
+  let devDataDir: string | undefined;
+  const isDevDataDir = (dataDir: string): boolean => {
+    const dev = holdsDevSecret(dataDir);
+    if (dev) devDataDir = dataDir;
+    return dev;
+  };
+  const config = loadConfig({
+    configPath: options.config,
+    env: process.env,
+    flags: options.dev ? { dev: true } : {},
+    ...(detectDevDataDir ? { isDevDataDir } : {}),
+  });
+  if (devDataDir !== undefined) printNote(`using dev-mode settings: ${devDataDir} was created by serve --dev`);
+  return config;
 }
 
 /** The storage options of a configuration, as `openStore` and `migrateStore` take them. */
-export function storeOptionsOf(config: Config): { readonly databaseUrl: string | undefined; readonly dataDir: string } {
+export function storeOptionsOf(config: DatabaseConfig): { readonly databaseUrl: string | undefined; readonly dataDir: string } {
   return { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
 }
 

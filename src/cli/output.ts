@@ -1,6 +1,7 @@
 // CLI output: results as text or JSON on stdout, every failure as one line on stderr with its exit code.
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
+import { ListenError } from '../http/http-server.js';
 import { StoreUnavailableError } from '../store/store.js';
 import { ClientNameTaken, ClientNotFound, ClientOperationRefused, InvalidClientMetadata } from '../clients/errors.js';
 import { DevSecretError } from '../tokens/keys/dev-secret.js';
@@ -42,7 +43,8 @@ export function printNote(message: string): void {
 
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  if (error instanceof ConfigError || error instanceof UsageError) return EXIT.usage;
+  // A host or port that cannot be listened on is a setting to change, like an invalid one.
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof ListenError) return EXIT.usage;
   if (error instanceof StoreUnavailableError) return EXIT.unavailable;
   return EXIT.failed;
 }
@@ -59,6 +61,9 @@ export function reportError(error: unknown, options: OutputOptions): ExitCode {
   const message = describeError(error);
   if (options.json) {
     process.stderr.write(`${JSON.stringify(problems ? { error: message, problems } : { error: message })}\n`);
+  } else if (problems !== undefined && problems.length > 1) {
+    // Several problems get a line each: fixing them one run at a time is tedious.
+    process.stderr.write(`gatehouse: invalid configuration:\n${problems.map((problem) => `  - ${problem}\n`).join('')}`);
   } else {
     process.stderr.write(`gatehouse: ${message}\n`);
   }
@@ -68,7 +73,8 @@ export function reportError(error: unknown, options: OutputOptions): ExitCode {
 function describeError(error: unknown): string {
   if (error instanceof ConfigError) return `invalid configuration: ${error.problems.join('; ')}`;
   if (error instanceof CommanderError) return oneLine(error.message.replace(/^error: /, ''));
-  const known = error instanceof UsageError || error instanceof StoreUnavailableError || OPERATION_ERRORS.some((type) => error instanceof type);
+  const known =
+    error instanceof UsageError || error instanceof ListenError || error instanceof StoreUnavailableError || OPERATION_ERRORS.some((type) => error instanceof type);
   if (known) return oneLine((error as Error).message);
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return oneLine(`unexpected error: ${detail}`);

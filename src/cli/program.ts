@@ -6,10 +6,12 @@ import { registerKeyCommands } from './commands/keys.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerUserCommands } from './commands/users.js';
 import { reportError, type ExitCode } from './output.js';
+import { packageVersion } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('gatehouse')
     .description('Gatehouse: an OAuth 2.1 and OpenID Connect authorization server')
+    .version(packageVersion(), '-V, --version', 'print the version of Gatehouse')
     // Settings made before adding subcommands are inherited by them.
     .exitOverride()
     .configureOutput({ outputError: () => undefined })

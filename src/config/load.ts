@@ -1,187 +1,82 @@
-// Loads configuration: defaults <- file <- GATEHOUSE_* env <- flags, remembering where each value came from.
-import { existsSync, readFileSync } from 'node:fs';
+// Loads configuration: defaults <- file <- GATEHOUSE_* env <- flags, validated as a whole, reporting every problem.
 import { resolve } from 'node:path';
-import { configSchema, type Config, type ParsedConfig } from './schema.js';
-import { describeSettings, envNameOf, type SettingLeaf } from './settings.js';
+import { ConfigError } from './errors.js';
+import { DEFAULT_CONFIG_FILE, readLayers, setPath, type LayerOptions, type Layers } from './layers.js';
+import { problemAt, validateLayers } from './problems.js';
 import { checkKeyRules, checkProductionRules } from './rules.js';
+import { configSchema, type Config, type ParsedConfig } from './schema.js';
+import { describeSettings, envNameOf } from './settings.js';
 
-export const DEFAULT_CONFIG_FILE = 'gatehouse.config.json';
+export { ConfigError } from './errors.js';
+export { DEFAULT_CONFIG_FILE } from './layers.js';
 
-/** Every problem found in a configuration, each naming field, expected form, value and source. */
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-export interface LoadConfigOptions {
-  /** Path from `--config`; falls back to GATEHOUSE_CONFIG, then ./gatehouse.config.json if present. */
-  readonly configPath?: string | undefined;
-  readonly env?: NodeJS.ProcessEnv;
+export interface LoadConfigOptions extends LayerOptions {
   /** Values from command-line flags, highest precedence. */
   readonly flags?: { readonly dev?: boolean };
+  /**
+   * Whether a data folder was set up by `serve --dev`. Given (by the admin CLI), a configuration that sets none of
+   * `dev`, `issuer` and `databaseUrl` is loaded in dev mode when its data folder was: production always names an
+   * issuer or a database, so it never becomes dev this way.
+   */
+  readonly isDevDataDir?: (dataDir: string) => boolean;
 }
 
-type Raw = Record<string, unknown>;
-type Sources = Map<string, string>;
-
+/** @throws ConfigError listing every problem: invalid values and, for what parsed, the cross-field rules */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
-  const env = options.env ?? process.env;
-  const raw: Raw = {};
-  const sources: Sources = new Map();
-  const leaves = describeSettings();
+  const layers = readLayers(options);
+  if (options.flags?.dev !== undefined) setPath(layers.raw, layers.sources, ['dev'], options.flags.dev, 'flag --dev');
+  else if (options.isDevDataDir) inferDevMode(layers, options.isDevDataDir);
 
-  const file = resolveConfigFile(options.configPath, env);
-  if (file) mergeFile(raw, sources, file, leaves);
-  const envProblems = mergeEnv(raw, sources, env, leaves);
-  if (options.flags?.dev !== undefined) setPath(raw, sources, ['dev'], options.flags.dev, 'flag --dev');
-
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success || envProblems.length > 0) {
-    const issues = parsed.success ? [] : parsed.error.issues.map((issue) => describeIssue(issue, raw, sources, leaves));
-    throw new ConfigError([...envProblems, ...issues]);
-  }
-  const config = deriveConfig(parsed.data);
-  const ruleProblems = [...checkKeyRules(config.keys), ...checkProductionRules(config)].map(
-    ({ path, message }) => `\`${path}\`: ${message} (${sourceOf(sources, path)})`,
-  );
-  if (ruleProblems.length > 0) throw new ConfigError(ruleProblems);
+  const { data, problems, invalidPaths } = validateLayers(configSchema, layers);
+  if (data === undefined) throw new ConfigError(problems);
+  const config = deriveConfig(data);
+  const ruleProblems = [...checkKeyRules(config.keys), ...checkProductionRules(config, (path) => whereToSet(path, layers))]
+    // A value already reported invalid was replaced by its default: a rule about that default would mislead.
+    .filter(({ path }) => !invalidPaths.has(path))
+    .map(({ path, message }) => problemAt(path, message, layers.sources));
+  if (problems.length + ruleProblems.length > 0) throw new ConfigError([...problems, ...ruleProblems]);
   return deepFreeze(config);
 }
 
-function resolveConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  const named = explicit ?? env.GATEHOUSE_CONFIG;
-  if (named !== undefined) {
-    const path = resolve(named);
-    if (!existsSync(path)) throw new ConfigError([`config file ${named}: not found`]);
-    return path;
-  }
-  return existsSync(DEFAULT_CONFIG_FILE) ? resolve(DEFAULT_CONFIG_FILE) : undefined;
+/** What `migrate` needs: where the database is. */
+export type DatabaseConfig = Readonly<Pick<Config, 'dataDir' | 'databaseUrl'>>;
+
+const databaseSchema = configSchema.pick({ dataDir: true, databaseUrl: true });
+
+/** Validates only the database settings, so `migrate` runs before the rest is configured. @throws ConfigError */
+export function loadDatabaseConfig(options: LayerOptions = {}): DatabaseConfig {
+  const layers = readLayers(options);
+  const { dataDir, databaseUrl } = layers.raw;
+  const { data, problems } = validateLayers(databaseSchema, { ...layers, raw: { dataDir, databaseUrl } });
+  if (data === undefined || problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(data);
 }
 
-function mergeFile(raw: Raw, sources: Sources, path: string, leaves: ReadonlyMap<string, SettingLeaf>): void {
-  let content: unknown;
-  try {
-    content = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    const reason = error instanceof SyntaxError ? error.message : 'cannot be read';
-    throw new ConfigError([`config file ${path}: ${reason}`]);
-  }
-  if (typeof content !== 'object' || content === null || Array.isArray(content)) {
-    throw new ConfigError([`config file ${path}: expected a JSON object at the top level`]);
-  }
-  Object.assign(raw, content);
-  recordSources(content as Raw, [], sources, `from file ${path}`, leaves);
+/** The issuer dev mode uses when none is configured: loopback on the port Gatehouse listens on. */
+export function devIssuer(port: number): string {
+  return `http://localhost:${port}`;
 }
 
-function recordSources(value: Raw, prefix: string[], sources: Sources, source: string, leaves: ReadonlyMap<string, SettingLeaf>): void {
-  for (const [key, child] of Object.entries(value)) {
-    const path = [...prefix, key];
-    sources.set(path.join('.'), source);
-    const isGroup = !leaves.has(path.join('.')) && typeof child === 'object' && child !== null && !Array.isArray(child);
-    if (isGroup) recordSources(child as Raw, path, sources, source, leaves);
-  }
+/** The configuration once the server listens: `port` is the real one (0 picks a free port), and so is a dev issuer's. */
+export function withListeningPort(config: Config, port: number): Config {
+  return deepFreeze({ ...config, port, issuer: config.issuerFollowsPort ? devIssuer(port) : config.issuer });
 }
 
-function mergeEnv(raw: Raw, sources: Sources, env: NodeJS.ProcessEnv, leaves: ReadonlyMap<string, SettingLeaf>): string[] {
-  const problems: string[] = [];
-  for (const leaf of leaves.values()) {
-    const name = envNameOf(leaf.path);
-    const text = env[name];
-    if (text === undefined || text === '') continue;
-    const value = parseEnvValue(text, leaf.kind);
-    if (value === undefined) {
-      problems.push(`\`${leaf.path.join('.')}\`: expected ${leaf.expected}, got ${showValue(text, leaf)} (from env ${name})`);
-      continue;
-    }
-    setPath(raw, sources, leaf.path, value, `from env ${name}`);
-  }
-  return problems;
+function inferDevMode(layers: Layers, isDevDataDir: (dataDir: string) => boolean): void {
+  const { raw, sources } = layers;
+  if (raw.dev !== undefined || raw.issuer !== undefined || raw.databaseUrl !== undefined) return;
+  const dataDir = typeof raw.dataDir === 'string' ? raw.dataDir : String(describeSettings().get('dataDir')?.defaultValue);
+  if (isDevDataDir(dataDir)) setPath(raw, sources, ['dev'], true, `${resolve(dataDir)} was created by serve --dev`);
 }
 
-/** Environment values are text; numbers, booleans and JSON values are parsed by the leaf's kind. */
-function parseEnvValue(text: string, kind: SettingLeaf['kind']): unknown {
-  switch (kind) {
-    case 'number':
-      return /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : text;
-    case 'boolean':
-      if (/^(true|1|yes)$/i.test(text)) return true;
-      if (/^(false|0|no)$/i.test(text)) return false;
-      return text;
-    case 'json':
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        return undefined;
-      }
-    case 'string':
-      return text;
-  }
-}
-
-function setPath(raw: Raw, sources: Sources, path: readonly string[], value: unknown, source: string): void {
-  let node = raw;
-  for (const key of path.slice(0, -1)) {
-    const next = node[key];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
-    node = node[key] as Raw;
-  }
-  node[path[path.length - 1]!] = value;
-  sources.set(path.join('.'), source);
-}
-
-interface ZodIssueLike {
-  readonly code: string;
-  readonly path: readonly PropertyKey[];
-  readonly keys?: readonly string[];
-}
-
-function describeIssue(issue: ZodIssueLike, raw: Raw, sources: Sources, leaves: ReadonlyMap<string, SettingLeaf>): string {
-  const path = issue.path.map(String);
-  if (issue.code === 'unrecognized_keys') {
-    return (issue.keys ?? [])
-      .map((key) => {
-        const full = [...path, key].join('.');
-        return `\`${full}\`: unknown setting (${sourceOf(sources, full)})`;
-      })
-      .join('; ');
-  }
-  // Array and record members report the leaf that owns them.
-  let leafPath = path;
-  while (leafPath.length > 0 && !leaves.has(leafPath.join('.'))) leafPath = leafPath.slice(0, -1);
-  const leaf = leaves.get(leafPath.join('.'));
-  const key = path.join('.');
-  const expected = leaf?.expected ?? 'a settings group (JSON object)';
-  return `\`${key}\`: expected ${expected}, got ${showValue(valueAt(raw, path), leaf)} (${sourceOf(sources, key)})`;
-}
-
-function sourceOf(sources: Sources, path: string): string {
-  for (let p = path; p !== ''; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
-    const source = sources.get(p);
-    if (source) return source;
-  }
-  return 'default';
-}
-
-function valueAt(raw: Raw, path: readonly string[]): unknown {
-  let node: unknown = raw;
-  for (const key of path) node = typeof node === 'object' && node !== null ? (node as Raw)[key] : undefined;
-  return node;
-}
-
-/** Shows a rejected value, never a secret and never a password inside a URL. */
-function showValue(value: unknown, leaf: SettingLeaf | undefined): string {
-  if (value === undefined) return 'nothing';
-  if (leaf?.secret) return typeof value === 'string' ? `a value of ${value.length} characters` : `a ${typeof value}`;
-  const text = JSON.stringify(value) ?? `a ${typeof value}`;
-  const redacted = text.replace(/(\/\/[^/@:]*:)[^/@]*@/g, '$1***@');
-  return redacted.length > 80 ? `${redacted.slice(0, 77)}...` : redacted;
+function whereToSet(path: string, layers: Layers): string {
+  return `set ${envNameOf(path.split('.'))} or \`${path}\` in ${layers.file ?? DEFAULT_CONFIG_FILE}`;
 }
 
 function deriveConfig(parsed: ParsedConfig): Config {
-  const issuer = parsed.issuer ?? (parsed.dev ? `http://localhost:${parsed.port}` : '');
-  return { ...parsed, issuer, seedDemo: parsed.seedDemo ?? parsed.dev };
+  const issuerFollowsPort = parsed.issuer === undefined && parsed.dev;
+  const issuer = parsed.issuer ?? (parsed.dev ? devIssuer(parsed.port) : '');
+  return { ...parsed, issuer, issuerFollowsPort, seedDemo: parsed.seedDemo ?? parsed.dev };
 }
 
 function deepFreeze<T>(value: T): T {

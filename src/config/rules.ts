@@ -32,27 +32,37 @@ export function checkKeyRules(keys: Config['keys']): RuleProblem[] {
   return problems;
 }
 
-export function checkProductionRules(config: Config): RuleProblem[] {
+/**
+ * Problems of a parsed configuration that no single field shows. `whereToSet(path)` says how the operator sets a
+ * missing value ("set GATEHOUSE_ISSUER or `issuer` in gatehouse.config.json").
+ */
+export function checkProductionRules(config: Config, whereToSet: (path: string) => string): RuleProblem[] {
   const problems: RuleProblem[] = [];
   if (config.issuer === '') {
-    problems.push({ path: 'issuer', message: 'required outside dev mode (set GATEHOUSE_ISSUER or run with --dev)' });
-    return problems;
+    problems.push({ path: 'issuer', message: `required outside dev mode: ${whereToSet('issuer')}, or run with --dev` });
+  } else {
+    problems.push(...checkIssuer(config));
   }
+  if (config.dev) return problems;
+  if (config.keys.encryptionSecret === undefined) {
+    problems.push({ path: 'keys.encryptionSecret', message: `required in production: ${whereToSet('keys.encryptionSecret')} to at least 32 random characters` });
+  }
+  if (config.seedDemo) {
+    problems.push({ path: 'seedDemo', message: 'the demo user and client are refused in production' });
+  }
+  return problems;
+}
+
+function checkIssuer(config: Config): RuleProblem[] {
+  const problems: RuleProblem[] = [];
   const issuer = new URL(config.issuer);
   // RFC 8414 §2: the issuer has no query or fragment.
   if (issuer.search !== '' || issuer.hash !== '' || config.issuer.includes('?') || config.issuer.includes('#')) {
     problems.push({ path: 'issuer', message: 'expected an issuer URL without query or fragment' });
   }
-  if (config.dev) return problems;
   // RFC 9700 §4.1: outside loopback the issuer must be https.
-  if (issuer.protocol === 'http:' && !isLoopbackHost(issuer.hostname)) {
+  if (!config.dev && issuer.protocol === 'http:' && !isLoopbackHost(issuer.hostname)) {
     problems.push({ path: 'issuer', message: `http is refused for a non-loopback issuer in production, got "${config.issuer}"` });
-  }
-  if (config.keys.encryptionSecret === undefined) {
-    problems.push({ path: 'keys.encryptionSecret', message: 'required in production (set GATEHOUSE_KEYS_ENCRYPTION_SECRET to at least 32 random characters)' });
-  }
-  if (config.seedDemo) {
-    problems.push({ path: 'seedDemo', message: 'the demo user and client are refused in production' });
   }
   return problems;
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { SCOPE_TOKEN } from '../protocol/scope.js';
 import { SIGNING_ALGORITHMS } from '../store/records.js';
+import { MAX_PROXY_HOPS, trustProxySchema } from './trust-proxy.js';
 
 /** Metadata each leaf carries: `expected` feeds error messages, `description` the README reference. */
 export interface SettingMeta {
@@ -28,7 +29,7 @@ export const configSchema = z
   .object({
     issuer: setting(z.url({ protocol: /^https?$/ }).optional(), {
       expected: 'an absolute http(s) URL without query or fragment',
-      description: 'The issuer identifier, byte for byte as clients see it. Required outside dev mode; in dev mode it defaults to http://localhost:<port>.',
+      description: 'The issuer identifier, byte for byte as clients see it. Required outside dev mode; in dev mode it defaults to http://localhost:<port>, with the port actually listened on.',
     }),
     host: setting(z.string().min(1).default('127.0.0.1'), {
       expected: 'a host name or IP address to listen on',
@@ -54,9 +55,10 @@ export const configSchema = z
       expected: 'true or false',
       description: 'Create a demo user and client on an empty database. Defaults to the value of `dev`; refused in production.',
     }),
-    trustProxy: setting(z.boolean().default(false), {
-      expected: 'true or false',
-      description: 'Trust X-Forwarded-For from the proxy in front of Gatehouse when reading the client IP.',
+    trustProxy: setting(trustProxySchema.default(false), {
+      expected: `false, a count of proxies 1-${MAX_PROXY_HOPS}, or a JSON array of proxy IP addresses and CIDR ranges (comma-separated in the environment)`,
+      description:
+        'Which proxies may set X-Forwarded-For and X-Request-Id. false: none, the peer is the client. A count: that many proxies in front of Gatehouse, nearest first (only when nothing else can reach Gatehouse). A list: proxies at these addresses. The client IP is the first untrusted address from the right.',
     }),
     logLevel: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), {
       expected: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -234,6 +236,8 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export type Config = Readonly<
   Omit<ParsedConfig, 'issuer' | 'seedDemo'> & {
     issuer: string;
+    /** No issuer was configured and dev mode derives it from the port, so it changes once port 0 becomes a real one. */
+    issuerFollowsPort: boolean;
     seedDemo: boolean;
   }
 >;

@@ -1,4 +1,5 @@
-// Dev mode only: on an empty database, a demo user and a demo client so the flow can be tried at once.
+// Dev mode only: on an empty database, a demo user and a demo client so the flow can be tried at once; on a later
+// start, a reminder of how to use them (never the secret, which only the first start knew).
 import { ClientRegistrationService } from '../clients/registration.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
@@ -40,8 +41,32 @@ export interface SeedDemoOptions {
   readonly print: (text: string) => void;
 }
 
+/** Seeds an empty database, or reminds the person of the demo client seeded before; says which it did. */
+export async function presentDemo(options: SeedDemoOptions): Promise<'seeded' | 'reminded' | 'nothing'> {
+  if (await seedDemo(options)) return 'seeded';
+  const client = await options.store.clients.findByName(DEMO_CLIENT_NAME);
+  if (client === undefined) return 'nothing';
+  options.print(demoReminder(options.config.issuer, client.clientId));
+  return 'reminded';
+}
+
+function demoReminder(issuer: string, clientId: string): string {
+  return [
+    '',
+    `Dev mode: the demo client from the first start (its secret was shown then; only its hash is kept):`,
+    `  client_id:     ${clientId}`,
+    `  new secret:    npx gatehouse clients rotate-secret ${clientId}`,
+    `  user:          ${DEMO_USERNAME} (new password: npx gatehouse users set-password ${DEMO_USERNAME})`,
+    `  discovery:     ${issuer}/.well-known/openid-configuration`,
+    '',
+    'Try the flow: open this URL, sign in as demo and allow access:',
+    `  ${demoAuthorizationUrl(issuer, clientId)}`,
+    '',
+  ].join('\n');
+}
+
 /** Seeds only a database with no users and no clients; returns whether it did. */
-export async function seedDemo({ store, config, events, clock, print }: SeedDemoOptions): Promise<boolean> {
+async function seedDemo({ store, config, events, clock, print }: SeedDemoOptions): Promise<boolean> {
   const [users, clients] = await Promise.all([store.users.list(), store.clients.list()]);
   if (users.length > 0 || clients.length > 0) return false;
 

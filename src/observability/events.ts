@@ -15,8 +15,12 @@ export type GatehouseEvent =
   | { readonly type: 'client.deleted'; readonly clientId: string }
   | { readonly type: 'client.secret_rotated'; readonly clientId: string; readonly previousValidUntil: number }
   | { readonly type: 'user.created'; readonly userId: string }
-  | { readonly type: 'user.password_changed'; readonly userId: string }
-  | { readonly type: 'user.disabled'; readonly userId: string }
+  // A password change and disabling record how many live sessions they ended and token families they revoked.
+  | { readonly type: 'user.password_changed'; readonly userId: string; readonly sessionsEnded: number; readonly familiesRevoked: number }
+  | { readonly type: 'user.disabled'; readonly userId: string; readonly sessionsEnded: number; readonly familiesRevoked: number }
+  | { readonly type: 'user.enabled'; readonly userId: string }
+  // The username is kept: once the user is gone, the audit trail is the only place that still names them.
+  | { readonly type: 'user.deleted'; readonly userId: string; readonly username: string }
   | { readonly type: 'key.created'; readonly kid: string; readonly alg: string; readonly status: 'next' | 'active' }
   | { readonly type: 'key.rotated'; readonly kid: string; readonly alg: string; readonly retiredKid: string | null }
   /** A key taken out of use because its algorithm is no longer configured; published until its tokens expire. */

@@ -60,13 +60,33 @@ export interface UserRepository {
   findByUsername(username: string): Promise<UserRecord | undefined>;
   /** Ordered by username. */
   list(): Promise<readonly UserRecord[]>;
-  /** Returns false when no such user. */
+  /** Replaces the hash alone (a rehash under new parameters at login). Returns false when no such user. */
   setPasswordHash(userId: string, passwordHash: string, now: number): Promise<boolean>;
   /**
-   * Marks the user disabled and revokes their token families and sessions. Returns false when no such user;
-   * disabling again keeps the first `disabledAt` and revokes anything issued since.
+   * A password change, in one transaction: replaces the hash, ends the user's live sessions, revokes their live
+   * token families (reason `password_changed`) and deletes their unredeemed authorization codes, so nothing
+   * obtained with the old password outlives it. Returns what was ended, or undefined when no such user.
    */
-  disable(userId: string, now: number): Promise<boolean>;
+  changePassword(userId: string, passwordHash: string, now: number): Promise<AccessRevocation | undefined>;
+  /**
+   * Marks the user disabled, ends their live sessions and revokes their live token families (reason
+   * `user_disabled`), in one transaction. Returns what was ended, or undefined when no such user; disabling again
+   * keeps the first `disabledAt` and revokes anything issued since.
+   */
+  disable(userId: string, now: number): Promise<AccessRevocation | undefined>;
+  /** Clears `disabledAt`; what disabling ended stays ended. Returns false when no such user. */
+  enable(userId: string, now: number): Promise<boolean>;
+  /**
+   * Deletes the user and everything issued to them: sessions, authorization codes, consents, token families and
+   * their refresh tokens. Audit events keep their user id. Returns false when no such user.
+   */
+  delete(userId: string): Promise<boolean>;
+}
+
+/** What ending a user's access touched, for the audit trail: sessions live until then, and families not yet revoked. */
+export interface AccessRevocation {
+  readonly sessionsEnded: number;
+  readonly familiesRevoked: number;
 }
 
 export interface AuthorizationCodeRepository {

@@ -1,9 +1,9 @@
-// User administration: create users, set passwords, disable and list them; used by the CLI and admin API.
+// User administration: create, show and list users, set passwords, disable, enable and delete them; used by the CLI.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { EventBus, EventContext } from '../observability/events.js';
 import type { UserRecord } from '../store/records.js';
-import { DuplicateError, type Store } from '../store/store.js';
+import { DuplicateError, type AccessRevocation, type Store } from '../store/store.js';
 import { UserNotFound, UsernameTaken } from './errors.js';
 import { hashPassword } from './password.js';
 import { checkEmail, checkName, checkPassword, checkUsername } from './policy.js';
@@ -25,6 +25,15 @@ export interface NewUser {
 
 /** A user as it may be shown: never the password hash. */
 export type UserView = Omit<UserRecord, 'passwordHash'>;
+
+/** The outcome of a change that ends the user's access: what was ended (zero counts when nothing changed). */
+export interface AccessChange {
+  readonly user: UserView;
+  readonly changed: boolean;
+  readonly ended: AccessRevocation;
+}
+
+const NOTHING_ENDED: AccessRevocation = { sessionsEnded: 0, familiesRevoked: 0 };
 
 /** Copies an allow-list of fields, so a field added to the record later is not shown until chosen. */
 export function toUserView(record: UserRecord): UserView {
@@ -76,27 +85,55 @@ export class UserService {
     return toUserView(record);
   }
 
-  /** Replaces the password hash with one made under the current parameters. @throws InvalidUserInput, UserNotFound */
-  async setPassword(username: string, password: string): Promise<UserView> {
+  /**
+   * Replaces the password hash with one made under the current parameters and, in the same transaction, ends the
+   * user's sessions and revokes their token families (SECURITY.md, Passwords). @throws InvalidUserInput, UserNotFound
+   */
+  async setPassword(username: string, password: string): Promise<AccessChange> {
     const passwordHash = await hashPassword(checkPassword(password));
     const user = await this.findByUsername(username);
     const now = this.now();
-    if (!(await this.deps.store.users.setPasswordHash(user.userId, passwordHash, now))) throw new UserNotFound(username);
-    this.deps.events.emit({ type: 'user.password_changed', userId: user.userId }, this.deps.context);
-    return toUserView({ ...user, updatedAt: now });
+    const ended = await this.deps.store.users.changePassword(user.userId, passwordHash, now);
+    if (ended === undefined) throw new UserNotFound(username);
+    this.deps.events.emit({ type: 'user.password_changed', userId: user.userId, ...ended }, this.deps.context);
+    return { user: toUserView({ ...user, updatedAt: now }), changed: true, ended };
   }
 
   /**
    * Disables the user and revokes their sessions and token families. Disabling a disabled user changes nothing.
    * @throws UserNotFound
    */
-  async disable(username: string): Promise<{ readonly user: UserView; readonly changed: boolean }> {
+  async disable(username: string): Promise<AccessChange> {
     const user = await this.findByUsername(username);
-    if (user.disabledAt !== null) return { user: toUserView(user), changed: false };
+    if (user.disabledAt !== null) return { user: toUserView(user), changed: false, ended: NOTHING_ENDED };
     const now = this.now();
-    if (!(await this.deps.store.users.disable(user.userId, now))) throw new UserNotFound(username);
-    this.deps.events.emit({ type: 'user.disabled', userId: user.userId }, this.deps.context);
-    return { user: toUserView({ ...user, disabledAt: now, updatedAt: now }), changed: true };
+    const ended = await this.deps.store.users.disable(user.userId, now);
+    if (ended === undefined) throw new UserNotFound(username);
+    this.deps.events.emit({ type: 'user.disabled', userId: user.userId, ...ended }, this.deps.context);
+    return { user: toUserView({ ...user, disabledAt: now, updatedAt: now }), changed: true, ended };
+  }
+
+  /** Lets a disabled user sign in again; sessions and tokens ended by disabling stay ended. @throws UserNotFound */
+  async enable(username: string): Promise<{ readonly user: UserView; readonly changed: boolean }> {
+    const user = await this.findByUsername(username);
+    if (user.disabledAt === null) return { user: toUserView(user), changed: false };
+    const now = this.now();
+    if (!(await this.deps.store.users.enable(user.userId, now))) throw new UserNotFound(username);
+    this.deps.events.emit({ type: 'user.enabled', userId: user.userId }, this.deps.context);
+    return { user: toUserView({ ...user, disabledAt: null, updatedAt: now }), changed: true };
+  }
+
+  /** Deletes the user and everything issued to them; returns the user as it was. @throws UserNotFound */
+  async delete(username: string): Promise<UserView> {
+    const user = await this.findByUsername(username);
+    if (!(await this.deps.store.users.delete(user.userId))) throw new UserNotFound(username);
+    this.deps.events.emit({ type: 'user.deleted', userId: user.userId, username: user.username }, this.deps.context);
+    return toUserView(user);
+  }
+
+  /** @throws UserNotFound */
+  async show(username: string): Promise<UserView> {
+    return toUserView(await this.findByUsername(username));
   }
 
   async list(): Promise<readonly UserView[]> {

@@ -37,7 +37,8 @@ describe('gatehouse without a database', () => {
       assert.ok(problems.some((line) => line.includes(`\`${setting}\``)), `${setting} is listed in ${invalid.stderr}`);
     }
     assert.equal(invalid.stderr.includes('too-short-secret'), false);
-    assertOneLineFailure(invalidServe, 2, /^gatehouse: invalid configuration: `issuer`: required outside dev mode/);
+    assert.equal(invalidServe.code, 2);
+    assert.match(invalidServe.stderr, /^gatehouse: invalid configuration:\n {2}- `issuer`: required outside dev mode: set GATEHOUSE_ISSUER or `issuer` in gatehouse\.config\.json, or run with --dev\n {2}- `keys\.encryptionSecret`: required in production: /);
   });
 
   it('reaches the dev database with --dev, as `serve --dev` sets it up', async () => {
@@ -49,7 +50,9 @@ describe('gatehouse without a database', () => {
       jsonOf<Array<{ client_name: string }>>(listed).map((client) => client.client_name),
       ['Dev App'],
     );
-    assertOneLineFailure(refused, 2, /`issuer`: required outside dev mode/);
+    // Made by `clients create --dev`, not `serve --dev`: the folder holds no dev secret, so production settings apply.
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /`issuer`: required outside dev mode/);
   });
 
   it('config reference prints the settings table the README embeds', async () => {

@@ -112,8 +112,8 @@ describe('loadConfig', () => {
   });
 
   it('parses booleans and JSON values from the environment and rejects bad ones', () => {
-    const config = loadConfig({ env: { ...production, GATEHOUSE_TRUST_PROXY: 'yes', GATEHOUSE_SCOPES: '{"read:docs":"Read your documents"}' } });
-    assert.equal(config.trustProxy, true);
+    const config = loadConfig({ env: { ...production, GATEHOUSE_DEV: 'yes', GATEHOUSE_SCOPES: '{"read:docs":"Read your documents"}' } });
+    assert.equal(config.dev, true);
     assert.deepEqual(config.scopes, { 'read:docs': 'Read your documents' });
     const problems = problemsOf(() => loadConfig({ env: { ...production, GATEHOUSE_SCOPES: '{nope', GATEHOUSE_DEV: 'maybe' } }));
     assert.ok(problems.some((p) => p.startsWith('`scopes`: expected a JSON object of scope name to plain-words description') && p.endsWith('(from env GATEHOUSE_SCOPES)')));

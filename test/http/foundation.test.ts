@@ -114,11 +114,11 @@ forEachEngine((engine) => {
       assert.equal(xml.status, 415);
     });
 
-    it('echoes a safe X-Request-Id and replaces an unsafe one', async () => {
-      const echoed = await get('/healthz', { headers: { 'x-request-id': 'abc-123' } });
-      assert.equal(echoed.headers.get('x-request-id'), 'abc-123');
-      const replaced = await get('/healthz', { headers: { 'x-request-id': '<script>' } });
-      assert.match(replaced.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    it('mints its own request id when no proxy is trusted, whatever the caller sends (test/http/proxy-trust.test.ts has the rest)', async () => {
+      for (const sent of ['abc-123', '<script>']) {
+        const response = await get('/healthz', { headers: { 'x-request-id': sent } });
+        assert.match(response.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+      }
     });
 
     it('never logs authorization headers, cookies or query values', async () => {

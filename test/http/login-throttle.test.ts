@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import type { ClientRecord } from '../../src/store/records.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import {alertText, beginInteraction, INVALID, PASSWORD, postLogin, seedClient, seedUser, withoutNonces } from '../support/login.js';
+import { fromClientIp, TRUSTING_LOOPBACK_PROXY } from '../support/client-ip.js';
+import { alertText, beginInteraction, INVALID, PASSWORD, postLogin, seedClient, seedUser, withoutNonces } from '../support/login.js';
 import { auditEvents } from '../support/flow-fixtures.js';
 
 interface Outcome {
@@ -17,7 +18,7 @@ interface Outcome {
 
 async function attempt(server: TestServer, client: ClientRecord, username: string, password: string, ip?: string): Promise<Outcome> {
   const flow = await beginInteraction(server, client);
-  const response = await postLogin(flow, { username, password }, ip === undefined ? {} : { 'x-forwarded-for': ip });
+  const response = await postLogin(flow, { username, password }, ip === undefined ? {} : fromClientIp(ip));
   const page = withoutNonces(await response.text()).replaceAll(flow.interactionId, 'ID').replaceAll(flow.csrfToken, 'CSRF').replaceAll(username, 'USER');
   return { status: response.status, retryAfter: response.headers.get('retry-after'), message: alertText(page), session: flow.browser.cookie('gatehouse_session') !== undefined, page };
 }
@@ -96,7 +97,7 @@ forEachEngine((engine) => {
     before(async () => {
       database = await createTestStore(engine);
       server = await startTestServer(database, {
-        GATEHOUSE_TRUST_PROXY: 'true',
+        ...TRUSTING_LOOPBACK_PROXY,
         GATEHOUSE_RATE_LIMITS_LOGIN_FAILURES_PER_ACCOUNT: '1000',
         GATEHOUSE_RATE_LIMITS_LOGIN_FAILURES_PER_IP: '3',
       });

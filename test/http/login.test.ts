@@ -7,7 +7,7 @@ import { needsRehash } from '../../src/users/password.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import type { ClientRecord, UserRecord } from '../../src/store/records.js';
-import {alertText, beginInteraction, INVALID, PASSWORD, postLogin, REDIRECT_URI, seedClient, seedUser, withoutNonces } from '../support/login.js';
+import { alertText, beginInteraction, INVALID, PASSWORD, postLogin, REDIRECT_URI, seedClient, seedUser, withoutNonces } from '../support/login.js';
 import { auditEvents } from '../support/flow-fixtures.js';
 
 forEachEngine((engine) => {

@@ -6,7 +6,7 @@ import { hashOpaqueValue } from '../../src/tokens/opaque.js';
 import { BrowserLike } from '../support/browser-like.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import {logIn, postForm, seedClient, seedUser } from '../support/login.js';
+import { logIn, postForm, seedClient, seedUser } from '../support/login.js';
 import { auditEvents } from '../support/flow-fixtures.js';
 
 const csrfTokenIn = (page: string): string | undefined => /name="csrf_token" value="([^"]+)"/.exec(page)?.[1];

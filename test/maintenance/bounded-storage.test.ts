@@ -10,6 +10,7 @@ import { forEachEngine } from '../support/database.js';
 import { postToken, type TokenResponseBody } from '../support/flow-fixtures.js';
 import { beginInteraction, PASSWORD, postForm, postLogin, seedClient, seedUser } from '../support/login.js';
 import { useTestServer, type TestServerSuite } from '../support/server.js';
+import { fromClientIp, TRUSTING_LOOPBACK_PROXY } from '../support/client-ip.js';
 
 const DAY = 86_400;
 /** Simulated time between rounds of traffic; the sweep runs after each, as the minute timer would have by then. */
@@ -24,7 +25,7 @@ let now = Math.floor(Date.now() / 1000);
 const clock = () => now;
 
 const ENV = {
-  GATEHOUSE_TRUST_PROXY: 'true',
+  ...TRUSTING_LOOPBACK_PROXY,
   GATEHOUSE_TOKENS_REFRESH_TOKEN_IDLE_TTL: String(DAY),
   GATEHOUSE_TOKENS_REFRESH_TOKEN_ABSOLUTE_TTL: String(2 * DAY),
   GATEHOUSE_AUDIT_RETENTION: String(DAY),
@@ -69,7 +70,7 @@ async function driveTraffic(suite: TestServerSuite, client: ClientRecord, user: 
   await abandoned.get(authorizeUrl(client, { state: 's'.repeat(4096) }));
   await abandoned.get(authorizeUrl(client));
   const failed = await beginInteraction(server, client);
-  const forwarded = { 'x-forwarded-for': `198.51.100.${round % 250}`, 'user-agent': `Bot/${'x'.repeat(10 * 1024)}` };
+  const forwarded = { ...fromClientIp(`198.51.100.${round % 250}`), 'user-agent': `Bot/${'x'.repeat(10 * 1024)}` };
   assert.equal((await postLogin(failed, { username: `guess-${randomBytes(4).toString('hex')}`, password: 'wrong' }, forwarded)).status, 200);
 
   const flow = await beginInteraction(server, client, { scope: 'openid profile offline_access', prompt: 'login' });

@@ -7,7 +7,12 @@ const TSX_LOADER = import.meta.resolve('tsx');
 
 export interface ServeProcess {
   readonly child: ChildProcessWithoutNullStreams;
+  /** Everything written so far, stdout and stderr interleaved. */
   output(): string;
+  /** What the process wrote to stdout alone (the JSON log lines). */
+  stdout(): string;
+  /** What the process wrote to stderr alone (banners for the person at the terminal, failures). */
+  stderr(): string;
   /** Resolves with the output once it matches `pattern`; rejects if the process exits first or after `ms`. */
   waitFor(pattern: RegExp, ms?: number): Promise<string>;
   /** Resolves with the exit code. */
@@ -18,13 +23,15 @@ export function startServeProcess(args: readonly string[], env: NodeJS.ProcessEn
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GATEHOUSE_')));
   const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_ENTRY, 'serve', ...args], { cwd, env: { ...inherited, ...env } });
   let text = '';
+  const streams = { stdout: '', stderr: '' };
   const listeners = new Set<() => void>();
-  const append = (chunk: Buffer) => {
+  const append = (stream: keyof typeof streams) => (chunk: Buffer) => {
     text += chunk.toString('utf8');
+    streams[stream] += chunk.toString('utf8');
     for (const listener of listeners) listener();
   };
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
+  child.stdout.on('data', append('stdout'));
+  child.stderr.on('data', append('stderr'));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
   const waitFor = (pattern: RegExp, ms = 20_000) =>
@@ -50,5 +57,5 @@ export function startServeProcess(args: readonly string[], env: NodeJS.ProcessEn
       });
       check();
     });
-  return { child, output: () => text, waitFor, exited: () => exit };
+  return { child, output: () => text, stdout: () => streams.stdout, stderr: () => streams.stderr, waitFor, exited: () => exit };
 }

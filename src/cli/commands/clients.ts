@@ -81,6 +81,20 @@ function printClient(options: CommonOptions, client: ClientView): void {
 
 const SECRET_SHOWN_ONCE = 'Store the secret now: it is shown only this once.';
 
+/**
+ * RFC 8252 §8.3: a `localhost` redirect URI stays allowed (matched exactly), but the loopback IP literal is advised:
+ * `localhost` may resolve elsewhere, or be answered by another program on the machine. Said on stderr.
+ */
+function warnAboutLocalhost(redirectUris: readonly string[] | undefined): void {
+  for (const uri of redirectUris ?? []) {
+    if (!URL.canParse(uri)) continue;
+    const url = new URL(uri);
+    if (url.protocol !== 'http:' || url.hostname !== 'localhost') continue;
+    url.hostname = '127.0.0.1';
+    printNote(`warning: redirect URI ${uri} uses "localhost"; RFC 8252 §8.3 advises the loopback IP literal instead, e.g. ${url.href}`);
+  }
+}
+
 function registerCreate(clients: Command): void {
   addMetadataOptions(withCommonOptions(clients.command('create').description('register a client; prints its secret once')))
     // Not a commander requiredOption: commander would report it missing before naming a mistyped flag.
@@ -91,6 +105,7 @@ function registerCreate(clients: Command): void {
       const { client, clientSecret } = await registerChecked(options, (service) =>
         service.create({ ...toMetadataInput(options), clientType: options.type }),
       );
+      warnAboutLocalhost(client.redirectUris);
       const secretLines = clientSecret === null ? [] : ['', `client_secret: ${clientSecret}`, SECRET_SHOWN_ONCE];
       printResult(options, [`created client "${client.clientName}"`, ...describeClient(client), ...secretLines], toRegistrationResponse(client, clientSecret));
     });
@@ -103,6 +118,7 @@ function registerUpdate(clients: Command): void {
     .option('--no-first-party', 'mark as third-party (asks for consent)')
     .action(async (clientId: string, options: MetadataOptions) => {
       const { client } = await registerChecked(options, async (service) => ({ client: await service.update(clientId, toMetadataInput(options)) }));
+      warnAboutLocalhost(options.redirectUri);
       printClient(options, client);
     });
 }

@@ -1,11 +1,10 @@
 // `gatehouse config check`: validates the configuration and shows what it resolves to, or every problem in it.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError } from '../../config/load.js';
 import { renderConfigReference } from '../../config/reference.js';
 import type { Config } from '../../config/schema.js';
 import { loadCommandConfig, withCommonOptions, type CommonOptions } from '../context.js';
-import { EXIT, printResult, redactSecrets } from '../output.js';
+import { printResult, redactSecrets } from '../output.js';
 
 /** The database a configuration points at, without its password. */
 export function describeDatabase(config: Config): string {
@@ -13,28 +12,12 @@ export function describeDatabase(config: Config): string {
   return `embedded SQLite in ${resolve(config.dataDir)}`;
 }
 
-function printProblems(options: CommonOptions, error: ConfigError): void {
-  if (options.json) {
-    process.stderr.write(`${JSON.stringify({ error: 'invalid configuration', problems: error.problems.map(redactSecrets) })}\n`);
-    return;
-  }
-  // Unlike other failures this lists every problem, one per line: fixing them one run at a time is tedious.
-  process.stderr.write(`gatehouse: invalid configuration:\n${error.problems.map((problem) => `  - ${redactSecrets(problem)}\n`).join('')}`);
-}
-
 export function registerConfigCommands(program: Command): void {
   const config = program.command('config').description('inspect the configuration');
 
+  // An invalid configuration is a ConfigError, which the program reports with every problem and exit code 2.
   withCommonOptions(config.command('check').description('validate the configuration without starting anything')).action((options: CommonOptions) => {
-    let loaded: Config;
-    try {
-      loaded = loadCommandConfig(options);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      printProblems(options, error);
-      process.exitCode = EXIT.usage;
-      return;
-    }
+    const loaded = loadCommandConfig(options);
     const database = describeDatabase(loaded);
     printResult(
       options,

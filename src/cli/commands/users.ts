@@ -1,5 +1,6 @@
-// `gatehouse users ...`: create people who can sign in, set their passwords, disable and list them.
+// `gatehouse users ...`: create people who can sign in, show and list them, set passwords, disable, enable and delete them.
 import type { Command } from 'commander';
+import type { AccessRevocation } from '../../store/store.js';
 import { UserService, type UserView } from '../../users/service.js';
 import { withCommonOptions, withStore, type CommonOptions } from '../context.js';
 import { printResult, UsageError } from '../output.js';
@@ -37,6 +38,30 @@ function toUserJson(user: UserView): Record<string, unknown> {
   };
 }
 
+const timestamp = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString();
+
+function describeUser(user: UserView): string[] {
+  const rows: [string, string][] = [
+    ['username', user.username],
+    ['user_id', user.userId],
+    ['status', user.disabledAt === null ? 'active' : `disabled since ${timestamp(user.disabledAt)}`],
+    ['email', user.email === null ? '-' : `${user.email}${user.emailVerified ? '' : ' (not verified)'}`],
+    ['name', user.name ?? '-'],
+    ['created', timestamp(user.createdAt)],
+    ['updated', timestamp(user.updatedAt)],
+  ];
+  return rows.map(([label, value]) => `${`${label}:`.padEnd(10)}${value}`);
+}
+
+/** "ended 2 sessions and revoked 1 token family": what a password change or disabling took away. */
+function describeEnded({ sessionsEnded, familiesRevoked }: AccessRevocation): string {
+  const sessions = sessionsEnded === 1 ? '1 session' : `${sessionsEnded} sessions`;
+  const families = familiesRevoked === 1 ? '1 token family' : `${familiesRevoked} token families`;
+  return `ended ${sessions} and revoked ${families}`;
+}
+
+const endedJson = (ended: AccessRevocation) => ({ sessions_ended: ended.sessionsEnded, token_families_revoked: ended.familiesRevoked });
+
 function describeUsers(users: readonly UserView[]): string[] {
   if (users.length === 0) return ['no users'];
   return formatTable(
@@ -73,19 +98,42 @@ export function registerUserCommands(program: Command): void {
     printResult(options, describeUsers(list), list.map(toUserJson));
   });
 
-  withCommonOptions(users.command('set-password').description("set a user's password").argument('<username>'))
+  withCommonOptions(users.command('show').description('show one user').argument('<username>')).action(async (username: string, options: CommonOptions) => {
+    const user = await withUsers(options, (service) => service.show(username));
+    printResult(options, describeUser(user), toUserJson(user));
+  });
+
+  withCommonOptions(users.command('set-password').description("set a user's password and end their sessions and tokens").argument('<username>'))
     .option('--password-stdin', PASSWORD_STDIN_HELP)
     .action(async (username: string, options: PasswordOptions) => {
       const password = await readPassword(options);
-      const user = await withUsers(options, (service) => service.setPassword(username, password));
-      printResult(options, `set the password of user "${user.username}"`, toUserJson(user));
+      const { user, ended } = await withUsers(options, (service) => service.setPassword(username, password));
+      printResult(options, `set the password of user "${user.username}"; ${describeEnded(ended)}`, { ...toUserJson(user), ...endedJson(ended) });
     });
 
+  registerStatusCommands(users);
+}
+
+function registerStatusCommands(users: Command): void {
   withCommonOptions(users.command('disable').description('disable a user and end their sessions and tokens').argument('<username>')).action(
     async (username: string, options: CommonOptions) => {
-      const { user, changed } = await withUsers(options, (service) => service.disable(username));
-      const message = changed ? `disabled user "${user.username}"; their sessions and tokens are revoked` : `user "${user.username}" was already disabled`;
-      printResult(options, message, toUserJson(user));
+      const { user, changed, ended } = await withUsers(options, (service) => service.disable(username));
+      const message = changed ? `disabled user "${user.username}"; ${describeEnded(ended)}` : `user "${user.username}" was already disabled`;
+      printResult(options, message, { ...toUserJson(user), ...endedJson(ended) });
+    },
+  );
+
+  withCommonOptions(users.command('enable').description('let a disabled user sign in again').argument('<username>')).action(
+    async (username: string, options: CommonOptions) => {
+      const { user, changed } = await withUsers(options, (service) => service.enable(username));
+      printResult(options, changed ? `enabled user "${user.username}"` : `user "${user.username}" was not disabled`, toUserJson(user));
+    },
+  );
+
+  withCommonOptions(users.command('delete').description('delete a user and everything issued to them').argument('<username>')).action(
+    async (username: string, options: CommonOptions) => {
+      const user = await withUsers(options, (service) => service.delete(username));
+      printResult(options, `deleted user "${user.username}" (${user.userId}) with their sessions, consents and tokens`, { ...toUserJson(user), deleted: true });
     },
   );
 }

@@ -198,3 +198,13 @@ async function insertToken(db: Db, token: RefreshTokenRecord): Promise<void> {
 async function dropRetryResponses(db: Db, familyId: string): Promise<void> {
   await db.updateTable('refresh_tokens').set(NO_RETRY).where('family_id', '=', familyId).where('retry_until', 'is not', null).execute();
 }
+
+/** Drops the kept retry responses of every family of a user, when their families are revoked together. */
+export async function dropUserRetryResponses(db: Db, userId: string): Promise<void> {
+  await db
+    .updateTable('refresh_tokens')
+    .set(NO_RETRY)
+    .where('retry_until', 'is not', null)
+    .where('family_id', 'in', (eb) => eb.selectFrom('token_families').select('family_id').where('user_id', '=', userId))
+    .execute();
+}

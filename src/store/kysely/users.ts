@@ -1,7 +1,8 @@
-// The users table: accounts, unique usernames, password changes and disabling with revocation.
+// The users table: accounts, unique usernames, and password changes, disabling and deletion that end the user's access.
 import type { UserRecord } from '../records.js';
-import type { UserRepository } from '../store.js';
+import type { AccessRevocation, UserRepository } from '../store.js';
 import type { UsersTable } from './database.js';
+import { dropUserRetryResponses } from './refresh-tokens.js';
 import { inTransaction, type Db } from './transaction.js';
 
 function userToRow(user: UserRecord): UsersTable {
@@ -54,16 +55,21 @@ export class KyselyUserRepository implements UserRepository {
     return rows.map(rowToUser);
   }
 
-  async setPasswordHash(userId: string, passwordHash: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('users')
-      .set({ password_hash: passwordHash, updated_at: now })
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+  setPasswordHash(userId: string, passwordHash: string, now: number): Promise<boolean> {
+    return replacePasswordHash(this.db, userId, passwordHash, now);
   }
 
-  async disable(userId: string, now: number): Promise<boolean> {
+  async changePassword(userId: string, passwordHash: string, now: number): Promise<AccessRevocation | undefined> {
+    return inTransaction(this.db, async (trx) => {
+      if (!(await replacePasswordHash(trx, userId, passwordHash, now))) return undefined;
+      // Unlike disabling (the code grant refuses a disabled user), a changed password leaves the user able to
+      // redeem, so a code obtained with the old password must go too.
+      await trx.deleteFrom('authorization_codes').where('user_id', '=', userId).where('consumed_at', 'is', null).execute();
+      return endAccess(trx, userId, 'password_changed', now);
+    });
+  }
+
+  async disable(userId: string, now: number): Promise<AccessRevocation | undefined> {
     return inTransaction(this.db, async (trx) => {
       const result = await trx
         .updateTable('users')
@@ -71,15 +77,45 @@ export class KyselyUserRepository implements UserRepository {
         .set((eb) => ({ disabled_at: eb.fn.coalesce('disabled_at', eb.val(now)), updated_at: now }))
         .where('user_id', '=', userId)
         .executeTakeFirst();
-      if (result.numUpdatedRows === 0n) return false;
-      await trx
-        .updateTable('token_families')
-        .set({ revoked_at: now, revoked_reason: 'user_disabled' })
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .execute();
-      await trx.updateTable('sessions').set({ ended_at: now }).where('user_id', '=', userId).where('ended_at', 'is', null).execute();
-      return true;
+      if (result.numUpdatedRows === 0n) return undefined;
+      return endAccess(trx, userId, 'user_disabled', now);
     });
   }
+
+  async enable(userId: string, now: number): Promise<boolean> {
+    const result = await this.db.updateTable('users').set({ disabled_at: null, updated_at: now }).where('user_id', '=', userId).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async delete(userId: string): Promise<boolean> {
+    // Sessions, codes, consents and families (with their refresh tokens) go by ON DELETE CASCADE (migration 001).
+    const result = await this.db.deleteFrom('users').where('user_id', '=', userId).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+}
+
+async function replacePasswordHash(db: Db, userId: string, passwordHash: string, now: number): Promise<boolean> {
+  const result = await db.updateTable('users').set({ password_hash: passwordHash, updated_at: now }).where('user_id', '=', userId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Ends the user's live sessions and revokes their live token families (and drops their kept retry responses). */
+async function endAccess(trx: Db, userId: string, reason: string, now: number): Promise<AccessRevocation> {
+  const families = await trx
+    .updateTable('token_families')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  await dropUserRetryResponses(trx, userId);
+  const sessions = await trx
+    .updateTable('sessions')
+    .set({ ended_at: now })
+    .where('user_id', '=', userId)
+    .where('ended_at', 'is', null)
+    .where('idle_expires_at', '>', now)
+    .where('absolute_expires_at', '>', now)
+    .executeTakeFirst();
+  return { sessionsEnded: Number(sessions.numUpdatedRows), familiesRevoked: Number(families.numUpdatedRows) };
 }

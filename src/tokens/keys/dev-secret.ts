@@ -1,5 +1,6 @@
 // Dev mode only: the key-encryption secret kept in <dataDir>/key-encryption.secret when none is configured.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -19,6 +20,11 @@ export class DevSecretError extends Error {
     super(message);
     this.name = 'DevSecretError';
   }
+}
+
+/** Whether `dataDir` holds a dev key-encryption secret: only dev mode writes one, so `serve --dev` set the folder up. */
+export function holdsDevSecret(dataDir: string): boolean {
+  return existsSync(path.resolve(dataDir, DEV_SECRET_FILE));
 }
 
 /**
