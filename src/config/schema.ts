@@ -203,9 +203,7 @@ export const configSchema = z
     audit: z
       .strictObject({
         retention: setting(
-          seconds(0, 315_360_000)
-            .refine((value) => value === 0 || value >= 86_400)
-            .default(0),
+          z.union([z.literal(0), seconds(86_400, 315_360_000)]).default(0),
           {
             expected: 'seconds: 0 (keep forever) or 86400-315360000',
             description: 'Audit events older than this are deleted; the chain stays verifiable from the last one deleted. 0 keeps every event.',

@@ -5,19 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ConfigError, loadConfig, loadDatabaseConfig, withListeningPort, type LoadConfigOptions } from '../../src/config/load.js';
+import { loadConfig, loadDatabaseConfig, withListeningPort, type LoadConfigOptions } from '../../src/config/load.js';
+import { problemsOf } from '../support/config-problems.js';
 
 const SECRET = 'k'.repeat(40);
-
-function problemsOf(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${String(error)}`);
-    return error.problems;
-  }
-  assert.fail('expected the configuration to be refused');
-}
 
 describe('loadConfig reports', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-config-report-'));

@@ -9,8 +9,8 @@ import { UserService } from '../../src/users/service.js';
 import { oauth4webapiLibrary, openidClientLibrary, type FlowResult, type RelyingPartyClient } from '../interop/libraries.js';
 import { startRelyingParty, type RelyingPartyServer } from '../interop/relying-party.js';
 import { browserSkipReason, launchChromium } from '../support/chromium.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
-import { freePort, startTestServer, type TestServer } from '../support/server.js';
+import { forEachEngine } from '../support/database.js';
+import { freePort, useTestServer } from '../support/server.js';
 
 const PASSWORD = 'correct horse battery staple';
 const skip = browserSkipReason();
@@ -18,8 +18,7 @@ if (skip) console.log(skip);
 
 forEachEngine((engine) => {
   describe(`browser flow (${engine.name})`, { skip }, () => {
-    let database: TestStore;
-    let server: TestServer;
+    const suite = useTestServer(engine);
     let rp: RelyingPartyServer;
     let browser: Browser;
     let rpClient: RelyingPartyClient;
@@ -28,23 +27,21 @@ forEachEngine((engine) => {
     const userIds = new Map<string, string>();
 
     before(async () => {
-      database = await createTestStore(engine);
-      server = await startTestServer(database);
       const rpPort = await freePort();
       const events = new EventBus(() => undefined);
       const context = { actor: 'test' };
-      const registration = new ClientRegistrationService({ store: database.store, events, context, clientSecretGracePeriod: 0, clock: systemClock });
+      const registration = new ClientRegistrationService({ store: suite.database.store, events, context, clientSecretGracePeriod: 0, clock: systemClock });
       const register = async (clientName: string, idTokenSignedResponseAlg?: string): Promise<RelyingPartyClient> => {
         const redirectUri = `http://127.0.0.1:${rpPort}/callback`;
         const scope = 'openid profile email offline_access';
         const grantTypes = ['authorization_code', 'refresh_token'];
         const { client, clientSecret } = await registration.create({ clientName, clientType: 'confidential', redirectUris: [redirectUri], grantTypes, scope, idTokenSignedResponseAlg });
-        const registered = { issuer: server.config.issuer, clientId: client.clientId, clientSecret: clientSecret!, redirectUri, scope };
+        const registered = { issuer: suite.server.config.issuer, clientId: client.clientId, clientSecret: clientSecret!, redirectUri, scope };
         return idTokenSignedResponseAlg === undefined ? registered : { ...registered, idTokenSignedResponseAlg };
       };
       rpClient = await register('Interop <RP>');
       es256Client = await register('Interop <RP> ES256', 'ES256');
-      const users = new UserService({ store: database.store, events, context, clock: systemClock });
+      const users = new UserService({ store: suite.database.store, events, context, clock: systemClock });
       for (const username of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank']) {
         const user = await users.create({ username, password: PASSWORD, email: `${username}@example.com`, name: `${username} Example` });
         userIds.set(username, user.userId);
@@ -55,8 +52,6 @@ forEachEngine((engine) => {
     after(async () => {
       await browser?.close();
       await rp?.close();
-      await server?.close();
-      await database?.cleanup();
     });
 
     /** Starts a flow at the relying party and returns the pages the browser was shown on the way. */
@@ -90,7 +85,7 @@ forEachEngine((engine) => {
       const alg = client.idTokenSignedResponseAlg ?? 'RS256';
       assert.deepEqual([result.idTokenAlg, result.refreshedIdTokenAlg], [alg, alg]);
       assert.equal(result.idTokenClaims.sub, userIds.get(username));
-      assert.equal(result.idTokenClaims.iss, server.config.issuer);
+      assert.equal(result.idTokenClaims.iss, suite.server.config.issuer);
       assert.equal(result.idTokenClaims.aud, client.clientId);
       assert.equal(result.userinfo.sub, userIds.get(username));
       assert.equal(result.userinfo.preferred_username, username);
@@ -133,7 +128,7 @@ forEachEngine((engine) => {
       const error = await callbackErrorOf(page);
       assert.equal(error.error, 'access_denied');
       assert.ok(error.state && error.state.length > 0);
-      assert.equal(error.iss, server.config.issuer);
+      assert.equal(error.iss, suite.server.config.issuer);
       await context.close();
     });
 
@@ -170,7 +165,7 @@ forEachEngine((engine) => {
 
       it('ends the session at logout, after which prompt=none needs a login again', async () => {
         const page = await context.newPage();
-        await page.goto(`${server.config.issuer}/logout`);
+        await page.goto(`${suite.server.config.issuer}/logout`);
         await page.getByRole('button', { name: /sign out/i }).click();
         await page.waitForLoadState();
         assert.match((await page.locator('body').textContent()) ?? '', /signed out/i);

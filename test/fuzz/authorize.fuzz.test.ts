@@ -1,12 +1,12 @@
 // Fuzzing /authorize: random and malformed query strings and form bodies never give a 5xx; every answer is a
 // redirect carrying an RFC error code or a code, a step of our own flow, or an HTML error page for the person.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { ClientRecord } from '../../src/store/records.js';
 import { BrowserLike } from '../support/browser-like.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { forEachEngine } from '../support/database.js';
+import { useTestServer } from '../support/server.js';
 import { CALLBACK, CODE_CHALLENGE, plantSession, registerClient, registerUser } from '../support/authorization.js';
 
 const RUNS = 100;
@@ -64,21 +64,14 @@ async function assertAcceptable(response: Response, origin: string): Promise<voi
 
 forEachEngine((engine) => {
   describe('fuzzing the authorization endpoint', () => {
-    let database: TestStore;
-    let server: TestServer;
+    const suite = useTestServer(engine, { GATEHOUSE_LOG_LEVEL: 'error' });
     let client: ClientRecord;
     let browsers: BrowserLike[];
     before(async () => {
-      database = await createTestStore(engine);
-      server = await startTestServer(database, { GATEHOUSE_LOG_LEVEL: 'error' });
-      client = await registerClient(database.store, { redirectUris: [CALLBACK, NATIVE_CALLBACK], scope: 'openid profile', firstParty: true });
-      const loggedIn = new BrowserLike(server.url);
-      await plantSession(database.store, server.config, loggedIn, await registerUser(database.store));
-      browsers = [new BrowserLike(server.url), loggedIn];
-    });
-    after(async () => {
-      await server.close();
-      await database.cleanup();
+      client = await registerClient(suite.database.store, { redirectUris: [CALLBACK, NATIVE_CALLBACK], scope: 'openid profile', firstParty: true });
+      const loggedIn = new BrowserLike(suite.server.url);
+      await plantSession(suite.database.store, suite.server.config, loggedIn, await registerUser(suite.database.store));
+      browsers = [new BrowserLike(suite.server.url), loggedIn];
     });
 
     it(`answers ${RUNS} random query strings without a 5xx`, async () => {
@@ -90,7 +83,7 @@ forEachEngine((engine) => {
             assert.equal(response.status, 400);
             return assert.equal(((await response.json()) as { error: string }).error, 'invalid_request');
           }
-          await assertAcceptable(response, server.url);
+          await assertAcceptable(response, suite.server.url);
         }),
         { numRuns: RUNS },
       );
@@ -100,7 +93,7 @@ forEachEngine((engine) => {
       await fc.assert(
         fc.asyncProperty(rawParameters(client), fc.nat(1), async (body, who) => {
           const headers = { 'content-type': 'application/x-www-form-urlencoded' };
-          await assertAcceptable(await browsers[who]!.fetch('/authorize', { method: 'POST', headers, body }), server.url);
+          await assertAcceptable(await browsers[who]!.fetch('/authorize', { method: 'POST', headers, body }), suite.server.url);
         }),
         { numRuns: RUNS },
       );

@@ -1,11 +1,11 @@
 // Fuzzing /token and /userinfo: random and malformed parameters, headers and bodies never give a 5xx, and every
 // error answer carries an RFC 6749 §5.2 or RFC 6750 §3.1 error code in the endpoint's own format.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { forEachEngine } from '../support/database.js';
 import { basicAuthorization, createClient, createUser, issueCode, pkcePair, REDIRECT_URI, startGrant, type TestClient } from '../support/flow-fixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { useTestServer } from '../support/server.js';
 
 const RUNS = 200;
 const OVERSIZED_URL = 15_000;
@@ -66,18 +66,15 @@ async function assertErrorShape(response: Response, codes: ReadonlySet<string>):
 
 forEachEngine((engine) => {
   describe(`fuzzing the token side (${engine.name})`, () => {
-    let database: TestStore;
-    let server: TestServer;
+    const suite = useTestServer(engine, { GATEHOUSE_LOG_LEVEL: 'error' });
     let known: Known;
     before(async () => {
-      database = await createTestStore(engine);
-      server = await startTestServer(database, { GATEHOUSE_LOG_LEVEL: 'error' });
-      const basic: TestClient = await createClient(server);
-      const post = await createClient(server, { tokenEndpointAuthMethod: 'client_secret_post' });
-      const user = await createUser(server);
+      const basic: TestClient = await createClient(suite.server);
+      const post = await createClient(suite.server, { tokenEndpointAuthMethod: 'client_secret_post' });
+      const user = await createUser(suite.server);
       const pkce = pkcePair();
-      const codes = await Promise.all(Array.from({ length: 5 }, () => issueCode(server, basic.client, user, pkce)));
-      const grant = await startGrant(server);
+      const codes = await Promise.all(Array.from({ length: 5 }, () => issueCode(suite.server, basic.client, user, pkce)));
+      const grant = await startGrant(suite.server);
       known = {
         values: [
           'authorization_code', 'refresh_token', 'password', REDIRECT_URI, pkce.verifier, 'openid profile', 'openid admin', ...codes,
@@ -89,16 +86,12 @@ forEachEngine((engine) => {
         ],
       };
     });
-    after(async () => {
-      await server.close();
-      await database.cleanup();
-    });
 
     it(`answers ${RUNS} random token requests with 200 or an RFC 6749 error, never a 5xx`, async () => {
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...CONTENT_TYPES), body(known), authorization(known), async (contentType, text, credentials) => {
           const headers: Record<string, string> = { 'content-type': contentType, ...(credentials === undefined ? {} : { authorization: credentials }) };
-          const response = await fetch(`${server.url}/token`, { method: 'POST', headers, body: text });
+          const response = await fetch(`${suite.server.url}/token`, { method: 'POST', headers, body: text });
           assert.equal(response.headers.get('cache-control'), 'no-store');
           assert.equal(response.headers.get('pragma'), 'no-cache');
           await assertErrorShape(response, TOKEN_ERRORS);
@@ -119,7 +112,7 @@ forEachEngine((engine) => {
           async (method, search, contentType, text, credentials) => {
             const headers: Record<string, string> = credentials === undefined ? {} : { authorization: credentials };
             const init: RequestInit = method === 'POST' ? { method, headers: { ...headers, 'content-type': contentType }, body: text } : { method, headers };
-            const response = await fetch(`${server.url}/userinfo${search}`, init);
+            const response = await fetch(`${suite.server.url}/userinfo${search}`, init);
             // Past Node's 16 KiB header limit no route runs: the HTTP foundation answers its JSON invalid_request.
             const reachedRoute = search.length <= OVERSIZED_URL || response.headers.get('x-request-id') !== null;
             if (response.status >= 400 && reachedRoute) assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer realm="gatehouse"/);

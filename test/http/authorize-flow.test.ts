@@ -1,11 +1,11 @@
 // Authorization endpoint, the flow after validation: sessions, prompt, max_age, the real login form and code binding.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { hashOpaqueValue } from '../../src/tokens/opaque.js';
 import { hashPassword } from '../../src/users/password.js';
 import { BrowserLike } from '../support/browser-like.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { forEachEngine } from '../support/database.js';
+import { useTestServer } from '../support/server.js';
 import {
   assertErrorRedirect,
   assertPageHeaders,
@@ -25,23 +25,16 @@ const PASSWORD = 'correct horse battery staple';
 
 forEachEngine((engine) => {
   describe('authorization endpoint: sessions, login and codes', () => {
-    let database: TestStore;
-    let server: TestServer;
+    const suite = useTestServer(engine);
     let passwordHash: string;
     before(async () => {
-      database = await createTestStore(engine);
-      server = await startTestServer(database);
       passwordHash = await hashPassword(PASSWORD);
     });
-    after(async () => {
-      await server.close();
-      await database.cleanup();
-    });
-    const browser = () => new BrowserLike(server.url);
+    const browser = () => new BrowserLike(suite.server.url);
     const loginLocation = /^http:\/\/127\.0\.0\.1:\d+\/login\?interaction=[A-Za-z0-9_-]{43}$/;
 
     it('sends a browser without a session to the login page through a cookie-bound interaction', async () => {
-      const client = await registerClient(database.store);
+      const client = await registerClient(suite.database.store);
       const response = await browser().get(authorizeUrl(client));
       assert.equal(response.status, 303);
       assert.match(response.headers.get('location') ?? '', loginLocation);
@@ -51,23 +44,23 @@ forEachEngine((engine) => {
     });
 
     it('answers prompt=none with a session but no consent with consent_required', async () => {
-      const [client, user] = [await registerClient(database.store), await registerUser(database.store)];
+      const [client, user] = [await registerClient(suite.database.store), await registerUser(suite.database.store)];
       const visitor = browser();
-      await plantSession(database.store, server.config, visitor, user);
-      assertErrorRedirect(await visitor.get(authorizeUrl(client, { prompt: 'none' })), 'consent_required', server.config.issuer);
+      await plantSession(suite.database.store, suite.server.config, visitor, user);
+      assertErrorRedirect(await visitor.get(authorizeUrl(client, { prompt: 'none' })), 'consent_required', suite.server.config.issuer);
     });
 
     it('issues a code for prompt=none with a session and earlier consent, bound to everything in the request', async () => {
-      const [client, user] = [await registerClient(database.store), await registerUser(database.store)];
+      const [client, user] = [await registerClient(suite.database.store), await registerUser(suite.database.store)];
       const visitor = browser();
-      const session = await plantSession(database.store, server.config, visitor, user, { authTime: epochNow() - 30 });
-      await database.store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid profile email', createdAt: 1, updatedAt: 1 });
+      const session = await plantSession(suite.database.store, suite.server.config, visitor, user, { authTime: epochNow() - 30 });
+      await suite.database.store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid profile email', createdAt: 1, updatedAt: 1 });
       const parameters = redirectParameters(await visitor.get(authorizeUrl(client, { prompt: 'none', scope: 'openid profile' })));
       assert.equal(parameters.get('state'), STATE);
-      assert.equal(parameters.get('iss'), server.config.issuer);
+      assert.equal(parameters.get('iss'), suite.server.config.issuer);
       const code = parameters.get('code') ?? '';
       assert.match(code, /^[A-Za-z0-9_-]{43}$/, '256 random bits');
-      const result = await database.store.authorizationCodes.consume(hashOpaqueValue(code), epochNow());
+      const result = await suite.database.store.authorizationCodes.consume(hashOpaqueValue(code), epochNow());
       assert.equal(result.outcome, 'redeemed');
       if (result.outcome !== 'redeemed') return;
       const { record } = result;
@@ -86,32 +79,32 @@ forEachEngine((engine) => {
           nonce: 'n-0S6_WzA2Mj',
           authTime: session.authTime,
           createdAt: 0,
-          expiresAt: server.config.tokens.authorizationCodeTtl,
+          expiresAt: suite.server.config.tokens.authorizationCodeTtl,
           consumedAt: null,
         },
       );
     });
 
     it('skips consent for a first-party client', async () => {
-      const [client, user] = [await registerClient(database.store, { firstParty: true }), await registerUser(database.store)];
+      const [client, user] = [await registerClient(suite.database.store, { firstParty: true }), await registerUser(suite.database.store)];
       const visitor = browser();
-      await plantSession(database.store, server.config, visitor, user);
+      await plantSession(suite.database.store, suite.server.config, visitor, user);
       assert.ok(redirectParameters(await visitor.get(authorizeUrl(client))).get('code'));
     });
 
     it('asks for a new login on prompt=login and when max_age has passed, and says login_required with prompt=none', async () => {
-      const [client, user] = [await registerClient(database.store, { firstParty: true }), await registerUser(database.store)];
+      const [client, user] = [await registerClient(suite.database.store, { firstParty: true }), await registerUser(suite.database.store)];
       const visitor = browser();
-      await plantSession(database.store, server.config, visitor, user, { authTime: epochNow() - 600 });
+      await plantSession(suite.database.store, suite.server.config, visitor, user, { authTime: epochNow() - 600 });
       assert.match((await visitor.get(authorizeUrl(client, { prompt: 'login' }))).headers.get('location') ?? '', loginLocation);
       assert.match((await visitor.get(authorizeUrl(client, { max_age: '60' }))).headers.get('location') ?? '', loginLocation);
-      assertErrorRedirect(await visitor.get(authorizeUrl(client, { prompt: 'none', max_age: '60' })), 'login_required', server.config.issuer);
+      assertErrorRedirect(await visitor.get(authorizeUrl(client, { prompt: 'none', max_age: '60' })), 'login_required', suite.server.config.issuer);
       assert.ok(redirectParameters(await visitor.get(authorizeUrl(client, { max_age: '3600' }))).get('code'));
     });
 
     it('logs in through the real login form, consents, and redirects with a code (max_age=0 does not loop)', async () => {
-      const client = await registerClient(database.store, { clientName: 'Flow <App>' });
-      const user = await registerUser(database.store, { passwordHash });
+      const client = await registerClient(suite.database.store, { clientName: 'Flow <App>' });
+      const user = await registerUser(suite.database.store, { passwordHash });
       const visitor = browser();
       const loginPage = await visitor.follow(await visitor.get(authorizeUrl(client, { max_age: '0', login_hint: user.username })));
       assert.equal(loginPage.status, 200);
@@ -127,25 +120,25 @@ forEachEngine((engine) => {
       assert.equal(consent.interaction, interaction);
       const decided = await visitor.postForm('/consent', { ...consent, decision: 'allow' });
       const code = redirectParameters(decided).get('code') ?? '';
-      const result = await database.store.authorizationCodes.consume(hashOpaqueValue(code), epochNow());
+      const result = await suite.database.store.authorizationCodes.consume(hashOpaqueValue(code), epochNow());
       assert.equal(result.outcome === 'redeemed' && result.record.userId, user.userId);
       assert.equal(visitor.cookie('gatehouse_interaction'), undefined, 'the interaction cookie is cleared');
     });
 
     it('refuses to resume an interaction from another browser, without a cookie, or twice', async () => {
-      const [client, user] = [await registerClient(database.store, { firstParty: true }), await registerUser(database.store)];
+      const [client, user] = [await registerClient(suite.database.store, { firstParty: true }), await registerUser(suite.database.store)];
       const [owner, other] = [browser(), browser()];
       const started = await owner.get(authorizeUrl(client));
       const interaction = new URL(started.headers.get('location') ?? '').searchParams.get('interaction') ?? '';
       await other.get(authorizeUrl(client));
       for (const visitor of [other, browser()]) {
-        await plantSession(database.store, server.config, visitor, user);
+        await plantSession(suite.database.store, suite.server.config, visitor, user);
         const refused = await visitor.get(`/authorize/resume?interaction=${interaction}`);
         assert.equal(refused.status, 400);
         assertPageHeaders(refused);
         assert.equal(refused.headers.get('location'), null);
       }
-      await plantSession(database.store, server.config, owner, user);
+      await plantSession(suite.database.store, suite.server.config, owner, user);
       const cookie = owner.cookie('gatehouse_interaction') ?? '';
       assert.ok(redirectParameters(await owner.get(`/authorize/resume?interaction=${interaction}`)).get('code'));
       owner.setCookie('gatehouse_interaction', cookie);
@@ -153,12 +146,12 @@ forEachEngine((engine) => {
     });
 
     it('shows an error page when resuming an expired interaction', async () => {
-      const [client, user] = [await registerClient(database.store, { firstParty: true }), await registerUser(database.store)];
+      const [client, user] = [await registerClient(suite.database.store, { firstParty: true }), await registerUser(suite.database.store)];
       const visitor = browser();
       const started = await visitor.get(authorizeUrl(client));
       const interaction = new URL(started.headers.get('location') ?? '').searchParams.get('interaction') ?? '';
-      await database.sql(`update interactions set expires_at = ${epochNow() - 1} where interaction_hash = '${hashOpaqueValue(interaction)}'`);
-      await plantSession(database.store, server.config, visitor, user);
+      await suite.database.sql(`update interactions set expires_at = ${epochNow() - 1} where interaction_hash = '${hashOpaqueValue(interaction)}'`);
+      await plantSession(suite.database.store, suite.server.config, visitor, user);
       const response = await visitor.get(`/authorize/resume?interaction=${interaction}`);
       assert.equal(response.status, 400);
       assert.match(await response.text(), /has expired/);

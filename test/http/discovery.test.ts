@@ -1,41 +1,34 @@
 // Discovery advertises exactly what is implemented: a field added here must come with its feature and its tests.
-import { after, before, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestStore, type TestStore } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { useTestServer } from '../support/server.js';
 
-let database: TestStore;
-let server: TestServer;
-before(async () => {
-  database = await createTestStore({ name: 'sqlite' });
-  server = await startTestServer(database);
-});
-after(async () => {
-  await server.close();
-  await database.cleanup();
-});
+describe('discovery', () => {
+  const suite = useTestServer({ name: 'sqlite' });
 
-it('advertises the code flow with PKCE, its endpoints and nothing more', async () => {
-  const document = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
-  const issuer = server.config.issuer;
-  assert.deepEqual(document, {
-    issuer,
-    jwks_uri: `${issuer}/jwks`,
-    authorization_endpoint: `${issuer}/authorize`,
-    token_endpoint: `${issuer}/token`,
-    userinfo_endpoint: `${issuer}/userinfo`,
-    response_types_supported: ['code'],
-    response_modes_supported: ['query', 'form_post'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
-    code_challenge_methods_supported: ['S256'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    scopes_supported: Object.keys(server.config.scopes),
-    prompt_values_supported: ['none', 'login', 'consent'],
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'name', 'preferred_username', 'updated_at', 'email', 'email_verified'],
-    id_token_signing_alg_values_supported: ['RS256', 'ES256'],
-    subject_types_supported: ['public'],
-    authorization_response_iss_parameter_supported: true,
-    request_parameter_supported: false,
-    request_uri_parameter_supported: false,
+  it('advertises the code flow with PKCE, its endpoints and nothing more', async () => {
+    const { server } = suite;
+    const document = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const issuer = server.config.issuer;
+    assert.deepEqual(document, {
+      issuer,
+      jwks_uri: `${issuer}/jwks`,
+      authorization_endpoint: `${issuer}/authorize`,
+      token_endpoint: `${issuer}/token`,
+      userinfo_endpoint: `${issuer}/userinfo`,
+      response_types_supported: ['code'],
+      response_modes_supported: ['query', 'form_post'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      scopes_supported: Object.keys(server.config.scopes),
+      prompt_values_supported: ['none', 'login', 'consent'],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'name', 'preferred_username', 'updated_at', 'email', 'email_verified'],
+      id_token_signing_alg_values_supported: ['RS256', 'ES256'],
+      subject_types_supported: ['public'],
+      authorization_response_iss_parameter_supported: true,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+    });
   });
 });

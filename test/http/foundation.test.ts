@@ -1,8 +1,8 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { createTestStore, forEachEngine } from '../support/database.js';
+import { startTestServer, useTestServer } from '../support/server.js';
 import { signJwt } from '../../src/tokens/jwt.js';
 
 const SECURITY_HEADERS = {
@@ -18,17 +18,8 @@ function assertSecurityHeaders(response: Response): void {
 
 forEachEngine((engine) => {
   describe(`HTTP foundation (${engine.name})`, () => {
-    let database: TestStore;
-    let server: TestServer;
-    before(async () => {
-      database = await createTestStore(engine);
-      server = await startTestServer(database);
-    });
-    after(async () => {
-      await server.close();
-      await database.cleanup();
-    });
-    const get = (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, init);
+    const suite = useTestServer(engine);
+    const get = (path: string, init?: RequestInit) => fetch(`${suite.server.url}${path}`, init);
 
     it('serves identical discovery documents whose issuer matches the configuration byte for byte', async () => {
       const openid = await get('/.well-known/openid-configuration');
@@ -39,12 +30,12 @@ forEachEngine((engine) => {
       const text = await openid.text();
       assert.equal(text, await oauth.text());
       const document = JSON.parse(text) as Record<string, unknown>;
-      assert.equal(document.issuer, server.config.issuer);
-      assert.equal(document.jwks_uri, `${server.config.issuer}/jwks`);
+      assert.equal(document.issuer, suite.server.config.issuer);
+      assert.equal(document.jwks_uri, `${suite.server.config.issuer}/jwks`);
       // Only what exists: every advertised endpoint is served here.
       for (const [field, value] of Object.entries(document)) {
         if (!field.endsWith('_endpoint') && field !== 'jwks_uri') continue;
-        assert.ok(typeof value === 'string' && value.startsWith(`${server.config.issuer}/`), field);
+        assert.ok(typeof value === 'string' && value.startsWith(`${suite.server.config.issuer}/`), field);
         assert.notEqual((await get(new URL(value).pathname)).status, 404, `${field} is served`);
       }
       assertSecurityHeaders(openid);
@@ -53,7 +44,7 @@ forEachEngine((engine) => {
     it('publishes the active and next key of each algorithm in the JWKS with a max-age, active RS256 first', async () => {
       const response = await get('/jwks');
       assert.equal(response.status, 200);
-      assert.equal(response.headers.get('cache-control'), `public, max-age=${server.config.keys.jwksMaxAge}`);
+      assert.equal(response.headers.get('cache-control'), `public, max-age=${suite.server.config.keys.jwksMaxAge}`);
       const jwks = (await response.json()) as { keys: Array<Record<string, unknown>> };
       assert.deepEqual(jwks.keys.map((key) => key.alg), ['RS256', 'ES256', 'RS256', 'ES256']);
       const etag = response.headers.get('etag') ?? '';
@@ -69,12 +60,12 @@ forEachEngine((engine) => {
     });
 
     it('verifies a token signed before a rotation against the JWKS served after it', async () => {
-      const claims = { iss: server.config.issuer, sub: 'someone', exp: Math.floor(Date.now() / 1000) + 60 };
-      const token = signJwt({ typ: 'JWT' }, claims, server.keyRing.activeKey('ES256')!);
-      await server.keyRing.rotate(Math.floor(Date.now() / 1000));
+      const claims = { iss: suite.server.config.issuer, sub: 'someone', exp: Math.floor(Date.now() / 1000) + 60 };
+      const token = signJwt({ typ: 'JWT' }, claims, suite.server.keyRing.activeKey('ES256')!);
+      await suite.server.keyRing.rotate(Math.floor(Date.now() / 1000));
       const jwks = (await (await get('/jwks')).json()) as Parameters<typeof createLocalJWKSet>[0];
       assert.equal(jwks.keys.length, 6, 'retired, active and new next key of each algorithm');
-      const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: server.config.issuer });
+      const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: suite.server.config.issuer });
       assert.equal(payload.sub, 'someone');
     });
 
@@ -106,7 +97,7 @@ forEachEngine((engine) => {
       const large = await get('/healthz', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ padding: 'x'.repeat(server.config.limits.bodyBytes) }),
+        body: JSON.stringify({ padding: 'x'.repeat(suite.server.config.limits.bodyBytes) }),
       });
       assert.equal(large.status, 413);
       assert.equal(((await large.json()) as { error: string }).error, 'invalid_request');
@@ -125,7 +116,7 @@ forEachEngine((engine) => {
       await get('/nope?code=query-secret-value&state=s', {
         headers: { authorization: 'Bearer header-secret-value', cookie: 'gatehouse_session=cookie-secret-value' },
       });
-      const logs = server.logs();
+      const logs = suite.server.logs();
       assert.match(logs, /\/nope\?code=\[redacted\]&state=\[redacted\]/);
       for (const secret of ['query-secret-value', 'header-secret-value', 'cookie-secret-value']) assert.ok(!logs.includes(secret), secret);
     });

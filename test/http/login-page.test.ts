@@ -1,9 +1,9 @@
 // The login page: accessible markup, the client's name and login_hint escaped, page security headers, CSRF and binding.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { BrowserLike } from '../support/browser-like.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { forEachEngine } from '../support/database.js';
+import { useTestServer } from '../support/server.js';
 import { alertText, beginInteraction, getLoginPage, PASSWORD, postForm, postLogin, seedClient, seedUser } from '../support/login.js';
 import type { ClientRecord, UserRecord } from '../../src/store/records.js';
 
@@ -12,23 +12,16 @@ const HOSTILE_ESCAPED = '&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;&#3
 
 forEachEngine((engine) => {
   describe(`login page (${engine.name})`, () => {
-    let database: TestStore;
-    let server: TestServer;
+    const suite = useTestServer(engine);
     let client: ClientRecord;
     let user: UserRecord;
     before(async () => {
-      database = await createTestStore(engine);
-      server = await startTestServer(database);
-      client = await seedClient(server.store, { clientName: `Acme ${HOSTILE}` });
-      user = await seedUser(server.store);
-    });
-    after(async () => {
-      await server.close();
-      await database.cleanup();
+      client = await seedClient(suite.server.store, { clientName: `Acme ${HOSTILE}` });
+      user = await seedUser(suite.server.store);
     });
 
     it('labels both fields, sets their autocomplete tokens and focuses the username', async () => {
-      const response = await getLoginPage(await beginInteraction(server, client));
+      const response = await getLoginPage(await beginInteraction(suite.server, client));
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('content-type'), 'text/html; charset=utf-8');
       const page = await response.text();
@@ -41,7 +34,7 @@ forEachEngine((engine) => {
     });
 
     it('names the client, escaped, and prefills the login_hint, escaped, focusing the password', async () => {
-      const response = await getLoginPage(await beginInteraction(server, client, { login_hint: HOSTILE }));
+      const response = await getLoginPage(await beginInteraction(suite.server, client, { login_hint: HOSTILE }));
       const page = await response.text();
       assert.ok(page.includes(`<h1>Sign in</h1>\n<p class="lead">to continue to <strong>Acme ${HOSTILE_ESCAPED}</strong></p>`));
       assert.ok(page.includes(`<title>Sign in to Acme ${HOSTILE_ESCAPED}</title>`));
@@ -51,14 +44,14 @@ forEachEngine((engine) => {
     });
 
     it('carries the interaction and its CSRF token in hidden fields', async () => {
-      const flow = await beginInteraction(server, client);
+      const flow = await beginInteraction(suite.server, client);
       const page = await (await getLoginPage(flow)).text();
       assert.ok(page.includes(`<input type="hidden" name="interaction" value="${flow.interactionId}">`));
       assert.ok(page.includes(`<input type="hidden" name="csrf_token" value="${flow.csrfToken}">`));
     });
 
     it('sends the page security headers: nonce CSP without unsafe-inline, no framing, no referrer, no caching', async () => {
-      const response = await getLoginPage(await beginInteraction(server, client));
+      const response = await getLoginPage(await beginInteraction(suite.server, client));
       const csp = response.headers.get('content-security-policy') ?? '';
       const nonce = /style-src 'nonce-([^']+)'/.exec(csp)?.[1];
       assert.ok(nonce, csp);
@@ -75,10 +68,10 @@ forEachEngine((engine) => {
     });
 
     it('shows an error page, reflecting nothing, for a missing, unknown or other browser\'s interaction', async () => {
-      const flow = await beginInteraction(server, client);
-      const otherBrowser = new BrowserLike(server.url);
+      const flow = await beginInteraction(suite.server, client);
+      const otherBrowser = new BrowserLike(suite.server.url);
       for (const [jar, query] of [[flow.browser, ''], [flow.browser, `?interaction=${encodeURIComponent(HOSTILE)}`], [otherBrowser, `?interaction=${flow.interactionId}`]] as const) {
-        const response = await jar.fetch(`${server.url}/login${query}`);
+        const response = await jar.fetch(`${suite.server.url}/login${query}`);
         assert.equal(response.status, 400, query);
         assert.equal(response.headers.get('content-type'), 'text/html; charset=utf-8');
         const page = await response.text();
@@ -89,8 +82,8 @@ forEachEngine((engine) => {
     });
 
     it('rejects a POST without the CSRF token, or with a wrong one, with 403 and no session', async () => {
-      const flow = await beginInteraction(server, client);
-      const other = await beginInteraction(server, client);
+      const flow = await beginInteraction(suite.server, client);
+      const other = await beginInteraction(suite.server, client);
       const credentials = { username: user.username, password: PASSWORD };
       for (const csrf of [undefined, 'wrong-token', other.csrfToken, '']) {
         const fields: Record<string, string> = { interaction: flow.interactionId, ...credentials, ...(csrf === undefined ? {} : { csrf_token: csrf }) };
@@ -103,15 +96,15 @@ forEachEngine((engine) => {
     });
 
     it('rejects a POST naming another browser\'s interaction, even with its token', async () => {
-      const flow = await beginInteraction(server, client);
-      const thief = await beginInteraction(server, client);
+      const flow = await beginInteraction(suite.server, client);
+      const thief = await beginInteraction(suite.server, client);
       const response = await postLogin({ ...flow, browser: thief.browser }, { username: user.username, password: PASSWORD });
       assert.equal(response.status, 400);
       assert.deepEqual(response.headers.getSetCookie(), []);
     });
 
     it('answers other methods with 405', async () => {
-      const response = await fetch(`${server.url}/login`, { method: 'PUT' });
+      const response = await fetch(`${suite.server.url}/login`, { method: 'PUT' });
       assert.equal(response.status, 405);
       assert.equal(response.headers.get('allow'), 'GET, POST, HEAD');
     });

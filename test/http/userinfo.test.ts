@@ -1,33 +1,26 @@
 // UserInfo over HTTP: claims by scope, where a bearer token may come from, and every RFC 6750 error branch.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { createAccessToken } from '../../src/tokens/access-token.js';
 import { signJwt } from '../../src/tokens/jwt.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { forEachEngine } from '../support/database.js';
 import { epochNow, getUserInfo, startGrant, verifyJwt } from '../support/flow-fixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { useTestServer } from '../support/server.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 forEachEngine((engine) => {
   describe(`userinfo (${engine.name})`, () => {
-    let database: TestStore;
-    let server: TestServer;
+    const suite = useTestServer(engine);
     let grant: Awaited<ReturnType<typeof startGrant>>;
     let familyId: string;
     before(async () => {
-      database = await createTestStore(engine);
-      server = await startTestServer(database);
-      grant = await startGrant(server);
-      familyId = String((await verifyJwt(server, grant.tokens.access_token, { typ: 'at+jwt', audience: server.config.issuer })).payload.gid);
-    });
-    after(async () => {
-      await server.close();
-      await database.cleanup();
+      grant = await startGrant(suite.server);
+      familyId = String((await verifyJwt(suite.server, grant.tokens.access_token, { typ: 'at+jwt', audience: suite.server.config.issuer })).payload.gid);
     });
 
-    const userinfo = (init: RequestInit = {}, query = '') => fetch(`${server.url}/userinfo${query}`, init);
+    const userinfo = (init: RequestInit = {}, query = '') => fetch(`${suite.server.url}/userinfo${query}`, init);
 
     async function assertBearerError(response: Response, status: number, error: string | null): Promise<void> {
       assert.equal(response.status, status);
@@ -43,18 +36,18 @@ forEachEngine((engine) => {
 
     /** An access token for the grant's user and family, with claims changed as a forger or a clock would. */
     function accessToken(overrides: { issuer?: string; now?: number; typ?: string; scope?: string } = {}): string {
-      const claims = { issuer: overrides.issuer ?? server.config.issuer, userId: grant.user.userId, clientId: grant.as.client.clientId };
+      const claims = { issuer: overrides.issuer ?? suite.server.config.issuer, userId: grant.user.userId, clientId: grant.as.client.clientId };
       const token = createAccessToken(
         { ...claims, scope: overrides.scope ?? 'openid', authTime: epochNow(), familyId, now: overrides.now ?? epochNow(), ttl: 60 },
-        server.keyRing.activeKey('ES256')!,
+        suite.server.keyRing.activeKey('ES256')!,
       );
       if (overrides.typ === undefined) return token;
       const [, payload] = token.split('.');
-      return signJwt({ typ: overrides.typ }, JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>, server.keyRing.activeKey('ES256')!);
+      return signJwt({ typ: overrides.typ }, JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>, suite.server.keyRing.activeKey('ES256')!);
     }
 
     it('returns the claims the scope releases, with no-store', async () => {
-      const response = await getUserInfo(server, grant.tokens.access_token);
+      const response = await getUserInfo(suite.server, grant.tokens.access_token);
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('cache-control'), 'no-store');
       assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
@@ -67,9 +60,9 @@ forEachEngine((engine) => {
         email: user.email,
         email_verified: false,
       });
-      const openidOnly = await getUserInfo(server, accessToken({ scope: 'openid' }));
+      const openidOnly = await getUserInfo(suite.server, accessToken({ scope: 'openid' }));
       assert.deepEqual(await openidOnly.json(), { sub: user.userId });
-      const emailOnly = await getUserInfo(server, accessToken({ scope: 'openid email' }));
+      const emailOnly = await getUserInfo(suite.server, accessToken({ scope: 'openid email' }));
       assert.deepEqual(Object.keys((await emailOnly.json()) as object).sort(), ['email', 'email_verified', 'sub']);
     });
 
@@ -96,7 +89,7 @@ forEachEngine((engine) => {
       for (const authorization of ['Bearer', 'Bearer a b', 'Bearer <script>']) {
         await assertBearerError(await userinfo({ headers: { authorization } }), 400, 'invalid_request');
       }
-      const large = `access_token=${'a'.repeat(server.config.limits.parameterBytes + 1)}`;
+      const large = `access_token=${'a'.repeat(suite.server.config.limits.parameterBytes + 1)}`;
       await assertBearerError(await userinfo({ method: 'POST', headers: FORM, body: large }), 400, 'invalid_request');
       await assertBearerError(await userinfo({ method: 'POST', headers: FORM, body: `access_token=${token}&access_token=${token}` }), 400, 'invalid_request');
     });
@@ -116,7 +109,7 @@ forEachEngine((engine) => {
       const flipped = `${signature!.startsWith('A') ? 'B' : 'A'}${signature!.slice(1)}`;
       const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
       const foreign = signJwt({ typ: 'at+jwt' }, JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>, {
-        kid: server.keyRing.activeKey('ES256')!.kid, alg: 'ES256', privateKey: otherKey,
+        kid: suite.server.keyRing.activeKey('ES256')!.kid, alg: 'ES256', privateKey: otherKey,
       });
       const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url')}.${payload}.`;
       const cases: Record<string, string> = {
@@ -124,48 +117,48 @@ forEachEngine((engine) => {
         'bad signature': `${header}.${payload}.${flipped}`,
         'another key': foreign,
         'alg none': unsigned,
-        expired: accessToken({ now: epochNow() - 60 - server.config.tokens.clockTolerance - 5 }),
+        expired: accessToken({ now: epochNow() - 60 - suite.server.config.tokens.clockTolerance - 5 }),
         'other issuer': accessToken({ issuer: 'https://evil.example' }),
         'ID token': grant.tokens.id_token!,
         'typ JWT': accessToken({ typ: 'JWT' }),
       };
       for (const [name, token] of Object.entries(cases)) {
-        await assertBearerError(await getUserInfo(server, token), 401, 'invalid_token').catch((error: unknown) => {
+        await assertBearerError(await getUserInfo(suite.server, token), 401, 'invalid_token').catch((error: unknown) => {
           throw new Error(`${name}: ${String(error)}`);
         });
       }
-      assert.equal((await getUserInfo(server, accessToken({ now: epochNow() - 60 - 5 }))).status, 200, 'within the clock tolerance');
+      assert.equal((await getUserInfo(suite.server, accessToken({ now: epochNow() - 60 - 5 }))).status, 200, 'within the clock tolerance');
     });
 
     it('refuses a token of a revoked family or a disabled user with invalid_token', async () => {
-      const revoked = await startGrant(server);
-      const { payload } = await verifyJwt(server, revoked.tokens.access_token, { typ: 'at+jwt', audience: server.config.issuer });
-      await server.store.refreshTokens.revokeFamily(String(payload.gid), 'test', epochNow());
-      await assertBearerError(await getUserInfo(server, revoked.tokens.access_token), 401, 'invalid_token');
-      const disabled = await startGrant(server);
-      await server.store.users.disable(disabled.user.userId, epochNow());
-      await assertBearerError(await getUserInfo(server, disabled.tokens.access_token), 401, 'invalid_token');
+      const revoked = await startGrant(suite.server);
+      const { payload } = await verifyJwt(suite.server, revoked.tokens.access_token, { typ: 'at+jwt', audience: suite.server.config.issuer });
+      await suite.server.store.refreshTokens.revokeFamily(String(payload.gid), 'test', epochNow());
+      await assertBearerError(await getUserInfo(suite.server, revoked.tokens.access_token), 401, 'invalid_token');
+      const disabled = await startGrant(suite.server);
+      await suite.server.store.users.disable(disabled.user.userId, epochNow());
+      await assertBearerError(await getUserInfo(suite.server, disabled.tokens.access_token), 401, 'invalid_token');
     });
 
     it('refuses a token without openid with insufficient_scope (403)', async () => {
-      const plain = await startGrant(server, 'profile');
-      await assertBearerError(await getUserInfo(server, plain.tokens.access_token), 403, 'insufficient_scope');
+      const plain = await startGrant(suite.server, 'profile');
+      await assertBearerError(await getUserInfo(suite.server, plain.tokens.access_token), 403, 'insufficient_scope');
     });
 
     it('keeps accepting tokens across a signing key rotation', async () => {
-      const before = await startGrant(server);
-      await server.keyRing.rotate(epochNow());
-      const afterRotation = await startGrant(server);
-      assert.equal((await getUserInfo(server, before.tokens.access_token)).status, 200, 'signed by the retired key');
-      assert.equal((await getUserInfo(server, afterRotation.tokens.access_token)).status, 200, 'signed by the new key');
+      const before = await startGrant(suite.server);
+      await suite.server.keyRing.rotate(epochNow());
+      const afterRotation = await startGrant(suite.server);
+      assert.equal((await getUserInfo(suite.server, before.tokens.access_token)).status, 200, 'signed by the retired key');
+      assert.equal((await getUserInfo(suite.server, afterRotation.tokens.access_token)).status, 200, 'signed by the new key');
     });
 
     it('answers other methods with 405 and advertises itself in discovery', async () => {
       const response = await userinfo({ method: 'DELETE' });
       assert.equal(response.status, 405);
       assert.equal(response.headers.get('allow'), 'GET, POST, HEAD');
-      const document = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
-      assert.equal(document.userinfo_endpoint, `${server.config.issuer}/userinfo`);
+      const document = (await (await fetch(`${suite.server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+      assert.equal(document.userinfo_endpoint, `${suite.server.config.issuer}/userinfo`);
       assert.deepEqual(document.subject_types_supported, ['public']);
       for (const claim of ['sub', 'name', 'preferred_username', 'updated_at', 'email', 'email_verified', 'auth_time', 'nonce', 'sid']) {
         assert.ok((document.claims_supported as string[]).includes(claim), claim);
