@@ -1,9 +1,17 @@
 // Runs `gatehouse serve` as a real child process and waits on what it prints.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
 const TSX_LOADER = import.meta.resolve('tsx');
+
+const running = new Set<ChildProcessWithoutNullStreams>();
+// A hook on the importing test file's root: once all its tests are over, passed or failed, no server is left running.
+// One left behind by a failed assertion would keep the test process, and with it the whole run, waiting forever.
+after(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 export interface ServeProcess {
   readonly child: ChildProcessWithoutNullStreams;
@@ -33,6 +41,8 @@ export function startServeProcess(args: readonly string[], env: NodeJS.ProcessEn
   child.stdout.on('data', append('stdout'));
   child.stderr.on('data', append('stderr'));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  running.add(child);
+  child.on('exit', () => running.delete(child));
 
   const waitFor = (pattern: RegExp, ms = 20_000) =>
     new Promise<string>((resolve, reject) => {
