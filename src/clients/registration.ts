@@ -39,6 +39,17 @@ const SECRET_BYTES = 32;
 /** 128 bits: a client_id is not a secret, but an unguessable one tells nothing about other clients. */
 const CLIENT_ID_BYTES = 16;
 
+/**
+ * A new client_id: 128 random bits as base64url, never starting with `-`, which a command line would take for an
+ * option (`gatehouse clients show -x...`).
+ */
+export function generateClientId(): string {
+  for (;;) {
+    const clientId = randomBytes(CLIENT_ID_BYTES).toString('base64url');
+    if (!clientId.startsWith('-')) return clientId;
+  }
+}
+
 /** Copies an allow-list of fields, so a field added to the record later is not shown until chosen. */
 export function toClientView(record: ClientRecord): ClientView {
   return {
@@ -72,7 +83,7 @@ export class ClientRegistrationService {
     const now = this.now();
     const record: ClientRecord = {
       ...metadata,
-      clientId: randomBytes(CLIENT_ID_BYTES).toString('base64url'),
+      clientId: generateClientId(),
       secretHash: clientSecret === null ? null : hashOpaqueValue(clientSecret),
       previousSecretHash: null,
       previousSecretExpiresAt: null,

@@ -116,8 +116,7 @@ forEachEngine((engine) => {
       assert.equal(jsonOf<RegistrationJson>(created).id_token_signed_response_alg, 'EdDSA');
       const warning = `gatehouse: warning: client "Edwards" (${clientId}) registered id_token_signed_response_alg EdDSA, which keys.algorithms does not list`;
       assert.ok(created.stderr.startsWith(warning), created.stderr);
-      // `--` ends the options: a random client_id may begin with "-".
-      const updated = await gatehouse('clients', 'update', '--id-token-signed-response-alg', 'RS256', '--', clientId);
+      const updated = await gatehouse('clients', 'update', clientId, '--id-token-signed-response-alg', 'RS256');
       assert.deepEqual([updated.code, updated.stderr], [0, '']);
     });
   });

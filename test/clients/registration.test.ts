@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClientNameTaken, ClientNotFound, ClientOperationRefused, InvalidClientMetadata } from '../../src/clients/errors.js';
-import { ClientRegistrationService } from '../../src/clients/registration.js';
+import { ClientRegistrationService, generateClientId } from '../../src/clients/registration.js';
 import { EventBus, type EventContext, type GatehouseEvent } from '../../src/observability/events.js';
 import { hashOpaqueValue } from '../../src/tokens/opaque.js';
 import { forEachEngine, useTestStore } from '../support/database.js';
@@ -107,5 +107,14 @@ forEachEngine((engine) => {
       await assert.rejects(service.show(client.clientId), ClientNotFound);
       await assert.rejects(service.delete(client.clientId), /no client with client_id/);
     });
+  });
+});
+
+describe('generateClientId', () => {
+  it('makes 128-bit base64url ids that never start with "-", so a command line never takes one for an option', () => {
+    // One id in 64 would start with "-" if nothing prevented it: 2,000 ids would all but surely include some.
+    const ids = Array.from({ length: 2000 }, generateClientId);
+    assert.ok(ids.every((id) => /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/.test(id)), 'no id starts with -');
+    assert.equal(new Set(ids).size, ids.length);
   });
 });
