@@ -1,4 +1,5 @@
 // Human-readable client output: aligned key-value lines and a one-line-per-client table, never a secret.
+import { systemClock } from '../../clock.js';
 import type { ClientView } from '../../clients/registration.js';
 import { formatTable } from '../table.js';
 
@@ -19,7 +20,7 @@ export function describeClient(client: ClientView): string[] {
     ['created', timestamp(client.createdAt)],
     ['updated', timestamp(client.updatedAt)],
   ];
-  if (client.previousSecretExpiresAt !== null && client.previousSecretExpiresAt > Date.now() / 1000) {
+  if (client.previousSecretExpiresAt !== null && client.previousSecretExpiresAt > systemClock()) {
     rows.push(['previous secret valid until', timestamp(client.previousSecretExpiresAt)]);
   }
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
