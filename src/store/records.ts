@@ -256,3 +256,8 @@ export interface LoginThrottleRecord {
   readonly lockedUntil: number;
 }
 
+/** What ending a user's access touched, for the audit trail: sessions live until then, and families not yet revoked. */
+export interface AccessRevocation {
+  readonly sessionsEnded: number;
+  readonly familiesRevoked: number;
+}

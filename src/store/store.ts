@@ -1,5 +1,6 @@
 // The storage contract: repositories by aggregate, implemented once over Kysely for SQLite and PostgreSQL.
 import type {
+  AccessRevocation,
   AuditEventInput,
   AuditEventRecord,
   AuthorizationCodeRecord,
@@ -81,12 +82,6 @@ export interface UserRepository {
    * their refresh tokens. Audit events keep their user id. Returns false when no such user.
    */
   delete(userId: string): Promise<boolean>;
-}
-
-/** What ending a user's access touched, for the audit trail: sessions live until then, and families not yet revoked. */
-export interface AccessRevocation {
-  readonly sessionsEnded: number;
-  readonly familiesRevoked: number;
 }
 
 export interface AuthorizationCodeRepository {

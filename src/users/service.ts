@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { EventBus, EventContext } from '../observability/events.js';
-import type { UserRecord } from '../store/records.js';
-import { DuplicateError, type AccessRevocation, type Store } from '../store/store.js';
+import type { AccessRevocation, UserRecord } from '../store/records.js';
+import { DuplicateError, type Store } from '../store/store.js';
 import { UserNotFound, UsernameTaken } from './errors.js';
 import { hashPassword } from './password.js';
 import { checkEmail, checkName, checkPassword, checkUsername } from './policy.js';

@@ -1,6 +1,6 @@
 // `gatehouse users ...`: create people who can sign in, show and list them, set passwords, disable, enable and delete them.
 import type { Command } from 'commander';
-import type { AccessRevocation } from '../../store/store.js';
+import type { AccessRevocation } from '../../store/records.js';
 import { UserService, type UserView } from '../../users/service.js';
 import { withCommonOptions, withStore, type CommonOptions } from '../context.js';
 import { printResult, UsageError } from '../output.js';

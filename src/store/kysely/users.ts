@@ -1,6 +1,6 @@
 // The users table: accounts, unique usernames, and password changes, disabling and deletion that end the user's access.
-import type { UserRecord } from '../records.js';
-import type { AccessRevocation, UserRepository } from '../store.js';
+import type { AccessRevocation, UserRecord } from '../records.js';
+import type { UserRepository } from '../store.js';
 import type { UsersTable } from './database.js';
 import { dropUserRetryResponses } from './refresh-tokens.js';
 import { inTransaction, type Db } from './transaction.js';
