@@ -1,4 +1,4 @@
-// Maps every thrown error, Fastify's own included, to the route's error channel via errors/render.ts.
+// Maps every thrown error, Fastify's own included, to the route's error channel via src/protocol/error-responses.ts.
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
