@@ -1,9 +1,7 @@
 // Human-readable client output: aligned key-value lines and a one-line-per-client table, never a secret.
 import { systemClock } from '../../clock.js';
 import type { ClientView } from '../../clients/registration.js';
-import { formatTable } from '../table.js';
-
-const timestamp = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString();
+import { formatFields, formatTable, formatTime } from '../table.js';
 
 export function describeClient(client: ClientView): string[] {
   const rows: [string, string][] = [
@@ -17,15 +15,13 @@ export function describeClient(client: ClientView): string[] {
     ['id_token_signed_response_alg', client.idTokenSignedResponseAlg],
     ['redirect_uris', client.redirectUris.join('\n')],
     ['post_logout_redirect_uris', client.postLogoutRedirectUris.join('\n') || '(none)'],
-    ['created', timestamp(client.createdAt)],
-    ['updated', timestamp(client.updatedAt)],
+    ['created', formatTime(client.createdAt)],
+    ['updated', formatTime(client.updatedAt)],
   ];
   if (client.previousSecretExpiresAt !== null && client.previousSecretExpiresAt > systemClock()) {
-    rows.push(['previous secret valid until', timestamp(client.previousSecretExpiresAt)]);
+    rows.push(['previous secret valid until', formatTime(client.previousSecretExpiresAt)]);
   }
-  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
-  // A multi-line value (several URIs) continues under its first line.
-  return rows.flatMap(([label, value]) => value.split('\n').map((line, index) => `${(index === 0 ? `${label}:` : '').padEnd(width)}${line}`));
+  return formatFields(rows);
 }
 
 export function describeClientList(clients: readonly ClientView[]): string[] {

@@ -5,9 +5,9 @@ import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../store/records.j
 import type { KeyInfo, KeyRing } from '../../tokens/keys/key-ring.js';
 import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
 import { printNote, printResult, UsageError } from '../output.js';
-import { formatTable } from '../table.js';
+import { formatTable, formatTime } from '../table.js';
 
-const timestamp = (epochSeconds: number | null): string => (epochSeconds === null ? '-' : new Date(epochSeconds * 1000).toISOString());
+const timestamp = (epochSeconds: number | null): string => (epochSeconds === null ? '-' : formatTime(epochSeconds));
 
 async function openCommandKeyRing(context: CommandContext): Promise<KeyRing> {
   // Logs (the dev-mode "generated a secret" warning) go to stderr, keeping stdout for the result.

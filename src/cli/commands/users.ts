@@ -5,7 +5,7 @@ import { UserService, type UserView } from '../../users/service.js';
 import { withCommonOptions, withStore, type CommonOptions } from '../context.js';
 import { printResult, UsageError } from '../output.js';
 import { readPassword } from '../password-input.js';
-import { formatTable } from '../table.js';
+import { formatFields, formatTable, formatTime } from '../table.js';
 
 interface PasswordOptions extends CommonOptions {
   readonly passwordStdin?: boolean;
@@ -38,19 +38,17 @@ function toUserJson(user: UserView): Record<string, unknown> {
   };
 }
 
-const timestamp = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString();
-
 function describeUser(user: UserView): string[] {
   const rows: [string, string][] = [
     ['username', user.username],
     ['user_id', user.userId],
-    ['status', user.disabledAt === null ? 'active' : `disabled since ${timestamp(user.disabledAt)}`],
+    ['status', user.disabledAt === null ? 'active' : `disabled since ${formatTime(user.disabledAt)}`],
     ['email', user.email === null ? '-' : `${user.email}${user.emailVerified ? '' : ' (not verified)'}`],
     ['name', user.name ?? '-'],
-    ['created', timestamp(user.createdAt)],
-    ['updated', timestamp(user.updatedAt)],
+    ['created', formatTime(user.createdAt)],
+    ['updated', formatTime(user.updatedAt)],
   ];
-  return rows.map(([label, value]) => `${`${label}:`.padEnd(10)}${value}`);
+  return formatFields(rows);
 }
 
 /** "ended 2 sessions and revoked 1 token family": what a password change or disabling took away. */
