@@ -22,7 +22,8 @@ async function startApi(verifierOptions: AccessTokenVerifierOptions): Promise<Fa
 }
 
 function call(api: FastifyInstance, path: string, authorization?: string): Promise<Response> {
-  const address = api.addresses()[0]!;
+  const address = api.server.address();
+  assert.ok(typeof address === 'object' && address !== null);
   return fetch(`http://127.0.0.1:${address.port}${path}`, { headers: authorization === undefined ? {} : { authorization } });
 }
 
