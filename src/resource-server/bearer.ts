@@ -18,7 +18,7 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
  */
 export function readBearerToken(request: RequestLike, realm?: string): string {
   // RFC 9700 §4.3.2: a token in the URI leaks into logs and history, so the query is never a token source.
-  if (request.url !== undefined && new URL(request.url, 'http://localhost').searchParams.has('access_token')) {
+  if (request.url !== undefined && queryOf(request.url).has('access_token')) {
     throw new ResourceServerError('invalid_request', 'Access tokens are not accepted in the query string.', { realm });
   }
   const authorization = request.headers.authorization;
@@ -32,4 +32,10 @@ export function readBearerToken(request: RequestLike, realm?: string): string {
   const token = BEARER.exec(authorization)?.[1];
   if (token === undefined) throw new ResourceServerError('invalid_request', 'The Authorization header is not a well-formed bearer credential.', { realm });
   return token;
+}
+
+/** The query of a request target, without parsing the rest of it: any target, however odd, has one (maybe empty). */
+function queryOf(target: string): URLSearchParams {
+  const start = target.indexOf('?');
+  return new URLSearchParams(start === -1 ? '' : target.slice(start + 1).split('#')[0]);
 }

@@ -145,6 +145,9 @@ forEachEngine((engine) => {
       assert.equal(refused.status, 401);
       assert.equal(refused.code, undefined);
       assert.deepEqual(refused.headers, { 'www-authenticate': 'Bearer', 'cache-control': 'no-store' });
+      const odd = await verifier.authenticate({ headers: {}, url: 'http://[?access_token=x' }).catch((error: unknown) => error);
+      assert.ok(odd instanceof ResourceServerError);
+      assert.equal(odd.code, 'invalid_request');
       const repeated = await verifier.authenticate({ headers: { authorization: ['Bearer a', 'Bearer b'] } }).catch((error: unknown) => error);
       assert.ok(repeated instanceof ResourceServerError);
       assert.equal(repeated.code, 'invalid_request');
