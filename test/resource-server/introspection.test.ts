@@ -14,19 +14,25 @@ interface IntrospectionServer {
   readonly issuer: string;
   /** Bodies of the introspection requests received. */
   readonly requests: URLSearchParams[];
+  /** Paths of the metadata requests received. */
+  readonly metadataRequests: string[];
   close(): Promise<void>;
 }
 
 /** Answers RFC 7662 requests from `answers` by token; refuses requests without the API's Basic credentials. */
 async function startIntrospectionServer(answers: Readonly<Record<string, Record<string, unknown>>>): Promise<IntrospectionServer> {
   const requests: URLSearchParams[] = [];
+  const metadataRequests: string[] = [];
   let issuer = '';
   const server: Server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     request.on('end', () => {
       const json = (status: number, value: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      if (request.url?.startsWith('/.well-known/')) metadataRequests.push(request.url);
       if (request.url === '/.well-known/oauth-authorization-server') return json(200, { issuer, introspection_endpoint: `${issuer}/introspect` });
+      // An issuer with a path whose metadata lists no introspection endpoint.
+      if (request.url === '/.well-known/oauth-authorization-server/bare') return json(200, { issuer: `${issuer}/bare` });
       if (request.method !== 'POST' || request.url !== '/introspect') return json(404, { error: 'not_found' });
       if (request.headers.authorization !== basicAuthorization(API_ID, API_SECRET)) return json(401, { error: 'invalid_client' });
       const parameters = new URLSearchParams(body);
@@ -37,7 +43,7 @@ async function startIntrospectionServer(answers: Readonly<Record<string, Record<
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   issuer = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return { issuer, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { issuer, requests, metadataRequests, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -124,5 +130,16 @@ describe('resource server, introspection mode', () => {
     assert.ok(failure instanceof Error && !(failure instanceof ResourceServerError));
     assert.match(failure.message, /401/);
     assert.doesNotMatch(failure.message, /good/);
+  });
+
+  it('refuses metadata that names another issuer, lacks the endpoint, or is missing, and asks again after a failure', async () => {
+    const verify = (issuer: string) => createAccessTokenVerifier({ issuer, audience: AUDIENCE, introspection: { clientId: API_ID, clientSecret: API_SECRET } }).verify('good');
+    await assert.rejects(verify(`${server.issuer}/`), /names another issuer/);
+    await assert.rejects(verify(`${server.issuer}/bare`), /no introspection_endpoint/);
+    const missing = createAccessTokenVerifier({ issuer: `${server.issuer}/missing`, audience: AUDIENCE, introspection: { clientId: API_ID, clientSecret: API_SECRET } });
+    await assert.rejects(missing.verify('good'), /answered 404/);
+    await assert.rejects(missing.verify('good'), /answered 404/);
+    assert.equal(server.metadataRequests.filter((path) => path.endsWith('/missing')).length, 2);
+    assert.equal(server.requests.length, 0);
   });
 });

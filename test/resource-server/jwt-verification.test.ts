@@ -113,6 +113,7 @@ forEachEngine((engine) => {
         reissue(suite.server, tokens.access_token, 'at+jwt', { exp: now - 60 }),
         reissue(suite.server, tokens.access_token, 'at+jwt', { nbf: now + 120 }),
         reissue(suite.server, tokens.access_token, 'at+jwt', { client_id: undefined }),
+        reissue(suite.server, tokens.access_token, 'at+jwt', { scope: 42 }),
       ];
       for (const token of refused) await assertChallenge(await call(api, '/profile', `Bearer ${token}`), 401, INVALID_TOKEN, 'invalid_token');
     });
@@ -126,6 +127,13 @@ forEachEngine((engine) => {
           await other.close();
         }
       }
+    });
+
+    it('reports an unreachable key set as an error, not as a refused token', async () => {
+      const unreachable = createAccessTokenVerifier({ ...options(), jwksUri: 'http://127.0.0.1:1/jwks' });
+      const failure = await unreachable.verify(tokens.access_token).catch((error: unknown) => error);
+      assert.ok(failure instanceof Error);
+      assert.ok(!(failure instanceof ResourceServerError));
     });
 
     it('tolerates a small clock skew', async () => {
