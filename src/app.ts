@@ -9,6 +9,7 @@ import { compileProxyTrust } from './http/proxy-trust.js';
 import type { HttpListener } from './http/http-server.js';
 import { registerFaviconRoute } from './http/routes/favicon.js';
 import { registerSecurityHeaders } from './http/plugins/security-headers.js';
+import { registerCors } from './http/plugins/cors.js';
 import { registerDiscoveryRoutes } from './http/routes/discovery.js';
 import { registerHealthRoutes } from './http/routes/health.js';
 import { registerJwksRoute } from './http/routes/jwks.js';
@@ -21,6 +22,7 @@ import { registerLogoutRoutes } from './http/routes/logout.js';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import { ClientLookup } from './clients/lookup.js';
+import { AllowedOrigins } from './clients/allowed-origins.js';
 import type { EventBus } from './observability/events.js';
 import type { KeyRing } from './tokens/keys/key-ring.js';
 import type { KeyEncryption } from './tokens/keys/key-encryption.js';
@@ -77,6 +79,8 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   registerRequestContext(app);
   registerSecurityHeaders(app, config.issuer);
   registerErrorHandling(app);
+  // Before the routes: those with `config.cors` register their paths with it as they are added.
+  registerCors(app, new AllowedOrigins(deps.store.clients, config.limits.clientCacheTtl));
 
   void app.register(formbody);
   void app.register(cookie);

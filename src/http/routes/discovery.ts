@@ -7,13 +7,9 @@ export const DISCOVERY_PATHS = ['/.well-known/openid-configuration', '/.well-kno
 
 export function registerDiscoveryRoutes(app: FastifyInstance, metadata: ServerMetadata): void {
   for (const url of DISCOVERY_PATHS) {
-    app.get(url, async (_request, reply) =>
-      reply
-        .header('content-type', 'application/json; charset=utf-8')
-        .header('cache-control', 'public, max-age=300')
-        // Discovery is read by browser-based clients from other origins.
-        .header('access-control-allow-origin', '*')
-        .send(metadata.toJson()),
+    // Discovery is read by browser-based clients from their own origins.
+    app.get(url, { config: { cors: true } }, async (_request, reply) =>
+      reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(metadata.toJson()),
     );
     rejectOtherMethods(app, url, ['GET']);
   }

@@ -19,9 +19,10 @@ export function registerJwksRoute(app: FastifyInstance, keys: JwksPublisher, met
     // always, as the configuration requires it).
     id_token_signing_alg_values_supported: keys.signingAlgorithms(),
   });
-  app.get(JWKS_PATH, (request, reply) => {
+  // Browser-based clients verify ID tokens from their own origins.
+  app.get(JWKS_PATH, { config: { cors: true } }, (request, reply) => {
     const { body, etag } = keys.jwks();
-    reply.header('cache-control', `public, max-age=${maxAge}`).header('access-control-allow-origin', '*').header('etag', etag);
+    reply.header('cache-control', `public, max-age=${maxAge}`).header('etag', etag);
     // RFC 9110 §13.1.2: a verifier revalidating an unchanged key set gets 304 without the body.
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
     return reply.header('content-type', 'application/jwk-set+json; charset=utf-8').send(body);

@@ -30,7 +30,7 @@ export function registerTokenRoute(app: FastifyInstance, context: RouteContext):
     scope.addHook('onRequest', async (_request, reply) => {
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     });
-    scope.post(TOKEN_PATH, { config: { errorChannel: 'token' } }, async (request, reply) => {
+    scope.post(TOKEN_PATH, { config: { errorChannel: 'token', cors: true } }, async (request, reply) => {
       requireFormBody(request);
       const parameters = readParameters(request.body, parameterBytes);
       const client = await authenticateClient({ authorization: request.headers.authorization, parameters, now: clock() }, context.clients);

@@ -48,6 +48,6 @@ export function registerUserInfoRoute(app: FastifyInstance, context: RouteContex
     const token = readBearerToken(request, config.limits.parameterBytes);
     return resolveUserInfo({ verifier, store }, token);
   };
-  app.route({ method: ['GET', 'POST'], url: USERINFO_PATH, config: { errorChannel: 'bearer' }, handler });
+  app.route({ method: ['GET', 'POST'], url: USERINFO_PATH, config: { errorChannel: 'bearer', cors: true }, handler });
   rejectOtherMethods(app, USERINFO_PATH, ['GET', 'POST']);
 }

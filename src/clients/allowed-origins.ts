@@ -1,0 +1,67 @@
+// Which browser origins may call the token, userinfo, discovery and JWKS endpoints cross-origin: the origins of the
+// registered redirect URIs of public clients, read from the store through a short cache.
+import type { ClientRecord } from '../store/records.js';
+import type { ClientRepository } from '../store/store.js';
+
+/**
+ * The origin (RFC 6454 §4: scheme://host[:port]) of a redirect URI a browser application runs at, or undefined for
+ * a URI whose origin a browser never sends (a private-use scheme such as `com.example.app:/cb` has an opaque origin).
+ */
+export function browserOriginOf(redirectUri: string): string | undefined {
+  if (!URL.canParse(redirectUri)) return undefined;
+  const url = new URL(redirectUri);
+  return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : undefined;
+}
+
+/**
+ * Only public clients (token_endpoint_auth_method `none`) run in a browser; a confidential client keeps its secret on
+ * a server, so its redirect URIs never open the endpoints to a page's scripts.
+ */
+export function allowedOriginsOf(clients: readonly ClientRecord[]): ReadonlySet<string> {
+  const origins = new Set<string>();
+  for (const client of clients) {
+    if (client.tokenEndpointAuthMethod !== 'none') continue;
+    for (const uri of client.redirectUris) {
+      const origin = browserOriginOf(uri);
+      if (origin !== undefined) origins.add(origin);
+    }
+  }
+  return origins;
+}
+
+/**
+ * The allowed origins, recomputed from the client list at most once per `ttlMs`, so a client created, changed or
+ * deleted by the CLI or another instance is seen within that time (the same TTL as the client lookup cache).
+ */
+export class AllowedOrigins {
+  private current: { readonly origins: ReadonlySet<string>; readonly fetchedAt: number } | undefined;
+  private loading: Promise<ReadonlySet<string>> | undefined;
+
+  constructor(
+    private readonly clients: Pick<ClientRepository, 'list'>,
+    private readonly ttlMs: number,
+    private readonly clockMs: () => number = Date.now,
+  ) {}
+
+  /** Whether `origin`, the request's Origin header exactly as sent, is one a public client's page is served from. */
+  async allows(origin: string): Promise<boolean> {
+    return (await this.origins()).has(origin);
+  }
+
+  private async origins(): Promise<ReadonlySet<string>> {
+    const now = this.clockMs();
+    if (this.current && now - this.current.fetchedAt < this.ttlMs) return this.current.origins;
+    // Concurrent requests after expiry share one read of the client list.
+    this.loading ??= this.clients
+      .list()
+      .then((clients) => {
+        const origins = allowedOriginsOf(clients);
+        this.current = { origins, fetchedAt: now };
+        return origins;
+      })
+      .finally(() => {
+        this.loading = undefined;
+      });
+    return this.loading;
+  }
+}

@@ -1,0 +1,34 @@
+// The issuer's authorization server metadata (RFC 8414), fetched once and shared, for the JWKS and introspection URLs.
+
+export interface IssuerMetadata {
+  readonly jwks_uri?: string;
+  readonly introspection_endpoint?: string;
+}
+
+/** Fetches `/.well-known/oauth-authorization-server` once; a failed fetch is retried on the next call. */
+export function issuerMetadataLoader(issuer: string): () => Promise<IssuerMetadata> {
+  let loading: Promise<IssuerMetadata> | undefined;
+  return () => {
+    loading ??= fetchMetadata(issuer).catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+}
+
+async function fetchMetadata(issuer: string): Promise<IssuerMetadata> {
+  // RFC 8414 §3: the well-known path is inserted between the host and the issuer's path.
+  const url = new URL(issuer);
+  url.pathname = `/.well-known/oauth-authorization-server${url.pathname.replace(/\/$/, '')}`;
+  const response = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'error' });
+  if (!response.ok) throw new Error(`authorization server metadata at ${url.href} answered ${response.status}`);
+  const metadata = (await response.json()) as Record<string, unknown>;
+  // RFC 8414 §3.3: the metadata must name the issuer it was fetched for, byte for byte.
+  if (metadata.issuer !== issuer) throw new Error(`authorization server metadata at ${url.href} names another issuer`);
+  const text = (name: string) => {
+    const value = metadata[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return { jwks_uri: text('jwks_uri'), introspection_endpoint: text('introspection_endpoint') };
+}

@@ -1,0 +1,7 @@
+// gatehouse/resource-server: verify Gatehouse access tokens in an API. Free of the server's own modules.
+export { createAccessTokenVerifier, type AccessTokenVerifier, type AccessTokenVerifierOptions, type VerifyOptions } from './verifier.js';
+export { ResourceServerError, type BearerErrorCode } from './errors.js';
+export type { IntrospectionOptions } from './introspection.js';
+export type { Principal } from './principal.js';
+export type { RequestLike } from './bearer.js';
+export { resourceServerPlugin, sendResourceServerError, type ResourceServerPluginOptions } from './fastify.js';
