@@ -34,11 +34,24 @@ export function registerCors(app: FastifyInstance, allowedOrigins: AllowedOrigin
     // Fetch §3.2.5: the answer depends on Origin, so shared caches must key on it.
     reply.header('vary', 'Origin');
     const origin = request.headers.origin;
-    const allowed = origin !== undefined && (await allowedOrigins.allows(origin));
+    const allowed = origin !== undefined && (await originAllowed(allowedOrigins, origin, request));
     // Never `*` and never Access-Control-Allow-Credentials: the one origin, and requests carry no cookies.
     if (allowed) reply.header('access-control-allow-origin', origin).header('access-control-expose-headers', EXPOSED_RESPONSE_HEADERS);
     if (isPreflight(request)) return answerPreflight(reply, allowed ? methods : undefined);
   });
+}
+
+/**
+ * Whether the origin is allowed; when the client list cannot be read, none is, so discovery and the JWKS still answer
+ * (without CORS) and the endpoint's own store access reports the outage.
+ */
+async function originAllowed(allowedOrigins: AllowedOrigins, origin: string, request: FastifyRequest): Promise<boolean> {
+  try {
+    return await allowedOrigins.allows(origin);
+  } catch (error) {
+    request.log.warn({ err: error }, 'CORS: the allowed origins could not be read; answering without CORS headers');
+    return false;
+  }
 }
 
 /** Fetch §3.2.2: a CORS-preflight request is an OPTIONS request naming the method it asks for. */
