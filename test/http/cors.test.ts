@@ -2,8 +2,8 @@
 // clients' redirect URIs and no others; the person-facing endpoints never answer CORS.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { forEachEngine } from '../support/database.js';
-import { useTestServer } from '../support/server.js';
+import { createTestStore, forEachEngine } from '../support/database.js';
+import { startTestServer, useTestServer } from '../support/server.js';
 import { createClient, createUser, epochNow, issueCode, pkcePair, REDIRECT_URI, type TestClient } from '../support/flow-fixtures.js';
 
 const PUBLIC_ORIGIN = new URL(REDIRECT_URI).origin;
@@ -122,5 +122,23 @@ forEachEngine((engine) => {
       assert.equal(await suite.server.store.clients.delete(client.clientId), true);
       assert.equal(await allowed(origin), false);
     });
+  });
+});
+
+describe('CORS without a database', () => {
+  it('serves the JWKS and discovery without CORS headers instead of failing', async (t) => {
+    const database = await createTestStore({ name: 'sqlite' });
+    const server = await startTestServer(database, { GATEHOUSE_LIMITS_CLIENT_CACHE_TTL: '0' });
+    t.after(async () => {
+      await server.app.close();
+      await server.keyRing.stop();
+      await database.cleanup();
+    });
+    await server.store.close();
+    for (const path of ['/jwks', '/.well-known/openid-configuration']) {
+      const response = await fetch(`${server.url}${path}`, { headers: { origin: PUBLIC_ORIGIN } });
+      assert.equal(response.status, 200, path);
+      assertNoCors(response, path);
+    }
   });
 });
