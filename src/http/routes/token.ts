@@ -1,23 +1,17 @@
 // POST /token (RFC 6749 §3.2): form body only, client authentication, then the grant registry; never cached.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../../app.js';
 import { authenticateClient } from '../../clients/authenticate.js';
-import { UnsupportedMediaType } from '../../errors/oauth-errors.js';
 import { AuthorizationCodeGrant } from '../../grants/authorization-code.js';
 import type { GrantDependencies } from '../../grants/grant.js';
 import { RefreshTokenGrant } from '../../grants/refresh-token.js';
 import { GrantRegistry } from '../../grants/registry.js';
+import { requireFormBody } from '../client-endpoint.js';
 import { eventContext } from '../event-context.js';
 import { readParameters } from '../../protocol/parameters.js';
 import { rejectOtherMethods } from '../plugins/error-handler.js';
 
 export const TOKEN_PATH = '/token';
-
-/** RFC 6749 §3.2: the token endpoint takes application/x-www-form-urlencoded only (parameters such as charset aside). */
-function requireFormBody(request: FastifyRequest): void {
-  const essence = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (essence !== 'application/x-www-form-urlencoded') throw new UnsupportedMediaType();
-}
 
 export function registerTokenRoute(app: FastifyInstance, context: RouteContext): void {
   const { clock } = context;

@@ -1,0 +1,55 @@
+// POST endpoints a client calls with its credentials, as at /token (RFC 6749 §2.3): form body only, never cached.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RouteContext } from '../app.js';
+import { authenticateClient } from '../clients/authenticate.js';
+import { UnsupportedMediaType } from '../errors/oauth-errors.js';
+import type { EventContext } from '../observability/events.js';
+import { readParameters, type Parameters } from '../protocol/parameters.js';
+import type { ClientRecord } from '../store/records.js';
+import { eventContext } from './event-context.js';
+import { rejectOtherMethods } from './plugins/error-handler.js';
+
+/** RFC 6749 §3.2: the token endpoint takes application/x-www-form-urlencoded only (parameters such as charset aside). */
+export function requireFormBody(request: FastifyRequest): void {
+  const essence = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (essence !== 'application/x-www-form-urlencoded') throw new UnsupportedMediaType();
+}
+
+/** An authenticated call: the client, every body parameter (each sent once), where it came from, and when. */
+export interface ClientCall {
+  readonly client: ClientRecord;
+  readonly parameters: Parameters;
+  readonly origin: EventContext;
+  readonly now: number;
+}
+
+/**
+ * Registers `POST path`: the client authenticates by its registered method (`invalid_client` 401 otherwise), errors
+ * use the token endpoint's format (RFC 6749 §5.2), and `handle` returns the JSON body, or undefined for an empty 200.
+ */
+export function registerClientEndpoint(
+  app: FastifyInstance,
+  context: Pick<RouteContext, 'clock' | 'clients' | 'config'>,
+  path: string,
+  handle: (call: ClientCall) => Promise<object | undefined>,
+): void {
+  const { clock, clients } = context;
+  const { parameterBytes } = context.config.limits;
+  void app.register((scope, _options, done) => {
+    // RFC 7662 §2.2 and RFC 6749 §5.1: answers about tokens, errors and 405s included, are never cached.
+    scope.addHook('onRequest', async (_request, reply) => {
+      reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    });
+    scope.post(path, { config: { errorChannel: 'token' } }, async (request, reply) => {
+      requireFormBody(request);
+      const parameters = readParameters(request.body, parameterBytes);
+      const now = clock();
+      const client = await authenticateClient({ authorization: request.headers.authorization, parameters, now }, clients);
+      const body = await handle({ client, parameters, origin: eventContext(request), now });
+      if (body === undefined) return reply.send();
+      return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+    });
+    rejectOtherMethods(scope, path, ['POST']);
+    done();
+  });
+}
