@@ -142,6 +142,20 @@ forEachEngine((engine) => {
       assert.equal((await introspect(server, tokens.refresh_token!, as)).active, true, 'nothing was revoked');
     });
 
+    it('never writes a presented token or secret to the log, whatever the answer', async () => {
+      const { server } = suite;
+      const { as, tokens } = await startGrant(server);
+      const publicClient = await createClient(server, { tokenEndpointAuthMethod: 'none' });
+      await postRevoke(server, tokens.access_token, { as });
+      await postRevoke(server, tokens.refresh_token!, { as });
+      await postRevoke(server, tokens.access_token, { headers: { authorization: basicAuthorization(as.client.clientId, 'wrong') } });
+      await postToken(server, { token: tokens.access_token }, { as: publicClient, path: '/introspect' });
+      await postToken(server, { token: tokens.refresh_token! }, { as, path: '/introspect' });
+      const logs = server.logs();
+      assert.ok(logs.includes('"error":"invalid_client"'), 'the rejections were logged');
+      for (const secret of [tokens.access_token, tokens.refresh_token!, as.secret!]) assert.ok(!logs.includes(secret));
+    });
+
     it('takes a form body only, with `token` once, by POST', async () => {
       const { server } = suite;
       const { as, tokens } = await startGrant(server);
