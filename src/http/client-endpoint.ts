@@ -1,4 +1,4 @@
-// POST endpoints a client calls with its credentials, as at /token (RFC 6749 §2.3): form body only, never cached.
+// POST endpoints a client calls with its credentials (token, introspection, revocation): form body only, never cached.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteContext } from '../app.js';
 import { authenticateClient } from '../clients/authenticate.js';
@@ -9,8 +9,11 @@ import type { ClientRecord } from '../store/records.js';
 import { eventContext } from './event-context.js';
 import { rejectOtherMethods } from './plugins/error-handler.js';
 
-/** RFC 6749 §3.2: the token endpoint takes application/x-www-form-urlencoded only (parameters such as charset aside). */
-export function requireFormBody(request: FastifyRequest): void {
+/**
+ * RFC 6749 §3.2, RFC 7662 §2.1, RFC 7009 §2.1: these endpoints take application/x-www-form-urlencoded only (parameters
+ * such as charset aside).
+ */
+function requireFormBody(request: FastifyRequest): void {
   const essence = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (essence !== 'application/x-www-form-urlencoded') throw new UnsupportedMediaType();
 }
@@ -24,8 +27,8 @@ export interface ClientCall {
 }
 
 /**
- * Registers `POST path`: the client authenticates by its registered method (`invalid_client` 401 otherwise), errors
- * use the token endpoint's format (RFC 6749 §5.2), and `handle` returns the JSON body, or undefined for an empty 200.
+ * Registers `POST path`: the client authenticates by its registered method, as at the token endpoint (`invalid_client`
+ * 401 otherwise), errors use its format (RFC 6749 §5.2), and `handle` returns the JSON body, or undefined for an empty 200.
  */
 export function registerClientEndpoint(
   app: FastifyInstance,
@@ -36,7 +39,7 @@ export function registerClientEndpoint(
   const { clock, clients } = context;
   const { parameterBytes } = context.config.limits;
   void app.register((scope, _options, done) => {
-    // RFC 7662 §2.2 and RFC 6749 §5.1: answers about tokens, errors and 405s included, are never cached.
+    // RFC 6749 §5.1 and §5.2, RFC 7662 §2.2: every answer, errors and 405s included, is never cached.
     scope.addHook('onRequest', async (_request, reply) => {
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     });
