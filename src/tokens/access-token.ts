@@ -67,8 +67,8 @@ interface KeySet {
 
 /**
  * What any Gatehouse access token says, whatever its audience and grant, as introspection and revocation read it.
- * A token issued to a user carries its family and auth time; one issued to a client alone (client credentials) has
- * neither, and its subject is the client.
+ * A token issued to a user carries its family (`gid`); one issued to a client alone (client credentials) has none,
+ * and its subject is the client.
  */
 export interface InspectedAccessToken {
   readonly tokenId: string;
