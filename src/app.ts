@@ -17,6 +17,8 @@ import { registerAuthorizationRoutes } from './http/routes/authorize.js';
 import { registerConsentRoutes } from './http/routes/consent.js';
 import { registerTokenRoute } from './http/routes/token.js';
 import { registerUserInfoRoute } from './http/routes/userinfo.js';
+import { registerIntrospectionRoute } from './http/routes/introspection.js';
+import { registerRevocationRoute } from './http/routes/revocation.js';
 import { registerLoginRoutes } from './http/routes/login.js';
 import { registerLogoutRoutes } from './http/routes/logout.js';
 import formbody from '@fastify/formbody';
@@ -94,6 +96,8 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   registerConsentRoutes(app, context);
   registerTokenRoute(app, context);
   registerUserInfoRoute(app, context);
+  registerIntrospectionRoute(app, context);
+  registerRevocationRoute(app, context);
   registerHealthRoutes(app, deps.store);
   registerFaviconRoute(app);
   registerLoginRoutes(app, context);

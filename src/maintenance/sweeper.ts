@@ -36,6 +36,7 @@ export interface SweepResult {
   readonly loginThrottle: number;
   readonly auditEvents: number;
   readonly retryResponses: number;
+  readonly revokedAccessTokens: number;
 }
 
 /** One sweep batch: deletes at most `limit` rows and says how many went. */
@@ -67,6 +68,8 @@ export async function sweepExpiredState(store: Store, now: number, policy: Sweep
     loginThrottle: await sweep((limit) => store.loginThrottle.deleteStale(now - policy.loginWindow, limit)),
     auditEvents: policy.auditRetention === 0 ? 0 : await sweep((limit) => store.audit.prune(now - policy.auditRetention, limit)),
     retryResponses: await store.refreshTokens.purgeRetryResponses(now),
+    // A deny-list entry outlives its token's exp by the clock tolerance (see RevokedAccessTokenRecord), then goes.
+    revokedAccessTokens: await sweep((limit) => store.revokedAccessTokens.deleteExpired(now, limit)),
   };
 }
 

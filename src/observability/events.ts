@@ -50,6 +50,9 @@ export type GatehouseEvent =
       /** The request that rotated the token first, so both requests' origins are on record. */
       readonly firstUse: { readonly ip: string | null; readonly userAgent: string | null } | null;
     }
+  // RFC 7009: a client revoked its refresh token (so its whole grant) or one access token (its jti is denied until expiry).
+  | { readonly type: 'refresh_token.revoked'; readonly userId: string; readonly clientId: string; readonly familyId: string }
+  | { readonly type: 'access_token.revoked'; readonly userId: string | null; readonly clientId: string; readonly tokenId: string }
   | { readonly type: 'token.issued'; readonly userId: string; readonly clientId: string; readonly grantType: 'authorization_code' | 'refresh_token' };
 
 export type EventType = GatehouseEvent['type'];

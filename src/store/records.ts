@@ -261,3 +261,14 @@ export interface AccessRevocation {
   readonly sessionsEnded: number;
   readonly familiesRevoked: number;
 }
+
+/** An access token revoked before its expiry (RFC 7009 §2): its `jti` is refused until no verifier would accept the token anyway. */
+export interface RevokedAccessTokenRecord {
+  /** The token's `jti`. */
+  readonly tokenId: string;
+  /** The client the token was issued to, which revoked it. */
+  readonly clientId: string;
+  readonly revokedAt: number;
+  /** The token's `exp` plus the clock tolerance: past it the token fails its own expiry check, and the entry can go. */
+  readonly expiresAt: number;
+}

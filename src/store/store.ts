@@ -13,6 +13,7 @@ import type {
   LoginThrottleRecord,
   RefreshTokenRecord,
   RefreshTokenRotation,
+  RevokedAccessTokenRecord,
   RotationResult,
   SessionRecord,
   SigningKeyRecord,
@@ -239,6 +240,16 @@ export interface AuditRepository {
   prune(before: number, limit: number): Promise<number>;
 }
 
+/** The deny list of revoked access tokens (RFC 7009 §2), by `jti`. */
+export interface RevokedAccessTokenRepository {
+  /** Puts a token on the deny list with one insert; revoking it again keeps the first entry. Returns whether this call added it. */
+  add(entry: RevokedAccessTokenRecord): Promise<boolean>;
+  /** Whether `tokenId` is on the deny list, whatever its `expiresAt` (a token past it fails its own expiry check anyway). */
+  isRevoked(tokenId: string): Promise<boolean>;
+  /** Removes up to `limit` entries (one sweep batch) whose `expiresAt` is before `before`. Returns how many. */
+  deleteExpired(before: number, limit: number): Promise<number>;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   readonly clients: ClientRepository;
@@ -251,6 +262,7 @@ export interface Store {
   readonly interactions: InteractionRepository;
   readonly loginThrottle: LoginThrottleRepository;
   readonly audit: AuditRepository;
+  readonly revokedAccessTokens: RevokedAccessTokenRepository;
   /**
    * Runs `fn` in one transaction with repositories bound to it; commits when it resolves, rolls back and
    * rethrows when it throws. Called on a transaction's store, it joins that transaction.

@@ -23,6 +23,8 @@ export interface AccessTokenInput {
 
 /** What a verified access token says, in domain names. */
 export interface VerifiedAccessToken {
+  /** The `jti`, which a revocation puts on the deny list. */
+  readonly tokenId: string;
   readonly userId: string;
   readonly clientId: string;
   readonly scope: string;
@@ -63,6 +65,25 @@ interface KeySet {
   readonly algorithms: readonly string[];
 }
 
+/**
+ * What any Gatehouse access token says, whatever its audience and grant, as introspection and revocation read it.
+ * A token issued to a user carries its family (`gid`); one issued to a client alone (client credentials) has none,
+ * and its subject is the client.
+ */
+export interface InspectedAccessToken {
+  readonly tokenId: string;
+  readonly subject: string;
+  readonly clientId: string;
+  readonly scope: string;
+  readonly audience: readonly string[];
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly familyId: string | null;
+}
+
+/** RFC 9068 §2.2: the claims every access token carries, whoever it was issued to. */
+const COMMON_CLAIMS = ['exp', 'iat', 'sub', 'jti', 'client_id', 'scope'];
+
 /** Verifies access tokens as a resource server must (RFC 9068 §4): signature, `typ`, `iss`, `aud`, `exp`. */
 export class AccessTokenVerifier {
   private keySet: KeySet | undefined;
@@ -75,22 +96,32 @@ export class AccessTokenVerifier {
 
   /** @throws InvalidToken for a malformed, expired, wrongly typed, wrongly signed or foreign token. */
   async verify(token: string): Promise<VerifiedAccessToken> {
+    return readClaims(await this.verifiedPayload(token, { audience: this.issuer, requiredClaims: [...COMMON_CLAIMS, 'gid', 'auth_time'] }));
+  }
+
+  /**
+   * Verifies signature, `typ`, `iss` and `exp` of an access token for any audience (introspection, revocation).
+   * @throws InvalidToken for a malformed, expired, wrongly typed, wrongly signed or foreign token.
+   */
+  async inspect(token: string): Promise<InspectedAccessToken> {
+    return readInspectedClaims(await this.verifiedPayload(token, { requiredClaims: COMMON_CLAIMS }));
+  }
+
+  private async verifiedPayload(token: string, options: { readonly audience?: string; readonly requiredClaims: string[] }): Promise<JWTPayload> {
     const { keys, algorithms } = this.currentKeys();
-    let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, keys, {
+      const { payload } = await jwtVerify(token, keys, {
         issuer: this.issuer,
-        audience: this.issuer,
+        ...options,
         // RFC 9068 §4: reject a JWT of another type (an ID token) presented as an access token.
         typ: ACCESS_TOKEN_TYPE,
         algorithms: [...algorithms],
         clockTolerance: this.clockTolerance,
-        requiredClaims: ['exp', 'iat', 'sub', 'jti', 'client_id', 'scope', 'gid', 'auth_time'],
-      }));
+      });
+      return payload;
     } catch (error) {
       throw new InvalidToken({ cause: error });
     }
-    return readClaims(payload);
   }
 
   /** The JWKS as a jose key set, rebuilt only when the published document changed. */
@@ -107,8 +138,9 @@ export class AccessTokenVerifier {
 }
 
 function readClaims(payload: JWTPayload): VerifiedAccessToken {
-  const { sub, client_id: clientId, scope, gid, auth_time: authTime, exp } = payload;
+  const { sub, client_id: clientId, scope, gid, auth_time: authTime, exp, jti } = payload;
   if (
+    typeof jti !== 'string' ||
     typeof sub !== 'string' ||
     typeof clientId !== 'string' ||
     typeof scope !== 'string' ||
@@ -118,5 +150,23 @@ function readClaims(payload: JWTPayload): VerifiedAccessToken {
   ) {
     throw new InvalidToken({ cause: new Error('access token claims have unexpected types') });
   }
-  return { userId: sub, clientId, scope, familyId: gid, authTime, expiresAt: exp };
+  return { tokenId: jti, userId: sub, clientId, scope, familyId: gid, authTime, expiresAt: exp };
+}
+
+function readInspectedClaims(payload: JWTPayload): InspectedAccessToken {
+  const { jti, sub, client_id: clientId, scope, aud, iat, exp, gid } = payload;
+  const audience = typeof aud === 'string' ? [aud] : aud;
+  if (
+    typeof jti !== 'string' ||
+    typeof sub !== 'string' ||
+    typeof clientId !== 'string' ||
+    typeof scope !== 'string' ||
+    typeof iat !== 'number' ||
+    typeof exp !== 'number' ||
+    !Array.isArray(audience) ||
+    (gid !== undefined && typeof gid !== 'string')
+  ) {
+    throw new InvalidToken({ cause: new Error('access token claims have unexpected types') });
+  }
+  return { tokenId: jti, subject: sub, clientId, scope, audience, issuedAt: iat, expiresAt: exp, familyId: gid ?? null };
 }

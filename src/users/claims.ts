@@ -12,7 +12,7 @@ export const CLAIMS_SUPPORTED = [
 
 export interface UserInfoDependencies {
   readonly verifier: Pick<AccessTokenVerifier, 'verify'>;
-  readonly store: Pick<Store, 'refreshTokens' | 'users'>;
+  readonly store: Pick<Store, 'refreshTokens' | 'users' | 'revokedAccessTokens'>;
 }
 
 /** OpenID Connect Core §5.4: claims by scope; a claim with no value is left out rather than sent as null. */
@@ -36,6 +36,8 @@ export function claimsForScope(user: UserRecord, scopes: readonly string[]): Rec
  */
 export async function resolveUserInfo(deps: UserInfoDependencies, accessToken: string): Promise<Record<string, string | number | boolean>> {
   const token = await deps.verifier.verify(accessToken);
+  // RFC 7009 §2: a token its client revoked stops working at once, though it has not expired.
+  if (await deps.store.revokedAccessTokens.isRevoked(token.tokenId)) throw new InvalidToken({ cause: new Error('access token revoked') });
   const family = await deps.store.refreshTokens.findFamily(token.familyId);
   // A revoked grant (refresh reuse, code replay, consent or user revoked) takes its access tokens with it.
   if (family === undefined || family.revokedAt !== null) throw new InvalidToken({ cause: new Error('token family revoked') });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { assertErrorShape, authorization, body, CONTENT_TYPES, type Known } from '../support/fuzz-requests.js';
 import { forEachEngine } from '../support/database.js';
 import { basicAuthorization, createClient, createUser, issueCode, pkcePair, REDIRECT_URI, startGrant, type TestClient } from '../support/flow-fixtures.js';
 import { useTestServer } from '../support/server.js';
@@ -11,58 +12,10 @@ const RUNS = 200;
 const OVERSIZED_URL = 15_000;
 const TOKEN_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
 const BEARER_ERRORS = new Set(['invalid_request', 'invalid_token', 'insufficient_scope']);
-const CONTENT_TYPES = [
-  'application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8', 'APPLICATION/X-WWW-FORM-URLENCODED',
-  'application/json', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded;;', 'x',
-];
 const NAMES = [
   'grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'client_id', 'client_secret', 'access_token',
   '__proto__', 'constructor', 'a[b]', 'hasOwnProperty',
 ];
-
-/** Printable ASCII: what an HTTP header value may hold. */
-const headerText = (maxLength: number) => fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength });
-
-interface Known {
-  readonly values: readonly string[];
-  readonly authorizations: readonly string[];
-}
-
-function value(known: Known): fc.Arbitrary<string> {
-  return fc.oneof(
-    fc.constantFrom(...known.values),
-    fc.string({ unit: 'grapheme', maxLength: 40 }),
-    fc.string({ unit: 'binary', maxLength: 20 }),
-    fc.constant('x'.repeat(5000)),
-  );
-}
-
-/** A body: mostly well-formed pairs of known names, sometimes raw bytes, broken escapes and repeats. */
-function body(known: Known): fc.Arbitrary<string> {
-  const pair = fc
-    .tuple(fc.oneof(fc.constantFrom(...NAMES), fc.string({ maxLength: 8 })), value(known))
-    .map(([name, text]) => `${encodeURIComponent(name)}=${encodeURIComponent(text)}`);
-  const junk = fc.constantFrom('%', '%zz', '&&', '=', '==x', '%00', '+', 'grant_type', '{"grant_type":"refresh_token"}', 'grant_type=authorization_code');
-  return fc.array(fc.oneof({ weight: 4, arbitrary: pair }, { weight: 1, arbitrary: junk }), { maxLength: 10 }).map((parts) => parts.join('&'));
-}
-
-function authorization(known: Known): fc.Arbitrary<string | undefined> {
-  return fc.oneof(
-    fc.constant(undefined),
-    fc.constantFrom(...known.authorizations),
-    headerText(60).map((text) => `Basic ${Buffer.from(text).toString('base64')}`),
-    headerText(60).map((text) => `Bearer ${text}`),
-    headerText(60),
-  );
-}
-
-async function assertErrorShape(response: Response, codes: ReadonlySet<string>): Promise<void> {
-  assert.ok(response.status < 500, `no 5xx (got ${response.status})`);
-  if (response.status === 200) return;
-  const text = await response.text();
-  const parsed = JSON.parse(text) as { error?: unknown };
-  assert.ok(typeof parsed.error === 'string' && (codes.has(parsed.error) || response.status === 405), `an RFC error code: ${text}`);
-}
 
 forEachEngine((engine) => {
   describe(`fuzzing the token side (${engine.name})`, () => {
@@ -89,7 +42,7 @@ forEachEngine((engine) => {
 
     it(`answers ${RUNS} random token requests with 200 or an RFC 6749 error, never a 5xx`, async () => {
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...CONTENT_TYPES), body(known), authorization(known), async (contentType, text, credentials) => {
+        fc.asyncProperty(fc.constantFrom(...CONTENT_TYPES), body(known, NAMES), authorization(known), async (contentType, text, credentials) => {
           const headers: Record<string, string> = { 'content-type': contentType, ...(credentials === undefined ? {} : { authorization: credentials }) };
           const response = await fetch(`${suite.server.url}/token`, { method: 'POST', headers, body: text });
           assert.equal(response.headers.get('cache-control'), 'no-store');
@@ -101,13 +54,13 @@ forEachEngine((engine) => {
     });
 
     it(`answers ${RUNS} random userinfo requests with 200 or an RFC 6750 error, never a 5xx`, async () => {
-      const query = fc.oneof(fc.constant(''), body(known).map((text) => `?${text}`));
+      const query = fc.oneof(fc.constant(''), body(known, NAMES).map((text) => `?${text}`));
       await fc.assert(
         fc.asyncProperty(
           fc.constantFrom('GET', 'POST'),
           query,
           fc.constantFrom(...CONTENT_TYPES),
-          body(known),
+          body(known, NAMES),
           authorization(known),
           async (method, search, contentType, text, credentials) => {
             const headers: Record<string, string> = credentials === undefined ? {} : { authorization: credentials };

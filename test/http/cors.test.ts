@@ -8,7 +8,7 @@ import { createClient, createUser, epochNow, issueCode, pkcePair, REDIRECT_URI, 
 
 const PUBLIC_ORIGIN = new URL(REDIRECT_URI).origin;
 const CONFIDENTIAL_ORIGIN = 'https://confidential.example';
-const CORS_PATHS = ['/token', '/userinfo', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/jwks'];
+const CORS_PATHS = ['/token', '/revoke', '/userinfo', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/jwks'];
 
 function preflight(url: string, origin: string, method = 'POST'): Promise<Response> {
   return fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type' } });
@@ -35,7 +35,7 @@ forEachEngine((engine) => {
 
     it('answers a preflight from a public client origin on every CORS path', async () => {
       for (const path of CORS_PATHS) {
-        const method = path === '/token' ? 'POST' : 'GET';
+        const method = path === '/token' || path === '/revoke' ? 'POST' : 'GET';
         const response = await preflight(`${suite.server.url}${path}`, PUBLIC_ORIGIN, method);
         assert.equal(response.status, 204, path);
         assert.equal(response.headers.get('access-control-allow-origin'), PUBLIC_ORIGIN, path);
@@ -91,15 +91,15 @@ forEachEngine((engine) => {
     });
 
     it('serves discovery and the JWKS to same-origin and server callers without CORS headers', async () => {
-      for (const path of CORS_PATHS.slice(2)) {
+      for (const path of CORS_PATHS.filter((path) => path.startsWith('/.well-known/') || path === '/jwks')) {
         const response = await fetch(`${suite.server.url}${path}`);
         assert.equal(response.status, 200, path);
         assertNoCors(response, path);
       }
     });
 
-    it('never answers CORS on the authorization, login, consent and logout endpoints', async () => {
-      for (const path of ['/authorize', '/login', '/consent', '/logout']) {
+    it('never answers CORS on the authorization, login, consent, logout and introspection endpoints', async () => {
+      for (const path of ['/authorize', '/login', '/consent', '/logout', '/introspect']) {
         const answer = await preflight(`${suite.server.url}${path}`, PUBLIC_ORIGIN);
         assert.notEqual(answer.status, 204, path);
         assertNoCors(answer, `preflight to ${path}`);

@@ -91,9 +91,11 @@ export interface TokenRequestOptions {
   /** Client credentials; sent the way the client registered (Basic, body, or client_id alone). */
   readonly as?: TestClient;
   readonly headers?: Record<string, string>;
+  /** Another endpoint that authenticates clients as /token does (default `/token`). */
+  readonly path?: string;
 }
 
-/** POSTs a form to /token, authenticating as `options.as` by its registered method. */
+/** POSTs a form to /token (or `options.path`), authenticating as `options.as` by its registered method. */
 export function postToken(server: TestServer, parameters: Record<string, string>, options: TokenRequestOptions = {}): Promise<Response> {
   const body = new URLSearchParams(parameters);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...options.headers };
@@ -104,7 +106,7 @@ export function postToken(server: TestServer, parameters: Record<string, string>
     else body.set('client_id', as.client.clientId);
     if (method === 'client_secret_post') body.set('client_secret', as.secret ?? '');
   }
-  return fetch(`${server.url}/token`, { method: 'POST', headers, body: body.toString() });
+  return fetch(`${server.url}${options.path ?? '/token'}`, { method: 'POST', headers, body: body.toString() });
 }
 
 /** RFC 6749 §2.3.1: id and secret form-urlencoded, then joined by a colon and base64-encoded. */

@@ -165,6 +165,13 @@ export interface AuditChainHeadTable {
   pruned_hash: string;
 }
 
+export interface RevokedAccessTokensTable {
+  token_id: string;
+  client_id: string;
+  revoked_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -178,4 +185,5 @@ export interface Database {
   audit_chain_head: AuditChainHeadTable;
   interactions: InteractionsTable;
   login_throttle: LoginThrottleTable;
+  revoked_access_tokens: RevokedAccessTokensTable;
 }

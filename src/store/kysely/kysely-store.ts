@@ -8,6 +8,7 @@ import { KyselyConsentRepository } from './consents.js';
 import { KyselyInteractionRepository } from './interactions.js';
 import { KyselyLoginThrottleRepository } from './login-throttle.js';
 import { KyselyRefreshTokenRepository } from './refresh-tokens.js';
+import { KyselyRevokedAccessTokenRepository } from './revoked-access-tokens.js';
 import { KyselySessionRepository } from './sessions.js';
 import { KyselySigningKeyRepository } from './signing-keys.js';
 import { inTransaction, type Db } from './transaction.js';
@@ -38,6 +39,7 @@ export function createKyselyStore(db: Db, engine: Store['engine']): Store {
     interactions: new KyselyInteractionRepository(db),
     loginThrottle: new KyselyLoginThrottleRepository(db),
     audit: new KyselyAuditRepository(db),
+    revokedAccessTokens: new KyselyRevokedAccessTokenRepository(db),
     transaction: (fn) => inTransaction(db, (trx) => fn(trx === db ? store : createKyselyStore(trx, engine))),
     ping: () => ping(db),
     close: () => (db.isTransaction ? Promise.reject(new Error('close the store itself, not a transaction of it')) : db.destroy()),

@@ -1,0 +1,59 @@
+// POST endpoints a client calls with its credentials (token, introspection, revocation): form body only, never cached.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RouteContext } from '../app.js';
+import { authenticateClient } from '../clients/authenticate.js';
+import { UnsupportedMediaType } from '../errors/oauth-errors.js';
+import type { EventContext } from '../observability/events.js';
+import { readParameters, type Parameters } from '../protocol/parameters.js';
+import type { ClientRecord } from '../store/records.js';
+import { eventContext } from './event-context.js';
+import { rejectOtherMethods } from './plugins/error-handler.js';
+
+/**
+ * RFC 6749 §3.2, RFC 7662 §2.1, RFC 7009 §2.1: these endpoints take application/x-www-form-urlencoded only (parameters
+ * such as charset aside).
+ */
+function requireFormBody(request: FastifyRequest): void {
+  const essence = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (essence !== 'application/x-www-form-urlencoded') throw new UnsupportedMediaType();
+}
+
+/** An authenticated call: the client, every body parameter (each sent once), where it came from, and when. */
+export interface ClientCall {
+  readonly client: ClientRecord;
+  readonly parameters: Parameters;
+  readonly origin: EventContext;
+  readonly now: number;
+}
+
+/**
+ * Registers `POST path` (answering CORS for public clients' origins when `cors`): the client authenticates by its registered method, as at the token endpoint (`invalid_client`
+ * 401 otherwise), errors use its format (RFC 6749 §5.2), and `handle` returns the JSON body, or undefined for an empty 200.
+ */
+export function registerClientEndpoint(
+  app: FastifyInstance,
+  context: Pick<RouteContext, 'clock' | 'clients' | 'config'>,
+  endpoint: { readonly path: string; readonly cors: boolean },
+  handle: (call: ClientCall) => Promise<object | undefined>,
+): void {
+  const { clock, clients } = context;
+  const { path, cors } = endpoint;
+  const { parameterBytes } = context.config.limits;
+  void app.register((scope, _options, done) => {
+    // RFC 6749 §5.1 and §5.2, RFC 7662 §2.2: every answer, errors and 405s included, is never cached.
+    scope.addHook('onRequest', async (_request, reply) => {
+      reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    });
+    scope.post(path, { config: { errorChannel: 'token', cors } }, async (request, reply) => {
+      requireFormBody(request);
+      const parameters = readParameters(request.body, parameterBytes);
+      const now = clock();
+      const client = await authenticateClient({ authorization: request.headers.authorization, parameters, now }, clients);
+      const body = await handle({ client, parameters, origin: eventContext(request), now });
+      if (body === undefined) return reply.send();
+      return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+    });
+    rejectOtherMethods(scope, path, ['POST']);
+    done();
+  });
+}

@@ -1,0 +1,24 @@
+// POST /introspect (RFC 7662): an authenticated confidential client learns whether a token of its own is active.
+import type { FastifyInstance } from 'fastify';
+import type { RouteContext } from '../../app.js';
+import { INTROSPECTION_AUTH_METHODS, introspectToken, requireConfidentialClient } from '../../introspection/introspect.js';
+import { AccessTokenVerifier } from '../../tokens/access-token.js';
+import { readPresentedToken } from '../../tokens/presented-token.js';
+import { registerClientEndpoint } from '../client-endpoint.js';
+
+export const INTROSPECTION_PATH = '/introspect';
+
+export function registerIntrospectionRoute(app: FastifyInstance, context: RouteContext): void {
+  const { config, metadata, keyRing, store } = context;
+  const deps = { verifier: new AccessTokenVerifier(keyRing, config.issuer, config.tokens.clockTolerance), store, issuer: config.issuer };
+  // RFC 8414 §2
+  metadata.contribute({
+    introspection_endpoint: metadata.endpointUrl(INTROSPECTION_PATH),
+    introspection_endpoint_auth_methods_supported: INTROSPECTION_AUTH_METHODS,
+  });
+  // Introspection is for confidential clients (resource servers), never a browser application: no CORS.
+  registerClientEndpoint(app, context, { path: INTROSPECTION_PATH, cors: false }, async ({ client, parameters, now }) => {
+    requireConfidentialClient(client);
+    return introspectToken(deps, client, readPresentedToken(parameters), now);
+  });
+}
