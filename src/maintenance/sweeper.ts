@@ -36,6 +36,7 @@ export interface SweepResult {
   readonly loginThrottle: number;
   readonly auditEvents: number;
   readonly retryResponses: number;
+  readonly clientAssertionJtis: number;
 }
 
 /** One sweep batch: deletes at most `limit` rows and says how many went. */
@@ -67,6 +68,8 @@ export async function sweepExpiredState(store: Store, now: number, policy: Sweep
     loginThrottle: await sweep((limit) => store.loginThrottle.deleteStale(now - policy.loginWindow, limit)),
     auditEvents: policy.auditRetention === 0 ? 0 : await sweep((limit) => store.audit.prune(now - policy.auditRetention, limit)),
     retryResponses: await store.refreshTokens.purgeRetryResponses(now),
+    // RFC 7523 §3: a jti is kept only while its assertion could still be accepted.
+    clientAssertionJtis: await sweep((limit) => store.clientAssertionJtis.deleteExpired(now, limit)),
   };
 }
 

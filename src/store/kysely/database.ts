@@ -23,6 +23,9 @@ export interface ClientsTable {
   secret_hash: string | null;
   previous_secret_hash: string | null;
   previous_secret_expires_at: number | null;
+  /** JSON text of a JWK Set, or null. */
+  jwks: string | null;
+  jwks_uri: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -165,6 +168,12 @@ export interface AuditChainHeadTable {
   pruned_hash: string;
 }
 
+export interface ClientAssertionJtisTable {
+  client_id: string;
+  jti_hash: string;
+  expires_at: number;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -178,4 +187,5 @@ export interface Database {
   audit_chain_head: AuditChainHeadTable;
   interactions: InteractionsTable;
   login_throttle: LoginThrottleTable;
+  client_assertion_jtis: ClientAssertionJtisTable;
 }
