@@ -33,7 +33,11 @@ export function registerTokenRoute(app: FastifyInstance, context: RouteContext):
     scope.post(TOKEN_PATH, { config: { errorChannel: 'token' } }, async (request, reply) => {
       requireFormBody(request);
       const parameters = readParameters(request.body, parameterBytes);
-      const client = await authenticateClient({ authorization: request.headers.authorization, parameters, now: clock() }, context.clients);
+      const client = await authenticateClient(
+        { authorization: request.headers.authorization, parameters, now: clock(), endpointUrl: context.metadata.endpointUrl(TOKEN_PATH) },
+        context.clients,
+        context.clientAssertions,
+      );
       const response = await grants.exchange({ client, parameters, origin: eventContext(request) });
       return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(response));
     });

@@ -24,11 +24,14 @@ export class KyselyClientAssertionJtiRepository implements ClientAssertionJtiRep
   async deleteExpired(before: number, limit: number): Promise<number> {
     const result = await this.db
       .deleteFrom('client_assertion_jtis')
-      .where(({ eb, refTuple, selectFrom }) =>
+      .where((eb) =>
         eb(
-          refTuple('client_id', 'jti_hash'),
+          eb.refTuple('client_id', 'jti_hash'),
           'in',
-          selectFrom('client_assertion_jtis as expired').select(['expired.client_id', 'expired.jti_hash']).where('expired.expires_at', '<', before)
+          eb
+            .selectFrom('client_assertion_jtis as expired')
+            .select(['expired.client_id', 'expired.jti_hash'])
+            .where('expired.expires_at', '<', before)
             .limit(limit)
             .$asTuple('client_id', 'jti_hash'),
         ),
