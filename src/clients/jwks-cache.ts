@@ -36,13 +36,13 @@ export class ClientJwksCache {
   }
 
   /**
-   * Fetches the keys again because an assertion named a key the cached set lacks; undefined when this client did so
-   * (or fetched at all) less than a minute ago, so an attacker's made-up `kid`s cannot drive fetches.
+   * Fetches the keys again because an assertion named a key the cached set lacks (the client may have just rotated);
+   * undefined when this client did so less than a minute ago, so made-up `kid`s cannot drive fetches.
    */
   async refetchForUnknownKey(client: KeyedClient): Promise<JsonWebKeySet | undefined> {
     const now = this.clock();
-    const last = Math.max(this.refetchedAt.get(client.clientId) ?? -Infinity, this.entries.get(client.clientId)?.fetchedAt ?? -Infinity);
-    if (now - last < UNKNOWN_KEY_REFETCH_INTERVAL) return undefined;
+    const last = this.refetchedAt.get(client.clientId);
+    if (last !== undefined && now - last < UNKNOWN_KEY_REFETCH_INTERVAL) return undefined;
     this.refetchedAt.set(client.clientId, now);
     return this.fetch(client);
   }
