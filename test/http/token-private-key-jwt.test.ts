@@ -75,7 +75,7 @@ forEachEngine((engine) => {
       const signed = await assertion();
       await assertTokenError(await postWithAssertion(suite.server, BOGUS_REFRESH, signed), 'invalid_grant');
       await assertRefused(await postWithAssertion(suite.server, BOGUS_REFRESH, signed));
-      const sameJti = await assertion({ claims: { jti: JSON.parse(Buffer.from(signed.split('.')[1]!, 'base64url').toString()).jti as string } });
+      const sameJti = await assertion({ claims: { jti: (JSON.parse(Buffer.from(signed.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti } });
       await assertRefused(await postWithAssertion(suite.server, BOGUS_REFRESH, sameJti));
     });
 
