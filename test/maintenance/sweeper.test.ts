@@ -70,6 +70,15 @@ forEachEngine((engine) => {
       assert.equal((await sweepExpiredState(store, NOW, POLICY)).loginThrottle, 1);
     });
 
+    it('forgets a client assertion jti once its assertion has expired', async () => {
+      const { store } = current();
+      const { client } = await seedClientAndUser(store);
+      await store.clientAssertionJtis.markUsed(client.clientId, 'expired', NOW - 1, NOW - 60);
+      await store.clientAssertionJtis.markUsed(client.clientId, 'live', NOW, NOW - 60);
+      assert.equal((await sweepExpiredState(store, NOW, POLICY)).clientAssertionJtis, 1);
+      assert.equal(await store.clientAssertionJtis.markUsed(client.clientId, 'live', NOW + 60, NOW - 1), false);
+    });
+
     it('keeps every audit event by default, and prunes those past audit.retention when it is set', async () => {
       const { store } = current();
       const retention = 86_400;
