@@ -21,7 +21,12 @@ const TIMEOUT_MS = 400;
 
 forEachEngine((engine) => {
   describe(`private_key_jwt with a jwks_uri (${engine.name})`, () => {
-    const suite = useTestServer(engine, { GATEHOUSE_CLIENT_ASSERTIONS_JWKS_TIMEOUT: String(TIMEOUT_MS), GATEHOUSE_CLIENT_ASSERTIONS_JWKS_MAX_BYTES: '65536' });
+    // No client cache, so a changed jwks_uri is read at the next request.
+    const suite = useTestServer(engine, {
+      GATEHOUSE_CLIENT_ASSERTIONS_JWKS_TIMEOUT: String(TIMEOUT_MS),
+      GATEHOUSE_CLIENT_ASSERTIONS_JWKS_MAX_BYTES: '65536',
+      GATEHOUSE_LIMITS_CLIENT_CACHE_TTL: '0',
+    });
     let jwks: JwksServer;
     let key: ClientKey;
     before(async () => {
@@ -67,6 +72,24 @@ forEachEngine((engine) => {
       await refused(await authenticate(client.clientId, invented));
       await refused(await authenticate(client.clientId, invented));
       assert.equal(jwks.requests() - before, 1, 'made-up kids within the minute cause no fetch');
+    });
+
+    it('fetches the keys of a changed jwks_uri at once, without waiting for the cached set to expire', async () => {
+      jwks.behaviour = 'keys';
+      const { client } = await createKeyClient(suite.server, { jwksUri: jwks.url });
+      await authenticated(await authenticate(client.clientId));
+      // An unknown kid spends this minute's refetch, so only the change of URI can bring the new key.
+      await refused(await authenticate(client.clientId, await generateClientKey('ES256')));
+      const moved = await generateClientKey('ES256');
+      const elsewhere = await startJwksServer([moved]);
+      try {
+        await suite.server.store.clients.update(client.clientId, { jwksUri: elsewhere.url }, client.updatedAt + 1);
+        await authenticated(await authenticate(client.clientId, moved));
+        assert.equal(elsewhere.requests(), 1);
+        await refused(await authenticate(client.clientId, key));
+      } finally {
+        await elsewhere.close();
+      }
     });
 
     const failures: Record<Exclude<JwksBehaviour, 'keys'>, string> = {
