@@ -90,6 +90,7 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   const clientAssertions = new PrivateKeyJwtVerifier(
     { issuer: config.issuer, clockTolerance: config.tokens.clockTolerance, ...config.clientAssertions },
     store.clientAssertionJtis,
+    events,
     clock,
   );
   const context: RouteContext = { store, clock, keyRing, keyEncryption, deviceCookieSignatures, passwords, events, config, metadata, clients, clientAssertions };

@@ -1,5 +1,6 @@
 // Client authentication at the token endpoint: exactly one method, the one the client registered (RFC 6749 §2.3).
 import { InvalidClient, InvalidRequest } from '../errors/oauth-errors.js';
+import type { EventContext } from '../observability/events.js';
 import type { Parameters } from '../protocol/parameters.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../store/records.js';
 import { hashOpaqueValue, safeEqual } from '../tokens/opaque.js';
@@ -29,6 +30,8 @@ export interface ClientAuthenticationRequest {
   readonly now: number;
   /** The URL of the endpoint called: a client assertion may name it as its audience (RFC 7523 §3). */
   readonly endpointUrl: string;
+  /** Where the request came from, for the security event of a replayed client assertion. */
+  readonly origin: EventContext;
 }
 
 /** Neither a client_id nor a Basic header: there is no client to look up. */
@@ -118,6 +121,6 @@ export async function authenticateClient(
   // SECURITY.md (client authentication): exactly the registered method, never a weaker one; the description says what to change.
   if (registered !== method) throw fail(`${method} used, registered for ${registered}`, METHOD_MISMATCH[`${method} instead of ${registered}`]);
   if (credentials.clientSecret !== null && !secretMatches(client, credentials.clientSecret, request.now)) throw fail(`wrong client secret (${method})`);
-  if ('assertion' in credentials) await assertions.verify(client, credentials.assertion, request.endpointUrl);
+  if ('assertion' in credentials) await assertions.verify(client, credentials.assertion, request.endpointUrl, request.origin);
   return client;
 }

@@ -1,6 +1,7 @@
 // private_key_jwt (RFC 7523 §2.2, OpenID Connect Core §9): the client signs an assertion with its own private key.
 import type { Clock } from '../clock.js';
 import { InvalidClient, InvalidRequest } from '../errors/oauth-errors.js';
+import type { EventBus, EventContext } from '../observability/events.js';
 import type { Parameters } from '../protocol/parameters.js';
 import type { ClientRecord, JsonWebKeySet } from '../store/records.js';
 import type { ClientAssertionJtiRepository } from '../store/store.js';
@@ -62,6 +63,7 @@ export class PrivateKeyJwtVerifier {
   constructor(
     private readonly settings: PrivateKeyJwtSettings,
     private readonly jtis: Pick<ClientAssertionJtiRepository, 'markUsed'>,
+    private readonly events: EventBus,
     private readonly clock: Clock,
   ) {
     const limits = { timeoutMs: settings.jwksTimeout, maxBytes: settings.jwksMaxBytes, allowLoopbackHttp: new URL(settings.issuer).protocol === 'http:' };
@@ -73,7 +75,7 @@ export class PrivateKeyJwtVerifier {
    * @throws InvalidClient when its keys cannot be had, or the assertion is forged, expired, too long-lived, addressed
    * elsewhere, about another client, or replayed. The cause (logged) says which; the client is told nothing more.
    */
-  async verify(client: ClientRecord, assertion: string, endpointUrl: string): Promise<void> {
+  async verify(client: ClientRecord, assertion: string, endpointUrl: string, origin: EventContext): Promise<void> {
     const now = this.clock();
     const expected = {
       clientId: client.clientId,
@@ -89,7 +91,10 @@ export class PrivateKeyJwtVerifier {
       const verified = await this.verifyOrRefetch(client, assertion, keys, expected);
       // RFC 7523 §3 (7): a jti is accepted once, remembered for as long as the assertion itself would be.
       const firstUse = await this.jtis.markUsed(client.clientId, hashOpaqueValue(verified.jti), verified.exp + this.settings.clockTolerance, now);
-      if (!firstUse) throw new ClientAssertionRejected('client assertion replayed: its jti was used before');
+      if (!firstUse) {
+        this.events.emit({ type: 'client_assertion.replayed', clientId: client.clientId }, origin);
+        throw new ClientAssertionRejected('client assertion replayed: its jti was used before');
+      }
     } catch (error) {
       // Anything else (the database failing) is not the client's fault and is not answered as if it were.
       if (error instanceof ClientAssertionRejected || error instanceof JwksFetchFailed) throw new InvalidClient({ cause: error });

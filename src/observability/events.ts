@@ -50,6 +50,8 @@ export type GatehouseEvent =
       /** The request that rotated the token first, so both requests' origins are on record. */
       readonly firstUse: { readonly ip: string | null; readonly userAgent: string | null } | null;
     }
+  /** A private_key_jwt client assertion presented again (RFC 7523 §3): someone may hold a copy of it. */
+  | { readonly type: 'client_assertion.replayed'; readonly clientId: string }
   | { readonly type: 'token.issued'; readonly userId: string; readonly clientId: string; readonly grantType: 'authorization_code' | 'refresh_token' };
 
 export type EventType = GatehouseEvent['type'];

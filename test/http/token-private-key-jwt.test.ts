@@ -13,7 +13,7 @@ import {
   type ClientKey,
 } from '../support/client-assertions.js';
 import { forEachEngine } from '../support/database.js';
-import { assertTokenError, basicAuthorization, createUser, epochNow, issueCode, pkcePair, postToken, REDIRECT_URI, type TestClient } from '../support/flow-fixtures.js';
+import { assertTokenError, auditEvents, basicAuthorization, createUser, epochNow, issueCode, pkcePair, postToken, REDIRECT_URI, type TestClient } from '../support/flow-fixtures.js';
 import { useTestServer } from '../support/server.js';
 
 const GENERIC = 'Client authentication failed.';
@@ -71,10 +71,14 @@ forEachEngine((engine) => {
       await assertTokenError(await postWithAssertion(suite.server, BOGUS_REFRESH, signed), 'invalid_grant');
     });
 
-    it('refuses a replayed assertion (the same jti)', async () => {
+    it('refuses a replayed assertion (the same jti), recording a security event', async () => {
       const signed = await assertion();
       await assertTokenError(await postWithAssertion(suite.server, BOGUS_REFRESH, signed), 'invalid_grant');
+      assert.equal((await auditEvents(suite.server, 'client_assertion.replayed', 0)).length, 0);
       await assertRefused(await postWithAssertion(suite.server, BOGUS_REFRESH, signed));
+      const [replayed] = await auditEvents(suite.server, 'client_assertion.replayed');
+      assert.equal(replayed?.clientId, clientId());
+      assert.equal(replayed?.ip, '127.0.0.1');
       const sameJti = await assertion({ claims: { jti: (JSON.parse(Buffer.from(signed.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti } });
       await assertRefused(await postWithAssertion(suite.server, BOGUS_REFRESH, sameJti));
     });

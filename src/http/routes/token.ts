@@ -33,12 +33,13 @@ export function registerTokenRoute(app: FastifyInstance, context: RouteContext):
     scope.post(TOKEN_PATH, { config: { errorChannel: 'token' } }, async (request, reply) => {
       requireFormBody(request);
       const parameters = readParameters(request.body, parameterBytes);
+      const origin = eventContext(request);
       const client = await authenticateClient(
-        { authorization: request.headers.authorization, parameters, now: clock(), endpointUrl: context.metadata.endpointUrl(TOKEN_PATH) },
+        { authorization: request.headers.authorization, parameters, now: clock(), endpointUrl: context.metadata.endpointUrl(TOKEN_PATH), origin },
         context.clients,
         context.clientAssertions,
       );
-      const response = await grants.exchange({ client, parameters, origin: eventContext(request) });
+      const response = await grants.exchange({ client, parameters, origin });
       return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(response));
     });
     rejectOtherMethods(scope, TOKEN_PATH, ['POST']);
