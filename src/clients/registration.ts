@@ -108,8 +108,10 @@ export class ClientRegistrationService {
     const update = changedFields(existing, merged);
     const fields = Object.keys(update).map(toMetadataName);
     if (fields.length === 0) return toClientView(existing);
+    // A client moving to private_key_jwt gives up its secrets: switching back later must not revive a secret it had.
+    const secrets = hasSecret(merged) || existing.secretHash === null ? {} : { secretHash: null, previousSecretHash: null, previousSecretExpiresAt: null };
     const updated = await this.translateDuplicate(merged.clientName, () =>
-      this.deps.store.clients.update(clientId, update, this.now()),
+      this.deps.store.clients.update(clientId, { ...update, ...secrets }, this.now()),
     );
     if (updated === undefined) throw new ClientNotFound(clientId);
     this.deps.events.emit({ type: 'client.updated', clientId, fields }, this.deps.context);

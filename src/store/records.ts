@@ -44,7 +44,9 @@ export type ClientUpdate = Partial<
     'clientName' | 'redirectUris' | 'postLogoutRedirectUris' | 'grantTypes' | 'scope' | 'firstParty' | 'tokenEndpointAuthMethod' | 'idTokenSignedResponseAlg'
   >
 > &
-  Partial<Pick<ClientRecord, 'jwks' | 'jwksUri'>>;
+  Partial<Pick<ClientRecord, 'jwks' | 'jwksUri'>> &
+  /** Only ever cleared (null), when a client stops using secrets; secrets are set by create and rotateSecret. */
+  Partial<Record<'secretHash' | 'previousSecretHash' | 'previousSecretExpiresAt', null>>;
 
 export interface UserRecord {
   readonly userId: string;

@@ -64,6 +64,19 @@ forEachEngine((engine) => {
       assertOneLineFailure(withoutKeys, 1, /jwks: private_key_jwt needs the client public keys: give jwks or jwks_uri/);
     });
 
+    it('drops the secret of a client that moves to private_key_jwt, so moving back needs a new one', async () => {
+      const created = jsonOf<RegistrationJson>(await gatehouse('clients', 'create', '--name', 'Mover', '--redirect-uri', 'https://mover.example/cb', '--json'));
+      assert.ok(created.client_secret);
+      await gatehouse('clients', 'rotate-secret', created.client_id);
+      const moved = await gatehouse('clients', 'update', created.client_id, '--token-endpoint-auth-method', 'private_key_jwt', '--jwks-file', files.publicKeys);
+      assert.equal(moved.code, 0, moved.stderr);
+      const stored = await database.store.clients.findById(created.client_id);
+      assert.deepEqual([stored?.secretHash, stored?.previousSecretHash, stored?.previousSecretExpiresAt], [null, null, null]);
+      await gatehouse('clients', 'update', created.client_id, '--token-endpoint-auth-method', 'client_secret_basic');
+      assert.equal((await database.store.clients.findById(created.client_id))?.secretHash, null, 'rotate-secret issues the next one');
+      await database.store.clients.delete(created.client_id);
+    });
+
     it('refuses unreadable, non-JSON and private key files, and an http jwks_uri, in one line', async () => {
       assertOneLineFailure(await create('Missing', '--jwks-file', join(database.dataDir, 'nope.json')), 2, /--jwks-file: cannot read .*nope\.json \(ENOENT\)/);
       assertOneLineFailure(await create('Broken', '--jwks-file', files.notJson), 1, /jwks: the file .*broken\.json is not JSON/);
