@@ -98,6 +98,7 @@ forEachEngine((engine) => {
       huge: 'the answer is larger than 65536 bytes',
       error: 'jwks_uri answered HTTP 500',
       redirect: 'jwks_uri answered HTTP 302',
+      private: 'jwks_uri did not answer with a usable JWK Set: key 1 holds the private member \\"d\\"',
     };
     for (const [behaviour, cause] of Object.entries(failures) as [JwksBehaviour, string][]) {
       it(`refuses the client when its jwks_uri answers "${behaviour}", and logs why`, async () => {

@@ -58,7 +58,7 @@ export function postWithAssertion(server: TestServer, parameters: Record<string,
 export const BOGUS_REFRESH = { grant_type: 'refresh_token', refresh_token: 'not-a-real-refresh-token' };
 
 /** How the JWKS server answers: the keys, or one of the failures a jwks_uri can have. */
-export type JwksBehaviour = 'keys' | 'hang' | 'garbage' | 'huge' | 'error' | 'redirect';
+export type JwksBehaviour = 'keys' | 'hang' | 'garbage' | 'huge' | 'error' | 'redirect' | 'private';
 
 export interface JwksServer {
   readonly url: string;
@@ -97,6 +97,10 @@ function answer(response: ServerResponse, behaviour: JwksBehaviour, keys: readon
       return;
     case 'redirect':
       response.writeHead(302, { location: 'https://attacker.example/jwks' }).end();
+      return;
+    case 'private':
+      // A leaked private key: the set is refused whole.
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: keys.map((key) => ({ ...key.publicJwk, d: 'AAAA' })) }));
   }
 }
 
