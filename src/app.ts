@@ -25,6 +25,7 @@ import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import { ClientLookup } from './clients/lookup.js';
 import { AllowedOrigins } from './clients/allowed-origins.js';
+import { PrivateKeyJwtVerifier } from './clients/private-key-jwt.js';
 import type { EventBus } from './observability/events.js';
 import type { KeyRing } from './tokens/keys/key-ring.js';
 import type { KeyEncryption } from './tokens/keys/key-encryption.js';
@@ -52,6 +53,8 @@ export interface AppDependencies {
 export interface RouteContext extends Omit<AppDependencies, 'logger'> {
   readonly config: Config;
   readonly clients: ClientLookup;
+  /** Verifies private_key_jwt client assertions, for every endpoint that authenticates clients. */
+  readonly clientAssertions: PrivateKeyJwtVerifier;
   readonly metadata: ServerMetadata;
 }
 
@@ -90,7 +93,13 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   const metadata = new ServerMetadata(config.issuer);
   const { store, clock, keyRing, keyEncryption, deviceCookieSignatures, passwords, events } = deps;
   const clients = new ClientLookup(store.clients, config.limits.clientCacheTtl);
-  const context: RouteContext = { store, clock, keyRing, keyEncryption, deviceCookieSignatures, passwords, events, config, metadata, clients };
+  const clientAssertions = new PrivateKeyJwtVerifier(
+    { issuer: config.issuer, clockTolerance: config.tokens.clockTolerance, ...config.clientAssertions },
+    store.clientAssertionJtis,
+    events,
+    clock,
+  );
+  const context: RouteContext = { store, clock, keyRing, keyEncryption, deviceCookieSignatures, passwords, events, config, metadata, clients, clientAssertions };
   registerJwksRoute(app, deps.keyRing, metadata, config.keys.jwksMaxAge);
   registerAuthorizationRoutes(app, context);
   registerConsentRoutes(app, context);

@@ -1,5 +1,6 @@
 // Client authentication at the token endpoint: exactly one method, the one the client registered (RFC 6749 §2.3).
 import { InvalidClient, InvalidRequest } from '../errors/oauth-errors.js';
+import type { EventContext } from '../observability/events.js';
 import type { Parameters } from '../protocol/parameters.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../store/records.js';
 import { hashOpaqueValue, safeEqual } from '../tokens/opaque.js';
@@ -7,9 +8,10 @@ import { readBasicCredentials } from './client-secret-basic.js';
 import { readPostCredentials } from './client-secret-post.js';
 import type { ClientLookup } from './lookup.js';
 import { readPublicClientId } from './none.js';
+import { readAssertionCredentials, type AssertionCredentials, type PrivateKeyJwtVerifier } from './private-key-jwt.js';
 
 /** Every method a client can register and authenticate with; discovery advertises exactly these. */
-export const TOKEN_ENDPOINT_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
+export const TOKEN_ENDPOINT_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
 
 /** The credentials a request carried, and by which method. */
 export interface PresentedCredentials {
@@ -26,6 +28,10 @@ export interface ClientAuthenticationRequest {
   readonly parameters: Parameters;
   /** Epoch seconds, for the previous secret's grace period. */
   readonly now: number;
+  /** The URL of the endpoint called: a client assertion may name it as its audience (RFC 7523 §3). */
+  readonly endpointUrl: string;
+  /** Where the request came from, for the security event of a replayed client assertion. */
+  readonly origin: EventContext;
 }
 
 /** Neither a client_id nor a Basic header: there is no client to look up. */
@@ -50,19 +56,34 @@ const METHOD_MISMATCH: Readonly<Partial<Record<Mismatch, string>>> = {
     'This client is public (registered for none): send only its client_id in the request body, without a client_secret.',
   'client_secret_basic instead of none':
     'This client is public (registered for none): send only its client_id in the request body, without an HTTP Basic Authorization header.',
+  'private_key_jwt instead of client_secret_basic':
+    'This client is registered for client_secret_basic: send the client_id and secret in an HTTP Basic Authorization header, not a client assertion.',
+  'private_key_jwt instead of client_secret_post':
+    'This client is registered for client_secret_post: send the client_id and client_secret as form parameters in the request body, not a client assertion.',
+  'private_key_jwt instead of none':
+    'This client is public (registered for none): send only its client_id in the request body, without a client assertion.',
+  'client_secret_basic instead of private_key_jwt':
+    'This client is registered for private_key_jwt: send client_assertion_type and a client_assertion signed with its private key, not an HTTP Basic Authorization header.',
+  'client_secret_post instead of private_key_jwt':
+    'This client is registered for private_key_jwt: send client_assertion_type and a client_assertion signed with its private key, not a client_secret.',
+  'none instead of private_key_jwt':
+    'This client is registered for private_key_jwt: send client_assertion_type and a client_assertion signed with its private key; the request carried none.',
 };
 
 /** The credentials of the request; more than one method at once is invalid_request (RFC 6749 §2.3). */
-function readCredentials(request: ClientAuthenticationRequest): PresentedCredentials | undefined {
+function readCredentials(request: ClientAuthenticationRequest): PresentedCredentials | AssertionCredentials | undefined {
   const basic = readBasicCredentials(request.authorization);
   const post = readPostCredentials(request.parameters);
+  const assertion = readAssertionCredentials(request.parameters);
   // RFC 6749 §2.3: the client must not use more than one authentication method in a request.
-  if (basic !== undefined && post !== undefined) throw new InvalidRequest({ description: 'The client used more than one authentication method.' });
+  if ([basic, post, assertion].filter((method) => method !== undefined).length > 1) {
+    throw new InvalidRequest({ description: 'The client used more than one authentication method.' });
+  }
   const bodyClientId = request.parameters.get('client_id');
   if (basic !== undefined && bodyClientId !== undefined && bodyClientId !== basic.clientId) {
     throw new InvalidRequest({ description: 'The client_id parameter does not match the authenticated client.' });
   }
-  return basic ?? post ?? readPublicClientId(request.parameters);
+  return basic ?? post ?? assertion ?? readPublicClientId(request.parameters);
 }
 
 /** The stored hash of the current secret, or of the previous one during its grace period, matches. */
@@ -77,11 +98,16 @@ function secretMatches(client: ClientRecord, secret: string, now: number): boole
 }
 
 /**
- * Authenticates the client of a token request.
+ * Authenticates the client of a request to `request.endpointUrl` (the token endpoint, or another that clients
+ * authenticate at).
  * @throws InvalidRequest when two methods are used at once; InvalidClient (401) when credentials are missing, the
- * client is unknown, the method is not the registered one, or the secret is wrong.
+ * client is unknown, the method is not the registered one, the secret is wrong, or the client assertion is refused.
  */
-export async function authenticateClient(request: ClientAuthenticationRequest, clients: ClientLookup): Promise<ClientRecord> {
+export async function authenticateClient(
+  request: ClientAuthenticationRequest,
+  clients: ClientLookup,
+  assertions: PrivateKeyJwtVerifier,
+): Promise<ClientRecord> {
   const credentials = readCredentials(request);
   if (credentials === undefined || credentials.clientId === '') {
     throw new InvalidClient({ description: NO_CLIENT, cause: new Error('no client_id and no Basic credentials') });
@@ -95,5 +121,6 @@ export async function authenticateClient(request: ClientAuthenticationRequest, c
   // SECURITY.md (client authentication): exactly the registered method, never a weaker one; the description says what to change.
   if (registered !== method) throw fail(`${method} used, registered for ${registered}`, METHOD_MISMATCH[`${method} instead of ${registered}`]);
   if (credentials.clientSecret !== null && !secretMatches(client, credentials.clientSecret, request.now)) throw fail(`wrong client secret (${method})`);
+  if ('assertion' in credentials) await assertions.verify(client, credentials.assertion, request.endpointUrl, request.origin);
   return client;
 }

@@ -2,6 +2,7 @@
 import { parseScope, SCOPE_TOKEN } from '../protocol/scope.js';
 import { SIGNING_ALGORITHMS, type ClientRecord, type ClientType, type GrantType, type SigningAlgorithm, type TokenEndpointAuthMethod } from '../store/records.js';
 import { InvalidClientMetadata } from './errors.js';
+import { checkJwkSet, checkJwksUri, InvalidJwkSet, MAX_JWKS_BYTES } from './jwk-set.js';
 import { validateRedirectUri } from './redirect-uri.js';
 
 /** Metadata as an operator or API caller gives it: loosely typed, every field optional until validated. */
@@ -15,6 +16,9 @@ export interface ClientMetadataInput {
   readonly scope?: string | undefined;
   readonly firstParty?: boolean | undefined;
   readonly idTokenSignedResponseAlg?: string | undefined;
+  /** RFC 7591 §2 `jwks`: a JWK Set document (parsed JSON); null or undefined for none. */
+  readonly jwks?: unknown;
+  readonly jwksUri?: string | null | undefined;
 }
 
 export type ClientMetadata = Pick<
@@ -28,12 +32,14 @@ export type ClientMetadata = Pick<
   | 'scope'
   | 'firstParty'
   | 'idTokenSignedResponseAlg'
+  | 'jwks'
+  | 'jwksUri'
 >;
 
 const MAX_CLIENT_NAME_LENGTH = 200;
 const BASE_SCOPE = ['openid', 'profile', 'email'];
 const SUPPORTED_GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token'];
-const CONFIDENTIAL_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
+const CONFIDENTIAL_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 
 /** Grant types people ask for that Gatehouse deliberately does not offer, with the reason. */
 const REFUSED_GRANT_TYPES: Readonly<Record<string, string>> = {
@@ -60,7 +66,8 @@ export function validateClientMetadata(input: ClientMetadataInput): ClientMetada
   const scope = input.scope === undefined ? defaultScope.join(' ') : checkScope(input.scope);
   const idTokenSignedResponseAlg = checkIdTokenSigningAlgorithm(input.idTokenSignedResponseAlg);
   const firstParty = input.firstParty ?? false;
-  return { clientName, clientType, tokenEndpointAuthMethod, redirectUris, postLogoutRedirectUris, grantTypes, scope, firstParty, idTokenSignedResponseAlg };
+  const { jwks, jwksUri } = checkClientKeys(tokenEndpointAuthMethod, input.jwks, input.jwksUri);
+  return { clientName, clientType, tokenEndpointAuthMethod, redirectUris, postLogoutRedirectUris, grantTypes, scope, firstParty, idTokenSignedResponseAlg, jwks, jwksUri };
 }
 
 function checkClientName(name: string | undefined): string {
@@ -91,10 +98,31 @@ function checkClientAuthentication(
   if (!(CONFIDENTIAL_AUTH_METHODS as readonly string[]).includes(method)) {
     throw new InvalidClientMetadata(
       'token_endpoint_auth_method',
-      `a confidential client must use client_secret_basic or client_secret_post, got "${method}"`,
+      `a confidential client must use client_secret_basic, client_secret_post or private_key_jwt, got "${method}"`,
     );
   }
   return { clientType, tokenEndpointAuthMethod: method as TokenEndpointAuthMethod };
+}
+
+/** RFC 7591 §2: `jwks` or `jwks_uri`, never both; required by private_key_jwt (RFC 7523 §2.2), meaningless otherwise. */
+function checkClientKeys(method: TokenEndpointAuthMethod, jwks: unknown, jwksUri: string | null | undefined): Pick<ClientMetadata, 'jwks' | 'jwksUri'> {
+  const hasJwks = jwks !== undefined && jwks !== null;
+  const hasJwksUri = jwksUri !== undefined && jwksUri !== null;
+  if (method !== 'private_key_jwt') {
+    if (hasJwks || hasJwksUri) throw new InvalidClientMetadata(hasJwks ? 'jwks' : 'jwks_uri', `only a private_key_jwt client has keys; this one uses ${method}`);
+    return { jwks: null, jwksUri: null };
+  }
+  if (hasJwks && hasJwksUri) throw new InvalidClientMetadata('jwks', 'give jwks or jwks_uri, not both (RFC 7591 §2)');
+  if (!hasJwks && !hasJwksUri) throw new InvalidClientMetadata('jwks', 'private_key_jwt needs the client public keys: give jwks or jwks_uri');
+  const field = hasJwks ? 'jwks' : 'jwks_uri';
+  try {
+    if (hasJwksUri) return { jwks: null, jwksUri: checkJwksUri(jwksUri) };
+    if (JSON.stringify(jwks).length > MAX_JWKS_BYTES) throw new InvalidJwkSet(`must be at most ${MAX_JWKS_BYTES} bytes of JSON`);
+    return { jwks: checkJwkSet(jwks), jwksUri: null };
+  } catch (error) {
+    if (error instanceof InvalidJwkSet) throw new InvalidClientMetadata(field, error.message);
+    throw error;
+  }
 }
 
 function checkRedirectUris(field: string, uris: readonly string[]): readonly string[] {

@@ -1,4 +1,5 @@
 // The RFC 7591 §3.2.1 view of a client: what `clients create --json`, `show` and an admin API print.
+import type { JsonWebKeySet } from '../store/records.js';
 import type { ClientView } from './registration.js';
 
 export interface ClientRegistrationResponse {
@@ -17,6 +18,9 @@ export interface ClientRegistrationResponse {
   readonly scope: string;
   /** OpenID Connect Registration §2. */
   readonly id_token_signed_response_alg: string;
+  /** RFC 7591 §2: the public keys of a private_key_jwt client, or where they are published; absent otherwise. */
+  readonly jwks?: JsonWebKeySet;
+  readonly jwks_uri?: string;
   /** Gatehouse extensions. */
   readonly client_type: string;
   readonly first_party: boolean;
@@ -38,6 +42,8 @@ export function toRegistrationResponse(client: ClientView, clientSecret: string 
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     scope: client.scope,
     id_token_signed_response_alg: client.idTokenSignedResponseAlg,
+    ...(client.jwks === null ? {} : { jwks: client.jwks }),
+    ...(client.jwksUri === null ? {} : { jwks_uri: client.jwksUri }),
     client_type: client.clientType,
     first_party: client.firstParty,
     updated_at: client.updatedAt,

@@ -63,6 +63,8 @@ export function toClientView(record: ClientRecord): ClientView {
     scope: record.scope,
     firstParty: record.firstParty,
     idTokenSignedResponseAlg: record.idTokenSignedResponseAlg,
+    jwks: record.jwks,
+    jwksUri: record.jwksUri,
     previousSecretExpiresAt: record.previousSecretExpiresAt,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
@@ -79,7 +81,7 @@ export class ClientRegistrationService {
   /** @throws InvalidClientMetadata, ClientNameTaken */
   async create(input: ClientMetadataInput): Promise<ClientWithSecret> {
     const metadata = validateClientMetadata(input);
-    const clientSecret = metadata.clientType === 'confidential' ? generateOpaqueValue(SECRET_BYTES) : null;
+    const clientSecret = hasSecret(metadata) ? generateOpaqueValue(SECRET_BYTES) : null;
     const now = this.now();
     const record: ClientRecord = {
       ...metadata,
@@ -102,12 +104,14 @@ export class ClientRegistrationService {
   async update(clientId: string, changes: Omit<ClientMetadataInput, 'clientType'>): Promise<ClientView> {
     const existing = await this.findRecord(clientId);
     const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-    const merged = validateClientMetadata({ ...existing, ...defined, clientType: existing.clientType });
+    const merged = validateClientMetadata({ ...existing, ...defined, ...keysAfter(changes), clientType: existing.clientType });
     const update = changedFields(existing, merged);
     const fields = Object.keys(update).map(toMetadataName);
     if (fields.length === 0) return toClientView(existing);
+    // A client moving to private_key_jwt gives up its secrets: switching back later must not revive a secret it had.
+    const secrets = hasSecret(merged) || existing.secretHash === null ? {} : { secretHash: null, previousSecretHash: null, previousSecretExpiresAt: null };
     const updated = await this.translateDuplicate(merged.clientName, () =>
-      this.deps.store.clients.update(clientId, update, this.now()),
+      this.deps.store.clients.update(clientId, { ...update, ...secrets }, this.now()),
     );
     if (updated === undefined) throw new ClientNotFound(clientId);
     this.deps.events.emit({ type: 'client.updated', clientId, fields }, this.deps.context);
@@ -118,6 +122,7 @@ export class ClientRegistrationService {
   async rotateSecret(clientId: string): Promise<RotatedSecret> {
     const existing = await this.findRecord(clientId);
     if (existing.clientType === 'public') throw new ClientOperationRefused(`client "${clientId}" is public and has no secret`);
+    if (!hasSecret(existing)) throw new ClientOperationRefused(`client "${clientId}" authenticates with private_key_jwt and has no secret`);
     const clientSecret = generateOpaqueValue(SECRET_BYTES);
     const now = this.now();
     const previousSecretValidUntil = now + this.deps.clientSecretGracePeriod;
@@ -156,6 +161,21 @@ export class ClientRegistrationService {
       throw error;
     }
   }
+}
+
+/** Confidential clients authenticate with a secret, except private_key_jwt ones, which sign with their own keys. */
+function hasSecret(client: Pick<ClientMetadata, 'clientType' | 'tokenEndpointAuthMethod'>): boolean {
+  return client.clientType === 'confidential' && client.tokenEndpointAuthMethod !== 'private_key_jwt';
+}
+
+/**
+ * The key fields an update leaves: a new `jwks` replaces a `jwks_uri` and the other way round, and a change to a
+ * method other than private_key_jwt drops the keys; otherwise the stored ones stay (undefined: not overridden).
+ */
+function keysAfter(changes: Omit<ClientMetadataInput, 'clientType'>): Pick<ClientMetadataInput, 'jwks' | 'jwksUri'> {
+  if (changes.jwks !== undefined || changes.jwksUri !== undefined) return { jwks: changes.jwks ?? null, jwksUri: changes.jwksUri ?? null };
+  if (changes.tokenEndpointAuthMethod !== undefined && changes.tokenEndpointAuthMethod !== 'private_key_jwt') return { jwks: null, jwksUri: null };
+  return {};
 }
 
 /** `redirectUris` -> `redirect_uris`: events and audit speak RFC 7591 names. */

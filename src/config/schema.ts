@@ -212,6 +212,26 @@ export const configSchema = z
         ),
       })
       .prefault({}),
+    clientAssertions: z
+      .strictObject({
+        maxLifetime: setting(seconds(30, 3600).default(300), {
+          expected: 'seconds 30-3600',
+          description: 'private_key_jwt (RFC 7523): a client assertion whose exp is further ahead than this (plus tokens.clockTolerance) is refused.',
+        }),
+        jwksTimeout: setting(z.number().int().min(100).max(30_000).default(3000), {
+          expected: 'milliseconds 100-30000',
+          description: "How long fetching a client's jwks_uri may take, body included; a slower answer fails that client's authentication.",
+        }),
+        jwksMaxBytes: setting(z.number().int().min(1024).max(1_048_576).default(65_536), {
+          expected: 'bytes 1024-1048576',
+          description: "Largest JWK Set accepted from a client's jwks_uri; a larger answer fails that client's authentication.",
+        }),
+        jwksCacheTtl: setting(seconds(0, 86_400).default(300), {
+          expected: 'seconds 0-86400',
+          description: "How long a client's fetched JWK Set is used before it is fetched again; an unknown kid refetches it sooner, at most once a minute.",
+        }),
+      })
+      .prefault({}),
     clientSecretGracePeriod: setting(seconds(0, 2_592_000).default(86_400), {
       expected: 'seconds 0-2592000',
       description: 'After `clients rotate-secret`, the previous secret keeps working this long.',

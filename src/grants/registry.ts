@@ -1,5 +1,6 @@
 // Picks the grant module by grant_type and feeds discovery, so only grants that exist are advertised.
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../clients/authenticate.js';
+import { CLIENT_ASSERTION_ALGORITHMS } from '../clients/jwk-set.js';
 import type { ServerMetadata } from '../discovery/server-metadata.js';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors/oauth-errors.js';
 import type { GrantType } from '../store/records.js';
@@ -20,6 +21,8 @@ export class GrantRegistry {
       token_endpoint: metadata.endpointUrl(tokenEndpointPath),
       grant_types_supported: [...this.grants.keys()],
       token_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
+      // RFC 8414 §2: the algorithms private_key_jwt assertions may be signed with.
+      token_endpoint_auth_signing_alg_values_supported: CLIENT_ASSERTION_ALGORITHMS,
     });
   }
 

@@ -32,12 +32,14 @@ export interface ClientCall {
  */
 export function registerClientEndpoint(
   app: FastifyInstance,
-  context: Pick<RouteContext, 'clock' | 'clients' | 'config'>,
+  context: Pick<RouteContext, 'clock' | 'clients' | 'config' | 'metadata' | 'clientAssertions'>,
   endpoint: { readonly path: string; readonly cors: boolean },
   handle: (call: ClientCall) => Promise<object | undefined>,
 ): void {
-  const { clock, clients } = context;
+  const { clock, clients, clientAssertions } = context;
   const { path, cors } = endpoint;
+  // RFC 7523 §3: a client assertion may name the endpoint it is sent to as its audience.
+  const endpointUrl = context.metadata.endpointUrl(path);
   const { parameterBytes } = context.config.limits;
   void app.register((scope, _options, done) => {
     // RFC 6749 §5.1 and §5.2, RFC 7662 §2.2: every answer, errors and 405s included, is never cached.
@@ -48,8 +50,9 @@ export function registerClientEndpoint(
       requireFormBody(request);
       const parameters = readParameters(request.body, parameterBytes);
       const now = clock();
-      const client = await authenticateClient({ authorization: request.headers.authorization, parameters, now }, clients);
-      const body = await handle({ client, parameters, origin: eventContext(request), now });
+      const origin = eventContext(request);
+      const client = await authenticateClient({ authorization: request.headers.authorization, parameters, now, endpointUrl, origin }, clients, clientAssertions);
+      const body = await handle({ client, parameters, origin, now });
       if (body === undefined) return reply.send();
       return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
     });

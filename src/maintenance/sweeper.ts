@@ -37,6 +37,7 @@ export interface SweepResult {
   readonly auditEvents: number;
   readonly retryResponses: number;
   readonly revokedAccessTokens: number;
+  readonly clientAssertionJtis: number;
 }
 
 /** One sweep batch: deletes at most `limit` rows and says how many went. */
@@ -70,6 +71,8 @@ export async function sweepExpiredState(store: Store, now: number, policy: Sweep
     retryResponses: await store.refreshTokens.purgeRetryResponses(now),
     // A deny-list entry outlives its token's exp by the clock tolerance (see RevokedAccessTokenRecord), then goes.
     revokedAccessTokens: await sweep((limit) => store.revokedAccessTokens.deleteExpired(now, limit)),
+    // RFC 7523 §3: a jti is kept only while its assertion could still be accepted.
+    clientAssertionJtis: await sweep((limit) => store.clientAssertionJtis.deleteExpired(now, limit)),
   };
 }
 

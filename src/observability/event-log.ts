@@ -7,6 +7,7 @@ const WARN_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'code.replayed',
   'code.replayed_by_other_client',
   'refresh_token.reused',
+  'client_assertion.replayed',
   'login.throttled',
 ]);
 

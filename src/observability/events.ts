@@ -53,6 +53,8 @@ export type GatehouseEvent =
   // RFC 7009: a client revoked its refresh token (so its whole grant) or one access token (its jti is denied until expiry).
   | { readonly type: 'refresh_token.revoked'; readonly userId: string; readonly clientId: string; readonly familyId: string }
   | { readonly type: 'access_token.revoked'; readonly userId: string | null; readonly clientId: string; readonly tokenId: string }
+  /** A private_key_jwt client assertion presented again (RFC 7523 §3): someone may hold a copy of it. */
+  | { readonly type: 'client_assertion.replayed'; readonly clientId: string }
   | { readonly type: 'token.issued'; readonly userId: string; readonly clientId: string; readonly grantType: 'authorization_code' | 'refresh_token' };
 
 export type EventType = GatehouseEvent['type'];

@@ -2,8 +2,13 @@
 // Times are epoch seconds (integers); one-time values appear only as SHA-256 hashes (base64url).
 
 export type ClientType = 'confidential' | 'public';
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 export type GrantType = 'authorization_code' | 'refresh_token';
+
+/** A JWK Set (RFC 7517 §5) of public keys, as registered or fetched; validated before it is stored or used. */
+export interface JsonWebKeySet {
+  readonly keys: readonly Readonly<Record<string, unknown>>[];
+}
 
 export interface ClientRecord {
   readonly clientId: string;
@@ -25,6 +30,10 @@ export interface ClientRecord {
   /** SHA-256 of the previous secret during its grace period after a rotation. */
   readonly previousSecretHash: string | null;
   readonly previousSecretExpiresAt: number | null;
+  /** RFC 7591 §2 `jwks`: the public keys a private_key_jwt client signs its assertions with; null otherwise. */
+  readonly jwks: JsonWebKeySet | null;
+  /** RFC 7591 §2 `jwks_uri`: where those keys are published instead; never set together with `jwks`. */
+  readonly jwksUri: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -34,7 +43,10 @@ export type ClientUpdate = Partial<
     ClientRecord,
     'clientName' | 'redirectUris' | 'postLogoutRedirectUris' | 'grantTypes' | 'scope' | 'firstParty' | 'tokenEndpointAuthMethod' | 'idTokenSignedResponseAlg'
   >
->;
+> &
+  Partial<Pick<ClientRecord, 'jwks' | 'jwksUri'>> &
+  /** Only ever cleared (null), when a client stops using secrets; secrets are set by create and rotateSecret. */
+  Partial<Record<'secretHash' | 'previousSecretHash' | 'previousSecretExpiresAt', null>>;
 
 export interface UserRecord {
   readonly userId: string;

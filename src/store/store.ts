@@ -221,6 +221,18 @@ export interface LoginThrottleRepository {
   deleteStale(before: number, limit: number): Promise<number>;
 }
 
+/** The `jti` of accepted client assertions (RFC 7523 §3), kept until they expire so none is accepted twice. */
+export interface ClientAssertionJtiRepository {
+  /**
+   * Records a `jti` (its hash) of `clientId` until `expiresAt`, with one atomic insert: true when it was not yet
+   * recorded, or recorded with an expiry at or before `now`; false for a replay. Of N concurrent calls exactly one
+   * gets true.
+   */
+  markUsed(clientId: string, jtiHash: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Removes up to `limit` records that expired before `before` (one sweep batch). Returns how many. */
+  deleteExpired(before: number, limit: number): Promise<number>;
+}
+
 export interface AuditRepository {
   /** Appends an event to the hash chain (serialised so the chain never forks). */
   append(event: AuditEventInput): Promise<AuditEventRecord>;
@@ -261,6 +273,7 @@ export interface Store {
   readonly signingKeys: SigningKeyRepository;
   readonly interactions: InteractionRepository;
   readonly loginThrottle: LoginThrottleRepository;
+  readonly clientAssertionJtis: ClientAssertionJtiRepository;
   readonly audit: AuditRepository;
   readonly revokedAccessTokens: RevokedAccessTokenRepository;
   /**

@@ -28,6 +28,8 @@ describe('validateClientMetadata', () => {
       scope: 'openid profile email',
       firstParty: false,
       idTokenSignedResponseAlg: 'RS256',
+      jwks: null,
+      jwksUri: null,
     });
   });
 
@@ -61,9 +63,9 @@ describe('validateClientMetadata', () => {
 
   it('lets a confidential client choose client_secret_post but not none or an unsupported method', () => {
     assert.equal(validateClientMetadata({ ...minimal, tokenEndpointAuthMethod: 'client_secret_post' }).tokenEndpointAuthMethod, 'client_secret_post');
-    for (const method of ['none', 'private_key_jwt', 'tls_client_auth']) {
+    for (const method of ['none', 'tls_client_auth']) {
       const error = refusal({ ...minimal, clientType: 'confidential', tokenEndpointAuthMethod: method });
-      assert.match(error.message, /^token_endpoint_auth_method: a confidential client must use client_secret_basic or client_secret_post/);
+      assert.match(error.message, /^token_endpoint_auth_method: a confidential client must use client_secret_basic, client_secret_post or private_key_jwt/);
     }
     assert.equal(refusal({ ...minimal, clientType: 'service' }).field, 'client_type');
   });

@@ -36,6 +36,8 @@ export interface RelyingPartyClient {
    * no other; unset, the library accepts the algorithms discovery lists (OpenID Connect Registration §2: RS256).
    */
   readonly idTokenSignedResponseAlg?: string;
+  /** A private_key_jwt client's signing key: the library authenticates with its own PrivateKeyJwt helper instead of the secret. */
+  readonly privateKey?: { readonly key: oauth.CryptoKey; readonly kid: string };
 }
 
 const algOf = (idToken: string | undefined): unknown => (idToken === undefined ? undefined : decodeProtectedHeader(idToken).alg);
@@ -51,7 +53,8 @@ export async function openidClientLibrary(rp: RelyingPartyClient): Promise<Relyi
   // http issuers are refused by default; these tests run on loopback. ID tokens from the token endpoint are trusted
   // on TLS alone by default (OpenID Connect Core §3.1.3.7); the non-repudiation checks also verify their signature
   // against the JWKS from discovery, so the tests prove the published keys verify them.
-  const config = await openidClient.discovery(new URL(rp.issuer), rp.clientId, metadata, openidClient.ClientSecretBasic(rp.clientSecret), {
+  const clientAuth = rp.privateKey === undefined ? openidClient.ClientSecretBasic(rp.clientSecret) : openidClient.PrivateKeyJwt(rp.privateKey);
+  const config = await openidClient.discovery(new URL(rp.issuer), rp.clientId, metadata, clientAuth, {
     execute: [openidClient.allowInsecureRequests, openidClient.enableNonRepudiationChecks],
   });
   let pending: Pending | undefined;
@@ -105,7 +108,7 @@ export async function oauth4webapiLibrary(rp: RelyingPartyClient): Promise<Relyi
     client_id: rp.clientId,
     ...(rp.idTokenSignedResponseAlg === undefined ? {} : { id_token_signed_response_alg: rp.idTokenSignedResponseAlg }),
   };
-  const clientAuth = oauth.ClientSecretBasic(rp.clientSecret);
+  const clientAuth = rp.privateKey === undefined ? oauth.ClientSecretBasic(rp.clientSecret) : oauth.PrivateKeyJwt(rp.privateKey);
   let pending: Pending | undefined;
   return {
     name: 'oauth4webapi',

@@ -15,6 +15,7 @@ const NOTHING: SweepResult = {
   auditEvents: 0,
   retryResponses: 0,
   revokedAccessTokens: 0,
+  clientAssertionJtis: 0,
 };
 
 forEachEngine((engine) => {
@@ -68,6 +69,15 @@ forEachEngine((engine) => {
       await store.loginThrottle.recordFailure('ip:192.0.2.1', NOW - POLICY.loginWindow - 1, POLICY.loginWindow);
       await store.loginThrottle.recordFailure('ip:192.0.2.2', NOW - POLICY.loginWindow, POLICY.loginWindow);
       assert.equal((await sweepExpiredState(store, NOW, POLICY)).loginThrottle, 1);
+    });
+
+    it('forgets a client assertion jti once its assertion has expired', async () => {
+      const { store } = current();
+      const { client } = await seedClientAndUser(store);
+      await store.clientAssertionJtis.markUsed(client.clientId, 'expired', NOW - 1, NOW - 60);
+      await store.clientAssertionJtis.markUsed(client.clientId, 'live', NOW, NOW - 60);
+      assert.equal((await sweepExpiredState(store, NOW, POLICY)).clientAssertionJtis, 1);
+      assert.equal(await store.clientAssertionJtis.markUsed(client.clientId, 'live', NOW + 60, NOW - 1), false);
     });
 
     it('keeps every audit event by default, and prunes those past audit.retention when it is set', async () => {

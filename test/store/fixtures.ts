@@ -34,6 +34,8 @@ export function aClient(overrides: Partial<ClientRecord> = {}): ClientRecord {
     secretHash: 'secret-hash-1',
     previousSecretHash: null,
     previousSecretExpiresAt: null,
+    jwks: null,
+    jwksUri: null,
     createdAt: NOW,
     updatedAt: NOW,
     ...overrides,

@@ -15,6 +15,7 @@ const ALL_MIGRATIONS = [
   '006-interaction-steps',
   '007-audit-pruned-head',
   '009-revoked-access-tokens',
+  '010-client-assertions',
 ];
 
 async function withDatabase(engine: { name: 'sqlite' | 'postgres' }, work: (database: TestDatabase) => Promise<void>): Promise<void> {

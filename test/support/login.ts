@@ -31,6 +31,8 @@ export async function seedClient(store: Store, overrides: Partial<ClientRecord> 
     secretHash: null,
     previousSecretHash: null,
     previousSecretExpiresAt: null,
+    jwks: null,
+    jwksUri: null,
     createdAt: now,
     updatedAt: now,
     ...overrides,

@@ -15,6 +15,7 @@ export function describeClient(client: ClientView): string[] {
     ['id_token_signed_response_alg', client.idTokenSignedResponseAlg],
     ['redirect_uris', client.redirectUris.join('\n')],
     ['post_logout_redirect_uris', client.postLogoutRedirectUris.join('\n') || '(none)'],
+    ...keyRows(client),
     ['created', formatTime(client.createdAt)],
     ['updated', formatTime(client.updatedAt)],
   ];
@@ -22,6 +23,14 @@ export function describeClient(client: ClientView): string[] {
     rows.push(['previous secret valid until', formatTime(client.previousSecretExpiresAt)]);
   }
   return formatFields(rows);
+}
+
+/** A private_key_jwt client's keys: its jwks_uri, or the key ids and types of its registered JWK Set. */
+function keyRows(client: ClientView): [string, string][] {
+  if (client.jwksUri !== null) return [['jwks_uri', client.jwksUri]];
+  if (client.jwks === null) return [];
+  const keys = client.jwks.keys.map((key) => [key.kty, key.alg, typeof key.kid === 'string' ? `kid ${key.kid}` : 'no kid'].filter((part) => typeof part === 'string').join(' '));
+  return [['jwks', keys.join('\n')]];
 }
 
 export function describeClientList(clients: readonly ClientView[]): string[] {

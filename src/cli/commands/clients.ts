@@ -1,11 +1,13 @@
 // `gatehouse clients ...`: register, inspect, change, re-key and delete OAuth clients.
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ClientRegistrationService, type ClientView } from '../../clients/registration.js';
 import { toRegistrationResponse } from '../../clients/registration-response.js';
 import { canSignIdTokensFor, describeMissingIdTokenKey } from '../../clients/id-token-algorithm.js';
+import { InvalidClientMetadata } from '../../clients/errors.js';
 import type { ClientMetadataInput } from '../../clients/metadata.js';
 import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
-import { printNote, printResult } from '../output.js';
+import { printNote, printResult, UsageError } from '../output.js';
 import { describeClient, describeClientList } from './client-text.js';
 
 interface MetadataOptions extends CommonOptions {
@@ -17,6 +19,8 @@ interface MetadataOptions extends CommonOptions {
   readonly scope?: string;
   readonly firstParty?: boolean;
   readonly idTokenSignedResponseAlg?: string;
+  readonly jwksUri?: string;
+  readonly jwksFile?: string;
 }
 
 interface CreateOptions extends MetadataOptions {
@@ -29,7 +33,9 @@ function addMetadataOptions(command: Command): Command {
   return command
     .option('--redirect-uri <uri>', 'redirect URI; repeat for several (update: replaces the list)', collect)
     .option('--post-logout-redirect-uri <uri>', 'post-logout redirect URI; repeat for several', collect)
-    .option('--token-endpoint-auth-method <method>', 'client_secret_basic (default), client_secret_post, or none for public clients')
+    .option('--token-endpoint-auth-method <method>', 'client_secret_basic (default), client_secret_post, private_key_jwt, or none for public clients')
+    .option('--jwks-uri <url>', 'private_key_jwt: https URL of the JWK Set with the client public keys')
+    .option('--jwks-file <path>', 'private_key_jwt: file holding the JWK Set with the client public keys')
     .option('--grant-types <list>', 'comma-separated: authorization_code (default), refresh_token')
     .option('--scope <scopes>', 'space-separated scopes the client may request (default: openid profile email, + offline_access with refresh_token)')
     .option('--id-token-signed-response-alg <alg>', 'algorithm of its ID tokens: RS256 (default), ES256 or EdDSA');
@@ -45,7 +51,25 @@ function toMetadataInput(options: MetadataOptions): ClientMetadataInput {
     scope: options.scope,
     firstParty: options.firstParty,
     idTokenSignedResponseAlg: options.idTokenSignedResponseAlg,
+    jwksUri: options.jwksUri,
+    jwks: options.jwksFile === undefined ? undefined : readJwksFile(options.jwksFile),
   };
+}
+
+/** The JSON document of `--jwks-file`; its content is checked as client metadata, never echoed (a private key could be in it). */
+function readJwksFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new UsageError(`--jwks-file: cannot read ${path} (${reason})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidClientMetadata('jwks', `the file ${path} is not JSON`);
+  }
 }
 
 function withRegistration<T>(options: CommonOptions, work: (service: ClientRegistrationService, context: CommandContext) => Promise<T>): Promise<T> {

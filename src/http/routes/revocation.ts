@@ -5,6 +5,7 @@ import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../clients/authenticate.js';
 import { revokeToken } from '../../revocation/revoke.js';
 import { AccessTokenVerifier } from '../../tokens/access-token.js';
 import { readPresentedToken } from '../../tokens/presented-token.js';
+import { CLIENT_ASSERTION_ALGORITHMS } from '../../clients/jwk-set.js';
 import { registerClientEndpoint } from '../client-endpoint.js';
 
 export const REVOCATION_PATH = '/revoke';
@@ -17,6 +18,8 @@ export function registerRevocationRoute(app: FastifyInstance, context: RouteCont
   metadata.contribute({
     revocation_endpoint: metadata.endpointUrl(REVOCATION_PATH),
     revocation_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
+    // RFC 8414 §2: required once private_key_jwt is listed.
+    revocation_endpoint_auth_signing_alg_values_supported: CLIENT_ASSERTION_ALGORITHMS,
   });
   // RFC 7009 §2.1: a public client revokes its own tokens, from its browser application too (CORS).
   registerClientEndpoint(app, context, { path: REVOCATION_PATH, cors: true }, async ({ client, parameters, origin, now }) => {

@@ -1,5 +1,5 @@
 // The clients table: registration records, unique names, secret rotation and deletion with everything issued.
-import type { ClientRecord, ClientUpdate, GrantType } from '../records.js';
+import type { ClientRecord, ClientUpdate, GrantType, JsonWebKeySet } from '../records.js';
 import type { ClientRepository } from '../store.js';
 import type { ClientsTable } from './database.js';
 import type { Db } from './transaction.js';
@@ -27,6 +27,8 @@ function clientToRow(client: ClientRecord): ClientsTable {
     secret_hash: client.secretHash,
     previous_secret_hash: client.previousSecretHash,
     previous_secret_expires_at: client.previousSecretExpiresAt,
+    jwks: client.jwks === null ? null : JSON.stringify(client.jwks),
+    jwks_uri: client.jwksUri,
     created_at: client.createdAt,
     updated_at: client.updatedAt,
   };
@@ -47,6 +49,8 @@ function rowToClient(row: ClientsTable): ClientRecord {
     secretHash: row.secret_hash,
     previousSecretHash: row.previous_secret_hash,
     previousSecretExpiresAt: row.previous_secret_expires_at,
+    jwks: row.jwks === null ? null : (JSON.parse(row.jwks) as JsonWebKeySet),
+    jwksUri: row.jwks_uri,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -62,6 +66,11 @@ function updateToRow(changes: ClientUpdate): Partial<ClientsTable> {
   if (changes.firstParty !== undefined) row.first_party = changes.firstParty ? 1 : 0;
   if (changes.tokenEndpointAuthMethod !== undefined) row.token_endpoint_auth_method = changes.tokenEndpointAuthMethod;
   if (changes.idTokenSignedResponseAlg !== undefined) row.id_token_signed_response_alg = changes.idTokenSignedResponseAlg;
+  if (changes.jwks !== undefined) row.jwks = changes.jwks === null ? null : JSON.stringify(changes.jwks);
+  if (changes.jwksUri !== undefined) row.jwks_uri = changes.jwksUri;
+  if (changes.secretHash === null) row.secret_hash = null;
+  if (changes.previousSecretHash === null) row.previous_secret_hash = null;
+  if (changes.previousSecretExpiresAt === null) row.previous_secret_expires_at = null;
   return row;
 }
 

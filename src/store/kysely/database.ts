@@ -23,6 +23,9 @@ export interface ClientsTable {
   secret_hash: string | null;
   previous_secret_hash: string | null;
   previous_secret_expires_at: number | null;
+  /** JSON text of a JWK Set, or null. */
+  jwks: string | null;
+  jwks_uri: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -172,6 +175,12 @@ export interface RevokedAccessTokensTable {
   expires_at: number;
 }
 
+export interface ClientAssertionJtisTable {
+  client_id: string;
+  jti_hash: string;
+  expires_at: number;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -186,4 +195,5 @@ export interface Database {
   interactions: InteractionsTable;
   login_throttle: LoginThrottleTable;
   revoked_access_tokens: RevokedAccessTokensTable;
+  client_assertion_jtis: ClientAssertionJtisTable;
 }

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { StoreUnavailableError, type Store } from '../store.js';
 import { KyselyAuditRepository } from './audit.js';
 import { KyselyAuthorizationCodeRepository } from './authorization-codes.js';
+import { KyselyClientAssertionJtiRepository } from './client-assertion-jtis.js';
 import { KyselyClientRepository } from './clients.js';
 import { KyselyConsentRepository } from './consents.js';
 import { KyselyInteractionRepository } from './interactions.js';
@@ -38,6 +39,7 @@ export function createKyselyStore(db: Db, engine: Store['engine']): Store {
     signingKeys: new KyselySigningKeyRepository(db),
     interactions: new KyselyInteractionRepository(db),
     loginThrottle: new KyselyLoginThrottleRepository(db),
+    clientAssertionJtis: new KyselyClientAssertionJtiRepository(db),
     audit: new KyselyAuditRepository(db),
     revokedAccessTokens: new KyselyRevokedAccessTokenRepository(db),
     transaction: (fn) => inTransaction(db, (trx) => fn(trx === db ? store : createKyselyStore(trx, engine))),

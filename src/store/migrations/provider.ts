@@ -9,6 +9,7 @@ import { signingKeysPerAlgorithmMigration } from './005-signing-keys-per-algorit
 import { interactionStepsMigration } from './006-interaction-steps.js';
 import { auditPrunedHeadMigration } from './007-audit-pruned-head.js';
 import { revokedAccessTokensMigration } from './009-revoked-access-tokens.js';
+import { clientAssertionsMigration } from './010-client-assertions.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
 const migrations: Readonly<Record<string, Migration>> = {
@@ -20,6 +21,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '006-interaction-steps': interactionStepsMigration,
   '007-audit-pruned-head': auditPrunedHeadMigration,
   '009-revoked-access-tokens': revokedAccessTokensMigration,
+  '010-client-assertions': clientAssertionsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
