@@ -50,7 +50,15 @@ export type GatehouseEvent =
       /** The request that rotated the token first, so both requests' origins are on record. */
       readonly firstUse: { readonly ip: string | null; readonly userAgent: string | null } | null;
     }
-  | { readonly type: 'token.issued'; readonly userId: string; readonly clientId: string; readonly grantType: 'authorization_code' | 'refresh_token' };
+  | { readonly type: 'token.issued'; readonly userId: string; readonly clientId: string; readonly grantType: 'authorization_code' | 'refresh_token' }
+  /** A client credentials token: no user; `audience` is the API it is for (RFC 8707). */
+  | { readonly type: 'token.issued'; readonly clientId: string; readonly grantType: 'client_credentials'; readonly audience: string }
+  // Registered APIs (resource servers), and which clients may use them. `fields` name what changed.
+  | { readonly type: 'api.created'; readonly identifier: string }
+  | { readonly type: 'api.updated'; readonly identifier: string; readonly fields: readonly string[] }
+  | { readonly type: 'api.deleted'; readonly identifier: string }
+  | { readonly type: 'api.client_allowed'; readonly identifier: string; readonly clientId: string; readonly scope: string }
+  | { readonly type: 'api.client_disallowed'; readonly identifier: string; readonly clientId: string };
 
 export type EventType = GatehouseEvent['type'];
 export type EventHandler = (event: GatehouseEvent, context: EventContext) => void | Promise<void>;

@@ -5,10 +5,12 @@ import { authenticateClient } from '../../clients/authenticate.js';
 import { UnsupportedMediaType } from '../../errors/oauth-errors.js';
 import { AuthorizationCodeGrant } from '../../grants/authorization-code.js';
 import type { GrantDependencies } from '../../grants/grant.js';
+import { ClientCredentialsGrant } from '../../grants/client-credentials.js';
 import { RefreshTokenGrant } from '../../grants/refresh-token.js';
 import { GrantRegistry } from '../../grants/registry.js';
 import { eventContext } from '../event-context.js';
 import { readParameters } from '../../protocol/parameters.js';
+import { splitResourceParameters } from '../../protocol/resource-indicators.js';
 import { rejectOtherMethods } from '../plugins/error-handler.js';
 
 export const TOKEN_PATH = '/token';
@@ -22,7 +24,7 @@ function requireFormBody(request: FastifyRequest): void {
 export function registerTokenRoute(app: FastifyInstance, context: RouteContext): void {
   const { clock } = context;
   const deps: GrantDependencies = context;
-  const grants = new GrantRegistry([new AuthorizationCodeGrant(deps), new RefreshTokenGrant(deps)], deps, context.metadata, TOKEN_PATH);
+  const grants = new GrantRegistry([new AuthorizationCodeGrant(deps), new RefreshTokenGrant(deps), new ClientCredentialsGrant(deps)], deps, context.metadata, TOKEN_PATH);
   const { parameterBytes } = context.config.limits;
 
   void app.register((scope, _options, done) => {
@@ -32,9 +34,11 @@ export function registerTokenRoute(app: FastifyInstance, context: RouteContext):
     });
     scope.post(TOKEN_PATH, { config: { errorChannel: 'token' } }, async (request, reply) => {
       requireFormBody(request);
-      const parameters = readParameters(request.body, parameterBytes);
+      // RFC 8707 §2: resource may repeat; every other parameter once (RFC 6749 §3.2).
+      const { resources, rest } = splitResourceParameters(request.body, parameterBytes);
+      const parameters = readParameters(rest, parameterBytes);
       const client = await authenticateClient({ authorization: request.headers.authorization, parameters, now: clock() }, context.clients);
-      const response = await grants.exchange({ client, parameters, origin: eventContext(request) });
+      const response = await grants.exchange({ client, parameters, resources, origin: eventContext(request) });
       return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(response));
     });
     rejectOtherMethods(scope, TOKEN_PATH, ['POST']);

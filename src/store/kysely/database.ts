@@ -51,6 +51,8 @@ export interface AuthorizationCodesTable {
   code_challenge_method: 'S256';
   nonce: string | null;
   auth_time: number;
+  /** JSON array of API identifiers. */
+  resources: string;
   created_at: number;
   expires_at: number;
   consumed_at: number | null;
@@ -72,6 +74,8 @@ export interface TokenFamiliesTable {
   session_id: string;
   auth_time: number;
   authorization_code_hash: string;
+  /** JSON array of API identifiers. */
+  resources: string;
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
@@ -165,7 +169,32 @@ export interface AuditChainHeadTable {
   pruned_hash: string;
 }
 
+export interface ApisTable {
+  identifier: string;
+  name: string;
+  /** JSON array of { name, description }. */
+  scopes: string;
+  access_token_ttl: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiResourceServersTable {
+  api_identifier: string;
+  client_id: string;
+}
+
+export interface ClientApisTable {
+  client_id: string;
+  api_identifier: string;
+  scope: string;
+  created_at: number;
+}
+
 export interface Database {
+  apis: ApisTable;
+  api_resource_servers: ApiResourceServersTable;
+  client_apis: ClientApisTable;
   clients: ClientsTable;
   users: UsersTable;
   authorization_codes: AuthorizationCodesTable;
