@@ -6,6 +6,7 @@ import { canSignIdTokensFor, describeMissingIdTokenKey } from '../../clients/id-
 import type { ClientMetadataInput } from '../../clients/metadata.js';
 import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
 import { printNote, printResult } from '../output.js';
+import { registerClientApiCommands } from './apis.js';
 import { describeClient, describeClientList } from './client-text.js';
 
 interface MetadataOptions extends CommonOptions {
@@ -165,4 +166,5 @@ export function registerClientCommands(program: Command): void {
   registerUpdate(clients);
   registerRotateSecret(clients);
   registerDelete(clients);
+  registerClientApiCommands(clients);
 }
