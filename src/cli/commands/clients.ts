@@ -31,7 +31,7 @@ function addMetadataOptions(command: Command): Command {
     .option('--redirect-uri <uri>', 'redirect URI; repeat for several (update: replaces the list)', collect)
     .option('--post-logout-redirect-uri <uri>', 'post-logout redirect URI; repeat for several', collect)
     .option('--token-endpoint-auth-method <method>', 'client_secret_basic (default), client_secret_post, or none for public clients')
-    .option('--grant-types <list>', 'comma-separated: authorization_code (default), refresh_token')
+    .option('--grant-types <list>', 'comma-separated: authorization_code (default), refresh_token, client_credentials (confidential clients; alone, no redirect URI)')
     .option('--scope <scopes>', 'space-separated scopes the client may request (default: openid profile email, + offline_access with refresh_token)')
     .option('--id-token-signed-response-alg <alg>', 'algorithm of its ID tokens: RS256 (default), ES256 or EdDSA');
 }
