@@ -41,8 +41,9 @@ export function validateApiMetadata(input: ApiMetadataInput, issuer: string): Ap
 function checkIdentifier(identifier: string | undefined, issuer: string): string {
   if (identifier === undefined || identifier === '') throw new InvalidApiMetadata('identifier', 'an identifier is required');
   // RFC 8707 §2: the resource value is an absolute URI without a fragment.
-  if (identifier.length > MAX_IDENTIFIER_LENGTH || !isResourceIndicator(identifier)) {
-    throw new InvalidApiMetadata('identifier', `must be an absolute URI without a fragment (RFC 8707 §2), got ${JSON.stringify(identifier)}`);
+  // Printable ASCII only: no space, so consent can record `<identifier>#<scope>` in a scope string.
+  if (identifier.length > MAX_IDENTIFIER_LENGTH || !/^[\x21-\x7e]+$/.test(identifier) || !isResourceIndicator(identifier)) {
+    throw new InvalidApiMetadata('identifier', `must be an absolute URI without a fragment (RFC 8707 §2), in printable ASCII, got ${JSON.stringify(identifier)}`);
   }
   if (identifier === issuer) throw new InvalidApiMetadata('identifier', 'must not be the issuer: tokens for the issuer are for userinfo');
   return identifier;

@@ -8,6 +8,7 @@ import { pageResponse } from '../protocol/rendered-response.js';
 import { mergeScopes } from '../protocol/scope.js';
 import type { AuthorizationRequestRecord } from '../store/records.js';
 import { renderConsentPage } from '../ui/consent-page.js';
+import { consentScopeOf } from '../apis/consent-scope.js';
 import { issueAndRespond, loginStep, sendToStep, type AuthorizationDeps } from './continue.js';
 import { clearInteractionCookie, completeInteraction, CSRF_FIELD, findInteraction, interactionLocation, verifyInteractionCsrf, type Interaction } from './interactions.js';
 import { checkLoginRequirements, type SatisfiedLogin } from './login-requirements.js';
@@ -105,7 +106,7 @@ async function applyDecision(deps: AuthorizationDeps, interaction: Interaction, 
   }
   const earlier = await deps.store.consents.find(login.user.userId, request.clientId);
   // Remembered as the union with earlier consent, so allowing a new scope keeps the old ones.
-  const scope = mergeScopes(earlier?.scope ?? '', request.scope);
+  const scope = mergeScopes(earlier?.scope ?? '', await consentScopeOf(deps.store.apis, request));
   await deps.store.consents.save({ ...event, scope, createdAt: earlier?.createdAt ?? login.now, updatedAt: login.now });
   deps.events.emit({ type: 'consent.granted', ...event, scope: request.scope }, info.eventContext);
   try {

@@ -108,10 +108,11 @@ type Validated = Pick<AuthorizationRequestRecord, 'clientId' | 'redirectUri' | '
 function runSteps(input: StepInput, validated: Validated): AuthorizationRequestRecord {
   rejectRequestObjects(input);
   checkResponseType(input);
+  const pkce = checkPkce(input);
   const { resources } = checkResources(input);
   return {
     ...validated,
-    ...checkPkce(input),
+    ...pkce,
     resources,
     ...checkScope(input, resources),
     ...checkPrompt(input),

@@ -75,6 +75,7 @@ forEachEngine((engine) => {
       const create = (...args: string[]) => gatehouse('apis', 'create', '--name', 'X', ...args);
       assertOneLineFailure(await create('--identifier', 'api.example.com'), 1, /^gatehouse: identifier: must be an absolute URI without a fragment/);
       assertOneLineFailure(await create('--identifier', 'https://api.example.com/#x'), 1, /without a fragment/);
+      assertOneLineFailure(await create('--identifier', 'urn:invoices api'), 1, /in printable ASCII/);
       assertOneLineFailure(await create(), 1, /identifier: an identifier is required/);
       assertOneLineFailure(await create('--identifier', API), 1, /an API with identifier "https:\/\/api\.example\.com\/" already exists/);
       assertOneLineFailure(await create('--identifier', 'https://b.example/', '--scope', 'openid'), 1, /"openid" is an OpenID Connect scope/);

@@ -121,5 +121,17 @@ forEachEngine((engine) => {
       assert.match(page, /<li>Invoices &lt;Ltd&gt;: Read your invoices<\/li>/);
       assert.ok(hiddenFields(page).csrf_token);
     });
+
+    it('remembers consent to an API scope for that API only, not for another API defining the same scope', async () => {
+      const [first, second] = [await createApi(suite.server, { scopes: ['read=Read'] }), await createApi(suite.server, { scopes: ['read=Read'] })];
+      const { as, browser } = await setUp([first, second], false);
+      const consent = await authorize(as, browser, 'openid read', [first.identifier]);
+      const page = await (await browser.get(consent.headers.get('location')!)).text();
+      const allowed = await browser.postForm('/consent', { ...hiddenFields(page), decision: 'allow' });
+      assert.ok(redirectParameters(allowed).get('code'));
+      const silent = (resource: string) => browser.get(`${authorizeUrl(as.client, { scope: 'openid read', prompt: 'none' })}&resource=${encodeURIComponent(resource)}`);
+      assert.ok(redirectParameters(await silent(first.identifier)).get('code'));
+      assertErrorRedirect(await silent(second.identifier), 'consent_required', suite.server.config.issuer);
+    });
   });
 });

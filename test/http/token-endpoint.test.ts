@@ -162,7 +162,7 @@ forEachEngine((engine) => {
     it('advertises exactly the token endpoint, its grant types and authentication methods', async () => {
       const document = (await (await fetch(`${suite.server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
       assert.equal(document.token_endpoint, `${suite.server.config.issuer}/token`);
-      assert.deepEqual(document.grant_types_supported, ['authorization_code', 'refresh_token']);
+      assert.deepEqual(document.grant_types_supported, ['authorization_code', 'refresh_token', 'client_credentials']);
       assert.deepEqual(document.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'none']);
     });
   });

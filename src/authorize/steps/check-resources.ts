@@ -1,4 +1,4 @@
-// Step 6: the resource indicators (RFC 8707 §2.1), each a registered API allowed to the client.
+// Step 6a: the resource indicators (RFC 8707 §2.1), each a registered API allowed to the client.
 import { findAccess } from '../../apis/access.js';
 import { checkResourceIndicator } from '../../protocol/resource-indicators.js';
 import type { StepInput } from './step.js';

@@ -1,4 +1,4 @@
-// Step 7: the requested scope, a subset of what the client is registered for and of the requested APIs' scopes it is
+// Step 6b: the requested scope, a subset of what the client is registered for and of the requested APIs' scopes it is
 // allowed; there is no default scope.
 import { allowedScopes, findAccess } from '../../apis/access.js';
 import { InvalidScope } from '../../errors/oauth-errors.js';
