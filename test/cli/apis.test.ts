@@ -45,6 +45,14 @@ forEachEngine((engine) => {
       assert.match(String(audit[0]?.details.actor), /^cli:.+/);
     });
 
+    it('registers a client for client_credentials alone, without redirect URIs', async () => {
+      const shown = await gatehouse('clients', 'show', clientId);
+      assert.match(shown.stdout, /^grant_types: +client_credentials$/m);
+      assert.match(shown.stdout, /^redirect_uris: +\(none\)$/m);
+      const publicClient = await gatehouse('clients', 'create', '--name', 'Public job', '--type', 'public', '--grant-types', 'client_credentials');
+      assertOneLineFailure(publicClient, 1, /client_credentials requires a confidential client/);
+    });
+
     it('allows a client some of the scopes, lists and withdraws it', async () => {
       const allowed = await gatehouse('clients', 'allow-api', clientId, '--api', API, '--scope', 'read:invoices', '--json');
       assert.equal(allowed.code, 0, allowed.stderr);
