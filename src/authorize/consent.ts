@@ -6,14 +6,24 @@ import { seeOther, withCookies, type FlowReply, type RequestInfo } from '../prot
 import { readParameters } from '../protocol/parameters.js';
 import { pageResponse } from '../protocol/rendered-response.js';
 import { mergeScopes } from '../protocol/scope.js';
+import type { AuthorizationRequestRecord } from '../store/records.js';
 import { renderConsentPage } from '../ui/consent-page.js';
+import { consentScopeOf } from '../apis/consent-scope.js';
 import { issueAndRespond, loginStep, sendToStep, type AuthorizationDeps } from './continue.js';
 import { clearInteractionCookie, completeInteraction, CSRF_FIELD, findInteraction, interactionLocation, verifyInteractionCsrf, type Interaction } from './interactions.js';
 import { checkLoginRequirements, type SatisfiedLogin } from './login-requirements.js';
 
-/** Each requested scope in plain words: the configured description, or the scope's own name when there is none. */
-function describeScopes(descriptions: Readonly<Record<string, string>>, scope: string): string[] {
-  return scope.split(' ').map((name) => (Object.hasOwn(descriptions, name) ? descriptions[name] ?? name : name));
+/**
+ * Each requested scope in plain words: an API's scope as "API name: its description" (the requested APIs', RFC 8707),
+ * else the configured description, else the scope's own name.
+ */
+async function describeScopes(deps: AuthorizationDeps, request: AuthorizationRequestRecord): Promise<string[]> {
+  const descriptions = new Map(Object.entries(deps.config.scopes));
+  for (const resource of request.resources) {
+    const api = await deps.store.apis.findByIdentifier(resource);
+    for (const scope of api?.scopes ?? []) descriptions.set(scope.name, `${api?.name ?? resource}: ${scope.description}`);
+  }
+  return request.scope.split(' ').map((name) => descriptions.get(name) ?? name);
 }
 
 async function loadInteraction(deps: AuthorizationDeps, interactionId: string | undefined, info: RequestInfo, now: number): Promise<Interaction> {
@@ -50,7 +60,7 @@ export async function showConsentPage(deps: AuthorizationDeps, interactionId: st
     const page = renderConsentPage({
       // SECURITY.md (consent): consent names the client as registered and describes each scope in plain words.
       clientName: client.clientName,
-      scopeDescriptions: describeScopes(deps.config.scopes, request.scope),
+      scopeDescriptions: await describeScopes(deps, request),
       username: login.user.username,
       interactionId: interaction.id,
       csrfToken: interaction.csrfToken,
@@ -96,7 +106,7 @@ async function applyDecision(deps: AuthorizationDeps, interaction: Interaction, 
   }
   const earlier = await deps.store.consents.find(login.user.userId, request.clientId);
   // Remembered as the union with earlier consent, so allowing a new scope keeps the old ones.
-  const scope = mergeScopes(earlier?.scope ?? '', request.scope);
+  const scope = mergeScopes(earlier?.scope ?? '', await consentScopeOf(deps.store.apis, request));
   await deps.store.consents.save({ ...event, scope, createdAt: earlier?.createdAt ?? login.now, updatedAt: login.now });
   deps.events.emit({ type: 'consent.granted', ...event, scope: request.scope }, info.eventContext);
   try {

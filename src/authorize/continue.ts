@@ -17,6 +17,7 @@ import {
   interactionLocation,
   type Interaction,
 } from './interactions.js';
+import { consentScopeOf } from '../apis/consent-scope.js';
 import { issueAuthorizationCode } from './issue-code.js';
 import { checkLoginRequirements, type SatisfiedLogin } from './login-requirements.js';
 
@@ -45,8 +46,8 @@ async function hasConsent(deps: AuthorizationDeps, input: FlowInput, login: Sati
   // Client registration: first-party clients skip the consent page.
   if (input.client.firstParty) return true;
   const consent = await deps.store.consents.find(login.user.userId, input.client.clientId);
-  // The decision is remembered per user, client and scope set: a new scope asks again.
-  return consent !== undefined && scopeCovers(consent.scope, input.request.scope);
+  // The decision is remembered per user, client and scope set (API scopes per API): a new scope asks again.
+  return consent !== undefined && scopeCovers(consent.scope, await consentScopeOf(deps.store.apis, input.request));
 }
 
 /**

@@ -31,6 +31,7 @@ const request = {
   prompt: [],
   maxAge: null,
   loginHint: null,
+  resources: [],
 } as const;
 
 const LOGIN = { awaiting: 'login', loginSessionId: null, consentSessionId: null } as const;

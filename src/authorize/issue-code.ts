@@ -34,6 +34,7 @@ export async function issueAuthorizationCode(
     codeChallengeMethod: 'S256',
     nonce: request.nonce,
     authTime: session.authTime,
+    resources: request.resources,
     createdAt: now,
     // RFC 6749 §4.1.2 and SECURITY.md (authorization codes): short-lived (60 s by default, at most 10 minutes).
     expiresAt: now + deps.config.tokens.authorizationCodeTtl,

@@ -5,6 +5,8 @@ import { InvalidClientRequest, type OAuthError } from '../errors/oauth-errors.js
 import { toOAuthError } from '../protocol/error-responses.js';
 import { readParameters } from '../protocol/parameters.js';
 import type { AuthorizationRequestRecord, ClientRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { splitResourceParameters } from '../protocol/resource-indicators.js';
 import type { AuthorizationTarget } from '../protocol/authorization-response.js';
 import { checkClient } from './steps/check-client.js';
 import { checkMaxAge } from './steps/check-max-age.js';
@@ -14,6 +16,7 @@ import { checkRedirectUri } from './steps/check-redirect-uri.js';
 import { checkRequestSize } from './steps/check-request-size.js';
 import { rejectRequestObjects } from './steps/check-request-object.js';
 import { checkResponseMode } from './steps/check-response-mode.js';
+import { checkResources } from './steps/check-resources.js';
 import { checkResponseType } from './steps/check-response-type.js';
 import { checkScope } from './steps/check-scope.js';
 import { readOpenIdParameters } from './steps/read-openid-parameters.js';
@@ -21,6 +24,7 @@ import type { StepInput } from './steps/step.js';
 
 export interface PipelineDeps {
   readonly clients: Pick<ClientLookup, 'find'>;
+  readonly store: Pick<Store, 'apis'>;
   readonly config: Pick<Config, 'issuer' | 'limits'>;
 }
 
@@ -86,8 +90,10 @@ export async function validateAuthorizationRequest(deps: PipelineDeps, source: u
     const responseMode = attempt(() => checkResponseMode(readOne(source, 'response_mode', maxBytes)), 'query' as const);
     target = { redirectUri, state, responseMode: responseMode.value, issuer: deps.config.issuer };
     if (responseMode.error !== undefined) throw responseMode.error;
-    // RFC 6749 §3.1: no parameter may be repeated or oversized (checked for all of them now that errors can be redirected).
-    const input: StepInput = { parameters: readParameters(source, maxBytes), client };
+    // RFC 6749 §3.1: no parameter may be repeated or oversized (checked for all of them now that errors can be redirected),
+    // except resource, which RFC 8707 §2 lets repeat.
+    const { resources, rest } = splitResourceParameters(source, maxBytes);
+    const input: StepInput = { parameters: readParameters(rest, maxBytes), client, resources, apiAccess: await deps.store.apis.listForClient(client.clientId) };
     const request = runSteps(input, { clientId: client.clientId, redirectUri, redirectUriSent, state, responseMode: responseMode.value });
     checkRequestSize(request, deps.config.limits.interactionBytes);
     return { ok: true, client, request, target };
@@ -102,10 +108,13 @@ type Validated = Pick<AuthorizationRequestRecord, 'clientId' | 'redirectUri' | '
 function runSteps(input: StepInput, validated: Validated): AuthorizationRequestRecord {
   rejectRequestObjects(input);
   checkResponseType(input);
+  const pkce = checkPkce(input);
+  const { resources } = checkResources(input);
   return {
     ...validated,
-    ...checkPkce(input),
-    ...checkScope(input),
+    ...pkce,
+    resources,
+    ...checkScope(input, resources),
     ...checkPrompt(input),
     ...checkMaxAge(input),
     ...readOpenIdParameters(input),

@@ -4,6 +4,7 @@ import { ConfigError } from '../config/load.js';
 import { ListenError } from '../http/http-server.js';
 import { StoreUnavailableError } from '../store/store.js';
 import { ClientNameTaken, ClientNotFound, ClientOperationRefused, InvalidClientMetadata } from '../clients/errors.js';
+import { ApiIdentifierTaken, ApiNotFound, InvalidApiMetadata } from '../apis/errors.js';
 import { DevSecretError } from '../tokens/keys/dev-secret.js';
 import { KeyDecryptionError } from '../tokens/keys/key-encryption.js';
 import { InvalidUserInput, UserNotFound, UsernameTaken } from '../users/errors.js';
@@ -23,7 +24,7 @@ export class UsageError extends Error {
 /** Failures whose message is written for an operator; anything else is unexpected. */
 const OPERATION_ERRORS = [
   InvalidClientMetadata, ClientNotFound, ClientNameTaken, ClientOperationRefused, InvalidUserInput, UserNotFound, UsernameTaken,
-  DevSecretError, KeyDecryptionError,
+  DevSecretError, KeyDecryptionError, InvalidApiMetadata, ApiNotFound, ApiIdentifierTaken,
 ];
 
 export interface OutputOptions {

@@ -1,5 +1,6 @@
 // The `gatehouse` command tree and its error policy: usage errors are one line and exit 2, never a help dump.
 import { Command } from 'commander';
+import { registerApiCommands } from './commands/apis.js';
 import { registerClientCommands } from './commands/clients.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerKeyCommands } from './commands/keys.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerConfigCommands(program);
   registerClientCommands(program);
+  registerApiCommands(program);
   registerUserCommands(program);
   registerKeyCommands(program);
   return program;

@@ -38,30 +38,37 @@ export type ClientMetadata = Pick<
 
 const MAX_CLIENT_NAME_LENGTH = 200;
 const BASE_SCOPE = ['openid', 'profile', 'email'];
-const SUPPORTED_GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token'];
+const SUPPORTED_GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
 const CONFIDENTIAL_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 
 /** Grant types people ask for that Gatehouse deliberately does not offer, with the reason. */
 const REFUSED_GRANT_TYPES: Readonly<Record<string, string>> = {
   implicit: 'the implicit grant is not supported: it was removed in OAuth 2.1 (use authorization_code with PKCE)',
   password: 'the password grant is not supported: it was removed in OAuth 2.1 (use authorization_code with PKCE)',
-  client_credentials: 'the client_credentials grant is not supported by Gatehouse (it has no user and no consent)',
 };
 
 /**
  * Validates metadata and fills the defaults: a confidential client with `client_secret_basic`,
  * grant types `authorization_code` (RFC 7591 §2 default) and scope `openid profile email`, plus
  * `offline_access` when `refresh_token` is granted, since OpenID Connect issues refresh tokens for it; ID tokens
- * signed with RS256 (OpenID Connect Registration §2).
+ * signed with RS256 (OpenID Connect Registration §2). A client registered only for `client_credentials` is
+ * confidential and has no redirect URIs (RFC 7591 §2: they are for redirect-based flows).
  * @throws InvalidClientMetadata naming the first field that breaks the policy.
  */
 export function validateClientMetadata(input: ClientMetadataInput): ClientMetadata {
   const clientName = checkClientName(input.clientName);
   const { clientType, tokenEndpointAuthMethod } = checkClientAuthentication(input.clientType, input.tokenEndpointAuthMethod);
-  const redirectUris = checkRedirectUris('redirect_uris', input.redirectUris ?? []);
-  if (redirectUris.length === 0) throw new InvalidClientMetadata('redirect_uris', 'at least one redirect URI is required');
-  const postLogoutRedirectUris = checkRedirectUris('post_logout_redirect_uris', input.postLogoutRedirectUris ?? []);
   const grantTypes = checkGrantTypes(input.grantTypes ?? ['authorization_code']);
+  // RFC 6749 §4.4: client credentials need a client that can keep a secret.
+  if (grantTypes.includes('client_credentials') && clientType !== 'confidential') {
+    throw new InvalidClientMetadata('grant_types', 'client_credentials requires a confidential client');
+  }
+  const redirectUris = checkRedirectUris('redirect_uris', input.redirectUris ?? []);
+  const redirected = grantTypes.includes('authorization_code');
+  if (redirected && redirectUris.length === 0) throw new InvalidClientMetadata('redirect_uris', 'at least one redirect URI is required');
+  // RFC 7591 §2: redirect URIs serve redirect-based flows only; a client without one must not carry any.
+  if (!redirected && redirectUris.length > 0) throw new InvalidClientMetadata('redirect_uris', 'only a client registered for authorization_code has redirect URIs');
+  const postLogoutRedirectUris = checkRedirectUris('post_logout_redirect_uris', input.postLogoutRedirectUris ?? []);
   const defaultScope = grantTypes.includes('refresh_token') ? [...BASE_SCOPE, 'offline_access'] : BASE_SCOPE;
   const scope = input.scope === undefined ? defaultScope.join(' ') : checkScope(input.scope);
   const idTokenSignedResponseAlg = checkIdTokenSigningAlgorithm(input.idTokenSignedResponseAlg);
@@ -139,15 +146,14 @@ function checkGrantTypes(requested: readonly string[]): readonly GrantType[] {
     const refusal = REFUSED_GRANT_TYPES[grantType];
     if (refusal !== undefined) throw new InvalidClientMetadata('grant_types', refusal);
     if (!(SUPPORTED_GRANT_TYPES as readonly string[]).includes(grantType)) {
-      throw new InvalidClientMetadata('grant_types', `unknown grant type "${grantType}" (expected authorization_code, refresh_token)`);
+      throw new InvalidClientMetadata('grant_types', `unknown grant type "${grantType}" (expected ${SUPPORTED_GRANT_TYPES.join(', ')})`);
     }
   }
   if (requested.includes('refresh_token') && !requested.includes('authorization_code')) {
     throw new InvalidClientMetadata('grant_types', 'refresh_token requires authorization_code: refresh tokens are issued from a code exchange');
   }
-  // Every client here has redirect URIs, which only the authorization code grant uses (RFC 7591 §2.1).
-  if (!requested.includes('authorization_code')) {
-    throw new InvalidClientMetadata('grant_types', 'authorization_code is required: the client has redirect URIs');
+  if (!requested.includes('authorization_code') && !requested.includes('client_credentials')) {
+    throw new InvalidClientMetadata('grant_types', 'authorization_code or client_credentials is required');
   }
   return SUPPORTED_GRANT_TYPES.filter((grantType) => requested.includes(grantType));
 }

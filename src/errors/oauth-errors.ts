@@ -2,7 +2,7 @@
 
 /**
  * The error codes Gatehouse answers with: RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, OpenID Connect Core §3.1.2.6,
- * plus `not_found` and `method_not_allowed` for plain HTTP errors on the JSON api channel.
+ * RFC 8707 §2 (`invalid_target`), plus `not_found` and `method_not_allowed` for plain HTTP errors on the JSON api channel.
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -12,6 +12,7 @@ export type OAuthErrorCode =
   | 'unsupported_grant_type'
   | 'unsupported_response_type'
   | 'invalid_scope'
+  | 'invalid_target'
   | 'access_denied'
   | 'server_error'
   | 'temporarily_unavailable'
@@ -80,6 +81,8 @@ export class InvalidScope extends defineError('invalid_scope', 400, 'The request
 export class AccessDenied extends defineError('access_denied', 403, 'The request was denied.') {}
 export class ServerError extends defineError('server_error', 500, 'The server met an unexpected condition.') {}
 export class TemporarilyUnavailable extends defineError('temporarily_unavailable', 503, 'The server is temporarily unable to handle the request.') {}
+// RFC 8707 §2: a resource indicator that is malformed, unknown, or not allowed to the client.
+export class InvalidTarget extends defineError('invalid_target', 400, 'The requested resource is invalid, unknown, or not allowed for this client.') {}
 // OpenID Connect Core §3.1.2.6
 export class LoginRequired extends defineError('login_required', 400, 'The user must log in.') {}
 export class ConsentRequired extends defineError('consent_required', 400, 'The user must consent.') {}

@@ -5,6 +5,7 @@ import type { AuthorizationCodeRecord, ClientRecord, TokenFamilyRecord } from '.
 import type { Store } from '../store/store.js';
 import { hashOpaqueValue, safeEqual } from '../tokens/opaque.js';
 import type { Grant, GrantDependencies, TokenRequest, TokenResponse } from './grant.js';
+import { selectAudience, requestedResource } from './audience.js';
 import { issueTokens, mintRefreshToken } from './issue-tokens.js';
 import { includesScope } from '../protocol/scope.js';
 
@@ -15,6 +16,8 @@ interface CodeParameters {
   readonly code: string;
   readonly redirectUri: string | undefined;
   readonly codeVerifier: string;
+  /** RFC 8707 §2.2: the API the access token is for, among those the code granted. */
+  readonly resource: string | undefined;
 }
 
 type Redemption =
@@ -31,7 +34,7 @@ function readCodeParameters(request: TokenRequest): CodeParameters {
   if (codeVerifier === undefined) throw new InvalidRequest({ description: 'The code_verifier parameter is missing.' });
   // RFC 7636 §4.1: a verifier of the wrong length or alphabet is malformed, whatever the challenge.
   if (!CODE_VERIFIER.test(codeVerifier)) throw new InvalidRequest({ description: 'The code_verifier must be 43 to 128 unreserved characters.' });
-  return { code, redirectUri: request.parameters.get('redirect_uri'), codeVerifier };
+  return { code, redirectUri: request.parameters.get('redirect_uri'), codeVerifier, resource: requestedResource(request.resources) };
 }
 
 /** Checks a redeemed code against the request; throwing rolls the redemption back, so the code stays usable by its owner. */
@@ -92,10 +95,12 @@ export class AuthorizationCodeGrant implements Grant {
     const user = await store.users.findById(code.userId);
     // A user disabled since the code was issued gets no tokens.
     if (user === undefined || user.disabledAt !== null) throw new InvalidGrant({ cause: new Error('user missing or disabled') });
-    return this.issue(store, code, request.client, now);
+    return this.issue(store, code, request.client, parameters.resource, now);
   }
 
-  private async issue(store: Store, code: AuthorizationCodeRecord, client: ClientRecord, now: number): Promise<Redemption> {
+  private async issue(store: Store, code: AuthorizationCodeRecord, client: ClientRecord, resource: string | undefined, now: number): Promise<Redemption> {
+    // Throwing here (a resource not granted) rolls the redemption back, so the code stays usable with a valid one.
+    const audience = await selectAudience({ store, config: this.deps.config }, { client, scope: code.scope, resources: code.resources }, resource);
     const family: TokenFamilyRecord = {
       familyId: randomUUID(),
       clientId: client.clientId,
@@ -104,6 +109,7 @@ export class AuthorizationCodeGrant implements Grant {
       sessionId: code.sessionId,
       authTime: code.authTime,
       authorizationCodeHash: code.codeHash,
+      resources: code.resources,
       createdAt: now,
       expiresAt: now + this.deps.config.tokens.refreshTokenAbsoluteTtl,
       revokedAt: null,
@@ -116,6 +122,7 @@ export class AuthorizationCodeGrant implements Grant {
     const response = issueTokens(this.deps, {
       family,
       scope: code.scope,
+      audience,
       nonce: code.nonce,
       refreshToken: refreshToken?.value,
       idTokenSignedResponseAlg: client.idTokenSignedResponseAlg,

@@ -23,6 +23,8 @@ export interface TokenRequest {
   readonly client: ClientRecord;
   /** Every body parameter, each sent once (duplicates were refused before). */
   readonly parameters: Parameters;
+  /** The `resource` values (RFC 8707 §2.2), the one parameter that may repeat. */
+  readonly resources: readonly string[];
   /** Request id, IP and user agent: for events, and kept with a rotated refresh token for a later reuse event. */
   readonly origin: EventContext;
 }

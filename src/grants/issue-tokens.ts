@@ -6,6 +6,7 @@ import { createAccessToken } from '../tokens/access-token.js';
 import { createIdToken } from '../tokens/id-token.js';
 import type { SigningKey } from '../tokens/keys/signing-key.js';
 import { generateOpaqueValue, hashOpaqueValue } from '../tokens/opaque.js';
+import type { AccessTokenAudience } from './audience.js';
 import type { GrantDependencies, TokenResponse } from './grant.js';
 import { includesScope } from '../protocol/scope.js';
 
@@ -20,8 +21,10 @@ export interface MintedRefreshToken {
 
 export interface Issuance {
   readonly family: TokenFamilyRecord;
-  /** The scope of this response: the family's, or a narrower one on refresh. */
+  /** The scope granted to this request: the family's, or a narrower one on refresh. An ID token comes with `openid`. */
   readonly scope: string;
+  /** Who the access token is for, and the part of `scope` it carries (RFC 8707 §2.2). */
+  readonly audience: AccessTokenAudience;
   /** The authorization request's nonce; null on refresh (OpenID Connect Core §12.2). */
   readonly nonce: string | null;
   /** The refresh token value to hand out, if any. */
@@ -48,7 +51,7 @@ export function mintRefreshToken(family: TokenFamilyRecord, tokens: Pick<Config[
 }
 
 /** A key that must exist to answer; a missing one is a server fault, its cause logged and never shown. */
-function requireKey(key: SigningKey | undefined, problem: () => string): SigningKey {
+export function requireKey(key: SigningKey | undefined, problem: () => string): SigningKey {
   if (key === undefined) throw new ServerError({ cause: new Error(problem()) });
   return key;
 }
@@ -59,7 +62,7 @@ function requireKey(key: SigningKey | undefined, problem: () => string): Signing
  * @throws ServerError when either algorithm has no active key; nothing is signed with another algorithm instead.
  */
 export function issueTokens(deps: Pick<GrantDependencies, 'keyRing' | 'config'>, issuance: Issuance): TokenResponse {
-  const { family, scope, nonce, refreshToken, idTokenSignedResponseAlg: idAlg, now } = issuance;
+  const { family, scope, audience, nonce, refreshToken, idTokenSignedResponseAlg: idAlg, now } = issuance;
   const { issuer, tokens, keys } = deps.config;
   // OpenID Connect Core §3.1.3.3: an ID token only when the openid scope was granted. Registration §2: signed with
   // the client's algorithm, or not at all (keys.algorithms changed since the client registered it).
@@ -72,15 +75,19 @@ export function issueTokens(deps: Pick<GrantDependencies, 'keyRing' | 'config'>,
   const accessTokenAlg = keys.accessTokenAlgorithm;
   const accessTokenKey = requireKey(deps.keyRing.activeKey(accessTokenAlg), () => `keys.accessTokenAlgorithm ${accessTokenAlg} has no active signing key`);
   const base = { issuer, userId: family.userId, clientId: family.clientId, authTime: family.authTime, now };
-  const accessToken = createAccessToken({ ...base, scope, familyId: family.familyId, ttl: tokens.accessTokenTtl }, accessTokenKey);
+  const accessToken = createAccessToken(
+    { ...base, scope: audience.scope, familyId: family.familyId, audience: audience.identifier, ttl: audience.ttl },
+    accessTokenKey,
+  );
   const idToken = idTokenKey === undefined
     ? undefined
     : createIdToken({ ...base, sessionId: family.sessionId, nonce, accessToken, ttl: tokens.idTokenTtl }, idTokenKey);
   return {
     access_token: accessToken,
     token_type: 'Bearer',
-    expires_in: tokens.accessTokenTtl,
-    scope,
+    expires_in: audience.ttl,
+    // RFC 6749 §5.1: the scope of the access token.
+    scope: audience.scope,
     ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }),
     ...(idToken === undefined ? {} : { id_token: idToken }),
   };

@@ -7,9 +7,9 @@ import type { TokenResponse } from './grant.js';
 /** The envelope is bound to the rotated token's hash, under a label no signing key id can take. */
 const bindingOf = (tokenHash: string): string => `refresh-retry:${tokenHash}`;
 
-/** What a retry must repeat of the request itself: the client and the requested scope, byte for byte. */
-export function retryFingerprint(clientId: string, requestedScope: string | undefined): string {
-  return createHash('sha256').update(JSON.stringify([clientId, requestedScope ?? null]), 'utf8').digest('base64url');
+/** What a retry must repeat of the request itself: the client, the requested scope and resource, byte for byte. */
+export function retryFingerprint(clientId: string, requestedScope: string | undefined, resource: string | undefined): string {
+  return createHash('sha256').update(JSON.stringify([clientId, requestedScope ?? null, resource ?? null]), 'utf8').digest('base64url');
 }
 
 /** A presentation of an already rotated token, as the retry window judges it. */

@@ -3,6 +3,7 @@ import { InvalidGrant, InvalidRequest } from '../errors/oauth-errors.js';
 import type { RefreshTokenRecord, RequestOrigin, RotationResult, TokenFamilyRecord } from '../store/records.js';
 import { hashOpaqueValue } from '../tokens/opaque.js';
 import type { Grant, GrantDependencies, TokenRequest, TokenResponse } from './grant.js';
+import { requestedResource, selectAudience, type AccessTokenAudience } from './audience.js';
 import { issueTokens, mintRefreshToken } from './issue-tokens.js';
 import { RefreshRetryWindow, retryFingerprint } from './refresh-retry.js';
 import { narrowScope } from '../protocol/scope.js';
@@ -13,6 +14,7 @@ interface Presentation {
   readonly token: RefreshTokenRecord;
   readonly family: TokenFamilyRecord;
   readonly scope: string;
+  readonly audience: AccessTokenAudience;
   readonly fingerprint: string;
 }
 
@@ -29,11 +31,11 @@ export class RefreshTokenGrant implements Grant {
 
   async exchange(request: TokenRequest, now: number): Promise<TokenResponse> {
     const presentation = await this.readPresentation(request, now);
-    const { tokenHash, token, family, scope, fingerprint } = presentation;
+    const { tokenHash, token, family, scope, audience, fingerprint } = presentation;
     // Mint first, in memory: the rotation then stores the successor and its response in the same transaction.
     const successor = mintRefreshToken(family, this.deps.config.tokens, now);
     const idTokenSignedResponseAlg = request.client.idTokenSignedResponseAlg;
-    const response = issueTokens(this.deps, { family, scope, nonce: null, refreshToken: successor.value, idTokenSignedResponseAlg, now });
+    const response = issueTokens(this.deps, { family, scope, audience, nonce: null, refreshToken: successor.value, idTokenSignedResponseAlg, now });
     const result = await this.deps.store.refreshTokens.rotate({
       tokenHash,
       successor: successor.record,
@@ -51,6 +53,7 @@ export class RefreshTokenGrant implements Grant {
 
   private async readPresentation(request: TokenRequest, now: number): Promise<Presentation> {
     const refreshToken = request.parameters.get('refresh_token');
+    const resource = requestedResource(request.resources);
     // RFC 6749 §6: refresh_token is required.
     if (refreshToken === undefined) throw new InvalidRequest({ description: 'The refresh_token parameter is missing.' });
     const tokenHash = hashOpaqueValue(refreshToken);
@@ -68,7 +71,9 @@ export class RefreshTokenGrant implements Grant {
     const requestedScope = request.parameters.get('scope');
     // RFC 6749 §6: scope may narrow, never widen.
     const scope = narrowScope(requestedScope, family.scope);
-    return { tokenHash, token, family, scope, fingerprint: retryFingerprint(request.client.clientId, requestedScope) };
+    // RFC 8707 §2.2: a refresh may ask for a token for one of the granted resources.
+    const audience = await selectAudience(this.deps, { client: request.client, scope, resources: family.resources }, resource);
+    return { tokenHash, token, family, scope, audience, fingerprint: retryFingerprint(request.client.clientId, requestedScope, resource) };
   }
 
   /** A rotated token presented again: the same response for a benign retry, else the family is revoked. */

@@ -5,6 +5,7 @@ import { authenticateClient } from '../clients/authenticate.js';
 import { UnsupportedMediaType } from '../errors/oauth-errors.js';
 import type { EventContext } from '../observability/events.js';
 import { readParameters, type Parameters } from '../protocol/parameters.js';
+import { splitResourceParameters } from '../protocol/resource-indicators.js';
 import type { ClientRecord } from '../store/records.js';
 import { eventContext } from './event-context.js';
 import { rejectOtherMethods } from './plugins/error-handler.js';
@@ -22,6 +23,8 @@ function requireFormBody(request: FastifyRequest): void {
 export interface ClientCall {
   readonly client: ClientRecord;
   readonly parameters: Parameters;
+  /** The RFC 8707 `resource` values, at an endpoint that takes them; empty elsewhere. */
+  readonly resources: readonly string[];
   readonly origin: EventContext;
   readonly now: number;
 }
@@ -33,7 +36,7 @@ export interface ClientCall {
 export function registerClientEndpoint(
   app: FastifyInstance,
   context: Pick<RouteContext, 'clock' | 'clients' | 'config' | 'metadata' | 'clientAssertions'>,
-  endpoint: { readonly path: string; readonly cors: boolean },
+  endpoint: { readonly path: string; readonly cors: boolean; readonly resourceIndicators?: boolean },
   handle: (call: ClientCall) => Promise<object | undefined>,
 ): void {
   const { clock, clients, clientAssertions } = context;
@@ -48,11 +51,13 @@ export function registerClientEndpoint(
     });
     scope.post(path, { config: { errorChannel: 'token', cors } }, async (request, reply) => {
       requireFormBody(request);
-      const parameters = readParameters(request.body, parameterBytes);
+      // RFC 8707 §2: where resource indicators are taken, `resource` may repeat; every other parameter once (RFC 6749 §3.2).
+      const { resources, rest } = endpoint.resourceIndicators === true ? splitResourceParameters(request.body, parameterBytes) : { resources: [], rest: request.body };
+      const parameters = readParameters(rest, parameterBytes);
       const now = clock();
       const origin = eventContext(request);
       const client = await authenticateClient({ authorization: request.headers.authorization, parameters, now, endpointUrl, origin }, clients, clientAssertions);
-      const body = await handle({ client, parameters, origin, now });
+      const body = await handle({ client, parameters, resources, origin, now });
       if (body === undefined) return reply.send();
       return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
     });

@@ -55,7 +55,15 @@ export type GatehouseEvent =
   | { readonly type: 'access_token.revoked'; readonly userId: string | null; readonly clientId: string; readonly tokenId: string }
   /** A private_key_jwt client assertion presented again (RFC 7523 §3): someone may hold a copy of it. */
   | { readonly type: 'client_assertion.replayed'; readonly clientId: string }
-  | { readonly type: 'token.issued'; readonly userId: string; readonly clientId: string; readonly grantType: 'authorization_code' | 'refresh_token' };
+  | { readonly type: 'token.issued'; readonly userId: string; readonly clientId: string; readonly grantType: 'authorization_code' | 'refresh_token' }
+  /** A client credentials token: no user; `audience` is the API it is for (RFC 8707). */
+  | { readonly type: 'token.issued'; readonly clientId: string; readonly grantType: 'client_credentials'; readonly audience: string }
+  // Registered APIs (resource servers), and which clients may use them. `fields` name what changed.
+  | { readonly type: 'api.created'; readonly identifier: string }
+  | { readonly type: 'api.updated'; readonly identifier: string; readonly fields: readonly string[] }
+  | { readonly type: 'api.deleted'; readonly identifier: string }
+  | { readonly type: 'api.client_allowed'; readonly identifier: string; readonly clientId: string; readonly scope: string }
+  | { readonly type: 'api.client_disallowed'; readonly identifier: string; readonly clientId: string };
 
 export type EventType = GatehouseEvent['type'];
 export type EventHandler = (event: GatehouseEvent, context: EventContext) => void | Promise<void>;

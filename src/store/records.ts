@@ -3,7 +3,7 @@
 
 export type ClientType = 'confidential' | 'public';
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
-export type GrantType = 'authorization_code' | 'refresh_token';
+export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
 
 /** A JWK Set (RFC 7517 §5) of public keys, as registered or fetched; validated before it is stored or used. */
 export interface JsonWebKeySet {
@@ -75,6 +75,8 @@ export interface AuthorizationCodeRecord {
   readonly codeChallengeMethod: 'S256';
   readonly nonce: string | null;
   readonly authTime: number;
+  /** RFC 8707 §2.1: the APIs (their identifiers) the code grants access to; empty when only userinfo. */
+  readonly resources: readonly string[];
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly consumedAt: number | null;
@@ -106,6 +108,8 @@ export interface TokenFamilyRecord {
   readonly authTime: number;
   /** The code this family was issued from, so a replayed code revokes it. */
   readonly authorizationCodeHash: string;
+  /** RFC 8707 §2.2: the APIs granted, among which each token request may pick its access token's audience. */
+  readonly resources: readonly string[];
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly revokedAt: number | null;
@@ -191,6 +195,8 @@ export interface AuthorizationRequestRecord {
   readonly prompt: readonly ('none' | 'login' | 'consent')[];
   readonly maxAge: number | null;
   readonly loginHint: string | null;
+  /** RFC 8707 §2.1: the `resource` values requested, each a registered API allowed to the client. */
+  readonly resources: readonly string[];
 }
 
 /**
@@ -283,4 +289,34 @@ export interface RevokedAccessTokenRecord {
   readonly revokedAt: number;
   /** The token's `exp` plus the clock tolerance: past it the token fails its own expiry check, and the entry can go. */
   readonly expiresAt: number;
+}
+
+/** A scope an API defines, with the plain words the consent page shows for it. */
+export interface ApiScope {
+  readonly name: string;
+  readonly description: string;
+}
+
+/** A registered API (resource server): its identifier is the RFC 8707 `resource` value and its tokens' `aud`. */
+export interface ApiRecord {
+  /** Absolute URI without a fragment (RFC 8707 §2); unique. */
+  readonly identifier: string;
+  readonly name: string;
+  readonly scopes: readonly ApiScope[];
+  /** Lifetime of its access tokens in seconds; null for the configured `tokens.accessTokenTtl`. */
+  readonly accessTokenTtl: number | null;
+  /** Clients allowed to act as this API's resource server (token introspection). */
+  readonly resourceServerClientIds: readonly string[];
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export type ApiUpdate = Partial<Pick<ApiRecord, 'name' | 'scopes' | 'accessTokenTtl' | 'resourceServerClientIds'>>;
+
+/** An API a client may request tokens for, with the scopes of it the client may request. */
+export interface ClientApiAccess {
+  readonly clientId: string;
+  readonly api: ApiRecord;
+  /** Space-separated; only scopes the API defines count (the API may drop one later). */
+  readonly scope: string;
 }

@@ -1,6 +1,9 @@
 // The storage contract: repositories by aggregate, implemented once over Kysely for SQLite and PostgreSQL.
 import type {
   AccessRevocation,
+  ApiRecord,
+  ApiUpdate,
+  ClientApiAccess,
   AuditEventInput,
   AuditEventRecord,
   AuthorizationCodeRecord,
@@ -51,8 +54,26 @@ export interface ClientRepository {
   update(clientId: string, changes: ClientUpdate, now: number): Promise<ClientRecord | undefined>;
   /** Replaces the secret hash, keeping the old one valid until `previousExpiresAt`. */
   rotateSecret(clientId: string, secretHash: string, previousExpiresAt: number, now: number): Promise<ClientRecord | undefined>;
-  /** Deletes the client and everything issued to it (codes, families, refresh tokens, consents). */
+  /** Deletes the client and everything issued to it (codes, families, refresh tokens, consents), and its API access. */
   delete(clientId: string): Promise<boolean>;
+}
+
+export interface ApiRepository {
+  /** @throws DuplicateError('identifier') */
+  create(api: ApiRecord): Promise<void>;
+  findByIdentifier(identifier: string): Promise<ApiRecord | undefined>;
+  /** Ordered by identifier. */
+  list(): Promise<readonly ApiRecord[]>;
+  /** Returns the updated record, or undefined when no such API. Resource server client ids are replaced as a whole. */
+  update(identifier: string, changes: ApiUpdate, now: number): Promise<ApiRecord | undefined>;
+  /** Deletes the API with every client's access to it. Tokens already issued for it run out on their own. */
+  delete(identifier: string): Promise<boolean>;
+  /** Allows a client an API with the given scopes (replacing an earlier allowance of that API). */
+  allowClient(clientId: string, identifier: string, scope: string, now: number): Promise<void>;
+  /** Withdraws a client's access to an API. Returns whether it had any. */
+  disallowClient(clientId: string, identifier: string): Promise<boolean>;
+  /** The APIs a client may request tokens for, ordered by identifier. */
+  listForClient(clientId: string): Promise<readonly ClientApiAccess[]>;
 }
 
 export interface UserRepository {
@@ -265,6 +286,7 @@ export interface RevokedAccessTokenRepository {
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   readonly clients: ClientRepository;
+  readonly apis: ApiRepository;
   readonly users: UserRepository;
   readonly authorizationCodes: AuthorizationCodeRepository;
   readonly consents: ConsentRepository;

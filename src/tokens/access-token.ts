@@ -17,6 +17,19 @@ export interface AccessTokenInput {
   readonly authTime: number;
   /** The token family (grant) it descends from: revoking the family makes the token fail at userinfo. */
   readonly familyId: string;
+  /** RFC 8707 §2: the API the token is for (its identifier); the issuer itself (userinfo) when absent. */
+  readonly audience?: string;
+  readonly now: number;
+  readonly ttl: number;
+}
+
+/** A client credentials token (RFC 6749 §4.4): the client acts on its own behalf, for one API. */
+export interface ClientAccessTokenInput {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly scope: string;
+  /** The API's identifier (RFC 8707 §2). */
+  readonly audience: string;
   readonly now: number;
   readonly ttl: number;
 }
@@ -33,25 +46,37 @@ export interface VerifiedAccessToken {
   readonly expiresAt: number;
 }
 
-/**
- * Signs an RFC 9068 access token. `aud` is the issuer itself: Gatehouse is the only resource server it issues for
- * (userinfo); resource indicators (RFC 8707) are out of scope, so no other audience can be asked for.
- */
-export function createAccessToken(input: AccessTokenInput, key: SigningKey): string {
-  const claims = {
+/** The claims every access token carries (RFC 9068 §2.2). */
+function commonClaims(input: Omit<ClientAccessTokenInput, 'audience'>, subject: string, audience: string): Record<string, unknown> {
+  return {
     iss: input.issuer,
-    sub: input.userId,
-    aud: input.issuer,
+    sub: subject,
+    aud: audience,
     client_id: input.clientId,
     scope: input.scope,
     exp: input.now + input.ttl,
     iat: input.now,
     jti: randomUUID(),
+  };
+}
+
+/**
+ * Signs an RFC 9068 access token for a user's grant. `aud` is the API asked for with a resource indicator (RFC 8707),
+ * or the issuer itself, whose only resource is userinfo.
+ */
+export function createAccessToken(input: AccessTokenInput, key: SigningKey): string {
+  const claims = {
+    ...commonClaims(input, input.userId, input.audience ?? input.issuer),
     auth_time: input.authTime,
     // Grant id: the token family, so a family revoked by reuse or code replay disables its access tokens too.
     gid: input.familyId,
   };
   return signJwt({ typ: ACCESS_TOKEN_TYPE }, claims, key);
+}
+
+/** Signs a client credentials access token: RFC 9068 §2.2 `sub` is the client itself; no user, so no grant or auth_time. */
+export function createClientAccessToken(input: ClientAccessTokenInput, key: SigningKey): string {
+  return signJwt({ typ: ACCESS_TOKEN_TYPE }, commonClaims(input, input.clientId, input.audience), key);
 }
 
 /** What the verifier needs of the key ring: the JWKS body it publishes, serialised once per change. */
@@ -96,6 +121,7 @@ export class AccessTokenVerifier {
 
   /** @throws InvalidToken for a malformed, expired, wrongly typed, wrongly signed or foreign token. */
   async verify(token: string): Promise<VerifiedAccessToken> {
+    // RFC 8707 / RFC 9068 §4: a token for an API (aud = its identifier) is not accepted by Gatehouse's own endpoints.
     return readClaims(await this.verifiedPayload(token, { audience: this.issuer, requiredClaims: [...COMMON_CLAIMS, 'gid', 'auth_time'] }));
   }
 

@@ -73,7 +73,9 @@ describe('validateClientMetadata', () => {
   it('refuses removed and unsupported grant types with a specific reason', () => {
     assert.match(refusal({ ...minimal, grantTypes: ['authorization_code', 'implicit'] }).message, /implicit grant is not supported: it was removed in OAuth 2.1/);
     assert.match(refusal({ ...minimal, grantTypes: ['password'] }).message, /password grant is not supported/);
-    assert.match(refusal({ ...minimal, grantTypes: ['client_credentials'] }).message, /client_credentials grant is not supported/);
+    assert.match(refusal({ ...minimal, clientType: 'public', grantTypes: ['client_credentials'] }).message, /client_credentials requires a confidential client/);
+    assert.match(refusal({ ...minimal, grantTypes: ['client_credentials'] }).message, /^redirect_uris: only a client registered for authorization_code/);
+    assert.deepEqual(validateClientMetadata({ clientName: 'Nightly job', grantTypes: ['client_credentials'] }).redirectUris, []);
     assert.match(refusal({ ...minimal, grantTypes: ['device_code'] }).message, /unknown grant type "device_code"/);
     assert.match(refusal({ ...minimal, grantTypes: ['refresh_token'] }).message, /refresh_token requires authorization_code/);
     assert.match(refusal({ ...minimal, grantTypes: [] }).message, /at least one grant type/);

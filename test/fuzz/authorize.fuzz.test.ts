@@ -15,20 +15,20 @@ const NATIVE_CALLBACK = 'http://127.0.0.1/native';
 const RFC_ERRORS = new Set([
   'invalid_request', 'unauthorized_client', 'access_denied', 'unsupported_response_type', 'invalid_scope',
   'temporarily_unavailable', 'login_required', 'consent_required', 'interaction_required', 'request_not_supported',
-  'request_uri_not_supported',
+  'request_uri_not_supported', 'invalid_target',
 ]);
 
 /** Parameter names the endpoint knows, plus noise. */
 const NAMES = [
   'client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method',
-  'prompt', 'max_age', 'response_mode', 'login_hint', 'request', 'request_uri', 'id_token_hint', '__proto__', 'constructor', 'a[b]',
+  'prompt', 'max_age', 'response_mode', 'login_hint', 'request', 'request_uri', 'id_token_hint', 'resource', '__proto__', 'constructor', 'a[b]',
 ];
 
 function valueFor(client: ClientRecord): fc.Arbitrary<string> {
   return fc.oneof(
     fc.constantFrom(
       client.clientId, CALLBACK, 'http://127.0.0.1:9/native', `${CALLBACK}/`, 'code', 'token', 'code id_token', 'openid profile', 'openid admin',
-      CODE_CHALLENGE, 'S256', 'plain', 'none', 'login consent', 'none login', 'select_account', '0', '-1', 'form_post', 'fragment',
+      CODE_CHALLENGE, 'S256', 'plain', 'none', 'https://api.example/', 'https://api.example/#f', 'login consent', 'none login', 'select_account', '0', '-1', 'form_post', 'fragment',
     ),
     fc.string({ unit: 'grapheme', maxLength: 40 }),
     fc.string({ unit: 'binary', maxLength: 20 }),

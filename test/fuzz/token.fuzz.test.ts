@@ -10,10 +10,10 @@ import { useTestServer } from '../support/server.js';
 
 const RUNS = 200;
 const OVERSIZED_URL = 15_000;
-const TOKEN_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
+const TOKEN_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'invalid_target']);
 const BEARER_ERRORS = new Set(['invalid_request', 'invalid_token', 'insufficient_scope']);
 const NAMES = [
-  'grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'client_id', 'client_secret', 'access_token',
+  'grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'resource', 'client_id', 'client_secret', 'access_token',
   '__proto__', 'constructor', 'a[b]', 'hasOwnProperty',
 ];
 

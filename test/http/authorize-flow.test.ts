@@ -78,6 +78,7 @@ forEachEngine((engine) => {
           codeChallengeMethod: 'S256',
           nonce: 'n-0S6_WzA2Mj',
           authTime: session.authTime,
+          resources: [],
           createdAt: 0,
           expiresAt: suite.server.config.tokens.authorizationCodeTtl,
           consumedAt: null,

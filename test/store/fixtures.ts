@@ -71,6 +71,7 @@ export function aCode(client: ClientRecord, user: UserRecord, overrides: Partial
     codeChallengeMethod: 'S256',
     nonce: 'n-0S6_WzA2Mj',
     authTime: NOW - 5,
+    resources: [],
     createdAt: NOW,
     expiresAt: NOW + 60,
     consumedAt: null,
@@ -91,6 +92,7 @@ export function anAuthorizationRequest(overrides: Partial<AuthorizationRequestRe
     prompt: ['login', 'consent'],
     maxAge: 300,
     loginHint: 'ada@example.test',
+    resources: [],
     ...overrides,
   };
 }
@@ -119,6 +121,7 @@ export function aFamily(client: ClientRecord, user: UserRecord, overrides: Parti
     sessionId: 'sid-1',
     authTime: NOW - 5,
     authorizationCodeHash: uniqueId('code'),
+    resources: [],
     createdAt: NOW,
     expiresAt: NOW + 86_400,
     revokedAt: null,

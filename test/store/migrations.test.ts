@@ -14,6 +14,7 @@ const ALL_MIGRATIONS = [
   '005-signing-keys-per-algorithm',
   '006-interaction-steps',
   '007-audit-pruned-head',
+  '008-apis',
   '009-revoked-access-tokens',
   '010-client-assertions',
 ];

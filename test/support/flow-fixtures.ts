@@ -79,6 +79,7 @@ export async function issueCode(
     codeChallengeMethod: 'S256',
     nonce: NONCE,
     authTime: now - 30,
+    resources: [],
     createdAt: now,
     expiresAt: now + 60,
     consumedAt: null,

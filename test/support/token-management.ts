@@ -53,6 +53,7 @@ export async function storeRefreshToken(
     sessionId: 'sid-stored',
     authTime: now - 60,
     authorizationCodeHash: randomBytes(16).toString('base64url'),
+    resources: [],
     createdAt: now - 60,
     expiresAt: now + 3600,
     revokedAt: null,

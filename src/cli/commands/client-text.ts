@@ -13,7 +13,7 @@ export function describeClient(client: ClientView): string[] {
     ['grant_types', client.grantTypes.join(', ')],
     ['scope', client.scope],
     ['id_token_signed_response_alg', client.idTokenSignedResponseAlg],
-    ['redirect_uris', client.redirectUris.join('\n')],
+    ['redirect_uris', client.redirectUris.join('\n') || '(none)'],
     ['post_logout_redirect_uris', client.postLogoutRedirectUris.join('\n') || '(none)'],
     ...keyRows(client),
     ['created', formatTime(client.createdAt)],

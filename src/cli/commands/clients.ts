@@ -8,6 +8,7 @@ import { InvalidClientMetadata } from '../../clients/errors.js';
 import type { ClientMetadataInput } from '../../clients/metadata.js';
 import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
 import { printNote, printResult, UsageError } from '../output.js';
+import { registerClientApiCommands } from './apis.js';
 import { describeClient, describeClientList } from './client-text.js';
 
 interface MetadataOptions extends CommonOptions {
@@ -36,7 +37,7 @@ function addMetadataOptions(command: Command): Command {
     .option('--token-endpoint-auth-method <method>', 'client_secret_basic (default), client_secret_post, private_key_jwt, or none for public clients')
     .option('--jwks-uri <url>', 'private_key_jwt: https URL of the JWK Set with the client public keys')
     .option('--jwks-file <path>', 'private_key_jwt: file holding the JWK Set with the client public keys')
-    .option('--grant-types <list>', 'comma-separated: authorization_code (default), refresh_token')
+    .option('--grant-types <list>', 'comma-separated: authorization_code (default), refresh_token, client_credentials (confidential clients; alone, no redirect URI)')
     .option('--scope <scopes>', 'space-separated scopes the client may request (default: openid profile email, + offline_access with refresh_token)')
     .option('--id-token-signed-response-alg <alg>', 'algorithm of its ID tokens: RS256 (default), ES256 or EdDSA');
 }
@@ -189,4 +190,5 @@ export function registerClientCommands(program: Command): void {
   registerUpdate(clients);
   registerRotateSecret(clients);
   registerDelete(clients);
+  registerClientApiCommands(clients);
 }

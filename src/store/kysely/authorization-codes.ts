@@ -2,6 +2,7 @@
 import type { AuthorizationCodeRecord, ConsumeResult } from '../records.js';
 import type { AuthorizationCodeRepository } from '../store.js';
 import type { AuthorizationCodesTable } from './database.js';
+import { parseStringList } from './json-columns.js';
 import type { Db } from './transaction.js';
 
 function authorizationCodeToRow(code: AuthorizationCodeRecord): AuthorizationCodesTable {
@@ -17,6 +18,7 @@ function authorizationCodeToRow(code: AuthorizationCodeRecord): AuthorizationCod
     code_challenge_method: code.codeChallengeMethod,
     nonce: code.nonce,
     auth_time: code.authTime,
+    resources: JSON.stringify(code.resources),
     created_at: code.createdAt,
     expires_at: code.expiresAt,
     consumed_at: code.consumedAt,
@@ -36,6 +38,7 @@ function rowToAuthorizationCode(row: AuthorizationCodesTable): AuthorizationCode
     codeChallengeMethod: row.code_challenge_method,
     nonce: row.nonce,
     authTime: row.auth_time,
+    resources: parseStringList(row.resources),
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     consumedAt: row.consumed_at,

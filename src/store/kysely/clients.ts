@@ -2,15 +2,8 @@
 import type { ClientRecord, ClientUpdate, GrantType, JsonWebKeySet } from '../records.js';
 import type { ClientRepository } from '../store.js';
 import type { ClientsTable } from './database.js';
+import { parseStringList } from './json-columns.js';
 import type { Db } from './transaction.js';
-
-function parseStringList(text: string): string[] {
-  const value: unknown = JSON.parse(text);
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
-    throw new TypeError('stored list is not a JSON array of strings');
-  }
-  return value;
-}
 
 function clientToRow(client: ClientRecord): ClientsTable {
   return {
@@ -122,7 +115,7 @@ export class KyselyClientRepository implements ClientRepository {
   }
 
   async delete(clientId: string): Promise<boolean> {
-    // Codes, consents, token families and their refresh tokens go with it through ON DELETE CASCADE.
+    // Codes, consents, token families and their refresh tokens, and its API access go with it through ON DELETE CASCADE.
     const result = await this.db.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
     return result.numDeletedRows > 0n;
   }

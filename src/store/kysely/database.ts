@@ -54,6 +54,8 @@ export interface AuthorizationCodesTable {
   code_challenge_method: 'S256';
   nonce: string | null;
   auth_time: number;
+  /** JSON array of API identifiers. */
+  resources: string;
   created_at: number;
   expires_at: number;
   consumed_at: number | null;
@@ -75,6 +77,8 @@ export interface TokenFamiliesTable {
   session_id: string;
   auth_time: number;
   authorization_code_hash: string;
+  /** JSON array of API identifiers. */
+  resources: string;
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
@@ -181,7 +185,32 @@ export interface ClientAssertionJtisTable {
   expires_at: number;
 }
 
+export interface ApisTable {
+  identifier: string;
+  name: string;
+  /** JSON array of { name, description }. */
+  scopes: string;
+  access_token_ttl: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiResourceServersTable {
+  api_identifier: string;
+  client_id: string;
+}
+
+export interface ClientApisTable {
+  client_id: string;
+  api_identifier: string;
+  scope: string;
+  created_at: number;
+}
+
 export interface Database {
+  apis: ApisTable;
+  api_resource_servers: ApiResourceServersTable;
+  client_apis: ClientApisTable;
   clients: ClientsTable;
   users: UsersTable;
   authorization_codes: AuthorizationCodesTable;

@@ -9,7 +9,9 @@ function parseRequest(text: string): AuthorizationRequestRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError('stored authorization request is not a JSON object');
   }
-  return value as AuthorizationRequestRecord;
+  // Requests stored before resource indicators existed asked for none.
+  const request = value as Omit<AuthorizationRequestRecord, 'resources'> & { readonly resources?: readonly string[] };
+  return { ...request, resources: request.resources ?? [] };
 }
 
 function rowToInteraction(row: InteractionsTable): InteractionRecord {

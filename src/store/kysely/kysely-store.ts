@@ -1,6 +1,7 @@
 // Assembles the repositories over one Kysely instance into a Store, for either engine.
 import { sql } from 'kysely';
 import { StoreUnavailableError, type Store } from '../store.js';
+import { KyselyApiRepository } from './apis.js';
 import { KyselyAuditRepository } from './audit.js';
 import { KyselyAuthorizationCodeRepository } from './authorization-codes.js';
 import { KyselyClientAssertionJtiRepository } from './client-assertion-jtis.js';
@@ -31,6 +32,7 @@ export function createKyselyStore(db: Db, engine: Store['engine']): Store {
   const store: Store = {
     engine,
     clients: new KyselyClientRepository(db),
+    apis: new KyselyApiRepository(db),
     users: new KyselyUserRepository(db),
     authorizationCodes: new KyselyAuthorizationCodeRepository(db),
     consents: new KyselyConsentRepository(db),

@@ -3,6 +3,7 @@ import type { RefreshRetryResponse, RefreshTokenRecord, RefreshTokenRotation, Re
 import type { RefreshTokenRepository } from '../store.js';
 import type { RefreshTokensTable, TokenFamiliesTable } from './database.js';
 import { deleteExpiredFamilies, deleteExpiredRefreshTokens } from './token-sweep.js';
+import { parseStringList } from './json-columns.js';
 import { inTransaction, type Db } from './transaction.js';
 
 function tokenFamilyToRow(family: TokenFamilyRecord): TokenFamiliesTable {
@@ -14,6 +15,7 @@ function tokenFamilyToRow(family: TokenFamilyRecord): TokenFamiliesTable {
     session_id: family.sessionId,
     auth_time: family.authTime,
     authorization_code_hash: family.authorizationCodeHash,
+    resources: JSON.stringify(family.resources),
     created_at: family.createdAt,
     expires_at: family.expiresAt,
     revoked_at: family.revokedAt,
@@ -30,6 +32,7 @@ function rowToTokenFamily(row: TokenFamiliesTable): TokenFamilyRecord {
     sessionId: row.session_id,
     authTime: row.auth_time,
     authorizationCodeHash: row.authorization_code_hash,
+    resources: parseStringList(row.resources),
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,

@@ -8,6 +8,7 @@ import { interactionsMigration } from './004-interactions.js';
 import { signingKeysPerAlgorithmMigration } from './005-signing-keys-per-algorithm.js';
 import { interactionStepsMigration } from './006-interaction-steps.js';
 import { auditPrunedHeadMigration } from './007-audit-pruned-head.js';
+import { apisMigration } from './008-apis.js';
 import { revokedAccessTokensMigration } from './009-revoked-access-tokens.js';
 import { clientAssertionsMigration } from './010-client-assertions.js';
 
@@ -20,6 +21,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '005-signing-keys-per-algorithm': signingKeysPerAlgorithmMigration,
   '006-interaction-steps': interactionStepsMigration,
   '007-audit-pruned-head': auditPrunedHeadMigration,
+  '008-apis': apisMigration,
   '009-revoked-access-tokens': revokedAccessTokensMigration,
   '010-client-assertions': clientAssertionsMigration,
 };

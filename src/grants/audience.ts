@@ -1,0 +1,66 @@
+// The audience of an access token (RFC 8707 §2.2): one of the granted APIs, or the issuer itself for userinfo.
+import { allowedScopes, findAccess } from '../apis/access.js';
+import type { Config } from '../config/schema.js';
+import { InvalidTarget } from '../errors/oauth-errors.js';
+import { checkResourceIndicator } from '../protocol/resource-indicators.js';
+import { parseScope } from '../protocol/scope.js';
+import type { ClientApiAccess, ClientRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+
+/** Who an access token is for, with what it may carry there. */
+export interface AccessTokenAudience {
+  /** The API's identifier, or undefined for the issuer itself (userinfo). */
+  readonly identifier: string | undefined;
+  /** The access token's scope: only what applies to that audience. */
+  readonly scope: string;
+  readonly ttl: number;
+}
+
+export interface AudienceDependencies {
+  readonly store: Pick<Store, 'apis'>;
+  readonly config: { readonly tokens: Pick<Config['tokens'], 'accessTokenTtl'> };
+}
+
+/**
+ * The one `resource` of a token request, if any. RFC 8707 §2.2 lets a token request name several, but an access token
+ * here has exactly one audience, so several are refused with invalid_target.
+ */
+export function requestedResource(resources: readonly string[]): string | undefined {
+  if (resources.length > 1) throw new InvalidTarget({ description: 'Request one resource per access token.' });
+  const [resource] = resources;
+  return resource === undefined ? undefined : checkResourceIndicator(resource);
+}
+
+/** The token for an API: the granted scopes the client may still use there, for the API's lifetime. */
+export function apiAudience(deps: AudienceDependencies, access: ClientApiAccess, grantedScope: string): AccessTokenAudience {
+  const usable = new Set(allowedScopes(access));
+  return {
+    identifier: access.api.identifier,
+    scope: parseScope(grantedScope).filter((scope) => usable.has(scope)).join(' '),
+    ttl: access.api.accessTokenTtl ?? deps.config.tokens.accessTokenTtl,
+  };
+}
+
+/**
+ * The audience of a token issued from a user's grant. With `resource`, it must be one of the granted resources
+ * (RFC 8707 §2.2); without, the grant's only resource when it has exactly one, else the issuer (userinfo), carrying
+ * only the client's own (OpenID) scopes.
+ * @throws InvalidTarget for a resource not granted, or no longer allowed to the client.
+ */
+export async function selectAudience(
+  deps: AudienceDependencies,
+  grant: { readonly client: ClientRecord; readonly scope: string; readonly resources: readonly string[] },
+  resource: string | undefined,
+): Promise<AccessTokenAudience> {
+  const chosen = resource ?? (grant.resources.length === 1 ? grant.resources[0] : undefined);
+  if (chosen === undefined) {
+    const own = new Set(parseScope(grant.client.scope));
+    const scope = parseScope(grant.scope).filter((token) => own.has(token)).join(' ');
+    return { identifier: undefined, scope, ttl: deps.config.tokens.accessTokenTtl };
+  }
+  // RFC 8707 §2.2: the resource must be one the grant covers.
+  if (!grant.resources.includes(chosen)) throw new InvalidTarget({ cause: new Error('resource not granted') });
+  // The API (or the client's access to it) may have been removed since the grant.
+  const access = findAccess(await deps.store.apis.listForClient(grant.client.clientId), chosen);
+  return apiAudience(deps, access, grant.scope);
+}
