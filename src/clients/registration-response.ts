@@ -17,6 +17,9 @@ export interface ClientRegistrationResponse {
   readonly scope: string;
   /** OpenID Connect Registration §2. */
   readonly id_token_signed_response_alg: string;
+  /** Back-Channel Logout §2.2, only when registered; the session is always sent (`sid`). */
+  readonly backchannel_logout_uri?: string;
+  readonly backchannel_logout_session_required?: true;
   /** Gatehouse extensions. */
   readonly client_type: string;
   readonly first_party: boolean;
@@ -38,6 +41,7 @@ export function toRegistrationResponse(client: ClientView, clientSecret: string 
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     scope: client.scope,
     id_token_signed_response_alg: client.idTokenSignedResponseAlg,
+    ...(client.backchannelLogoutUri === null ? {} : { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true as const }),
     client_type: client.clientType,
     first_party: client.firstParty,
     updated_at: client.updatedAt,

@@ -63,6 +63,7 @@ export function toClientView(record: ClientRecord): ClientView {
     scope: record.scope,
     firstParty: record.firstParty,
     idTokenSignedResponseAlg: record.idTokenSignedResponseAlg,
+    backchannelLogoutUri: record.backchannelLogoutUri,
     previousSecretExpiresAt: record.previousSecretExpiresAt,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

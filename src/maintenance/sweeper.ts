@@ -9,6 +9,8 @@ import type { Store } from '../store/store.js';
  * (RFC 6749 §4.1.2); after it the code is forgotten and a replay is merely unknown.
  */
 export const CODE_RETENTION_SECONDS = 86_400;
+/** Finished logout deliveries stay this long, so an operator can see what happened to a recent logout. */
+export const FINISHED_DELIVERY_RETENTION_SECONDS = 86_400;
 /** Rows per delete statement: each holds its write lock briefly, so requests interleave with a long sweep. */
 export const SWEEP_BATCH_SIZE = 500;
 const SWEEP_INTERVAL_MS = 60_000;
@@ -36,6 +38,7 @@ export interface SweepResult {
   readonly loginThrottle: number;
   readonly auditEvents: number;
   readonly retryResponses: number;
+  readonly logoutDeliveries: number;
 }
 
 /** One sweep batch: deletes at most `limit` rows and says how many went. */
@@ -67,6 +70,8 @@ export async function sweepExpiredState(store: Store, now: number, policy: Sweep
     loginThrottle: await sweep((limit) => store.loginThrottle.deleteStale(now - policy.loginWindow, limit)),
     auditEvents: policy.auditRetention === 0 ? 0 : await sweep((limit) => store.audit.prune(now - policy.auditRetention, limit)),
     retryResponses: await store.refreshTokens.purgeRetryResponses(now),
+    // Delivered or given-up logout tokens (kept a day for operators), and participants of sessions already swept.
+    logoutDeliveries: await sweep((limit) => store.backChannelLogout.deleteFinished(now - FINISHED_DELIVERY_RETENTION_SECONDS, limit)),
   };
 }
 

@@ -8,6 +8,8 @@ const WARN_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'code.replayed_by_other_client',
   'refresh_token.reused',
   'login.throttled',
+  // A relying party was not told of a logout: its session there may live on.
+  'logout.delivery_failed',
 ]);
 
 /** The routine steps of every successful flow: useful when tracing one, noise otherwise. */

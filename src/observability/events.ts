@@ -50,7 +50,18 @@ export type GatehouseEvent =
       /** The request that rotated the token first, so both requests' origins are on record. */
       readonly firstUse: { readonly ip: string | null; readonly userAgent: string | null } | null;
     }
-  | { readonly type: 'token.issued'; readonly userId: string; readonly clientId: string; readonly grantType: 'authorization_code' | 'refresh_token' };
+  | { readonly type: 'token.issued'; readonly userId: string; readonly clientId: string; readonly grantType: 'authorization_code' | 'refresh_token' }
+  // Back-Channel Logout: one event per delivery attempt of a logout token (never the token itself). `outcome`:
+  // timeout, network_error, http_<status>, no_signing_key; `willRetry` false means it was given up on.
+  | { readonly type: 'logout.delivered'; readonly userId: string; readonly clientId: string; readonly attempt: number }
+  | {
+      readonly type: 'logout.delivery_failed';
+      readonly userId: string;
+      readonly clientId: string;
+      readonly attempt: number;
+      readonly outcome: string;
+      readonly willRetry: boolean;
+    };
 
 export type EventType = GatehouseEvent['type'];
 export type EventHandler = (event: GatehouseEvent, context: EventContext) => void | Promise<void>;

@@ -14,6 +14,7 @@ const NOTHING: SweepResult = {
   loginThrottle: 0,
   auditEvents: 0,
   retryResponses: 0,
+  logoutDeliveries: 0,
 };
 
 forEachEngine((engine) => {

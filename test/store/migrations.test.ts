@@ -14,6 +14,7 @@ const ALL_MIGRATIONS = [
   '005-signing-keys-per-algorithm',
   '006-interaction-steps',
   '007-audit-pruned-head',
+  '011-logout',
 ];
 
 async function withDatabase(engine: { name: 'sqlite' | 'postgres' }, work: (database: TestDatabase) => Promise<void>): Promise<void> {

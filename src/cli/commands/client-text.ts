@@ -15,6 +15,7 @@ export function describeClient(client: ClientView): string[] {
     ['id_token_signed_response_alg', client.idTokenSignedResponseAlg],
     ['redirect_uris', client.redirectUris.join('\n')],
     ['post_logout_redirect_uris', client.postLogoutRedirectUris.join('\n') || '(none)'],
+    ['backchannel_logout_uri', client.backchannelLogoutUri ?? '(none)'],
     ['created', formatTime(client.createdAt)],
     ['updated', formatTime(client.updatedAt)],
   ];

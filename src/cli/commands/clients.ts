@@ -17,6 +17,7 @@ interface MetadataOptions extends CommonOptions {
   readonly scope?: string;
   readonly firstParty?: boolean;
   readonly idTokenSignedResponseAlg?: string;
+  readonly backchannelLogoutUri?: string;
 }
 
 interface CreateOptions extends MetadataOptions {
@@ -32,7 +33,8 @@ function addMetadataOptions(command: Command): Command {
     .option('--token-endpoint-auth-method <method>', 'client_secret_basic (default), client_secret_post, or none for public clients')
     .option('--grant-types <list>', 'comma-separated: authorization_code (default), refresh_token')
     .option('--scope <scopes>', 'space-separated scopes the client may request (default: openid profile email, + offline_access with refresh_token)')
-    .option('--id-token-signed-response-alg <alg>', 'algorithm of its ID tokens: RS256 (default), ES256 or EdDSA');
+    .option('--id-token-signed-response-alg <alg>', 'algorithm of its ID tokens: RS256 (default), ES256 or EdDSA')
+    .option('--backchannel-logout-uri <uri>', 'where logout tokens are POSTed when a session the client took part in ends (update: "" removes it)');
 }
 
 function toMetadataInput(options: MetadataOptions): ClientMetadataInput {
@@ -45,6 +47,8 @@ function toMetadataInput(options: MetadataOptions): ClientMetadataInput {
     scope: options.scope,
     firstParty: options.firstParty,
     idTokenSignedResponseAlg: options.idTokenSignedResponseAlg,
+    // An empty value on update removes the URI: the client is no longer notified.
+    backchannelLogoutUri: options.backchannelLogoutUri === '' ? null : options.backchannelLogoutUri,
   };
 }
 

@@ -24,6 +24,7 @@ function clientToRow(client: ClientRecord): ClientsTable {
     scope: client.scope,
     first_party: client.firstParty ? 1 : 0,
     id_token_signed_response_alg: client.idTokenSignedResponseAlg,
+    backchannel_logout_uri: client.backchannelLogoutUri,
     secret_hash: client.secretHash,
     previous_secret_hash: client.previousSecretHash,
     previous_secret_expires_at: client.previousSecretExpiresAt,
@@ -44,6 +45,7 @@ function rowToClient(row: ClientsTable): ClientRecord {
     scope: row.scope,
     firstParty: row.first_party === 1,
     idTokenSignedResponseAlg: row.id_token_signed_response_alg,
+    backchannelLogoutUri: row.backchannel_logout_uri,
     secretHash: row.secret_hash,
     previousSecretHash: row.previous_secret_hash,
     previousSecretExpiresAt: row.previous_secret_expires_at,
@@ -62,6 +64,7 @@ function updateToRow(changes: ClientUpdate): Partial<ClientsTable> {
   if (changes.firstParty !== undefined) row.first_party = changes.firstParty ? 1 : 0;
   if (changes.tokenEndpointAuthMethod !== undefined) row.token_endpoint_auth_method = changes.tokenEndpointAuthMethod;
   if (changes.idTokenSignedResponseAlg !== undefined) row.id_token_signed_response_alg = changes.idTokenSignedResponseAlg;
+  if (changes.backchannelLogoutUri !== undefined) row.backchannel_logout_uri = changes.backchannelLogoutUri;
   return row;
 }
 

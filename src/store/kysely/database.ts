@@ -20,6 +20,7 @@ export interface ClientsTable {
   scope: string;
   first_party: number;
   id_token_signed_response_alg: SigningAlgorithm;
+  backchannel_logout_uri: string | null;
   secret_hash: string | null;
   previous_secret_hash: string | null;
   previous_secret_expires_at: number | null;
@@ -165,6 +166,26 @@ export interface AuditChainHeadTable {
   pruned_hash: string;
 }
 
+export interface SessionClientsTable {
+  session_id: string;
+  client_id: string;
+  created_at: number;
+}
+
+export interface LogoutDeliveriesTable {
+  session_id: string;
+  client_id: string;
+  user_id: string;
+  backchannel_logout_uri: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  lease_id: string | null;
+  lease_until: number | null;
+  finished_at: number | null;
+  outcome: string | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -178,4 +199,6 @@ export interface Database {
   audit_chain_head: AuditChainHeadTable;
   interactions: InteractionsTable;
   login_throttle: LoginThrottleTable;
+  session_clients: SessionClientsTable;
+  logout_deliveries: LogoutDeliveriesTable;
 }

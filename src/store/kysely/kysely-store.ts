@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import { StoreUnavailableError, type Store } from '../store.js';
 import { KyselyAuditRepository } from './audit.js';
+import { KyselyBackChannelLogoutRepository } from './back-channel-logout.js';
 import { KyselyAuthorizationCodeRepository } from './authorization-codes.js';
 import { KyselyClientRepository } from './clients.js';
 import { KyselyConsentRepository } from './consents.js';
@@ -37,6 +38,7 @@ export function createKyselyStore(db: Db, engine: Store['engine']): Store {
     signingKeys: new KyselySigningKeyRepository(db),
     interactions: new KyselyInteractionRepository(db),
     loginThrottle: new KyselyLoginThrottleRepository(db),
+    backChannelLogout: new KyselyBackChannelLogoutRepository(db),
     audit: new KyselyAuditRepository(db),
     transaction: (fn) => inTransaction(db, (trx) => fn(trx === db ? store : createKyselyStore(trx, engine))),
     ping: () => ping(db),

@@ -8,6 +8,7 @@ import { interactionsMigration } from './004-interactions.js';
 import { signingKeysPerAlgorithmMigration } from './005-signing-keys-per-algorithm.js';
 import { interactionStepsMigration } from './006-interaction-steps.js';
 import { auditPrunedHeadMigration } from './007-audit-pruned-head.js';
+import { logoutMigration } from './011-logout.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
 const migrations: Readonly<Record<string, Migration>> = {
@@ -18,6 +19,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '005-signing-keys-per-algorithm': signingKeysPerAlgorithmMigration,
   '006-interaction-steps': interactionStepsMigration,
   '007-audit-pruned-head': auditPrunedHeadMigration,
+  '011-logout': logoutMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
