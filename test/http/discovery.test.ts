@@ -29,6 +29,9 @@ describe('discovery', () => {
       authorization_response_iss_parameter_supported: true,
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
+      end_session_endpoint: `${issuer}/logout`,
+      backchannel_logout_supported: true,
+      backchannel_logout_session_supported: true,
     });
   });
 });
