@@ -125,8 +125,8 @@ export class KyselyBackChannelLogoutRepository implements BackChannelLogoutRepos
     const orphans = this.db
       .selectFrom('session_clients')
       .select('session_clients.session_id')
-      .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('sessions').select('sessions.session_id').whereRef('sessions.session_id', '=', 'session_clients.session_id'))),
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('sessions').select('sessions.session_id').whereRef('sessions.session_id', '=', 'session_clients.session_id'))),
       )
       .limit(limit);
     const participants = await this.db.deleteFrom('session_clients').where('session_id', 'in', orphans).executeTakeFirst();
