@@ -104,7 +104,7 @@ forEachEngine((engine) => {
     it('refuses a confirmation whose parameters were changed after the page was shown', async () => {
       const { browser, session } = await signedIn();
       const fields = hiddenFields(await (await browser.get(logoutUrl({ client_id: app.client.clientId, post_logout_redirect_uri: BYE, state: 's' }))).text());
-      for (const changed of [{ post_logout_redirect_uri: OTHER_BYE }, { state: 't' }]) {
+      for (const changed of [{ post_logout_redirect_uri: OTHER_BYE }, { state: 't' }] as Array<Record<string, string>>) {
         const response = await browser.postForm('/logout', { ...fields, ...changed });
         await assertErrorPage(response, 403);
       }
