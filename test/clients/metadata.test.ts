@@ -28,6 +28,7 @@ describe('validateClientMetadata', () => {
       scope: 'openid profile email',
       firstParty: false,
       idTokenSignedResponseAlg: 'RS256',
+      backchannelLogoutUri: null,
     });
   });
 
