@@ -42,6 +42,7 @@ export async function requestLogout(deps: LogoutDeps, source: unknown, info: Req
     username: user?.username ?? null,
     clientName: request.client?.clientName ?? null,
     fields: { client_id: request.client?.clientId, post_logout_redirect_uri: request.postLogoutRedirectUri, state: request.state },
+    returnTo: request.postLogoutRedirectUri,
     csrfToken: logoutCsrfToken(cookieValue, pendingOf(request)),
   });
   return withCookies(pageResponse(page));

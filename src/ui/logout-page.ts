@@ -8,6 +8,8 @@ export interface LogoutConfirmOptions {
   readonly clientName: string | null;
   /** The pending logout's parameters, carried to the POST; absent ones are left out. */
   readonly fields: Readonly<Record<string, string | undefined>>;
+  /** Where the confirmed logout redirects (the registered post-logout redirect URI): CSP form-action must allow it. */
+  readonly returnTo: string | undefined;
   readonly csrfToken: string;
 }
 
@@ -20,6 +22,7 @@ export function renderLogoutConfirmPage(options: LogoutConfirmOptions): Rendered
     .map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">\n`);
   return renderPage({
     title: 'Sign out of Gatehouse?',
+    formActions: options.returnTo === undefined ? [] : [options.returnTo],
     body: html`<h1>Sign out of Gatehouse?</h1>
 ${who}
 ${asking}

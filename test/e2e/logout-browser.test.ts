@@ -39,8 +39,10 @@ async function startRelyingParty(port: number, config: openidClient.Configuratio
       rp.idToken = tokens.id_token;
       return { body: page(`signed in as ${tokens.claims()?.sub ?? '?'}`) };
     },
-    '/logout': () => {
-      const parameters = { id_token_hint: rp.idToken ?? '', post_logout_redirect_uri: `${url}/signed-out`, state: pending.logoutState };
+    // With the hint; `?hint=no` sends client_id instead (openid-client adds it), so Gatehouse asks first.
+    '/logout': (request) => {
+      const hint: Record<string, string> = request.searchParams.get('hint') === 'no' ? {} : { id_token_hint: rp.idToken ?? '' };
+      const parameters = { ...hint, post_logout_redirect_uri: `${url}/signed-out`, state: pending.logoutState };
       return Promise.resolve({ location: openidClient.buildEndSessionUrl(config, parameters).href });
     },
     '/signed-out': (request) => Promise.resolve({ body: page(request.searchParams.get('state') === pending.logoutState ? 'signed out, state matches' : 'state mismatch') }),
@@ -117,6 +119,28 @@ forEachEngine((engine) => {
 
       await page.goto(`${server.config.issuer}/logout`);
       assert.match((await page.locator('body').textContent()) ?? '', /You are not signed in/);
+      await context.close();
+    });
+
+    it('without a hint, asks first, naming the client, and the confirmation returns to the registered page', async () => {
+      const server = suite.server;
+      const username = (await server.store.users.findById(userId))!.username;
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${rp.url}/start`);
+      await page.getByLabel(/username/i).fill(username);
+      await page.getByLabel(/password/i).fill(PASSWORD);
+      await page.getByRole('button', { name: /sign in/i }).click();
+      await page.waitForURL(/\/callback/);
+      const delivered = receiver.accepted.length;
+
+      await page.goto(`${rp.url}/logout?hint=no`);
+      assert.match((await page.locator('body').textContent()) ?? '', /Logout RP asks you to sign out/);
+      // The form posts to Gatehouse, whose answer redirects to the relying party: CSP form-action must allow both.
+      await page.getByRole('button', { name: /sign out/i }).click();
+      await page.waitForURL(/\/signed-out/);
+      assert.equal(await page.locator('#status').textContent(), 'signed out, state matches');
+      await eventually('the receiver got a second logout token', () => receiver.accepted.length === delivered + 1);
       await context.close();
     });
   });
