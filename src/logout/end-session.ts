@@ -76,7 +76,8 @@ async function logOut(deps: LogoutDeps, request: EndSessionRequest, info: Reques
   const ended = await endSession(deps, info.cookies, deps.clock());
   const cookies = [clearSessionCookieHeader(deps.config)];
   if (ended === undefined) return finish(request, renderNotSignedInPage(), cookies);
-  deps.events.emit({ type: 'session.ended', userId: ended.userId }, info.eventContext);
+  const asking = request.client === undefined ? {} : { clientId: request.client.clientId };
+  deps.events.emit({ type: 'session.ended', userId: ended.userId, ...asking }, info.eventContext);
   return finish(request, renderSignedOutPage(), cookies);
 }
 

@@ -32,7 +32,8 @@ export type GatehouseEvent =
   // held a genuine device cookie for the account, so the failure counted against the device instead of the account.
   | { readonly type: 'login.failed'; readonly clientId: string; readonly userId: string | null; readonly usernameHash: string; readonly knownDevice: boolean }
   | { readonly type: 'login.throttled'; readonly clientId: string; readonly usernameHash: string; readonly scope: 'account' | 'ip'; readonly retryAfter: number }
-  | { readonly type: 'session.ended'; readonly userId: string }
+  // `clientId`: the client that asked for the logout (RP-Initiated Logout), when one did.
+  | { readonly type: 'session.ended'; readonly userId: string; readonly clientId?: string }
   | { readonly type: 'consent.granted'; readonly userId: string; readonly clientId: string; readonly scope: string }
   | { readonly type: 'consent.denied'; readonly userId: string; readonly clientId: string }
   | { readonly type: 'code.issued'; readonly userId: string; readonly clientId: string }

@@ -11,7 +11,7 @@ import { hashOpaqueValue } from '../../src/tokens/opaque.js';
 import { assertErrorPage, assertPageHeaders, authorizeUrl, CODE_VERIFIER, hiddenFields, plantSession, redirectParameters } from '../support/authorization.js';
 import { BrowserLike } from '../support/browser-like.js';
 import { forEachEngine } from '../support/database.js';
-import { createClient, createUser, epochNow, pkcePair, redeemCode, REDIRECT_URI, type TestClient } from '../support/flow-fixtures.js';
+import { auditEvents, createClient, createUser, epochNow, pkcePair, redeemCode, REDIRECT_URI, type TestClient } from '../support/flow-fixtures.js';
 import { useTestServer } from '../support/server.js';
 
 const BYE = 'https://client.example/bye?from=gatehouse';
@@ -56,6 +56,8 @@ forEachEngine((engine) => {
       assert.equal(new URL(location).searchParams.get('from'), 'gatehouse', 'the registered query is kept');
       assert.equal(await isLive(session), false);
       assert.equal(browser.cookie('gatehouse_session'), undefined, 'the cookie is cleared');
+      const events = await auditEvents(server(), 'session.ended');
+      assert.ok(events.some((event) => event.userId === user.userId && event.clientId === app.client.clientId), 'the asking client is audited');
     });
 
     it('accepts the hint of a real code flow, an expired hint, a POSTed request, and ignores ui_locales', async () => {
