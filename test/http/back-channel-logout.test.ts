@@ -123,6 +123,43 @@ forEachEngine((engine) => {
     });
   });
 
+  describe(`back-channel logout giving up (${engine.name})`, () => {
+    let offset = 0;
+    const clock = () => epochNow() + offset;
+    const env = { ...FAST_DELIVERY, GATEHOUSE_BACK_CHANNEL_LOGOUT_RETRY_DELAY: '30', GATEHOUSE_BACK_CHANNEL_LOGOUT_MAX_AGE: '60', GATEHOUSE_BACK_CHANNEL_LOGOUT_MAX_ATTEMPTS: '50' };
+    const suite = useTestServer(engine, env, { clock });
+    let receiver: LogoutReceiver;
+    before(async () => {
+      receiver = await startLogoutReceiver();
+      receiver.mode = 'error';
+    });
+    after(() => receiver.close());
+
+    it('gives up once the next retry would fall past backChannelLogout.maxAge', async () => {
+      const server = suite.server;
+      const { client } = await createClient(server, { backchannelLogoutUri: receiver.url });
+      const { session, logOut } = await sessionWith(server, await createUser(server), [client]);
+      await logOut();
+      await eventually('the first attempt failed', async () => (await server.store.backChannelLogout.listForSession(session.sessionId))[0]?.outcome === 'http_500');
+      offset += 30;
+      await eventually('it was given up on', () => finished(server, session, 1));
+      const [delivery] = await server.store.backChannelLogout.listForSession(session.sessionId);
+      assert.deepEqual([delivery?.attempts, delivery?.outcome], [2, 'http_500'], 'a third attempt (at +90 s) would be past the 60 s limit');
+    });
+
+    it('retries, without sending a token, a client whose ID token algorithm has no signing key', async () => {
+      const server = suite.server;
+      const { client } = await createClient(server, { backchannelLogoutUri: receiver.url, idTokenSignedResponseAlg: 'EdDSA' });
+      const { session, logOut } = await sessionWith(server, await createUser(server), [client]);
+      const received = receiver.received.length;
+      await logOut();
+      await eventually('the attempt failed', async () => (await server.store.backChannelLogout.listForSession(session.sessionId))[0]?.outcome === 'no_signing_key');
+      assert.equal(receiver.received.length, received);
+      const failures = await auditEvents(server, 'logout.delivery_failed');
+      assert.ok(failures.some((event) => event.clientId === client.clientId && event.details.outcome === 'no_signing_key' && event.details.willRetry === true));
+    });
+  });
+
   describe(`back-channel logout across restarts and instances (${engine.name})`, () => {
     let database: TestStore;
     before(async () => {
@@ -147,6 +184,24 @@ forEachEngine((engine) => {
         assert.equal((await verifyLogoutToken(receiver.accepted[0]!, second.config.issuer, client.clientId)).sid, session.sessionId);
       } finally {
         await second.close();
+        await receiver.close();
+      }
+    });
+
+    it('does not wait for a hanging receiver at shutdown: the interrupted delivery is due again at once', async () => {
+      const receiver = await startLogoutReceiver();
+      receiver.mode = 'hang';
+      const server = await startTestServer(database, FAST_DELIVERY);
+      try {
+        const { client } = await createClient(server, { backchannelLogoutUri: receiver.url });
+        const { session, logOut } = await sessionWith(server, await createUser(server), [client]);
+        await logOut();
+        await eventually('the receiver holds the request', () => receiver.received.length === 1);
+        await server.close();
+        const [delivery] = await database.store.backChannelLogout.listForSession(session.sessionId);
+        assert.deepEqual([delivery?.outcome, delivery?.finishedAt, delivery?.leaseId], ['interrupted', null, null]);
+        assert.ok(delivery!.nextAttemptAt <= epochNow());
+      } finally {
         await receiver.close();
       }
     });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { before, describe, it } from 'node:test';
+import { CompactSign } from 'jose';
 import type { ClientRecord, SessionRecord, UserRecord } from '../../src/store/records.js';
 import { createAccessToken } from '../../src/tokens/access-token.js';
 import { createIdToken } from '../../src/tokens/id-token.js';
@@ -42,6 +43,10 @@ forEachEngine((engine) => {
       const browser = new BrowserLike(server().url);
       return { browser, session: await plantSession(server().store, server().config, browser, user) };
     }
+
+    /** A JWS of Gatehouse's key over an arbitrary payload, as no Gatehouse token would be. */
+    const signRaw = (payload: string) =>
+      new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader({ alg: 'RS256', kid: serverKey().kid, typ: 'JWT' }).sign(serverKey().privateKey);
 
     const isLive = async (session: SessionRecord) => (await server().store.sessions.findLive(session.sessionHash, epochNow())) !== undefined;
     const logoutUrl = (parameters: Record<string, string>) => `/logout?${new URLSearchParams(parameters).toString()}`;
@@ -124,6 +129,9 @@ forEachEngine((engine) => {
         'access token': createAccessToken({ ...base, scope: 'openid', familyId: 'f' }, server().keyRing.activeKey('ES256')!),
         'other issuer': signJwt({ typ: 'JWT' }, { iss: 'https://evil.example', sub: user.userId, aud: app.client.clientId, sid: session.sessionId }, serverKey()),
         'no audience': signJwt({ typ: 'JWT' }, { iss: server().config.issuer, sub: user.userId, sid: session.sessionId }, serverKey()),
+        'no subject': signJwt({ typ: 'JWT' }, { iss: server().config.issuer, aud: app.client.clientId, sid: session.sessionId }, serverKey()),
+        'not JSON': await signRaw('not json'),
+        'not an object': await signRaw('"a string"'),
       };
       for (const [name, hint] of Object.entries(hints)) {
         const page = await assertErrorPage(await browser.get(logoutUrl({ id_token_hint: hint, post_logout_redirect_uri: BYE, state: 's' })));
