@@ -26,13 +26,24 @@ function pendingOf(request: EndSessionRequest): readonly string[] {
   return [request.client?.clientId ?? '', request.postLogoutRedirectUri ?? '', request.state ?? ''];
 }
 
+/** GET /logout: a logout request in the query (RP-Initiated Logout §2). */
+export function requestLogout(deps: LogoutDeps, query: unknown, info: RequestInfo): Promise<FlowReply> {
+  return handleLogoutRequest(deps, readParameters(query, deps.config.limits.parameterBytes), info);
+}
+
+/** POST /logout: a confirmation form (it carries `csrf_token`) or a logout request sent by POST (§2 allows both). */
+export function submitLogout(deps: LogoutDeps, body: unknown, info: RequestInfo): Promise<FlowReply> {
+  const parameters = readParameters(body, deps.config.limits.parameterBytes);
+  return parameters.has('csrf_token') ? confirmLogout(deps, parameters, info) : handleLogoutRequest(deps, parameters, info);
+}
+
 /**
- * A logout request (GET, or a POST without the confirmation's token): RP-Initiated Logout §2. It ends the session
- * at once only with an ID token hint of this very session and user; otherwise it asks (§2: the OP MUST ask when the
- * hint is missing or names another session). Without a session it returns to the client (or says so) directly.
+ * A logout request ends the session at once only with an ID token hint of this very session and user; otherwise it
+ * asks (§2: the OP MUST ask when the hint is missing or names another session). Without a session it returns to the
+ * client (or says so) directly.
  */
-export async function requestLogout(deps: LogoutDeps, source: unknown, info: RequestInfo): Promise<FlowReply> {
-  const request = await readEndSessionRequest(deps, readParameters(source, deps.config.limits.parameterBytes));
+async function handleLogoutRequest(deps: LogoutDeps, parameters: Parameters, info: RequestInfo): Promise<FlowReply> {
+  const request = await readEndSessionRequest(deps, parameters);
   const session = await findLiveSession(deps, info.cookies, deps.clock());
   const cookieValue = sessionCookieValue(deps, info.cookies);
   if (session === undefined || cookieValue === undefined) return finish(request, renderNotSignedInPage(), []);
@@ -46,13 +57,6 @@ export async function requestLogout(deps: LogoutDeps, source: unknown, info: Req
     csrfToken: logoutCsrfToken(cookieValue, pendingOf(request)),
   });
   return withCookies(pageResponse(page));
-}
-
-/** POST /logout: a confirmation form (it carries `csrf_token`) or a logout request sent by POST (§2 allows both). */
-export async function submitLogout(deps: LogoutDeps, body: unknown, info: RequestInfo): Promise<FlowReply> {
-  const parameters = readParameters(body, deps.config.limits.parameterBytes);
-  if (!parameters.has('csrf_token')) return requestLogout(deps, body, info);
-  return confirmLogout(deps, parameters, info);
 }
 
 async function confirmLogout(deps: LogoutDeps, parameters: Parameters, info: RequestInfo): Promise<FlowReply> {
