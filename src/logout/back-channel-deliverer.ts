@@ -74,7 +74,9 @@ export class BackChannelDeliverer {
   private async deliver(delivery: LogoutDeliveryRecord, leaseId: string): Promise<void> {
     const outcome = await this.attempt(delivery);
     const recorded = this.judge(delivery, outcome);
-    await this.deps.store.backChannelLogout.recordOutcome(delivery.sessionId, delivery.clientId, leaseId, recorded);
+    const held = await this.deps.store.backChannelLogout.recordOutcome(delivery.sessionId, delivery.clientId, leaseId, recorded);
+    // The row went with its client (deleted meanwhile): there is nothing left to report on.
+    if (!held) return;
     const { userId, clientId, attempts: attempt } = delivery;
     if (recorded.kind === 'delivered') this.deps.events.emit({ type: 'logout.delivered', userId, clientId, attempt });
     else this.deps.events.emit({ type: 'logout.delivery_failed', userId, clientId, attempt, outcome, willRetry: recorded.kind === 'retry' });
@@ -82,6 +84,7 @@ export class BackChannelDeliverer {
 
   private async attempt(delivery: LogoutDeliveryRecord): Promise<PostOutcome | 'no_signing_key' | 'client_gone'> {
     const client = await this.deps.store.clients.findById(delivery.clientId);
+    // Deleted since the claim; its outbox rows were deleted with it (ON DELETE CASCADE).
     if (client === undefined) return 'client_gone';
     // Back-Channel Logout §2.6: the receiver validates the token as an ID token, so it is signed the same way.
     const key = this.deps.keyRing.activeKey(client.idTokenSignedResponseAlg);
@@ -99,7 +102,7 @@ export class BackChannelDeliverer {
     if (outcome === 'interrupted') return { kind: 'retry', outcome, nextAttemptAt: now };
     const { retryDelay, maxAttempts, maxAge } = this.deps.config.backChannelLogout;
     const nextAttemptAt = now + retryDelay * 2 ** (delivery.attempts - 1);
-    const exhausted = outcome === 'client_gone' || delivery.attempts >= maxAttempts || nextAttemptAt > delivery.createdAt + maxAge;
+    const exhausted = delivery.attempts >= maxAttempts || nextAttemptAt > delivery.createdAt + maxAge;
     return exhausted ? { kind: 'failed', outcome, now } : { kind: 'retry', outcome, nextAttemptAt };
   }
 }

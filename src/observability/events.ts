@@ -53,7 +53,7 @@ export type GatehouseEvent =
     }
   | { readonly type: 'token.issued'; readonly userId: string; readonly clientId: string; readonly grantType: 'authorization_code' | 'refresh_token' }
   // Back-Channel Logout: one event per delivery attempt of a logout token (never the token itself). `outcome`:
-  // timeout, network_error, http_<status>, no_signing_key; `willRetry` false means it was given up on.
+  // timeout, network_error, http_<status>, no_signing_key, interrupted (at shutdown); `willRetry` false: given up on.
   | { readonly type: 'logout.delivered'; readonly userId: string; readonly clientId: string; readonly attempt: number }
   | {
       readonly type: 'logout.delivery_failed';

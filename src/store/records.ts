@@ -290,7 +290,7 @@ export interface LogoutDeliveryRecord {
   readonly leaseUntil: number | null;
   /** Set once delivered or given up on; the sweeper removes finished rows. */
   readonly finishedAt: number | null;
-  /** The last attempt's outcome: `delivered`, `timeout`, `network_error`, `http_<status>`. */
+  /** The last attempt's outcome: `delivered`, `timeout`, `network_error`, `http_<status>`, `no_signing_key`, `interrupted`. */
   readonly outcome: string | null;
 }
 
