@@ -53,7 +53,8 @@ forEachEngine((engine) => {
 
     it('with a hint of the current session, ends it at once and returns to the registered URI with state exactly', async () => {
       const { browser, session } = await signedIn();
-      const response = await browser.get(logoutUrl({ id_token_hint: idToken(app.client, user.userId, session.sessionId), post_logout_redirect_uri: BYE, state: STATE }));
+      const hint = idToken(app.client, user.userId, session.sessionId);
+      const response = await browser.get(logoutUrl({ id_token_hint: hint, post_logout_redirect_uri: BYE, state: STATE }));
       assert.equal(response.status, 303);
       const location = response.headers.get('location') ?? '';
       assert.ok(location.startsWith(`${BYE}&state=`), location);
@@ -63,6 +64,8 @@ forEachEngine((engine) => {
       assert.equal(browser.cookie('gatehouse_session'), undefined, 'the cookie is cleared');
       const events = await auditEvents(server(), 'session.ended');
       assert.ok(events.some((event) => event.userId === user.userId && event.clientId === app.client.clientId), 'the asking client is audited');
+      assert.ok(server().logs().includes('/logout?id_token_hint=[redacted]'), 'the request is logged');
+      assert.ok(!server().logs().includes(hint), 'the hint never is');
     });
 
     it('accepts the hint of a real code flow, an expired hint, a POSTed request, and ignores ui_locales', async () => {
