@@ -1,4 +1,4 @@
-// Composition root: config -> listen -> store -> key ring -> buildApp -> ready -> signals.
+// Composition root: config -> listen -> store -> key ring -> buildApp -> ready -> timers -> signals.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { withListeningPort } from './config/load.js';
@@ -11,6 +11,7 @@ import { attachEventLog } from './observability/event-log.js';
 import { EventBus } from './observability/events.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Sweeper, sweepPolicy } from './maintenance/sweeper.js';
+import { BackChannelDeliverer } from './logout/back-channel-deliverer.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { openKeyRing, type KeyRing } from './tokens/keys/key-ring.js';
@@ -76,6 +77,9 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     keyRing.start();
     const sweeper = new Sweeper(store, logger, clock, sweepPolicy(config));
     sweeper.start();
+    // Every instance delivers from the shared outbox; pending logout tokens of a previous run are picked up here.
+    const deliverer = new BackChannelDeliverer({ store, keyRing, config, events, logger, clock });
+    deliverer.start();
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
     logger.info({ url, issuer: config.issuer, engine: store.engine }, 'gatehouse listening');
 
@@ -84,6 +88,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
       await app.close();
       await keyRing.stop();
       await sweeper.stop();
+      await deliverer.stop();
       await events.drain();
       await store.close();
     };

@@ -19,6 +19,8 @@ export interface ClientMetadataInput {
   /** RFC 7591 §2 `jwks`: a JWK Set document (parsed JSON); null or undefined for none. */
   readonly jwks?: unknown;
   readonly jwksUri?: string | null | undefined;
+  /** Back-Channel Logout §2.2; null clears it. */
+  readonly backchannelLogoutUri?: string | null | undefined;
 }
 
 export type ClientMetadata = Pick<
@@ -34,6 +36,7 @@ export type ClientMetadata = Pick<
   | 'idTokenSignedResponseAlg'
   | 'jwks'
   | 'jwksUri'
+  | 'backchannelLogoutUri'
 >;
 
 const MAX_CLIENT_NAME_LENGTH = 200;
@@ -74,7 +77,11 @@ export function validateClientMetadata(input: ClientMetadataInput): ClientMetada
   const idTokenSignedResponseAlg = checkIdTokenSigningAlgorithm(input.idTokenSignedResponseAlg);
   const firstParty = input.firstParty ?? false;
   const { jwks, jwksUri } = checkClientKeys(tokenEndpointAuthMethod, input.jwks, input.jwksUri);
-  return { clientName, clientType, tokenEndpointAuthMethod, redirectUris, postLogoutRedirectUris, grantTypes, scope, firstParty, idTokenSignedResponseAlg, jwks, jwksUri };
+  const backchannelLogoutUri = checkBackchannelLogoutUri(input.backchannelLogoutUri ?? null);
+  return {
+    clientName, clientType, tokenEndpointAuthMethod, redirectUris, postLogoutRedirectUris, grantTypes, scope, firstParty, idTokenSignedResponseAlg,
+    jwks, jwksUri, backchannelLogoutUri,
+  };
 }
 
 function checkClientName(name: string | undefined): string {
@@ -138,6 +145,19 @@ function checkRedirectUris(field: string, uris: readonly string[]): readonly str
     if (!check.ok) throw new InvalidClientMetadata(field, `${check.reason} (got ${JSON.stringify(uri)})`);
   }
   return [...new Set(uris)];
+}
+
+/**
+ * Back-Channel Logout §2.2: an absolute URL without a fragment. Gatehouse POSTs to it from the server, so only https,
+ * or http on a loopback host for development, as for redirect URIs (RFC 8252 §7.3).
+ */
+function checkBackchannelLogoutUri(uri: string | null): string | null {
+  if (uri === null) return null;
+  const field = 'backchannel_logout_uri';
+  const check = validateRedirectUri(uri);
+  if (!check.ok) throw new InvalidClientMetadata(field, `${check.reason.replace('redirect URI', 'back-channel logout URI')} (got ${JSON.stringify(uri)})`);
+  if (!/^https?:\/\//i.test(uri)) throw new InvalidClientMetadata(field, `must be an https URL (or http on a loopback host) (got ${JSON.stringify(uri)})`);
+  return uri;
 }
 
 function checkGrantTypes(requested: readonly string[]): readonly GrantType[] {

@@ -21,6 +21,9 @@ export interface ClientRegistrationResponse {
   /** RFC 7591 §2: the public keys of a private_key_jwt client, or where they are published; absent otherwise. */
   readonly jwks?: JsonWebKeySet;
   readonly jwks_uri?: string;
+  /** Back-Channel Logout §2.2, only when registered; the session is always sent (`sid`). */
+  readonly backchannel_logout_uri?: string;
+  readonly backchannel_logout_session_required?: true;
   /** Gatehouse extensions. */
   readonly client_type: string;
   readonly first_party: boolean;
@@ -44,6 +47,7 @@ export function toRegistrationResponse(client: ClientView, clientSecret: string 
     id_token_signed_response_alg: client.idTokenSignedResponseAlg,
     ...(client.jwks === null ? {} : { jwks: client.jwks }),
     ...(client.jwksUri === null ? {} : { jwks_uri: client.jwksUri }),
+    ...(client.backchannelLogoutUri === null ? {} : { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true as const }),
     client_type: client.clientType,
     first_party: client.firstParty,
     updated_at: client.updatedAt,

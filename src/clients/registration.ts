@@ -65,6 +65,7 @@ export function toClientView(record: ClientRecord): ClientView {
     idTokenSignedResponseAlg: record.idTokenSignedResponseAlg,
     jwks: record.jwks,
     jwksUri: record.jwksUri,
+    backchannelLogoutUri: record.backchannelLogoutUri,
     previousSecretExpiresAt: record.previousSecretExpiresAt,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

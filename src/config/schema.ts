@@ -232,6 +232,30 @@ export const configSchema = z
         }),
       })
       .prefault({}),
+    backChannelLogout: z
+      .strictObject({
+        timeout: setting(z.number().int().min(100).max(30_000).default(5000), {
+          expected: 'milliseconds 100-30000',
+          description: "How long a client's backchannel_logout_uri may take to answer one logout token before the attempt counts as failed.",
+        }),
+        pollInterval: setting(z.number().int().min(50).max(60_000).default(1000), {
+          expected: 'milliseconds 50-60000',
+          description: 'How often each instance looks for logout tokens due for delivery.',
+        }),
+        retryDelay: setting(seconds(1, 3600).default(5), {
+          expected: 'seconds 1-3600',
+          description: 'Wait before the first retry of a failed delivery; each further retry waits twice as long.',
+        }),
+        maxAttempts: setting(z.number().int().min(1).max(50).default(10), {
+          expected: 'a count 1-50',
+          description: 'Delivery attempts per logout token before it is given up on (recorded as logout.delivery_failed).',
+        }),
+        maxAge: setting(seconds(60, 604_800).default(86_400), {
+          expected: 'seconds 60-604800',
+          description: 'A logout token not delivered this long after the session ended is given up on.',
+        }),
+      })
+      .prefault({}),
     clientSecretGracePeriod: setting(seconds(0, 2_592_000).default(86_400), {
       expected: 'seconds 0-2592000',
       description: 'After `clients rotate-secret`, the previous secret keeps working this long.',

@@ -109,3 +109,5 @@ export class InvalidInteraction extends defineError(
   false,
 ) {}
 export class InvalidCsrfToken extends defineError('invalid_request', 403, 'This form could not be verified. Go back to the application and start again.', false) {}
+// RP-Initiated Logout §2: a logout request that cannot be trusted is shown to the person, never redirected.
+export class InvalidLogoutRequest extends defineError('invalid_request', 400, 'This sign-out request cannot be accepted. Go back to the application and try again.', false) {}

@@ -131,6 +131,8 @@ export class AuthorizationCodeGrant implements Grant {
     // Every redemption creates a family, refresh token or not: its id in the access token lets a replay revoke it.
     await store.refreshTokens.createFamily(family);
     if (refreshToken !== undefined) await store.refreshTokens.create(refreshToken.record);
+    // Back-Channel Logout §2.5: a client that got tokens in this session is told when the session ends.
+    await store.backChannelLogout.recordParticipant(code.sessionId, client.clientId, now);
     return { outcome: 'issued', response, family };
   }
 }

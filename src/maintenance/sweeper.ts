@@ -9,6 +9,8 @@ import type { Store } from '../store/store.js';
  * (RFC 6749 §4.1.2); after it the code is forgotten and a replay is merely unknown.
  */
 export const CODE_RETENTION_SECONDS = 86_400;
+/** Finished logout deliveries stay this long, so an operator can see what happened to a recent logout. */
+export const FINISHED_DELIVERY_RETENTION_SECONDS = 86_400;
 /** Rows per delete statement: each holds its write lock briefly, so requests interleave with a long sweep. */
 export const SWEEP_BATCH_SIZE = 500;
 const SWEEP_INTERVAL_MS = 60_000;
@@ -38,6 +40,7 @@ export interface SweepResult {
   readonly retryResponses: number;
   readonly revokedAccessTokens: number;
   readonly clientAssertionJtis: number;
+  readonly logoutDeliveries: number;
 }
 
 /** One sweep batch: deletes at most `limit` rows and says how many went. */
@@ -73,6 +76,8 @@ export async function sweepExpiredState(store: Store, now: number, policy: Sweep
     revokedAccessTokens: await sweep((limit) => store.revokedAccessTokens.deleteExpired(now, limit)),
     // RFC 7523 §3: a jti is kept only while its assertion could still be accepted.
     clientAssertionJtis: await sweep((limit) => store.clientAssertionJtis.deleteExpired(now, limit)),
+    // Delivered or given-up logout tokens (kept a day for operators), and participants of sessions already swept.
+    logoutDeliveries: await sweep((limit) => store.backChannelLogout.deleteFinished(now - FINISHED_DELIVERY_RETENTION_SECONDS, limit)),
   };
 }
 

@@ -9,6 +9,8 @@ const WARN_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'refresh_token.reused',
   'client_assertion.replayed',
   'login.throttled',
+  // A relying party was not told of a logout: its session there may live on.
+  'logout.delivery_failed',
 ]);
 
 /** The routine steps of every successful flow: useful when tracing one, noise otherwise. */

@@ -32,7 +32,8 @@ export type GatehouseEvent =
   // held a genuine device cookie for the account, so the failure counted against the device instead of the account.
   | { readonly type: 'login.failed'; readonly clientId: string; readonly userId: string | null; readonly usernameHash: string; readonly knownDevice: boolean }
   | { readonly type: 'login.throttled'; readonly clientId: string; readonly usernameHash: string; readonly scope: 'account' | 'ip'; readonly retryAfter: number }
-  | { readonly type: 'session.ended'; readonly userId: string }
+  // `clientId`: the client that asked for the logout (RP-Initiated Logout), when one did.
+  | { readonly type: 'session.ended'; readonly userId: string; readonly clientId?: string }
   | { readonly type: 'consent.granted'; readonly userId: string; readonly clientId: string; readonly scope: string }
   | { readonly type: 'consent.denied'; readonly userId: string; readonly clientId: string }
   | { readonly type: 'code.issued'; readonly userId: string; readonly clientId: string }
@@ -63,7 +64,18 @@ export type GatehouseEvent =
   | { readonly type: 'api.updated'; readonly identifier: string; readonly fields: readonly string[] }
   | { readonly type: 'api.deleted'; readonly identifier: string }
   | { readonly type: 'api.client_allowed'; readonly identifier: string; readonly clientId: string; readonly scope: string }
-  | { readonly type: 'api.client_disallowed'; readonly identifier: string; readonly clientId: string };
+  | { readonly type: 'api.client_disallowed'; readonly identifier: string; readonly clientId: string }
+  // Back-Channel Logout: one event per delivery attempt of a logout token (never the token itself). `outcome`:
+  // timeout, network_error, http_<status>, no_signing_key, interrupted (at shutdown); `willRetry` false: given up on.
+  | { readonly type: 'logout.delivered'; readonly userId: string; readonly clientId: string; readonly attempt: number }
+  | {
+      readonly type: 'logout.delivery_failed';
+      readonly userId: string;
+      readonly clientId: string;
+      readonly attempt: number;
+      readonly outcome: string;
+      readonly willRetry: boolean;
+    };
 
 export type EventType = GatehouseEvent['type'];
 export type EventHandler = (event: GatehouseEvent, context: EventContext) => void | Promise<void>;

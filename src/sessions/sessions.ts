@@ -91,12 +91,15 @@ export async function endSession(deps: SessionDeps, cookies: RequestCookies, now
   return (await deps.store.sessions.end(sessionHash, now)) ? session : undefined;
 }
 
-/** The logout form's anti-CSRF token: derived from the session cookie, so only a page the browser loaded can know it. */
-export function logoutCsrfToken(cookieValue: string): string {
-  return hashOpaqueValue(`logout:${cookieValue}`);
+/**
+ * The logout form's anti-CSRF token: derived from the session cookie, so only a page the browser loaded can know it,
+ * and from the pending logout's parameters (client, redirect URI, state), so the form cannot be replayed with others.
+ */
+export function logoutCsrfToken(cookieValue: string, pending: readonly string[]): string {
+  return hashOpaqueValue(`logout:${cookieValue}:${JSON.stringify(pending)}`);
 }
 
 /** SECURITY.md: a logout POST must carry the token bound to this browser's session (compared in constant time). */
-export function verifyLogoutCsrf(cookieValue: string, token: string | undefined): boolean {
-  return token !== undefined && safeEqual(logoutCsrfToken(cookieValue), token);
+export function verifyLogoutCsrf(cookieValue: string, token: string | undefined, pending: readonly string[]): boolean {
+  return token !== undefined && safeEqual(logoutCsrfToken(cookieValue, pending), token);
 }

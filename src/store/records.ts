@@ -25,6 +25,8 @@ export interface ClientRecord {
   readonly firstParty: boolean;
   /** OpenID Connect Registration §2 `id_token_signed_response_alg`: the algorithm its ID tokens are signed with. */
   readonly idTokenSignedResponseAlg: SigningAlgorithm;
+  /** Back-Channel Logout §2.2 `backchannel_logout_uri`: where logout tokens are POSTed; null: not notified. */
+  readonly backchannelLogoutUri: string | null;
   /** SHA-256 of the current secret; null for public clients. */
   readonly secretHash: string | null;
   /** SHA-256 of the previous secret during its grace period after a rotation. */
@@ -41,7 +43,15 @@ export interface ClientRecord {
 export type ClientUpdate = Partial<
   Pick<
     ClientRecord,
-    'clientName' | 'redirectUris' | 'postLogoutRedirectUris' | 'grantTypes' | 'scope' | 'firstParty' | 'tokenEndpointAuthMethod' | 'idTokenSignedResponseAlg'
+    | 'clientName'
+    | 'redirectUris'
+    | 'postLogoutRedirectUris'
+    | 'grantTypes'
+    | 'scope'
+    | 'firstParty'
+    | 'tokenEndpointAuthMethod'
+    | 'idTokenSignedResponseAlg'
+    | 'backchannelLogoutUri'
   >
 > &
   Partial<Pick<ClientRecord, 'jwks' | 'jwksUri'>> &
@@ -320,3 +330,31 @@ export interface ClientApiAccess {
   /** Space-separated; only scopes the API defines count (the API may drop one later). */
   readonly scope: string;
 }
+
+/** One logout token to deliver (Back-Channel Logout §2.5): a row of the durable outbox, one per (session, client). */
+export interface LogoutDeliveryRecord {
+  /** The ended session, sent as the logout token's `sid`. */
+  readonly sessionId: string;
+  readonly clientId: string;
+  /** The session's user, sent as `sub`. */
+  readonly userId: string;
+  /** The client's `backchannel_logout_uri` when the session ended. */
+  readonly backchannelLogoutUri: string;
+  readonly createdAt: number;
+  /** Attempts started so far (claiming a row counts one). */
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  /** Who holds the row while delivering it: only that holder may record the outcome. */
+  readonly leaseId: string | null;
+  readonly leaseUntil: number | null;
+  /** Set once delivered or given up on; the sweeper removes finished rows. */
+  readonly finishedAt: number | null;
+  /** The last attempt's outcome: `delivered`, `timeout`, `network_error`, `http_<status>`, `no_signing_key`, `interrupted`. */
+  readonly outcome: string | null;
+}
+
+/** How a claimed delivery attempt ended, as the deliverer records it. */
+export type LogoutDeliveryOutcome =
+  | { readonly kind: 'delivered'; readonly outcome: string; readonly now: number }
+  | { readonly kind: 'retry'; readonly outcome: string; readonly nextAttemptAt: number }
+  | { readonly kind: 'failed'; readonly outcome: string; readonly now: number };

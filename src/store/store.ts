@@ -14,6 +14,8 @@ import type {
   InteractionRecord,
   InteractionStep,
   LoginThrottleRecord,
+  LogoutDeliveryOutcome,
+  LogoutDeliveryRecord,
   RefreshTokenRecord,
   RefreshTokenRotation,
   RevokedAccessTokenRecord,
@@ -88,12 +90,13 @@ export interface UserRepository {
   /**
    * A password change, in one transaction: replaces the hash, ends the user's live sessions, revokes their live
    * token families (reason `password_changed`) and deletes their unredeemed authorization codes, so nothing
-   * obtained with the old password outlives it. Returns what was ended, or undefined when no such user.
+   * obtained with the old password outlives it. The ended sessions' back-channel logout deliveries are queued.
+   * Returns what was ended, or undefined when no such user.
    */
   changePassword(userId: string, passwordHash: string, now: number): Promise<AccessRevocation | undefined>;
   /**
-   * Marks the user disabled, ends their live sessions and revokes their live token families (reason
-   * `user_disabled`), in one transaction. Returns what was ended, or undefined when no such user; disabling again
+   * Marks the user disabled, ends their live sessions (queueing their back-channel logout deliveries) and revokes
+   * their live token families (reason `user_disabled`), in one transaction. Returns what was ended, or undefined when no such user; disabling again
    * keeps the first `disabledAt` and revokes anything issued since.
    */
   disable(userId: string, now: number): Promise<AccessRevocation | undefined>;
@@ -175,6 +178,10 @@ export interface SessionRepository {
   findLive(sessionHash: string, now: number): Promise<SessionRecord | undefined>;
   /** Extends the idle expiry (capped by the absolute one) of a session not yet ended. */
   touch(sessionHash: string, now: number, idleExpiresAt: number): Promise<void>;
+  /**
+   * Ends a session not yet ended and, in the same transaction, queues the back-channel logout deliveries of the
+   * clients that took part in it (see BackChannelLogoutRepository.enqueue). Returns false when it was already ended.
+   */
   end(sessionHash: string, now: number): Promise<boolean>;
   /** Removes up to `limit` sessions (one sweep batch) that ended, idle-expired or absolutely expired before `before`. Returns how many. */
   deleteExpired(before: number, limit: number): Promise<number>;
@@ -254,6 +261,32 @@ export interface ClientAssertionJtiRepository {
   deleteExpired(before: number, limit: number): Promise<number>;
 }
 
+/** Back-Channel Logout 1.0: which clients took part in a session, and the durable outbox of logout tokens to deliver. */
+export interface BackChannelLogoutRepository {
+  /** Records that `clientId` got tokens in session `sessionId` (idempotent), so ending the session notifies it. */
+  recordParticipant(sessionId: string, clientId: string, now: number): Promise<void>;
+  /**
+   * Queues one delivery per client that took part in the session and registered a `backchannel_logout_uri`, due at
+   * `now`. Call it in the transaction that ends the session, so a crash loses none. Returns how many were queued.
+   */
+  enqueue(sessionId: string, userId: string, now: number): Promise<number>;
+  /**
+   * Claims up to `limit` unfinished deliveries due at `now` whose lease (if any) has run out, with one conditional
+   * update: each gets `leaseId` until `leaseUntil` and one more attempt. Of instances claiming at once, each row goes
+   * to exactly one of them.
+   */
+  claimDue(now: number, leaseId: string, leaseUntil: number, limit: number): Promise<readonly LogoutDeliveryRecord[]>;
+  /** Records an attempt's outcome, only while `leaseId` still holds the row. Returns whether it did. */
+  recordOutcome(sessionId: string, clientId: string, leaseId: string, outcome: LogoutDeliveryOutcome): Promise<boolean>;
+  /** The deliveries of one session, for tests and operators. */
+  listForSession(sessionId: string): Promise<readonly LogoutDeliveryRecord[]>;
+  /**
+   * Removes up to `limit` rows (one sweep batch): deliveries finished before `before`, and participants of sessions
+   * that no longer exist. Returns how many.
+   */
+  deleteFinished(before: number, limit: number): Promise<number>;
+}
+
 export interface AuditRepository {
   /** Appends an event to the hash chain (serialised so the chain never forks). */
   append(event: AuditEventInput): Promise<AuditEventRecord>;
@@ -296,6 +329,7 @@ export interface Store {
   readonly interactions: InteractionRepository;
   readonly loginThrottle: LoginThrottleRepository;
   readonly clientAssertionJtis: ClientAssertionJtiRepository;
+  readonly backChannelLogout: BackChannelLogoutRepository;
   readonly audit: AuditRepository;
   readonly revokedAccessTokens: RevokedAccessTokenRepository;
   /**

@@ -1,9 +1,10 @@
 // RFC 9068 JWT access tokens: minted with the active key of keys.accessTokenAlgorithm, verified for Gatehouse's own endpoints.
 import { randomUUID } from 'node:crypto';
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { jwtVerify, type JWTPayload } from 'jose';
 import { InvalidToken } from '../errors/oauth-errors.js';
 import { signJwt } from './jwt.js';
 import type { SigningKey } from './keys/signing-key.js';
+import { PublishedKeySet, type PublishedKeys } from './published-key-set.js';
 
 /** RFC 9068 §2.1: the media type of JWT access tokens, in its short form. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -79,17 +80,6 @@ export function createClientAccessToken(input: ClientAccessTokenInput, key: Sign
   return signJwt({ typ: ACCESS_TOKEN_TYPE }, commonClaims(input, input.clientId, input.audience), key);
 }
 
-/** What the verifier needs of the key ring: the JWKS body it publishes, serialised once per change. */
-export interface PublishedKeys {
-  jwksJson(): string;
-}
-
-interface KeySet {
-  readonly body: string;
-  readonly keys: ReturnType<typeof createLocalJWKSet>;
-  readonly algorithms: readonly string[];
-}
-
 /**
  * What any Gatehouse access token says, whatever its audience and grant, as introspection and revocation read it.
  * A token issued to a user carries its family (`gid`); one issued to a client alone (client credentials) has none,
@@ -111,13 +101,15 @@ const COMMON_CLAIMS = ['exp', 'iat', 'sub', 'jti', 'client_id', 'scope'];
 
 /** Verifies access tokens as a resource server must (RFC 9068 §4): signature, `typ`, `iss`, `aud`, `exp`. */
 export class AccessTokenVerifier {
-  private keySet: KeySet | undefined;
+  private readonly keySet: PublishedKeySet;
 
   constructor(
-    private readonly published: PublishedKeys,
+    published: PublishedKeys,
     private readonly issuer: string,
     private readonly clockTolerance: number,
-  ) {}
+  ) {
+    this.keySet = new PublishedKeySet(published);
+  }
 
   /** @throws InvalidToken for a malformed, expired, wrongly typed, wrongly signed or foreign token. */
   async verify(token: string): Promise<VerifiedAccessToken> {
@@ -134,7 +126,7 @@ export class AccessTokenVerifier {
   }
 
   private async verifiedPayload(token: string, options: { readonly audience?: string; readonly requiredClaims: string[] }): Promise<JWTPayload> {
-    const { keys, algorithms } = this.currentKeys();
+    const { keys, algorithms } = this.keySet.keys();
     try {
       const { payload } = await jwtVerify(token, keys, {
         issuer: this.issuer,
@@ -148,18 +140,6 @@ export class AccessTokenVerifier {
     } catch (error) {
       throw new InvalidToken({ cause: error });
     }
-  }
-
-  /** The JWKS as a jose key set, rebuilt only when the published document changed. */
-  private currentKeys(): KeySet {
-    const body = this.published.jwksJson();
-    if (this.keySet?.body !== body) {
-      const jwks = JSON.parse(body) as JSONWebKeySet;
-      // Only the algorithms the ring publishes: never `none`, never one a key was not made for.
-      const algorithms = [...new Set(jwks.keys.map((key) => key.alg).filter((alg): alg is string => typeof alg === 'string'))];
-      this.keySet = { body, keys: createLocalJWKSet(jwks), algorithms };
-    }
-    return this.keySet;
   }
 }
 

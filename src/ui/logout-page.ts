@@ -2,16 +2,33 @@
 import { html } from './html.js';
 import { renderPage, type RenderedPage } from './layout.js';
 
-/** "Sign out of Gatehouse?" with one button; the token ties the POST to this browser's session. */
-export function renderLogoutConfirmPage(options: { readonly username: string | null; readonly csrfToken: string }): RenderedPage {
+export interface LogoutConfirmOptions {
+  readonly username: string | null;
+  /** The application that asked for the logout (RP-Initiated Logout), as registered; null for Gatehouse's own page. */
+  readonly clientName: string | null;
+  /** The pending logout's parameters, carried to the POST; absent ones are left out. */
+  readonly fields: Readonly<Record<string, string | undefined>>;
+  /** Where the confirmed logout redirects (the registered post-logout redirect URI): CSP form-action must allow it. */
+  readonly returnTo: string | undefined;
+  readonly csrfToken: string;
+}
+
+/** "Sign out of Gatehouse?" with one button; the token ties the POST to this browser's session and these fields. */
+export function renderLogoutConfirmPage(options: LogoutConfirmOptions): RenderedPage {
   const who = options.username === null ? '' : html`<p class="lead">You are signed in as <strong>${options.username}</strong>.</p>`;
+  const asking = options.clientName === null ? '' : html`<p><strong>${options.clientName}</strong> asks you to sign out.</p>`;
+  const hidden = Object.entries(options.fields)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">\n`);
   return renderPage({
     title: 'Sign out of Gatehouse?',
+    formActions: options.returnTo === undefined ? [] : [options.returnTo],
     body: html`<h1>Sign out of Gatehouse?</h1>
 ${who}
+${asking}
 <p class="muted">Applications you signed in to through Gatehouse will ask you to sign in again.</p>
 <form method="post" action="/logout">
-<input type="hidden" name="csrf_token" value="${options.csrfToken}">
+${hidden}<input type="hidden" name="csrf_token" value="${options.csrfToken}">
 <button type="submit" autofocus>Sign out</button>
 </form>`,
   });

@@ -30,6 +30,7 @@ describe('validateClientMetadata', () => {
       idTokenSignedResponseAlg: 'RS256',
       jwks: null,
       jwksUri: null,
+      backchannelLogoutUri: null,
     });
   });
 

@@ -36,6 +36,9 @@ describe('discovery', () => {
       revocation_endpoint: `${issuer}/revoke`,
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
       revocation_endpoint_auth_signing_alg_values_supported: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
+      end_session_endpoint: `${issuer}/logout`,
+      backchannel_logout_supported: true,
+      backchannel_logout_session_supported: true,
     });
   });
 });

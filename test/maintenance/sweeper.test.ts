@@ -16,6 +16,7 @@ const NOTHING: SweepResult = {
   retryResponses: 0,
   revokedAccessTokens: 0,
   clientAssertionJtis: 0,
+  logoutDeliveries: 0,
 };
 
 forEachEngine((engine) => {

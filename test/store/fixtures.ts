@@ -31,6 +31,7 @@ export function aClient(overrides: Partial<ClientRecord> = {}): ClientRecord {
     scope: 'openid profile email offline_access',
     firstParty: false,
     idTokenSignedResponseAlg: 'RS256',
+    backchannelLogoutUri: null,
     secretHash: 'secret-hash-1',
     previousSecretHash: null,
     previousSecretExpiresAt: null,

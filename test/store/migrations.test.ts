@@ -17,6 +17,7 @@ const ALL_MIGRATIONS = [
   '008-apis',
   '009-revoked-access-tokens',
   '010-client-assertions',
+  '011-logout',
 ];
 
 async function withDatabase(engine: { name: 'sqlite' | 'postgres' }, work: (database: TestDatabase) => Promise<void>): Promise<void> {

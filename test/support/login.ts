@@ -28,6 +28,7 @@ export async function seedClient(store: Store, overrides: Partial<ClientRecord> 
     scope: 'openid profile',
     firstParty: false,
     idTokenSignedResponseAlg: 'RS256',
+    backchannelLogoutUri: null,
     secretHash: null,
     previousSecretHash: null,
     previousSecretExpiresAt: null,

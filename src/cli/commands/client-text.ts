@@ -16,6 +16,7 @@ export function describeClient(client: ClientView): string[] {
     ['redirect_uris', client.redirectUris.join('\n') || '(none)'],
     ['post_logout_redirect_uris', client.postLogoutRedirectUris.join('\n') || '(none)'],
     ...keyRows(client),
+    ['backchannel_logout_uri', client.backchannelLogoutUri ?? '(none)'],
     ['created', formatTime(client.createdAt)],
     ['updated', formatTime(client.updatedAt)],
   ];

@@ -22,6 +22,7 @@ interface MetadataOptions extends CommonOptions {
   readonly idTokenSignedResponseAlg?: string;
   readonly jwksUri?: string;
   readonly jwksFile?: string;
+  readonly backchannelLogoutUri?: string;
 }
 
 interface CreateOptions extends MetadataOptions {
@@ -39,7 +40,8 @@ function addMetadataOptions(command: Command): Command {
     .option('--jwks-file <path>', 'private_key_jwt: file holding the JWK Set with the client public keys')
     .option('--grant-types <list>', 'comma-separated: authorization_code (default), refresh_token, client_credentials (confidential clients; alone, no redirect URI)')
     .option('--scope <scopes>', 'space-separated scopes the client may request (default: openid profile email, + offline_access with refresh_token)')
-    .option('--id-token-signed-response-alg <alg>', 'algorithm of its ID tokens: RS256 (default), ES256 or EdDSA');
+    .option('--id-token-signed-response-alg <alg>', 'algorithm of its ID tokens: RS256 (default), ES256 or EdDSA')
+    .option('--backchannel-logout-uri <uri>', 'where logout tokens are POSTed when a session the client took part in ends (update: "" removes it)');
 }
 
 function toMetadataInput(options: MetadataOptions): ClientMetadataInput {
@@ -54,6 +56,8 @@ function toMetadataInput(options: MetadataOptions): ClientMetadataInput {
     idTokenSignedResponseAlg: options.idTokenSignedResponseAlg,
     jwksUri: options.jwksUri,
     jwks: options.jwksFile === undefined ? undefined : readJwksFile(options.jwksFile),
+    // An empty value on update removes the URI: the client is no longer notified.
+    backchannelLogoutUri: options.backchannelLogoutUri === '' ? null : options.backchannelLogoutUri,
   };
 }
 

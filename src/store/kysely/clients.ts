@@ -17,6 +17,7 @@ function clientToRow(client: ClientRecord): ClientsTable {
     scope: client.scope,
     first_party: client.firstParty ? 1 : 0,
     id_token_signed_response_alg: client.idTokenSignedResponseAlg,
+    backchannel_logout_uri: client.backchannelLogoutUri,
     secret_hash: client.secretHash,
     previous_secret_hash: client.previousSecretHash,
     previous_secret_expires_at: client.previousSecretExpiresAt,
@@ -39,6 +40,7 @@ function rowToClient(row: ClientsTable): ClientRecord {
     scope: row.scope,
     firstParty: row.first_party === 1,
     idTokenSignedResponseAlg: row.id_token_signed_response_alg,
+    backchannelLogoutUri: row.backchannel_logout_uri,
     secretHash: row.secret_hash,
     previousSecretHash: row.previous_secret_hash,
     previousSecretExpiresAt: row.previous_secret_expires_at,
@@ -64,6 +66,7 @@ function updateToRow(changes: ClientUpdate): Partial<ClientsTable> {
   if (changes.secretHash === null) row.secret_hash = null;
   if (changes.previousSecretHash === null) row.previous_secret_hash = null;
   if (changes.previousSecretExpiresAt === null) row.previous_secret_expires_at = null;
+  if (changes.backchannelLogoutUri !== undefined) row.backchannel_logout_uri = changes.backchannelLogoutUri;
   return row;
 }
 

@@ -20,6 +20,7 @@ export interface ClientsTable {
   scope: string;
   first_party: number;
   id_token_signed_response_alg: SigningAlgorithm;
+  backchannel_logout_uri: string | null;
   secret_hash: string | null;
   previous_secret_hash: string | null;
   previous_secret_expires_at: number | null;
@@ -207,6 +208,26 @@ export interface ClientApisTable {
   created_at: number;
 }
 
+export interface SessionClientsTable {
+  session_id: string;
+  client_id: string;
+  created_at: number;
+}
+
+export interface LogoutDeliveriesTable {
+  session_id: string;
+  client_id: string;
+  user_id: string;
+  backchannel_logout_uri: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  lease_id: string | null;
+  lease_until: number | null;
+  finished_at: number | null;
+  outcome: string | null;
+}
+
 export interface Database {
   apis: ApisTable;
   api_resource_servers: ApiResourceServersTable;
@@ -225,4 +246,6 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   client_assertion_jtis: ClientAssertionJtisTable;
+  session_clients: SessionClientsTable;
+  logout_deliveries: LogoutDeliveriesTable;
 }

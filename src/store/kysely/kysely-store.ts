@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { StoreUnavailableError, type Store } from '../store.js';
 import { KyselyApiRepository } from './apis.js';
 import { KyselyAuditRepository } from './audit.js';
+import { KyselyBackChannelLogoutRepository } from './back-channel-logout.js';
 import { KyselyAuthorizationCodeRepository } from './authorization-codes.js';
 import { KyselyClientAssertionJtiRepository } from './client-assertion-jtis.js';
 import { KyselyClientRepository } from './clients.js';
@@ -42,6 +43,7 @@ export function createKyselyStore(db: Db, engine: Store['engine']): Store {
     interactions: new KyselyInteractionRepository(db),
     loginThrottle: new KyselyLoginThrottleRepository(db),
     clientAssertionJtis: new KyselyClientAssertionJtiRepository(db),
+    backChannelLogout: new KyselyBackChannelLogoutRepository(db),
     audit: new KyselyAuditRepository(db),
     revokedAccessTokens: new KyselyRevokedAccessTokenRepository(db),
     transaction: (fn) => inTransaction(db, (trx) => fn(trx === db ? store : createKyselyStore(trx, engine))),

@@ -2,7 +2,8 @@
 import type { SessionRecord } from '../records.js';
 import type { SessionRepository } from '../store.js';
 import type { SessionsTable } from './database.js';
-import type { Db } from './transaction.js';
+import { enqueueLogoutDeliveries } from './back-channel-logout.js';
+import { inTransaction, type Db } from './transaction.js';
 
 function rowToSession(row: SessionsTable): SessionRecord {
   return {
@@ -68,14 +69,19 @@ export class KyselySessionRepository implements SessionRepository {
       .execute();
   }
 
-  async end(sessionHash: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('sessions')
-      .set({ ended_at: now })
-      .where('session_hash', '=', sessionHash)
-      .where('ended_at', 'is', null)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+  end(sessionHash: string, now: number): Promise<boolean> {
+    return inTransaction(this.db, async (trx) => {
+      const ended = await trx
+        .updateTable('sessions')
+        .set({ ended_at: now })
+        .where('session_hash', '=', sessionHash)
+        .where('ended_at', 'is', null)
+        .returning(['session_id', 'user_id'])
+        .executeTakeFirst();
+      if (ended === undefined) return false;
+      await enqueueLogoutDeliveries(trx, ended.session_id, ended.user_id, now);
+      return true;
+    });
   }
 
   async deleteExpired(before: number, limit: number): Promise<number> {

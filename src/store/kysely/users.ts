@@ -2,6 +2,7 @@
 import type { AccessRevocation, UserRecord } from '../records.js';
 import type { UserRepository } from '../store.js';
 import type { UsersTable } from './database.js';
+import { enqueueLogoutDeliveries } from './back-channel-logout.js';
 import { dropUserRetryResponses } from './refresh-tokens.js';
 import { inTransaction, type Db } from './transaction.js';
 
@@ -116,6 +117,9 @@ async function endAccess(trx: Db, userId: string, reason: string, now: number): 
     .where('ended_at', 'is', null)
     .where('idle_expires_at', '>', now)
     .where('absolute_expires_at', '>', now)
-    .executeTakeFirst();
-  return { sessionsEnded: Number(sessions.numUpdatedRows), familiesRevoked: Number(families.numUpdatedRows) };
+    .returning('session_id')
+    .execute();
+  // Back-Channel Logout §2.5: the clients of every session ended here are told, as for a logout.
+  for (const session of sessions) await enqueueLogoutDeliveries(trx, session.session_id, userId, now);
+  return { sessionsEnded: sessions.length, familiesRevoked: Number(families.numUpdatedRows) };
 }

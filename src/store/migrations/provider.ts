@@ -11,6 +11,7 @@ import { auditPrunedHeadMigration } from './007-audit-pruned-head.js';
 import { apisMigration } from './008-apis.js';
 import { revokedAccessTokensMigration } from './009-revoked-access-tokens.js';
 import { clientAssertionsMigration } from './010-client-assertions.js';
+import { logoutMigration } from './011-logout.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
 const migrations: Readonly<Record<string, Migration>> = {
@@ -24,6 +25,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '008-apis': apisMigration,
   '009-revoked-access-tokens': revokedAccessTokensMigration,
   '010-client-assertions': clientAssertionsMigration,
+  '011-logout': logoutMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,135 @@
+// The session_clients and logout_deliveries tables: who took part in a session, and the outbox of logout tokens.
+import type { LogoutDeliveryOutcome, LogoutDeliveryRecord } from '../records.js';
+import type { BackChannelLogoutRepository } from '../store.js';
+import type { LogoutDeliveriesTable } from './database.js';
+import { inTransaction, type Db } from './transaction.js';
+
+function rowToDelivery(row: LogoutDeliveriesTable): LogoutDeliveryRecord {
+  return {
+    sessionId: row.session_id,
+    clientId: row.client_id,
+    userId: row.user_id,
+    backchannelLogoutUri: row.backchannel_logout_uri,
+    createdAt: row.created_at,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    leaseId: row.lease_id,
+    leaseUntil: row.lease_until,
+    finishedAt: row.finished_at,
+    outcome: row.outcome,
+  };
+}
+
+/**
+ * Queues a delivery for each client that took part in `sessionId` and has a `backchannel_logout_uri`. Run by every
+ * store method that ends sessions, inside its transaction (Back-Channel Logout §2.5: the RPs of the session are told).
+ */
+export async function enqueueLogoutDeliveries(db: Db, sessionId: string, userId: string, now: number): Promise<number> {
+  const participants = await db
+    .selectFrom('session_clients')
+    .innerJoin('clients', 'clients.client_id', 'session_clients.client_id')
+    .select(['session_clients.client_id', 'clients.backchannel_logout_uri'])
+    .where('session_clients.session_id', '=', sessionId)
+    .where('clients.backchannel_logout_uri', 'is not', null)
+    .execute();
+  const rows = participants.map((participant) => ({
+    session_id: sessionId,
+    client_id: participant.client_id,
+    user_id: userId,
+    backchannel_logout_uri: participant.backchannel_logout_uri ?? '',
+    created_at: now,
+    attempts: 0,
+    next_attempt_at: now,
+    lease_id: null,
+    lease_until: null,
+    finished_at: null,
+    outcome: null,
+  }));
+  if (rows.length === 0) return 0;
+  // A session ends once; should it be ended twice, the first queued deliveries stand.
+  await db.insertInto('logout_deliveries').values(rows).onConflict((conflict) => conflict.columns(['session_id', 'client_id']).doNothing()).execute();
+  return rows.length;
+}
+
+export class KyselyBackChannelLogoutRepository implements BackChannelLogoutRepository {
+  constructor(private readonly db: Db) {}
+
+  async recordParticipant(sessionId: string, clientId: string, now: number): Promise<void> {
+    await this.db
+      .insertInto('session_clients')
+      .values({ session_id: sessionId, client_id: clientId, created_at: now })
+      .onConflict((conflict) => conflict.columns(['session_id', 'client_id']).doNothing())
+      .execute();
+  }
+
+  enqueue(sessionId: string, userId: string, now: number): Promise<number> {
+    return inTransaction(this.db, (trx) => enqueueLogoutDeliveries(trx, sessionId, userId, now));
+  }
+
+  async claimDue(now: number, leaseId: string, leaseUntil: number, limit: number): Promise<readonly LogoutDeliveryRecord[]> {
+    const candidates = await this.db
+      .selectFrom('logout_deliveries')
+      .select(['session_id', 'client_id'])
+      .where('finished_at', 'is', null)
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .execute();
+    const claimed: LogoutDeliveryRecord[] = [];
+    for (const candidate of candidates) {
+      // The same conditions again in the update: a row another instance claimed meanwhile no longer matches.
+      const row = await this.db
+        .updateTable('logout_deliveries')
+        .set((eb) => ({ lease_id: leaseId, lease_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
+        .where('session_id', '=', candidate.session_id)
+        .where('client_id', '=', candidate.client_id)
+        .where('finished_at', 'is', null)
+        .where('next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+        .returningAll()
+        .executeTakeFirst();
+      if (row !== undefined) claimed.push(rowToDelivery(row));
+    }
+    return claimed;
+  }
+
+  async recordOutcome(sessionId: string, clientId: string, leaseId: string, outcome: LogoutDeliveryOutcome): Promise<boolean> {
+    const next = outcome.kind === 'retry' ? { next_attempt_at: outcome.nextAttemptAt } : { finished_at: outcome.now };
+    const result = await this.db
+      .updateTable('logout_deliveries')
+      .set({ ...next, outcome: outcome.outcome, lease_id: null, lease_until: null })
+      .where('session_id', '=', sessionId)
+      .where('client_id', '=', clientId)
+      .where('lease_id', '=', leaseId)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async listForSession(sessionId: string): Promise<readonly LogoutDeliveryRecord[]> {
+    const rows = await this.db.selectFrom('logout_deliveries').selectAll().where('session_id', '=', sessionId).orderBy('client_id').execute();
+    return rows.map(rowToDelivery);
+  }
+
+  async deleteFinished(before: number, limit: number): Promise<number> {
+    const finished = await this.db
+      .deleteFrom('logout_deliveries')
+      .where((eb) =>
+        eb(
+          eb.refTuple('session_id', 'client_id'),
+          'in',
+          eb.selectFrom('logout_deliveries').select(['session_id', 'client_id']).where('finished_at', '<', before).limit(limit).$asTuple('session_id', 'client_id'),
+        ),
+      )
+      .executeTakeFirst();
+    const orphans = this.db
+      .selectFrom('session_clients')
+      .select('session_clients.session_id')
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('sessions').select('sessions.session_id').whereRef('sessions.session_id', '=', 'session_clients.session_id'))),
+      )
+      .limit(limit);
+    const participants = await this.db.deleteFrom('session_clients').where('session_id', 'in', orphans).executeTakeFirst();
+    return Number(finished.numDeletedRows) + Number(participants.numDeletedRows);
+  }
+}

@@ -1,0 +1,31 @@
+// The published JWKS as a jose key set for verifying Gatehouse's own tokens, rebuilt only when the document changes.
+import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
+
+/** What a verifier needs of the key ring: the JWKS body it publishes, serialised once per change. */
+export interface PublishedKeys {
+  jwksJson(): string;
+}
+
+export interface VerificationKeys {
+  readonly keys: ReturnType<typeof createLocalJWKSet>;
+  /** Only the algorithms the ring publishes: never `none`, never one a key was not made for. */
+  readonly algorithms: readonly string[];
+}
+
+export class PublishedKeySet {
+  private body: string | undefined;
+  private current: VerificationKeys | undefined;
+
+  constructor(private readonly published: PublishedKeys) {}
+
+  keys(): VerificationKeys {
+    const body = this.published.jwksJson();
+    if (this.current === undefined || this.body !== body) {
+      const jwks = JSON.parse(body) as JSONWebKeySet;
+      const algorithms = [...new Set(jwks.keys.map((key) => key.alg).filter((alg): alg is string => typeof alg === 'string'))];
+      this.current = { keys: createLocalJWKSet(jwks), algorithms };
+      this.body = body;
+    }
+    return this.current;
+  }
+}
