@@ -25,7 +25,7 @@ export interface ActiveToken {
 export type IntrospectionResponse = ActiveToken | { readonly active: false };
 
 export interface IntrospectionDependencies extends PresentedTokenDependencies {
-  readonly store: Pick<Store, 'refreshTokens' | 'users' | 'revokedAccessTokens'>;
+  readonly store: Pick<Store, 'refreshTokens' | 'users' | 'revokedAccessTokens' | 'apis' | 'clients'>;
   readonly issuer: string;
 }
 
@@ -46,9 +46,12 @@ export function requireConfidentialClient(caller: ClientRecord): void {
 /** RFC 7662 §2.2: expired, revoked, unknown, malformed or not the caller's to see: this, and nothing more. */
 const INACTIVE = { active: false } as const;
 
-function subjectOf(token: PresentedToken): IntrospectionSubject {
-  if (token.kind === 'access_token') return { clientId: token.claims.clientId, audience: token.claims.audience };
-  return { clientId: token.record.clientId, audience: [] };
+async function subjectOf(deps: IntrospectionDependencies, token: PresentedToken): Promise<IntrospectionSubject> {
+  if (token.kind === 'refresh_token') return { clientId: token.record.clientId, audience: [], resourceServerClientIds: [] };
+  const { clientId, audience } = token.claims;
+  // RFC 8707: an access token's audience names the registered APIs it is for (or the issuer itself, for userinfo).
+  const apis = await Promise.all(audience.filter((value) => value !== deps.issuer).map((identifier) => deps.store.apis.findByIdentifier(identifier)));
+  return { clientId, audience, resourceServerClientIds: apis.flatMap((api) => api?.resourceServerClientIds ?? []) };
 }
 
 /** The user a token speaks for, while they exist and are enabled. */
@@ -68,6 +71,9 @@ async function describeAccessToken(deps: IntrospectionDependencies, claims: Insp
     const user = await liveUser(deps, claims.subject);
     if (user === undefined) return undefined;
     username = user.username;
+  } else if ((await deps.store.clients.findById(claims.clientId)) === undefined) {
+    // A client's own token (client credentials) ends with the client: deleting it revokes what it was issued.
+    return undefined;
   }
   const [single] = claims.audience;
   return {
@@ -109,7 +115,7 @@ async function describeRefreshToken(deps: IntrospectionDependencies, record: Ref
 export async function introspectToken(deps: IntrospectionDependencies, caller: ClientRecord, value: string, now: number): Promise<IntrospectionResponse> {
   const token = await identifyToken(deps, value);
   // RFC 7662 §4: a token the caller may not see is inactive, so the answer reveals nothing about it.
-  if (token === undefined || !mayIntrospect(caller, subjectOf(token))) return INACTIVE;
+  if (token === undefined || !mayIntrospect(caller, await subjectOf(deps, token))) return INACTIVE;
   const active = token.kind === 'access_token' ? await describeAccessToken(deps, token.claims) : await describeRefreshToken(deps, token.record, now);
   return active ?? INACTIVE;
 }
