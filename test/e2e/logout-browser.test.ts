@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import * as openidClient from 'openid-client';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createClient, createUser } from '../support/flow-fixtures.js';
 import { browserSkipReason, launchChromium } from '../support/chromium.js';
 import { forEachEngine } from '../support/database.js';
@@ -89,6 +89,19 @@ forEachEngine((engine) => {
       rp = await startRelyingParty(port, config);
       browser = await launchChromium();
     });
+    /** Signs the user in through the relying party's /start, allowing consent when asked, and lands on its callback. */
+    async function signInThroughRelyingParty(context: BrowserContext, { consent }: { consent: boolean }): Promise<Page> {
+      const username = (await suite.server.store.users.findById(userId))!.username;
+      const page = await context.newPage();
+      await page.goto(`${rp.url}/start`);
+      await page.getByLabel(/username/i).fill(username);
+      await page.getByLabel(/password/i).fill(PASSWORD);
+      await page.getByRole('button', { name: /sign in/i }).click();
+      if (consent) await page.getByRole('button', { name: /allow/i }).click();
+      await page.waitForURL(/\/callback/);
+      return page;
+    }
+
     after(async () => {
       await browser?.close();
       await rp?.close();
@@ -97,15 +110,8 @@ forEachEngine((engine) => {
 
     it('ends the Gatehouse session, notifies the back-channel receiver and returns to the registered page with state', async () => {
       const server = suite.server;
-      const username = (await server.store.users.findById(userId))!.username;
       const context = await browser.newContext();
-      const page = await context.newPage();
-      await page.goto(`${rp.url}/start`);
-      await page.getByLabel(/username/i).fill(username);
-      await page.getByLabel(/password/i).fill(PASSWORD);
-      await page.getByRole('button', { name: /sign in/i }).click();
-      await page.getByRole('button', { name: /allow/i }).click();
-      await page.waitForURL(/\/callback/);
+      const page = await signInThroughRelyingParty(context, { consent: true });
       assert.equal(await page.locator('#status').textContent(), `signed in as ${userId}`);
       const sid = JSON.parse(Buffer.from(rp.idToken!.split('.')[1]!, 'base64url').toString()) as { sid: string };
 
@@ -123,15 +129,8 @@ forEachEngine((engine) => {
     });
 
     it('without a hint, asks first, naming the client, and the confirmation returns to the registered page', async () => {
-      const server = suite.server;
-      const username = (await server.store.users.findById(userId))!.username;
       const context = await browser.newContext();
-      const page = await context.newPage();
-      await page.goto(`${rp.url}/start`);
-      await page.getByLabel(/username/i).fill(username);
-      await page.getByLabel(/password/i).fill(PASSWORD);
-      await page.getByRole('button', { name: /sign in/i }).click();
-      await page.waitForURL(/\/callback/);
+      const page = await signInThroughRelyingParty(context, { consent: false });
       const delivered = receiver.accepted.length;
 
       await page.goto(`${rp.url}/logout?hint=no`);
