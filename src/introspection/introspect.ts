@@ -60,7 +60,9 @@ async function liveUser(deps: IntrospectionDependencies, userId: string): Promis
   return user === undefined || user.disabledAt !== null ? undefined : user;
 }
 
-async function describeAccessToken(deps: IntrospectionDependencies, claims: InspectedAccessToken): Promise<ActiveToken | undefined> {
+async function describeAccessToken(deps: IntrospectionDependencies, claims: InspectedAccessToken, now: number): Promise<ActiveToken | undefined> {
+  // RFC 7662 §2.2: a token past its `exp` is not active, though verifiers allow a little clock skew beyond it.
+  if (now >= claims.expiresAt) return undefined;
   // RFC 7009 §2: a token its client revoked is inactive, though it has not expired.
   if (await deps.store.revokedAccessTokens.isRevoked(claims.tokenId)) return undefined;
   let username: string | undefined;
@@ -116,6 +118,6 @@ export async function introspectToken(deps: IntrospectionDependencies, caller: C
   const token = await identifyToken(deps, value);
   // RFC 7662 §4: a token the caller may not see is inactive, so the answer reveals nothing about it.
   if (token === undefined || !mayIntrospect(caller, await subjectOf(deps, token))) return INACTIVE;
-  const active = token.kind === 'access_token' ? await describeAccessToken(deps, token.claims) : await describeRefreshToken(deps, token.record, now);
+  const active = token.kind === 'access_token' ? await describeAccessToken(deps, token.claims, now) : await describeRefreshToken(deps, token.record, now);
   return active ?? INACTIVE;
 }

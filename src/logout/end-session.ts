@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.js';
 import { InvalidCsrfToken } from '../errors/oauth-errors.js';
 import type { EventBus } from '../observability/events.js';
 import { appendToQuery } from '../protocol/authorization-response.js';
-import { withCookies, type FlowReply, type RequestInfo } from '../protocol/flow.js';
+import { seeOther, withCookies, type FlowReply, type RequestInfo } from '../protocol/flow.js';
 import { readParameters, type Parameters } from '../protocol/parameters.js';
 import { pageResponse } from '../protocol/rendered-response.js';
 import type { SessionRecord } from '../store/records.js';
@@ -32,9 +32,16 @@ export function requestLogout(deps: LogoutDeps, query: unknown, info: RequestInf
 }
 
 /** POST /logout: a confirmation form (it carries `csrf_token`) or a logout request sent by POST (§2 allows both). */
-export function submitLogout(deps: LogoutDeps, body: unknown, info: RequestInfo): Promise<FlowReply> {
+export async function submitLogout(deps: LogoutDeps, body: unknown, info: RequestInfo): Promise<FlowReply> {
   const parameters = readParameters(body, deps.config.limits.parameterBytes);
-  return parameters.has('csrf_token') ? confirmLogout(deps, parameters, info) : handleLogoutRequest(deps, parameters, info);
+  if (parameters.has('csrf_token')) return confirmLogout(deps, parameters, info);
+  // A relying party's POST is cross-site, so the browser sends no SameSite=Lax session cookie with it: the same request
+  // as a top-level GET carries it, so the session really ends rather than the client being told it did.
+  if (sessionCookieValue(deps, info.cookies) === undefined) {
+    await readEndSessionRequest(deps, parameters);
+    return seeOther(`${deps.config.issuer.replace(/\/$/, '')}/logout?${new URLSearchParams([...parameters]).toString()}`);
+  }
+  return handleLogoutRequest(deps, parameters, info);
 }
 
 /**

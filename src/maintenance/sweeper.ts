@@ -1,4 +1,5 @@
 // Periodic clean-up of expired state in small batches, so storage stays bounded and retry responses do not outlive their window.
+import { API_TOKEN_TTL } from '../apis/metadata.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
@@ -17,7 +18,10 @@ const SWEEP_INTERVAL_MS = 60_000;
 
 /** The settings that decide how long swept state is kept. */
 export interface SweepPolicy {
-  /** `tokens.accessTokenTtl`: userinfo refuses an access token whose family is gone, so families outlive their tokens. */
+  /**
+   * The longest an access token lives: `tokens.accessTokenTtl`, or an API's own lifetime when longer. Userinfo and
+   * introspection refuse an access token whose family is gone, so families outlive every token they issued.
+   */
   readonly accessTokenTtl: number;
   /** `rateLimits.loginWindow`: a key quiet this long counts from zero again, so its row can go. */
   readonly loginWindow: number;
@@ -26,7 +30,9 @@ export interface SweepPolicy {
 }
 
 export function sweepPolicy(config: Pick<Config, 'tokens' | 'rateLimits' | 'audit'>): SweepPolicy {
-  return { accessTokenTtl: config.tokens.accessTokenTtl, loginWindow: config.rateLimits.loginWindow, auditRetention: config.audit.retention };
+  // An API's access tokens may live up to API_TOKEN_TTL.max (`gatehouse apis create --access-token-ttl`), whatever the default.
+  const accessTokenTtl = Math.max(config.tokens.accessTokenTtl, API_TOKEN_TTL.max);
+  return { accessTokenTtl, loginWindow: config.rateLimits.loginWindow, auditRetention: config.audit.retention };
 }
 
 export interface SweepResult {
@@ -60,7 +66,7 @@ async function drain(batch: Batch, signal: AbortSignal | undefined): Promise<num
 /** Deletes what no request can use any more, table by table in batches; idempotent, so instances need no coordination. */
 export async function sweepExpiredState(store: Store, now: number, policy: SweepPolicy, signal?: AbortSignal): Promise<SweepResult> {
   const sweep = (batch: Batch) => drain(batch, signal);
-  // Every access token a family issued expires within accessTokenTtl of its last refresh token's expiry (see deleteExpiredFamilies).
+  // Every access token a family issued expires within the longest access token lifetime of its last refresh token's expiry (see deleteExpiredFamilies).
   const tokensBefore = now - policy.accessTokenTtl;
   return {
     authorizationCodes: await sweep((limit) => store.authorizationCodes.deleteExpired(now - CODE_RETENTION_SECONDS, limit)),

@@ -25,8 +25,8 @@ export interface RevocationRequest {
 
 async function revokeAccessToken(deps: RevocationDependencies, request: RevocationRequest, claims: InspectedAccessToken): Promise<void> {
   const { caller, now } = request;
-  // RFC 7009 §2.1: the token must have been issued to the calling client. Another's is left alone and answered as an
-  // invalid token is (§2.2), so the answer tells the caller nothing about it.
+  // RFC 7009 §2.1: the token must have been issued to the calling client. §2.1 would refuse another's with an error;
+  // Gatehouse answers 200 as for an invalid token (§2.2) instead, so the answer never confirms another client's token.
   if (claims.clientId !== caller.clientId) return;
   const entry = { tokenId: claims.tokenId, clientId: caller.clientId, revokedAt: now, expiresAt: claims.expiresAt + deps.clockTolerance };
   // Only the first revocation is an event: a repeat changes nothing.

@@ -180,7 +180,7 @@ export interface SessionRepository {
   touch(sessionHash: string, now: number, idleExpiresAt: number): Promise<void>;
   /**
    * Ends a session not yet ended and, in the same transaction, queues the back-channel logout deliveries of the
-   * clients that took part in it (see BackChannelLogoutRepository.enqueue). Returns false when it was already ended.
+   * clients that took part in it and registered a `backchannel_logout_uri` (Back-Channel Logout §2.5), so a crash loses none. Returns false when it was already ended.
    */
   end(sessionHash: string, now: number): Promise<boolean>;
   /** Removes up to `limit` sessions (one sweep batch) that ended, idle-expired or absolutely expired before `before`. Returns how many. */
@@ -265,11 +265,6 @@ export interface ClientAssertionJtiRepository {
 export interface BackChannelLogoutRepository {
   /** Records that `clientId` got tokens in session `sessionId` (idempotent), so ending the session notifies it. */
   recordParticipant(sessionId: string, clientId: string, now: number): Promise<void>;
-  /**
-   * Queues one delivery per client that took part in the session and registered a `backchannel_logout_uri`, due at
-   * `now`. Call it in the transaction that ends the session, so a crash loses none. Returns how many were queued.
-   */
-  enqueue(sessionId: string, userId: string, now: number): Promise<number>;
   /**
    * Claims up to `limit` unfinished deliveries due at `now` whose lease (if any) has run out, with one conditional
    * update: each gets `leaseId` until `leaseUntil` and one more attempt. Of instances claiming at once, each row goes

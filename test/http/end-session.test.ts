@@ -84,6 +84,21 @@ forEachEngine((engine) => {
       assert.equal(await isLive(second.session), false);
     });
 
+    it('repeats a logout request POSTed without the session cookie (a cross-site POST) as a GET, which carries it', async () => {
+      const { browser, session } = await signedIn();
+      const hint = idToken(app.client, user.userId, session.sessionId);
+      const parameters = { id_token_hint: hint, post_logout_redirect_uri: BYE, state: STATE };
+      const crossSite = await new BrowserLike(server().url).postForm('/logout', parameters);
+      assert.equal(crossSite.status, 303);
+      assert.equal(crossSite.headers.get('location'), `${server().config.issuer}${logoutUrl(parameters)}`);
+      assert.equal(await isLive(session), true, 'nothing ended, and the client was not sent back as if it had');
+      const followed = await browser.get(new URL(crossSite.headers.get('location')!).pathname + new URL(crossSite.headers.get('location')!).search);
+      assert.equal(new URL(followed.headers.get('location')!).searchParams.get('state'), STATE);
+      assert.equal(await isLive(session), false);
+      const unregistered = await new BrowserLike(server().url).postForm('/logout', { ...parameters, post_logout_redirect_uri: 'https://evil.example/' });
+      assert.equal(unregistered.status, 400, 'a bad request is refused before it is repeated');
+    });
+
     it('asks first when there is no hint, naming the client escaped, then returns with state after the confirmation', async () => {
       const { browser, session } = await signedIn();
       const response = await browser.get(logoutUrl({ client_id: app.client.clientId, post_logout_redirect_uri: BYE, state: STATE }));

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CODE_RETENTION_SECONDS, SWEEP_BATCH_SIZE, sweepExpiredState, type SweepPolicy, type SweepResult } from '../../src/maintenance/sweeper.js';
+import { loadConfig } from '../../src/config/load.js';
+import { CODE_RETENTION_SECONDS, SWEEP_BATCH_SIZE, sweepExpiredState, sweepPolicy, type SweepPolicy, type SweepResult } from '../../src/maintenance/sweeper.js';
 import { forEachEngine, useTestStore } from '../support/database.js';
 import { aClient, aCode, aFamily, anAuditEvent, anInteraction, aUser, NOW, seedClientAndUser } from '../store/fixtures.js';
 
@@ -90,5 +91,13 @@ forEachEngine((engine) => {
       assert.equal((await store.audit.list({ limit: 10 })).length, 2);
       assert.equal(await store.audit.verifyChain(), null);
     });
+  });
+});
+
+describe('sweep policy', () => {
+  it('keeps token families as long as the longest access token lives, an API\'s own lifetime included', () => {
+    const config = loadConfig({ env: { GATEHOUSE_TOKENS_ACCESS_TOKEN_TTL: '300' }, flags: { dev: true } });
+    // `gatehouse apis create --access-token-ttl 3600` tokens outlive tokens.accessTokenTtl; introspection needs their family.
+    assert.equal(sweepPolicy(config).accessTokenTtl, 3600);
   });
 });

@@ -1,4 +1,5 @@
-// POST /introspect (RFC 7662): an authenticated confidential client learns whether a token of its own is active.
+// POST /introspect (RFC 7662): an authenticated confidential client learns whether a token of its own, or one meant for
+// an API it is the resource server of, is active.
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../../app.js';
 import { INTROSPECTION_AUTH_METHODS, introspectToken, requireConfidentialClient } from '../../introspection/introspect.js';

@@ -2,7 +2,7 @@
 import type { LogoutDeliveryOutcome, LogoutDeliveryRecord } from '../records.js';
 import type { BackChannelLogoutRepository } from '../store.js';
 import type { LogoutDeliveriesTable } from './database.js';
-import { inTransaction, type Db } from './transaction.js';
+import type { Db } from './transaction.js';
 
 function rowToDelivery(row: LogoutDeliveriesTable): LogoutDeliveryRecord {
   return {
@@ -24,7 +24,7 @@ function rowToDelivery(row: LogoutDeliveriesTable): LogoutDeliveryRecord {
  * Queues a delivery for each client that took part in `sessionId` and has a `backchannel_logout_uri`. Run by every
  * store method that ends sessions, inside its transaction (Back-Channel Logout §2.5: the RPs of the session are told).
  */
-export async function enqueueLogoutDeliveries(db: Db, sessionId: string, userId: string, now: number): Promise<number> {
+export async function enqueueLogoutDeliveries(db: Db, sessionId: string, userId: string, now: number): Promise<void> {
   const participants = await db
     .selectFrom('session_clients')
     .innerJoin('clients', 'clients.client_id', 'session_clients.client_id')
@@ -45,10 +45,9 @@ export async function enqueueLogoutDeliveries(db: Db, sessionId: string, userId:
     finished_at: null,
     outcome: null,
   }));
-  if (rows.length === 0) return 0;
+  if (rows.length === 0) return;
   // A session ends once; should it be ended twice, the first queued deliveries stand.
   await db.insertInto('logout_deliveries').values(rows).onConflict((conflict) => conflict.columns(['session_id', 'client_id']).doNothing()).execute();
-  return rows.length;
 }
 
 export class KyselyBackChannelLogoutRepository implements BackChannelLogoutRepository {
@@ -60,10 +59,6 @@ export class KyselyBackChannelLogoutRepository implements BackChannelLogoutRepos
       .values({ session_id: sessionId, client_id: clientId, created_at: now })
       .onConflict((conflict) => conflict.columns(['session_id', 'client_id']).doNothing())
       .execute();
-  }
-
-  enqueue(sessionId: string, userId: string, now: number): Promise<number> {
-    return inTransaction(this.db, (trx) => enqueueLogoutDeliveries(trx, sessionId, userId, now));
   }
 
   async claimDue(now: number, leaseId: string, leaseUntil: number, limit: number): Promise<readonly LogoutDeliveryRecord[]> {
