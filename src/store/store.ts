@@ -179,7 +179,8 @@ export interface SessionRepository {
   /** Extends the idle expiry (capped by the absolute one) of a session not yet ended. */
   touch(sessionHash: string, now: number, idleExpiresAt: number): Promise<void>;
   /**
-   * Ends a session not yet ended and, in the same transaction, queues the back-channel logout deliveries of the
+   * Ends a session not yet ended and, in the same transaction, deletes its unredeemed authorization codes and queues
+   * the back-channel logout deliveries of the
    * clients that took part in it and registered a `backchannel_logout_uri` (Back-Channel Logout §2.5), so a crash loses none. Returns false when it was already ended.
    */
   end(sessionHash: string, now: number): Promise<boolean>;

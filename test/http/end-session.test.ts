@@ -12,7 +12,7 @@ import { hashOpaqueValue } from '../../src/tokens/opaque.js';
 import { assertErrorPage, assertPageHeaders, authorizeUrl, CODE_VERIFIER, hiddenFields, plantSession, redirectParameters } from '../support/authorization.js';
 import { BrowserLike } from '../support/browser-like.js';
 import { forEachEngine } from '../support/database.js';
-import { auditEvents, createClient, createUser, epochNow, pkcePair, redeemCode, REDIRECT_URI, type TestClient } from '../support/flow-fixtures.js';
+import { assertTokenError, auditEvents, createClient, createUser, epochNow, pkcePair, postToken, redeemCode, REDIRECT_URI, type TestClient } from '../support/flow-fixtures.js';
 import { useTestServer } from '../support/server.js';
 
 const BYE = 'https://client.example/bye?from=gatehouse';
@@ -97,6 +97,15 @@ forEachEngine((engine) => {
       assert.equal(await isLive(session), false);
       const unregistered = await new BrowserLike(server().url).postForm('/logout', { ...parameters, post_logout_redirect_uri: 'https://evil.example/' });
       assert.equal(unregistered.status, 400, 'a bad request is refused before it is repeated');
+    });
+
+    it('takes the session\'s unredeemed codes with it: a code issued before the logout gets no tokens after it', async () => {
+      const { browser, session } = await signedIn();
+      const code = redirectParameters(await browser.get(authorizeUrl(app.client)), REDIRECT_URI).get('code')!;
+      const hint = idToken(app.client, user.userId, session.sessionId);
+      assert.equal((await browser.get(logoutUrl({ id_token_hint: hint }))).status, 200);
+      const response = await postToken(server(), { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: CODE_VERIFIER }, { as: app });
+      await assertTokenError(response, 'invalid_grant');
     });
 
     it('asks first when there is no hint, naming the client escaped, then returns with state after the confirmation', async () => {

@@ -79,6 +79,9 @@ export class KyselySessionRepository implements SessionRepository {
         .returning(['session_id', 'user_id'])
         .executeTakeFirst();
       if (ended === undefined) return false;
+      // A code issued in the session but not yet redeemed would give its client tokens for a session already ended,
+      // after the logout tokens were queued: it goes with the session.
+      await trx.deleteFrom('authorization_codes').where('session_id', '=', ended.session_id).where('consumed_at', 'is', null).execute();
       await enqueueLogoutDeliveries(trx, ended.session_id, ended.user_id, now);
       return true;
     });
