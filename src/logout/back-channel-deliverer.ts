@@ -82,16 +82,18 @@ export class BackChannelDeliverer {
     else this.deps.events.emit({ type: 'logout.delivery_failed', userId, clientId, attempt, outcome, willRetry: recorded.kind === 'retry' });
   }
 
-  private async attempt(delivery: LogoutDeliveryRecord): Promise<PostOutcome | 'no_signing_key' | 'client_gone'> {
+  private async attempt(delivery: LogoutDeliveryRecord): Promise<PostOutcome | 'no_signing_key' | 'client_gone' | 'no_uri'> {
     const client = await this.deps.store.clients.findById(delivery.clientId);
     // Deleted since the claim; its outbox rows were deleted with it (ON DELETE CASCADE).
     if (client === undefined) return 'client_gone';
+    // Always the URI the client registers now: one removed or moved since the logout never receives the token.
+    if (client.backchannelLogoutUri === null) return 'no_uri';
     // Back-Channel Logout §2.6: the receiver validates the token as an ID token, so it is signed the same way.
     const key = this.deps.keyRing.activeKey(client.idTokenSignedResponseAlg);
     if (key === undefined) return 'no_signing_key';
     const { issuer, backChannelLogout } = this.deps.config;
     const input = { issuer, clientId: client.clientId, userId: delivery.userId, sessionId: delivery.sessionId, now: this.deps.clock(), ttl: LOGOUT_TOKEN_TTL };
-    return postLogoutToken(delivery.backchannelLogoutUri, createLogoutToken(input, key), backChannelLogout.timeout, this.stopping.signal);
+    return postLogoutToken(client.backchannelLogoutUri, createLogoutToken(input, key), backChannelLogout.timeout, this.stopping.signal);
   }
 
   /** 2xx is done; otherwise retry with exponential backoff until `maxAttempts` or `maxAge`, then give up. */
@@ -100,6 +102,8 @@ export class BackChannelDeliverer {
     if (outcome === 'delivered') return { kind: 'delivered', outcome, now };
     // Shutting down is not the receiver's fault: retried at once, by whichever instance claims it first.
     if (outcome === 'interrupted') return { kind: 'retry', outcome, nextAttemptAt: now };
+    // The client no longer wants logout tokens: nothing to retry.
+    if (outcome === 'no_uri') return { kind: 'failed', outcome, now };
     const { retryDelay, maxAttempts, maxAge } = this.deps.config.backChannelLogout;
     const nextAttemptAt = now + retryDelay * 2 ** (delivery.attempts - 1);
     const exhausted = delivery.attempts >= maxAttempts || nextAttemptAt > delivery.createdAt + maxAge;

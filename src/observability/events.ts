@@ -66,7 +66,7 @@ export type GatehouseEvent =
   | { readonly type: 'api.client_allowed'; readonly identifier: string; readonly clientId: string; readonly scope: string }
   | { readonly type: 'api.client_disallowed'; readonly identifier: string; readonly clientId: string }
   // Back-Channel Logout: one event per delivery attempt of a logout token (never the token itself). `outcome`:
-  // timeout, network_error, http_<status>, no_signing_key, interrupted (at shutdown); `willRetry` false: given up on.
+  // timeout, network_error, http_<status>, no_signing_key, no_uri (the client removed its URI), interrupted (at shutdown); `willRetry` false: given up on.
   | { readonly type: 'logout.delivered'; readonly userId: string; readonly clientId: string; readonly attempt: number }
   | {
       readonly type: 'logout.delivery_failed';

@@ -349,7 +349,7 @@ export interface LogoutDeliveryRecord {
   readonly leaseUntil: number | null;
   /** Set once delivered or given up on; the sweeper removes finished rows. */
   readonly finishedAt: number | null;
-  /** The last attempt's outcome: `delivered`, `timeout`, `network_error`, `http_<status>`, `no_signing_key`, `interrupted`. */
+  /** The last attempt's outcome: `delivered`, `timeout`, `network_error`, `http_<status>`, `no_signing_key`, `no_uri`, `interrupted`. */
   readonly outcome: string | null;
 }
 
