@@ -143,6 +143,20 @@ forEachEngine((engine) => {
       assertErrorRedirect(await silent(second.identifier), 'consent_required', suite.server.config.issuer);
     });
 
+    it('shows one consent line per API and scope the client may use there, exactly what consent records', async () => {
+      const api = (name: string) => createApi(suite.server, { name, scopes: [`read=Read ${name}`, `write=Change ${name}`] });
+      const [alpha, beta] = [await api('Alpha'), await api('Beta')];
+      const { as, browser, user } = await setUp([alpha], false);
+      await apiRegistration(suite.server).allowClient(as.client.clientId, beta.identifier, ['read']);
+      const page = await consentPage(browser, await authorize(as, browser, 'openid read write', [alpha.identifier, beta.identifier]));
+      const lines = [...page.matchAll(/<li>(.*?)<\/li>/g)].map(([, line]) => line);
+      // Beta defines write too, but this client may not use it there: nothing about it is shown or recorded.
+      assert.deepEqual(lines.sort(), [suite.server.config.scopes.openid, 'Alpha: Change Alpha', 'Alpha: Read Alpha', 'Beta: Read Beta'].sort());
+      await allow(browser, page);
+      const consented = (await suite.server.store.consents.find(user.userId, as.client.clientId))?.scope.split(' ');
+      assert.deepEqual(consented?.sort(), ['openid', `${alpha.identifier}#read`, `${alpha.identifier}#write`, `${beta.identifier}#read`].sort());
+    });
+
     it('gives an API token only what was consented to at that API and is still allowed, whatever the client is allowed later', async () => {
       const scopes = ['read=Read', 'write=Write'];
       const [a, b] = [await createApi(suite.server, { scopes }), await createApi(suite.server, { scopes })];
