@@ -8,22 +8,22 @@ import { pageResponse } from '../protocol/rendered-response.js';
 import { mergeScopes } from '../protocol/scope.js';
 import type { AuthorizationRequestRecord } from '../store/records.js';
 import { renderConsentPage } from '../ui/consent-page.js';
-import { consentScopeOf } from '../apis/consent-scope.js';
+import { consentItemsOf, consentScopeOf } from '../apis/consent-scope.js';
 import { issueAndRespond, loginStep, sendToStep, type AuthorizationDeps } from './continue.js';
 import { clearInteractionCookie, completeInteraction, CSRF_FIELD, findInteraction, interactionLocation, verifyInteractionCsrf, type Interaction } from './interactions.js';
 import { checkLoginRequirements, type SatisfiedLogin } from './login-requirements.js';
 
 /**
- * Each requested scope in plain words: an API's scope as "API name: its description" (the requested APIs', RFC 8707),
- * else the configured description, else the scope's own name.
+ * Each scope the person consents to in plain words, one line per item the consent record keeps: an API's scope as
+ * "API name: its description" for every requested API that allows it to this client (RFC 8707), else the configured
+ * description, else the scope's own name.
  */
 async function describeScopes(deps: AuthorizationDeps, request: AuthorizationRequestRecord): Promise<string[]> {
   const descriptions = new Map(Object.entries(deps.config.scopes));
-  for (const resource of request.resources) {
-    const api = await deps.store.apis.findByIdentifier(resource);
-    for (const scope of api?.scopes ?? []) descriptions.set(scope.name, `${api?.name ?? resource}: ${scope.description}`);
-  }
-  return request.scope.split(' ').map((name) => descriptions.get(name) ?? name);
+  return (await consentItemsOf(deps.store.apis, request)).map(({ scope, api }) => {
+    if (api === undefined) return descriptions.get(scope) ?? scope;
+    return `${api.name}: ${api.scopes.find((defined) => defined.name === scope)?.description ?? scope}`;
+  });
 }
 
 async function loadInteraction(deps: AuthorizationDeps, interactionId: string | undefined, info: RequestInfo, now: number): Promise<Interaction> {

@@ -1,4 +1,5 @@
 // Authorization code issuance (RFC 6749 §4.1.2): a random value bound to everything in the request, stored only as a hash.
+import { apiScopeOf } from '../apis/consent-scope.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus, EventContext } from '../observability/events.js';
 import type { AuthorizationCodeRecord, AuthorizationRequestRecord, SessionRecord } from '../store/records.js';
@@ -6,7 +7,7 @@ import type { Store } from '../store/store.js';
 import { generateOpaqueValue, hashOpaqueValue } from '../tokens/opaque.js';
 
 export interface IssueCodeDeps {
-  readonly store: Pick<Store, 'authorizationCodes'>;
+  readonly store: Pick<Store, 'authorizationCodes' | 'apis'>;
   readonly config: Pick<Config, 'tokens'>;
   readonly events: EventBus;
 }
@@ -35,6 +36,8 @@ export async function issueAuthorizationCode(
     nonce: request.nonce,
     authTime: session.authTime,
     resources: request.resources,
+    // What is granted at each API, as consented to: tokens for an API never carry more, whatever its access becomes.
+    apiScope: await apiScopeOf(deps.store.apis, request),
     createdAt: now,
     // RFC 6749 §4.1.2 and SECURITY.md (authorization codes): short-lived (60 s by default, at most 10 minutes).
     expiresAt: now + deps.config.tokens.authorizationCodeTtl,

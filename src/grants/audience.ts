@@ -1,5 +1,6 @@
 // The audience of an access token (RFC 8707 §2.2): one of the granted APIs, or the issuer itself for userinfo.
 import { allowedScopes, findAccess } from '../apis/access.js';
+import { scopesGrantedAt } from '../apis/consent-scope.js';
 import type { Config } from '../config/schema.js';
 import { InvalidTarget } from '../errors/oauth-errors.js';
 import { checkResourceIndicator } from '../protocol/resource-indicators.js';
@@ -41,17 +42,22 @@ export function apiAudience(deps: AudienceDependencies, access: ClientApiAccess,
   };
 }
 
+/** A user's grant as a token request sees it: its (possibly narrowed) scope, its resources and its per-API scopes. */
+export interface UserGrant {
+  readonly client: ClientRecord;
+  readonly scope: string;
+  readonly resources: readonly string[];
+  /** The API scopes granted, each as `<identifier>#<scope>` (see src/apis/consent-scope.ts). */
+  readonly apiScope: string;
+}
+
 /**
  * The audience of a token issued from a user's grant. With `resource`, it must be one of the granted resources
  * (RFC 8707 §2.2); without, the grant's only resource when it has exactly one, else the issuer (userinfo), carrying
  * only the client's own (OpenID) scopes.
  * @throws InvalidTarget for a resource not granted, or no longer allowed to the client.
  */
-export async function selectAudience(
-  deps: AudienceDependencies,
-  grant: { readonly client: ClientRecord; readonly scope: string; readonly resources: readonly string[] },
-  resource: string | undefined,
-): Promise<AccessTokenAudience> {
+export async function selectAudience(deps: AudienceDependencies, grant: UserGrant, resource: string | undefined): Promise<AccessTokenAudience> {
   const chosen = resource ?? (grant.resources.length === 1 ? grant.resources[0] : undefined);
   if (chosen === undefined) {
     const own = new Set(parseScope(grant.client.scope));
@@ -62,5 +68,8 @@ export async function selectAudience(
   if (!grant.resources.includes(chosen)) throw new InvalidTarget({ cause: new Error('resource not granted') });
   // The API (or the client's access to it) may have been removed since the grant.
   const access = findAccess(await deps.store.apis.listForClient(grant.client.clientId), chosen);
-  return apiAudience(deps, access, grant.scope);
+  // Only what was granted at this very API: a scope the client was allowed here since carries nothing the person never
+  // consented to, and apiAudience then drops what is no longer allowed.
+  const granted = scopesGrantedAt(grant.apiScope, chosen);
+  return apiAudience(deps, access, parseScope(grant.scope).filter((scope) => granted.has(scope)).join(' '));
 }

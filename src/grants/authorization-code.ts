@@ -100,7 +100,8 @@ export class AuthorizationCodeGrant implements Grant {
 
   private async issue(store: Store, code: AuthorizationCodeRecord, client: ClientRecord, resource: string | undefined, now: number): Promise<Redemption> {
     // Throwing here (a resource not granted) rolls the redemption back, so the code stays usable with a valid one.
-    const audience = await selectAudience({ store, config: this.deps.config }, { client, scope: code.scope, resources: code.resources }, resource);
+    const grant = { client, scope: code.scope, resources: code.resources, apiScope: code.apiScope };
+    const audience = await selectAudience({ store, config: this.deps.config }, grant, resource);
     const family: TokenFamilyRecord = {
       familyId: randomUUID(),
       clientId: client.clientId,
@@ -110,6 +111,7 @@ export class AuthorizationCodeGrant implements Grant {
       authTime: code.authTime,
       authorizationCodeHash: code.codeHash,
       resources: code.resources,
+      apiScope: code.apiScope,
       createdAt: now,
       expiresAt: now + this.deps.config.tokens.refreshTokenAbsoluteTtl,
       revokedAt: null,

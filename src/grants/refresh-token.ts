@@ -72,7 +72,7 @@ export class RefreshTokenGrant implements Grant {
     // RFC 6749 §6: scope may narrow, never widen.
     const scope = narrowScope(requestedScope, family.scope);
     // RFC 8707 §2.2: a refresh may ask for a token for one of the granted resources.
-    const audience = await selectAudience(this.deps, { client: request.client, scope, resources: family.resources }, resource);
+    const audience = await selectAudience(this.deps, { client: request.client, scope, resources: family.resources, apiScope: family.apiScope }, resource);
     return { tokenHash, token, family, scope, audience, fingerprint: retryFingerprint(request.client.clientId, requestedScope, resource) };
   }
 

@@ -87,6 +87,11 @@ export interface AuthorizationCodeRecord {
   readonly authTime: number;
   /** RFC 8707 §2.1: the APIs (their identifiers) the code grants access to; empty when only userinfo. */
   readonly resources: readonly string[];
+  /**
+   * The API scopes granted, each as `<identifier>#<scope>` (src/apis/consent-scope.ts), fixed at issuance: a token for
+   * an API carries only these, so widening the client's access later grants nothing unconsented.
+   */
+  readonly apiScope: string;
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly consumedAt: number | null;
@@ -120,6 +125,8 @@ export interface TokenFamilyRecord {
   readonly authorizationCodeHash: string;
   /** RFC 8707 §2.2: the APIs granted, among which each token request may pick its access token's audience. */
   readonly resources: readonly string[];
+  /** The API scopes granted, each as `<identifier>#<scope>`: the code's, which every token for an API stays within. */
+  readonly apiScope: string;
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly revokedAt: number | null;

@@ -79,6 +79,7 @@ forEachEngine((engine) => {
           nonce: 'n-0S6_WzA2Mj',
           authTime: session.authTime,
           resources: [],
+          apiScope: '',
           createdAt: 0,
           expiresAt: suite.server.config.tokens.authorizationCodeTtl,
           consumedAt: null,

@@ -1,7 +1,7 @@
 // Resource indicators (RFC 8707) in the code flow: requested at /authorize, chosen at /token, narrowed on refresh.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ApiRecord } from '../../src/store/records.js';
+import type { ApiRecord, UserRecord } from '../../src/store/records.js';
 import { apiRegistration, createApi } from '../support/apis.js';
 import {
   assertErrorRedirect,
@@ -23,12 +23,23 @@ forEachEngine((engine) => {
     const suite = useTestServer(engine);
 
     /** A client allowed `apis` (all their scopes), and a browser signed in as a fresh user. */
-    async function setUp(apis: readonly ApiRecord[], firstParty = true): Promise<{ as: TestClient; browser: BrowserLike }> {
+    async function setUp(apis: readonly ApiRecord[], firstParty = true): Promise<{ as: TestClient; browser: BrowserLike; user: UserRecord }> {
       const as = await createClient(suite.server, { redirectUris: [CALLBACK], firstParty });
       for (const api of apis) await apiRegistration(suite.server).allowClient(as.client.clientId, api.identifier, []);
       const browser = new BrowserLike(suite.server.url);
-      await plantSession(suite.server.store, suite.server.config, browser, await registerUser(suite.server.store));
-      return { as, browser };
+      const user = await registerUser(suite.server.store);
+      await plantSession(suite.server.store, suite.server.config, browser, user);
+      return { as, browser, user };
+    }
+
+    /** The consent page the authorization response sends the browser to. */
+    const consentPage = async (browser: BrowserLike, authorization: Response): Promise<string> => (await browser.get(authorization.headers.get('location')!)).text();
+
+    /** Allows on the consent page; returns the code. */
+    async function allow(browser: BrowserLike, page: string): Promise<string> {
+      const code = redirectParameters(await browser.postForm('/consent', { ...hiddenFields(page), decision: 'allow' })).get('code');
+      assert.ok(code);
+      return code;
     }
 
     /** /authorize with `resources` (repeated) and `scope`; returns the redirect's response. */
@@ -117,7 +128,7 @@ forEachEngine((engine) => {
       const { as, browser } = await setUp([api], false);
       const consent = await authorize(as, browser, 'openid read:invoices', [api.identifier]);
       assert.equal(consent.status, 303);
-      const page = await (await browser.get(consent.headers.get('location')!)).text();
+      const page = await consentPage(browser, consent);
       assert.match(page, /<li>Invoices &lt;Ltd&gt;: Read your invoices<\/li>/);
       assert.ok(hiddenFields(page).csrf_token);
     });
@@ -126,12 +137,47 @@ forEachEngine((engine) => {
       const [first, second] = [await createApi(suite.server, { scopes: ['read=Read'] }), await createApi(suite.server, { scopes: ['read=Read'] })];
       const { as, browser } = await setUp([first, second], false);
       const consent = await authorize(as, browser, 'openid read', [first.identifier]);
-      const page = await (await browser.get(consent.headers.get('location')!)).text();
-      const allowed = await browser.postForm('/consent', { ...hiddenFields(page), decision: 'allow' });
-      assert.ok(redirectParameters(allowed).get('code'));
+      await allow(browser, await consentPage(browser, consent));
       const silent = (resource: string) => browser.get(`${authorizeUrl(as.client, { scope: 'openid read', prompt: 'none' })}&resource=${encodeURIComponent(resource)}`);
       assert.ok(redirectParameters(await silent(first.identifier)).get('code'));
       assertErrorRedirect(await silent(second.identifier), 'consent_required', suite.server.config.issuer);
+    });
+
+    it('shows one consent line per API and scope the client may use there, exactly what consent records', async () => {
+      const api = (name: string) => createApi(suite.server, { name, scopes: [`read=Read ${name}`, `write=Change ${name}`] });
+      const [alpha, beta] = [await api('Alpha'), await api('Beta')];
+      const { as, browser, user } = await setUp([alpha], false);
+      await apiRegistration(suite.server).allowClient(as.client.clientId, beta.identifier, ['read']);
+      const page = await consentPage(browser, await authorize(as, browser, 'openid read write', [alpha.identifier, beta.identifier]));
+      const lines = [...page.matchAll(/<li>(.*?)<\/li>/g)].map(([, line]) => line);
+      // Beta defines write too, but this client may not use it there: nothing about it is shown or recorded.
+      assert.deepEqual(lines.sort(), [suite.server.config.scopes.openid, 'Alpha: Change Alpha', 'Alpha: Read Alpha', 'Beta: Read Beta'].sort());
+      await allow(browser, page);
+      const consented = (await suite.server.store.consents.find(user.userId, as.client.clientId))?.scope.split(' ');
+      assert.deepEqual(consented?.sort(), ['openid', `${alpha.identifier}#read`, `${alpha.identifier}#write`, `${beta.identifier}#read`].sort());
+    });
+
+    it('gives an API token only what was consented to at that API and is still allowed, whatever the client is allowed later', async () => {
+      const scopes = ['read=Read', 'write=Write'];
+      const [a, b] = [await createApi(suite.server, { scopes }), await createApi(suite.server, { scopes })];
+      const { as, browser, user } = await setUp([], false);
+      const registration = apiRegistration(suite.server);
+      await registration.allowClient(as.client.clientId, a.identifier, ['read']);
+      await registration.allowClient(as.client.clientId, b.identifier, ['write']);
+      const code = await allow(browser, await consentPage(browser, await authorize(as, browser, 'openid offline_access read write', [a.identifier, b.identifier])));
+      const consented = await suite.server.store.consents.find(user.userId, as.client.clientId);
+      assert.equal(consented?.scope, `openid offline_access ${a.identifier}#read ${b.identifier}#write`);
+      // The operator now allows read at B too: the person never consented to it, so no token for B carries it.
+      await registration.allowClient(as.client.clientId, b.identifier, ['read', 'write']);
+      const body = await tokens(await redeem(as, code, b.identifier));
+      assert.equal(body.scope, 'write');
+      const refresh = (refreshToken: string, resource: string) => postToken(suite.server, { grant_type: 'refresh_token', refresh_token: refreshToken, resource }, { as });
+      const forB = await tokens(await refresh(body.refresh_token!, b.identifier));
+      assert.equal(forB.scope, 'write');
+      assert.equal((await verifyJwt(suite.server, forB.access_token, { typ: 'at+jwt', audience: b.identifier })).payload.scope, 'write');
+      // Only what is still allowed, too: read withdrawn at A (write allowed instead) leaves nothing for A.
+      await registration.allowClient(as.client.clientId, a.identifier, ['write']);
+      assert.equal((await tokens(await refresh(forB.refresh_token!, a.identifier))).scope, '');
     });
   });
 });

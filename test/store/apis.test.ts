@@ -96,22 +96,29 @@ forEachEngine((engine) => {
       assert.deepEqual(await store.apis.listForClient(client.clientId), []);
     });
 
-    it('keeps the resources of codes and token families, and reads older rows as having none', async () => {
+    it('keeps the resources and API scopes of codes and token families, and reads older rows as having none', async () => {
       const database = current();
       const { store } = database;
       const { client, user } = await seedClientAndUser(store);
-      const resources = ['https://a.example/', 'https://b.example/'];
-      const code = aCode(client, user, { resources });
+      const granted = { resources: ['https://a.example/', 'https://b.example/'], apiScope: 'https://a.example/#read https://b.example/#write' };
+      const code = aCode(client, user, granted);
       await store.authorizationCodes.create(code);
       const consumed = await store.authorizationCodes.consume(code.codeHash, NOW + 1);
-      assert.deepEqual(consumed.outcome === 'redeemed' && consumed.record.resources, resources);
-      const family = aFamily(client, user, { resources });
+      assert.equal(consumed.outcome, 'redeemed');
+      assert.deepEqual(consumed.outcome === 'redeemed' && consumed.record, { ...code, consumedAt: NOW + 1 });
+      const family = aFamily(client, user, granted);
       await store.refreshTokens.createFamily(family);
-      assert.deepEqual((await store.refreshTokens.findFamily(family.familyId))?.resources, resources);
-      // The columns before migration 008: a family written then is for userinfo only.
+      assert.deepEqual(await store.refreshTokens.findFamily(family.familyId), family);
+      // The columns before migration 008: a code or family written then is for userinfo only.
       await database.sql(`insert into token_families (family_id, client_id, user_id, scope, session_id, auth_time, authorization_code_hash,
         created_at, expires_at) values ('older', '${client.clientId}', '${user.userId}', 'openid', 'sid', ${NOW}, 'older-code', ${NOW}, ${NOW + 60})`);
-      assert.deepEqual((await store.refreshTokens.findFamily('older'))?.resources, []);
+      const older = await store.refreshTokens.findFamily('older');
+      assert.deepEqual([older?.resources, older?.apiScope], [[], '']);
+      await database.sql(`insert into authorization_codes (code_hash, client_id, user_id, session_id, redirect_uri, redirect_uri_sent, scope,
+        code_challenge, code_challenge_method, auth_time, created_at, expires_at) values ('older-code', '${client.clientId}', '${user.userId}', 'sid',
+        'https://app.example/cb', 1, 'openid', 'x', 'S256', ${NOW}, ${NOW}, ${NOW + 60})`);
+      const olderCode = await store.authorizationCodes.consume('older-code', NOW + 1);
+      assert.deepEqual(olderCode.outcome === 'redeemed' && [olderCode.record.resources, olderCode.record.apiScope], [[], '']);
     });
   });
 });

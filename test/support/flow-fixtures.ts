@@ -80,6 +80,7 @@ export async function issueCode(
     nonce: NONCE,
     authTime: now - 30,
     resources: [],
+    apiScope: '',
     createdAt: now,
     expiresAt: now + 60,
     consumedAt: null,

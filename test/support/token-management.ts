@@ -54,6 +54,7 @@ export async function storeRefreshToken(
     authTime: now - 60,
     authorizationCodeHash: randomBytes(16).toString('base64url'),
     resources: [],
+    apiScope: '',
     createdAt: now - 60,
     expiresAt: now + 3600,
     revokedAt: null,

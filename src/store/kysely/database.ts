@@ -57,6 +57,8 @@ export interface AuthorizationCodesTable {
   auth_time: number;
   /** JSON array of API identifiers. */
   resources: string;
+  /** Space-separated `<identifier>#<scope>`. */
+  api_scope: string;
   created_at: number;
   expires_at: number;
   consumed_at: number | null;
@@ -80,6 +82,8 @@ export interface TokenFamiliesTable {
   authorization_code_hash: string;
   /** JSON array of API identifiers. */
   resources: string;
+  /** Space-separated `<identifier>#<scope>`. */
+  api_scope: string;
   created_at: number;
   expires_at: number;
   revoked_at: number | null;

@@ -38,8 +38,11 @@ async function createApiTables(db: Kysely<unknown>): Promise<void> {
 export const apisMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await createApiTables(db);
-    // JSON arrays of API identifiers (RFC 8707 §2.1); codes and grants from before the upgrade are for userinfo only.
-    await db.schema.alterTable('authorization_codes').addColumn('resources', 'text', (col) => col.notNull().defaultTo('[]')).execute();
-    await db.schema.alterTable('token_families').addColumn('resources', 'text', (col) => col.notNull().defaultTo('[]')).execute();
+    // JSON arrays of API identifiers (RFC 8707 §2.1) and the API scopes granted at each, as space-separated
+    // `<identifier>#<scope>`; codes and grants from before the upgrade are for userinfo only.
+    for (const table of ['authorization_codes', 'token_families']) {
+      await db.schema.alterTable(table).addColumn('resources', 'text', (col) => col.notNull().defaultTo('[]')).execute();
+      await db.schema.alterTable(table).addColumn('api_scope', 'text', (col) => col.notNull().defaultTo('')).execute();
+    }
   },
 };
