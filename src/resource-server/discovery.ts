@@ -1,4 +1,5 @@
 // The issuer's authorization server metadata (RFC 8414), fetched once and shared, for the JWKS and introspection URLs.
+import { fetchJson } from './fetch-json.js';
 
 export interface IssuerMetadata {
   readonly jwks_uri?: string;
@@ -21,9 +22,9 @@ async function fetchMetadata(issuer: string): Promise<IssuerMetadata> {
   // RFC 8414 §3: the well-known path is inserted between the host and the issuer's path.
   const url = new URL(issuer);
   url.pathname = `/.well-known/oauth-authorization-server${url.pathname.replace(/\/$/, '')}`;
-  const response = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'error' });
-  if (!response.ok) throw new Error(`authorization server metadata at ${url.href} answered ${response.status}`);
-  const metadata = (await response.json()) as Record<string, unknown>;
+  const answer = await fetchJson(url, { headers: { accept: 'application/json' } });
+  if (typeof answer !== 'object' || answer === null) throw new Error(`authorization server metadata at ${url.href} is not a JSON object`);
+  const metadata = answer as Record<string, unknown>;
   // RFC 8414 §3.3: the metadata must name the issuer it was fetched for, byte for byte.
   if (metadata.issuer !== issuer) throw new Error(`authorization server metadata at ${url.href} names another issuer`);
   const text = (name: string) => {

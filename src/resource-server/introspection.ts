@@ -1,4 +1,5 @@
 // Token introspection (RFC 7662) for APIs that must see a revocation at once, with a short, bounded answer cache.
+import { fetchJson } from './fetch-json.js';
 import { createHash } from 'node:crypto';
 import { TokenRejected } from './jwt-access-token.js';
 import { principalFromClaims, type Principal } from './principal.js';
@@ -38,14 +39,12 @@ export function introspectingVerifier(options: IntrospectionOptions, endpoint: (
   const authorization = `Basic ${Buffer.from(`${encode(options.clientId)}:${encode(options.clientSecret)}`).toString('base64')}`;
 
   const introspect = async (token: string): Promise<Principal | TokenRejected> => {
-    const response = await fetch(await endpoint(), {
+    const answer = await fetchJson(await endpoint(), {
       method: 'POST',
       headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
-      redirect: 'error',
     });
-    if (!response.ok) throw new Error(`token introspection answered ${response.status}`);
-    return judge(await response.json(), check);
+    return judge(answer, check);
   };
 
   return async (token) => {
