@@ -1,4 +1,5 @@
-// Client authentication at the token endpoint: exactly one method, the one the client registered (RFC 6749 §2.3).
+// Client authentication at the token, introspection and revocation endpoints: exactly one method, the one the client
+// registered (RFC 6749 §2.3).
 import { InvalidClient, InvalidRequest } from '../errors/oauth-errors.js';
 import type { EventContext } from '../observability/events.js';
 import type { Parameters } from '../protocol/parameters.js';
