@@ -19,7 +19,7 @@ export interface AccessTokenAudience {
 
 export interface AudienceDependencies {
   readonly store: Pick<Store, 'apis'>;
-  readonly config: { readonly tokens: Pick<Config['tokens'], 'accessTokenTtl'> };
+  readonly config: Pick<Config, 'issuer'> & { readonly tokens: Pick<Config['tokens'], 'accessTokenTtl'> };
 }
 
 /**
@@ -53,13 +53,14 @@ export interface UserGrant {
 
 /**
  * The audience of a token issued from a user's grant. With `resource`, it must be one of the granted resources
- * (RFC 8707 §2.2); without, the grant's only resource when it has exactly one, else the issuer (userinfo), carrying
- * only the client's own (OpenID) scopes.
+ * (RFC 8707 §2.2), or the issuer itself; without, the grant's only resource when it has exactly one, else the issuer.
+ * A token for the issuer (userinfo) carries only the client's own (OpenID) scopes.
  * @throws InvalidTarget for a resource not granted, or no longer allowed to the client.
  */
 export async function selectAudience(deps: AudienceDependencies, grant: UserGrant, resource: string | undefined): Promise<AccessTokenAudience> {
   const chosen = resource ?? (grant.resources.length === 1 ? grant.resources[0] : undefined);
-  if (chosen === undefined) {
+  // Every grant covers Gatehouse's own userinfo: naming the issuer asks for that token beside the grant's API.
+  if (chosen === undefined || chosen === deps.config.issuer) {
     const own = new Set(parseScope(grant.client.scope));
     const scope = parseScope(grant.scope).filter((token) => own.has(token)).join(' ');
     return { identifier: undefined, scope, ttl: deps.config.tokens.accessTokenTtl };

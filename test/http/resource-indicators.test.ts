@@ -76,6 +76,19 @@ forEachEngine((engine) => {
       assert.equal((await getUserInfo(suite.server, body.access_token)).status, 401);
     });
 
+    it('gives a userinfo token beside the one granted API when the token request names the issuer as its resource', async () => {
+      const api = await createApi(suite.server);
+      const { as, browser } = await setUp([api]);
+      const body = await tokens(await redeem(as, await codeFor(as, browser, 'openid profile offline_access read:invoices', [api.identifier]), suite.server.config.issuer));
+      assert.equal(body.scope, 'openid profile offline_access');
+      await verifyJwt(suite.server, body.access_token, { typ: 'at+jwt', audience: suite.server.config.issuer });
+      assert.equal((await getUserInfo(suite.server, body.access_token)).status, 200);
+      const refreshed = await tokens(
+        await postToken(suite.server, { grant_type: 'refresh_token', refresh_token: body.refresh_token!, resource: api.identifier }, { as }),
+      );
+      assert.equal(refreshed.scope, 'read:invoices');
+    });
+
     it('with several APIs granted: no resource is a userinfo token with the OpenID scopes, a resource picks one, refresh narrows', async () => {
       const [invoices, payroll] = [await createApi(suite.server), await createApi(suite.server, { scopes: ['read:payroll=See payslips'] })];
       const { as, browser } = await setUp([invoices, payroll]);
