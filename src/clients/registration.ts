@@ -102,21 +102,20 @@ export class ClientRegistrationService {
    * Changes the given fields; the result must pass the same policy as a new client. The client type is fixed.
    * @throws ClientNotFound, InvalidClientMetadata, ClientNameTaken
    */
-  async update(clientId: string, changes: Omit<ClientMetadataInput, 'clientType'>): Promise<ClientView> {
+  async update(clientId: string, changes: Omit<ClientMetadataInput, 'clientType'>): Promise<ClientWithSecret> {
     const existing = await this.findRecord(clientId);
     const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     const merged = validateClientMetadata({ ...existing, ...defined, ...keysAfter(changes), clientType: existing.clientType });
     const update = changedFields(existing, merged);
     const fields = Object.keys(update).map(toMetadataName);
-    if (fields.length === 0) return toClientView(existing);
-    // A client moving to private_key_jwt gives up its secrets: switching back later must not revive a secret it had.
-    const secrets = hasSecret(merged) || existing.secretHash === null ? {} : { secretHash: null, previousSecretHash: null, previousSecretExpiresAt: null };
+    if (fields.length === 0) return { client: toClientView(existing), clientSecret: null };
+    const { secrets, clientSecret } = secretsAfterUpdate(existing, merged);
     const updated = await this.translateDuplicate(merged.clientName, () =>
       this.deps.store.clients.update(clientId, { ...update, ...secrets }, this.now()),
     );
     if (updated === undefined) throw new ClientNotFound(clientId);
     this.deps.events.emit({ type: 'client.updated', clientId, fields }, this.deps.context);
-    return toClientView(updated);
+    return { client: toClientView(updated), clientSecret };
   }
 
   /** @throws ClientNotFound, ClientOperationRefused for a public client */
@@ -162,6 +161,20 @@ export class ClientRegistrationService {
       throw error;
     }
   }
+}
+
+/**
+ * What an update does to the secrets. A client moving to private_key_jwt gives them up, so switching back later never
+ * revives one it had; a client moving to a secret method without one gets a new secret, returned to be shown once.
+ */
+function secretsAfterUpdate(existing: ClientRecord, merged: ClientMetadata): { secrets: ClientUpdate; clientSecret: string | null } {
+  if (!hasSecret(merged)) {
+    const secrets = existing.secretHash === null ? {} : { secretHash: null, previousSecretHash: null, previousSecretExpiresAt: null };
+    return { secrets, clientSecret: null };
+  }
+  if (existing.secretHash !== null) return { secrets: {}, clientSecret: null };
+  const clientSecret = generateOpaqueValue(SECRET_BYTES);
+  return { secrets: { secretHash: hashOpaqueValue(clientSecret) }, clientSecret };
 }
 
 /** Confidential clients authenticate with a secret, except private_key_jwt ones, which sign with their own keys. */

@@ -55,8 +55,9 @@ export type ClientUpdate = Partial<
   >
 > &
   Partial<Pick<ClientRecord, 'jwks' | 'jwksUri'>> &
-  /** Only ever cleared (null), when a client stops using secrets; secrets are set by create and rotateSecret. */
-  Partial<Record<'secretHash' | 'previousSecretHash' | 'previousSecretExpiresAt', null>>;
+  /** Cleared (null) when a client stops using secrets; a first secret is set when it starts again (rotation: rotateSecret). */
+  Partial<Pick<ClientRecord, 'secretHash'>> &
+  Partial<Record<'previousSecretHash' | 'previousSecretExpiresAt', null>>;
 
 export interface UserRecord {
   readonly userId: string;

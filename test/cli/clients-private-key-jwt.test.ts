@@ -4,6 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { hashOpaqueValue } from '../../src/tokens/opaque.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli } from './run-cli.js';
 
@@ -64,7 +65,7 @@ forEachEngine((engine) => {
       assertOneLineFailure(withoutKeys, 1, /jwks: private_key_jwt needs the client public keys: give jwks or jwks_uri/);
     });
 
-    it('drops the secret of a client that moves to private_key_jwt, so moving back needs a new one', async () => {
+    it('drops the secret of a client that moves to private_key_jwt, and issues a new one when it moves back', async () => {
       const created = jsonOf<RegistrationJson>(await gatehouse('clients', 'create', '--name', 'Mover', '--redirect-uri', 'https://mover.example/cb', '--json'));
       assert.ok(created.client_secret);
       await gatehouse('clients', 'rotate-secret', created.client_id);
@@ -72,8 +73,11 @@ forEachEngine((engine) => {
       assert.equal(moved.code, 0, moved.stderr);
       const stored = await database.store.clients.findById(created.client_id);
       assert.deepEqual([stored?.secretHash, stored?.previousSecretHash, stored?.previousSecretExpiresAt], [null, null, null]);
-      await gatehouse('clients', 'update', created.client_id, '--token-endpoint-auth-method', 'client_secret_basic');
-      assert.equal((await database.store.clients.findById(created.client_id))?.secretHash, null, 'rotate-secret issues the next one');
+      const back = jsonOf<RegistrationJson>(await gatehouse('clients', 'update', created.client_id, '--token-endpoint-auth-method', 'client_secret_basic', '--json'));
+      assert.ok(back.client_secret, 'moving back to a secret method issues a new secret, shown once');
+      assert.notEqual(back.client_secret, created.client_secret, 'never the old one');
+      const restored = await database.store.clients.findById(created.client_id);
+      assert.deepEqual([restored?.secretHash, restored?.previousSecretHash], [hashOpaqueValue(back.client_secret), null]);
       await database.store.clients.delete(created.client_id);
     });
 

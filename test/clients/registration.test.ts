@@ -67,7 +67,8 @@ forEachEngine((engine) => {
       const { service, emitted, advance } = serviceFor(store);
       const { client } = await service.create(billing);
       advance(10);
-      const updated = await service.update(client.clientId, { scope: 'openid api:read', grantTypes: ['authorization_code', 'refresh_token'] });
+      const { client: updated, clientSecret } = await service.update(client.clientId, { scope: 'openid api:read', grantTypes: ['authorization_code', 'refresh_token'] });
+      assert.equal(clientSecret, null, 'a client that keeps its secret gets no new one');
       assert.equal(updated.scope, 'openid api:read');
       assert.deepEqual(updated.grantTypes, ['authorization_code', 'refresh_token']);
       assert.deepEqual(updated.redirectUris, billing.redirectUris);

@@ -146,9 +146,12 @@ function registerUpdate(clients: Command): void {
     .option('--first-party', 'mark as first-party (skips consent)')
     .option('--no-first-party', 'mark as third-party (asks for consent)')
     .action(async (clientId: string, options: MetadataOptions) => {
-      const { client } = await registerChecked(options, async (service) => ({ client: await service.update(clientId, toMetadataInput(options)) }));
+      const { client, clientSecret } = await registerChecked(options, (service) => service.update(clientId, toMetadataInput(options)));
       warnAboutLocalhost(options.redirectUri);
-      printClient(options, client);
+      if (clientSecret === null) return printClient(options, client);
+      // Moved to a secret method without a secret (from private_key_jwt): the new one, shown this once.
+      const secretLines = ['', `client_secret: ${clientSecret}`, SECRET_SHOWN_ONCE];
+      printResult(options, [...describeClient(client), ...secretLines], toRegistrationResponse(client, clientSecret));
     });
 }
 

@@ -63,7 +63,7 @@ function updateToRow(changes: ClientUpdate): Partial<ClientsTable> {
   if (changes.idTokenSignedResponseAlg !== undefined) row.id_token_signed_response_alg = changes.idTokenSignedResponseAlg;
   if (changes.jwks !== undefined) row.jwks = changes.jwks === null ? null : JSON.stringify(changes.jwks);
   if (changes.jwksUri !== undefined) row.jwks_uri = changes.jwksUri;
-  if (changes.secretHash === null) row.secret_hash = null;
+  if (changes.secretHash !== undefined) row.secret_hash = changes.secretHash;
   if (changes.previousSecretHash === null) row.previous_secret_hash = null;
   if (changes.previousSecretExpiresAt === null) row.previous_secret_expires_at = null;
   if (changes.backchannelLogoutUri !== undefined) row.backchannel_logout_uri = changes.backchannelLogoutUri;
