@@ -1,4 +1,5 @@
 // API metadata policy: what a registered API (resource server) may be recorded with.
+import { ACCESS_TOKEN_TTL_BOUNDS } from '../config/schema.js';
 import { isResourceIndicator } from '../protocol/resource-indicators.js';
 import { SCOPE_TOKEN } from '../protocol/scope.js';
 import type { ApiRecord, ApiScope } from '../store/records.js';
@@ -19,8 +20,8 @@ export type ApiMetadata = Pick<ApiRecord, 'identifier' | 'name' | 'scopes' | 'ac
 
 const MAX_IDENTIFIER_LENGTH = 2048;
 const MAX_TEXT_LENGTH = 200;
-/** The bounds of `tokens.accessTokenTtl`, which an API's own lifetime replaces. */
-export const API_TOKEN_TTL = { min: 60, max: 3600 } as const;
+/** An API's own token lifetime replaces `tokens.accessTokenTtl`, within the same bounds. */
+export const API_TOKEN_TTL = ACCESS_TOKEN_TTL_BOUNDS;
 /** Scopes that mean the user's OpenID Connect identity at userinfo; an API defining one would make them ambiguous. */
 const OPENID_SCOPES = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access']);
 

@@ -17,6 +17,8 @@ function setting<T extends z.ZodType>(schema: T, meta: SettingMeta): T {
 }
 
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
+/** The lifetime an access token may have, in seconds: `tokens.accessTokenTtl`, and an API's own (`apis create --access-token-ttl`). */
+export const ACCESS_TOKEN_TTL_BOUNDS = { min: 60, max: 3600 } as const;
 
 const DEFAULT_SCOPE_DESCRIPTIONS: Record<string, string> = {
   openid: 'Sign you in and know who you are',
@@ -66,7 +68,7 @@ export const configSchema = z
     }),
     tokens: z
       .strictObject({
-        accessTokenTtl: setting(seconds(60, 3600).default(600), {
+        accessTokenTtl: setting(seconds(ACCESS_TOKEN_TTL_BOUNDS.min, ACCESS_TOKEN_TTL_BOUNDS.max).default(600), {
           expected: 'seconds 60-3600',
           description: 'Lifetime of JWT access tokens.',
         }),

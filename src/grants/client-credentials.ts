@@ -1,7 +1,7 @@
 // grant_type=client_credentials (RFC 6749 §4.4): a confidential client acting on its own behalf, for one of its APIs.
 import { allowedScopes, findAccess } from '../apis/access.js';
 import { InvalidScope, InvalidTarget, UnauthorizedClient } from '../errors/oauth-errors.js';
-import { parseScope, SCOPE_TOKEN } from '../protocol/scope.js';
+import { parseRequestedScope } from '../protocol/scope.js';
 import type { ClientApiAccess } from '../store/records.js';
 import { createClientAccessToken } from '../tokens/access-token.js';
 import { apiAudience, requestedResource } from './audience.js';
@@ -27,8 +27,7 @@ function chooseApi(accessList: readonly ClientApiAccess[], resource: string | un
  */
 function checkScope(requested: string | undefined, usable: readonly string[]): string {
   if (requested === undefined) return usable.join(' ');
-  const tokens = parseScope(requested);
-  if (tokens.length === 0 || tokens.some((token) => !SCOPE_TOKEN.test(token))) throw new InvalidScope({ description: 'The requested scope is malformed.' });
+  const tokens = parseRequestedScope(requested);
   if (!tokens.every((token) => usable.includes(token))) throw new InvalidScope({ cause: new Error('a scope not allowed to the client at this API') });
   return tokens.join(' ');
 }

@@ -29,10 +29,16 @@ export function mergeScopes(earlier: string, added: string): string {
  * The scope of a refresh: the granted scope when none was requested, else the requested subset of it, in granted order.
  * @throws InvalidScope for a malformed scope or one naming anything not originally granted.
  */
-export function narrowScope(requested: string | undefined, granted: string): string {
-  if (requested === undefined) return granted;
+/** The tokens of a `scope` parameter a client sent. @throws InvalidScope when it is empty or a token is malformed (RFC 6749 §3.3). */
+export function parseRequestedScope(requested: string): readonly string[] {
   const tokens = parseScope(requested);
   if (tokens.length === 0 || tokens.some((token) => !SCOPE_TOKEN.test(token))) throw new InvalidScope({ description: 'The requested scope is malformed.' });
+  return tokens;
+}
+
+export function narrowScope(requested: string | undefined, granted: string): string {
+  if (requested === undefined) return granted;
+  const tokens = parseRequestedScope(requested);
   // RFC 6749 §6: the requested scope must not include any scope not originally granted.
   if (!scopeCovers(granted, requested)) throw new InvalidScope({ description: 'The requested scope exceeds the scope originally granted.' });
   return parseScope(granted).filter((token) => tokens.includes(token)).join(' ');

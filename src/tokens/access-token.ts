@@ -143,20 +143,12 @@ export class AccessTokenVerifier {
   }
 }
 
+/** A user's token: what any access token says, plus its grant (`gid`) and `auth_time`. */
 function readClaims(payload: JWTPayload): VerifiedAccessToken {
-  const { sub, client_id: clientId, scope, gid, auth_time: authTime, exp, jti } = payload;
-  if (
-    typeof jti !== 'string' ||
-    typeof sub !== 'string' ||
-    typeof clientId !== 'string' ||
-    typeof scope !== 'string' ||
-    typeof gid !== 'string' ||
-    typeof authTime !== 'number' ||
-    typeof exp !== 'number'
-  ) {
-    throw new InvalidToken({ cause: new Error('access token claims have unexpected types') });
-  }
-  return { tokenId: jti, userId: sub, clientId, scope, familyId: gid, authTime, expiresAt: exp };
+  const { tokenId, subject, clientId, scope, familyId, expiresAt } = readInspectedClaims(payload);
+  const { auth_time: authTime } = payload;
+  if (familyId === null || typeof authTime !== 'number') throw new InvalidToken({ cause: new Error('access token claims have unexpected types') });
+  return { tokenId, userId: subject, clientId, scope, familyId, authTime, expiresAt };
 }
 
 function readInspectedClaims(payload: JWTPayload): InspectedAccessToken {
