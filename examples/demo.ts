@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Children } from './demo/children.js';
-import { DEMO_USERNAME, ensureRegistration, NOTES_API_IDENTIFIER, RegistrationFailed } from './demo/registration.js';
+import { DEMO_USERNAME, ensureRegistration, NOTES_API_IDENTIFIER } from './demo/registration.js';
 
 interface DemoPorts {
   readonly gatehouse: number;
@@ -31,11 +31,6 @@ class DemoError extends Error {}
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
-function fail(line: string): never {
-  process.stderr.write(`demo: ${line}\n`);
-  process.exit(1);
-}
-
 async function main(): Promise<void> {
   const dataDir = resolve(process.env.DEMO_DATA_DIR ?? '.gatehouse-demo');
   const ports: DemoPorts = {
@@ -45,27 +40,34 @@ async function main(): Promise<void> {
   };
   mkdirSync(join(dataDir, 'logs'), { recursive: true, mode: 0o700 });
 
-  let failed = false;
-  const children = new Children(join(dataDir, 'logs'), (line) => {
-    if (failed) return;
-    failed = true;
-    void children.stopAll().then(() => fail(line));
-  });
-  let stopping = false;
-  const stop = () => {
-    // npm and the terminal may both deliver one Ctrl-C: the first starts the stop, the rest change nothing.
-    if (stopping || failed) return;
-    stopping = true;
-    say('\nStopping the demo…');
-    void children.stopAll().then(() => process.exit(0));
+  let ending = false;
+  /** Stops every child, then exits: 0 after a Ctrl-C, 1 with `failure` on stderr. */
+  const end = (failure?: string) => {
+    // npm and the terminal may both deliver one Ctrl-C, and a failing child may take others down: the first counts.
+    if (ending) return;
+    ending = true;
+    if (failure === undefined) say('\nStopping the demo…');
+    void children.stopAll().then(() => {
+      if (failure !== undefined) process.stderr.write(`demo: ${failure}\n`);
+      process.exit(failure === undefined ? 0 : 1);
+    });
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const children = new Children(join(dataDir, 'logs'), end);
+  process.on('SIGINT', () => end());
+  process.on('SIGTERM', () => end());
+  try {
+    await startAll(children, dataDir, ports);
+  } catch (error) {
+    // A child that failed, or a Ctrl-C, is already being handled.
+    if (!ending) end(error instanceof Error ? error.message : String(error));
+  }
+}
 
+async function startAll(children: Children, dataDir: string, ports: DemoPorts): Promise<void> {
   say('Starting Gatehouse, the Notes API and the Notes web app…');
   const gatehouse = children.start('Gatehouse', 'gatehouse', 'src/cli/index.ts', ['serve', '--dev'], { GATEHOUSE_PORT: String(ports.gatehouse), GATEHOUSE_DATA_DIR: dataDir });
-  const listening = await gatehouse.ready(/"issuer":"([^"]+)".*"msg":"gatehouse listening"|"msg":"gatehouse listening".*"issuer":"([^"]+)"/);
-  const issuer = listening[1] ?? listening[2] ?? `http://localhost:${ports.gatehouse}`;
+  // Its one `gatehouse listening` log line names the issuer (README: Running in production, Logs).
+  const { issuer } = JSON.parse(await gatehouse.ready(/"msg":"gatehouse listening"/)) as { issuer: string };
 
   const webAppUrl = `http://localhost:${ports.webApp}`;
   const registration = await ensureRegistration(dataDir, webAppUrl);
@@ -87,25 +89,25 @@ async function main(): Promise<void> {
     NOTES_API_IDENTIFIER,
   });
   await Promise.all([notesApi.ready(/listening on/), webApp.ready(/listening on/)]);
+  say(welcome(issuer, { webAppUrl, notesApiUrl, dataDir, demoPassword: registration.demoPassword }));
+}
 
-  say(
-    [
-      '',
-      `Gatehouse (dev mode) ${issuer}   data and logs in ${dataDir}`,
-      `Notes API            ${notesApiUrl}   (identifier ${NOTES_API_IDENTIFIER}, scope notes:read)`,
-      `Notes web app        ${webAppUrl}`,
-      '',
-      `Open ${webAppUrl}`,
-      `and sign in as ${DEMO_USERNAME} with the password ${registration.demoPassword}`,
-      '',
-      'Stop with Ctrl-C.',
-    ].join('\n'),
-  );
+function welcome(issuer: string, { webAppUrl, notesApiUrl, dataDir, demoPassword }: Record<'webAppUrl' | 'notesApiUrl' | 'dataDir' | 'demoPassword', string>): string {
+  return [
+    '',
+    `Gatehouse (dev mode) ${issuer}   data and logs in ${dataDir}`,
+    `Notes API            ${notesApiUrl}   (identifier ${NOTES_API_IDENTIFIER}, scope notes:read)`,
+    `Notes web app        ${webAppUrl}`,
+    '',
+    `Open ${webAppUrl}`,
+    `and sign in as ${DEMO_USERNAME} with the password ${demoPassword}`,
+    '',
+    'Stop with Ctrl-C.',
+  ].join('\n');
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof DemoError || error instanceof RegistrationFailed) fail(error.message);
-  // A child exiting before it was ready is reported by Children, with its reason; nothing more to say here.
-  if (error instanceof Error && error.message === 'exited before it was ready') return;
-  fail(error instanceof Error ? error.message : String(error));
+  // Before any child started: a port or a setting to change.
+  process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
 });

@@ -13,7 +13,7 @@ const STOP_TIMEOUT_MS = 15_000;
 export interface Child {
   readonly name: string;
   /** Resolves with the first stdout line matching `pattern`; rejects when the child exits first. */
-  ready(pattern: RegExp): Promise<RegExpExecArray>;
+  ready(pattern: RegExp): Promise<string>;
 }
 
 interface Running {
@@ -40,6 +40,8 @@ export class Children {
 
   /** Runs the TypeScript file `entry` (a path from the repository root) with tsx, in the repository root. */
   start(name: string, logName: string, entry: string, args: readonly string[], env: NodeJS.ProcessEnv): Child {
+    // Started after stopAll, it would outlive the demo.
+    if (this.stopping) throw new Error('the demo is stopping');
     const root = fileURLToPath(new URL('../..', import.meta.url));
     const logPath = join(this.logFolder, `${logName}.log`);
     const log = createWriteStream(logPath, { flags: 'a', mode: 0o600 });
@@ -84,19 +86,17 @@ export class Children {
   }
 }
 
-function readyLine(child: ChildProcess, pattern: RegExp, exited: Promise<void>): Promise<RegExpExecArray> {
+function readyLine(child: ChildProcess, pattern: RegExp, exited: Promise<void>): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffered = '';
     const onData = (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const match = pattern.exec(line);
-        if (match === null) continue;
-        child.stdout?.off('data', onData);
-        return resolve(match);
-      }
+      const line = lines.find((candidate) => pattern.test(candidate));
+      if (line === undefined) return;
+      child.stdout?.off('data', onData);
+      resolve(line);
     };
     child.stdout?.on('data', onData);
     void exited.then(() => reject(new Error('exited before it was ready')));

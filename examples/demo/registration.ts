@@ -64,6 +64,16 @@ async function registerEverything(dataDir: string, webAppUrl: string): Promise<R
   return { webApp: { ...webApp, url: webAppUrl }, notesApi, demoPassword };
 }
 
+/** A first run that fails half-way leaves registrations without demo.json: a fresh folder is the way out. */
+async function registerFirstTime(dataDir: string, webAppUrl: string): Promise<Registration> {
+  try {
+    return await registerEverything(dataDir, webAppUrl);
+  } catch (error) {
+    if (error instanceof RegistrationFailed) throw new RegistrationFailed(`${error.message} (delete ${dataDir} to start over)`);
+    throw error;
+  }
+}
+
 function readSaved(path: string): Registration | undefined {
   if (!existsSync(path)) return undefined;
   try {
@@ -84,7 +94,7 @@ export async function ensureRegistration(dataDir: string, webAppUrl: string): Pr
   const saved = readSaved(path);
   if (saved !== undefined && saved.webApp.url === webAppUrl) return saved;
   if (saved !== undefined) await runCli(dataDir, ['clients', 'update', saved.webApp.clientId, ...webAppUris(webAppUrl)]);
-  const registration = saved === undefined ? await registerEverything(dataDir, webAppUrl) : { ...saved, webApp: { ...saved.webApp, url: webAppUrl } };
+  const registration = saved === undefined ? await registerFirstTime(dataDir, webAppUrl) : { ...saved, webApp: { ...saved.webApp, url: webAppUrl } };
   writeFileSync(path, `${JSON.stringify(registration, null, 2)}\n`, { mode: 0o600 });
   return registration;
 }
