@@ -2,14 +2,14 @@
 // Notes API's data in the web app; sign-out through end_session_endpoint; back-channel logout; a refused refresh token.
 import assert from 'node:assert/strict';
 import { createSign, generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { runCli } from '../cli/run-cli.js';
 import { browserSkipReason, launchChromium } from '../support/chromium.js';
-import { startDemo, type DemoProcess } from '../support/demo-process.js';
+import { exampleProcessId, startDemo, type DemoProcess } from '../support/demo-process.js';
 import { eventually } from '../support/logout-receiver.js';
 import { freePort } from '../support/server.js';
 
@@ -139,6 +139,21 @@ describe('npm run demo', { skip }, () => {
     assert.equal((await fetch(`${notesApiUrl}/elsewhere`)).status, 404);
   });
 
+  it('still shows the page, without notes, while the Notes API does not answer', async () => {
+    const [, notesApiPort] = await demo.waitFor(/^Notes API +http:\/\/localhost:(\d+)/m);
+    const notesApi = exampleProcessId('examples/api/server.ts', `PORT=${notesApiPort}`);
+    process.kill(notesApi, 'SIGSTOP');
+    try {
+      await page.goto(appUrl);
+      assert.match(await text(), /The Notes API is unavailable right now \(the Notes API could not be reached\)/);
+      assert.equal(await page.locator('#user-name').textContent(), 'Demo User');
+    } finally {
+      process.kill(notesApi, 'SIGCONT');
+    }
+    await page.goto(appUrl);
+    assert.match(await text(), /Welcome, demo/);
+  });
+
   it('loses its session when the Gatehouse session ends in another tab (back-channel logout)', async () => {
     const other = await context.newPage();
     await other.goto(`${issuer}/logout`);
@@ -188,7 +203,7 @@ describe('npm run demo', { skip }, () => {
   });
 
   it('when a child process dies, says which in one line, stops the others and exits non-zero', async () => {
-    process.kill(webAppProcessId(appUrl), 'SIGKILL');
+    process.kill(exampleProcessId('examples/web-app/server.ts', `PUBLIC_URL=${appUrl}`), 'SIGKILL');
     const { code } = await demo.exited();
     assert.equal(code, 1);
     assert.match(demo.stderr(), /^demo: The web app stopped \(SIGKILL\); its log: \S+web-app\.log\n$/);
@@ -205,18 +220,4 @@ function forgedToken(issuer: string, audience: string): string {
   const claims = { iss: issuer, aud: audience, iat: now, exp: now + 60, jti: 'j', sub: 's', events: { 'http://schemas.openid.net/event/backchannel-logout': {} } };
   const signingInput = `${encode({ alg: 'RS256', typ: 'logout+jwt' })}.${encode(claims)}`;
   return `${signingInput}.${createSign('sha256').update(signingInput).sign(privateKey).toString('base64url')}`;
-}
-
-/** The process id of the demo's web app serving `url`, found through /proc as `ps` would. */
-function webAppProcessId(url: string): number {
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const environment = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (commandLine.includes('examples/web-app/server.ts') && environment.includes(`PUBLIC_URL=${url}`)) return Number(entry);
-    } catch {
-      // A process that ended meanwhile, or one of another user.
-    }
-  }
-  assert.fail(`no web app process serving ${url}`);
 }

@@ -1,5 +1,7 @@
 // Runs `npm run demo` as a real process in its own process group, as a terminal would, and waits on what it prints.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -88,4 +90,18 @@ export function startDemo(env: NodeJS.ProcessEnv): DemoProcess {
       }
     },
   };
+}
+
+/** The process id of the demo's child running `entry` with `variable` (NAME=value), found through /proc as `ps` would. */
+export function exampleProcessId(entry: string, variable: string): number {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      if (commandLine.includes(entry) && environment.includes(variable)) return Number(pid);
+    } catch {
+      // A process that ended meanwhile, or one of another user.
+    }
+  }
+  assert.fail(`no process running ${entry} with ${variable}`);
 }
