@@ -51,7 +51,7 @@ describe('npm run demo, refusing to start', () => {
   });
 
   it('refuses a port that is not one, in one line', async () => {
-    const demo = startDemo({ DEMO_DATA_DIR: join(folder, 'data'), DEMO_WEB_APP_PORT: 'eighty' });
+    const demo = startDemo({ DEMO_DATA_DIR: join(folder, 'data'), DEMO_GATEHOUSE_PORT: '0', DEMO_WEB_APP_PORT: 'eighty' });
     assert.equal((await demo.exited()).code, 1);
     assert.equal(demo.stderr(), 'demo: DEMO_WEB_APP_PORT must be a TCP port 0-65535, got "eighty"\n');
   });
