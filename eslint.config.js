@@ -1,9 +1,9 @@
-// Lint rules: typescript-eslint's recommended type-aware set over src, test and bench.
+// Lint rules: typescript-eslint's recommended type-aware set over src, test, bench and examples.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.gatehouse/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.gatehouse/**', '.gatehouse-demo/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
