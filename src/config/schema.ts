@@ -258,6 +258,19 @@ export const configSchema = z
         }),
       })
       .prefault({}),
+    par: z
+      .strictObject({
+        required: setting(z.boolean().default(false), {
+          expected: 'true or false',
+          description:
+            'RFC 9126 §5: every client must push its authorization requests to /par first; a plain /authorize request is refused. A client can also be required alone (`clients update --require-pushed-authorization-requests`).',
+        }),
+        requestLifetime: setting(seconds(10, 600).default(60), {
+          expected: 'seconds 10-600',
+          description: 'How long a request_uri from /par may be used at /authorize (once).',
+        }),
+      })
+      .prefault({}),
     clientSecretGracePeriod: setting(seconds(0, 2_592_000).default(86_400), {
       expected: 'seconds 0-2592000',
       description: 'After `clients rotate-secret`, the previous secret keeps working this long.',

@@ -8,6 +8,7 @@ const WARN_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'code.replayed_by_other_client',
   'refresh_token.reused',
   'client_assertion.replayed',
+  'request_uri.replayed',
   'login.throttled',
   // A relying party was not told of a logout: its session there may live on.
   'logout.delivery_failed',

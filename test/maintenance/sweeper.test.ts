@@ -9,6 +9,7 @@ const POLICY: SweepPolicy = { accessTokenTtl: 600, loginWindow: 900, auditRetent
 const NOTHING: SweepResult = {
   authorizationCodes: 0,
   interactions: 0,
+  pushedAuthorizationRequests: 0,
   sessions: 0,
   refreshTokens: 0,
   tokenFamilies: 0,
