@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import { generateOpaqueValue, hashOpaqueValue } from '../tokens/opaque.js';
 import { readOne, readTargetParameter, validateAuthorizationRequest, type PipelineDeps } from './pipeline.js';
 import { checkClient } from './steps/check-client.js';
+import { checkRequestSize } from './steps/check-request-size.js';
 
 /** RFC 9126 §2.2: the request_uri is this URN followed by 256 random bits (base64url); the store keeps its hash. */
 export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
@@ -61,6 +62,9 @@ export async function pushAuthorizationRequest(deps: PushDeps, call: PushCall): 
   const parameters = authorizationParametersOf(call);
   const validation = await validateAuthorizationRequest(deps, parameters, 'pushed');
   if (!validation.ok) throw validation.error;
+  // SECURITY.md (pushed authorization requests): a public client_id is enough to push, so what is stored, parameters
+  // the steps do not read included, is bounded like an interaction.
+  checkRequestSize(parameters, deps.config.limits.interactionBytes);
   const reference = generateOpaqueValue(32);
   const lifetime = deps.config.par.requestLifetime;
   const expiresAt = call.now + lifetime;

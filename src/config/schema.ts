@@ -162,7 +162,7 @@ export const configSchema = z
         interactionBytes: setting(z.number().int().min(1024).max(262_144).default(8192), {
           expected: 'bytes 1024-262144',
           description:
-            'Largest authorization request accepted, measured as kept while the person logs in (its parameters as JSON); larger gets invalid_request. The default fits a 4 KiB state.',
+            'Largest authorization request accepted, measured as kept while the person logs in, or while a pushed request (RFC 9126) waits to be used (its parameters as JSON); larger gets invalid_request. The default fits a 4 KiB state.',
         }),
         clientCacheTtl: setting(z.number().int().min(0).max(60_000).default(500), {
           expected: 'milliseconds 0-60000',

@@ -15,7 +15,9 @@ const WARN_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
 ]);
 
 /** The routine steps of every successful flow: useful when tracing one, noise otherwise. */
-const DEBUG_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['code.issued', 'code.redeemed', 'token.issued', 'refresh_token.rotated']);
+const DEBUG_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
+  'authorization_request.pushed', 'code.issued', 'code.redeemed', 'token.issued', 'refresh_token.rotated',
+]);
 
 export function eventLogLevel(type: EventType): 'warn' | 'info' | 'debug' {
   if (WARN_EVENTS.has(type)) return 'warn';

@@ -8,6 +8,8 @@ import { eventually } from '../support/logout-receiver.js';
 import { pushedParameters, postPushedRequest, pushRequest, REQUEST_URI_PATTERN } from '../support/pushed-requests.js';
 import { useTestServer } from '../support/server.js';
 import { createApi } from '../support/apis.js';
+import { createKeyClient, generateClientKey, signAssertion } from '../support/client-assertions.js';
+import { JWT_BEARER_ASSERTION_TYPE } from '../../src/clients/private-key-jwt.js';
 
 /** Each invalid authorization request parameter, and the RFC 9126 §2.3 error it gets. */
 const INVALID: ReadonlyArray<readonly [string, Readonly<Record<string, string | undefined>>, string]> = [
@@ -102,6 +104,31 @@ forEachEngine((engine) => {
         await jsonError(await postPushedRequest(suite.server, as, overrides), 400, error);
       });
     }
+
+    it('refuses a request whose parameters, unknown ones included, exceed limits.interactionBytes', async () => {
+      const as = await createClient(suite.server);
+      const filler = { x_one: 'a'.repeat(3000), x_two: 'b'.repeat(3000), x_three: 'c'.repeat(3000) };
+      const body = await jsonError(await postPushedRequest(suite.server, as, filler), 400, 'invalid_request');
+      assert.equal(body.error_description, 'The authorization request is too large.');
+      assert.equal((await postPushedRequest(suite.server, as, { x_one: filler.x_one })).status, 201, 'within the limit, unknown parameters are kept');
+    });
+
+    it('authenticates a private_key_jwt client by an assertion addressed to /par or the issuer, and stores no assertion', async () => {
+      const key = await generateClientKey();
+      const as = await createKeyClient(suite.server, { jwks: [key] });
+      for (const aud of [`${suite.server.config.issuer}/par`, suite.server.config.issuer]) {
+        const assertion = await signAssertion(suite.server, as.client.clientId, key, { claims: { aud } });
+        const body = new URLSearchParams({ ...pushedParameters(as), client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: assertion });
+        const response = await fetch(`${suite.server.url}/par`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() });
+        assert.equal(response.status, 201, await response.clone().text());
+      }
+      const tokenAudience = await signAssertion(suite.server, as.client.clientId, key);
+      const refused = new URLSearchParams({ ...pushedParameters(as), client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: tokenAudience });
+      await jsonError(await fetch(`${suite.server.url}/par`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: refused.toString() }), 401, 'invalid_client');
+      const rows = await suite.database.sql(`select parameters from pushed_authorization_requests where client_id = '${as.client.clientId}'`);
+      assert.equal(rows.length, 2);
+      for (const row of rows) assert.deepEqual(Object.keys(JSON.parse(String(row.parameters)) as object).filter((name) => name.startsWith('client_assertion')), []);
+    });
 
     it('answers a repeated parameter with invalid_request as JSON', async () => {
       const as = await createClient(suite.server, { tokenEndpointAuthMethod: 'client_secret_post' });
