@@ -16,6 +16,7 @@ import { registerJwksRoute } from './http/routes/jwks.js';
 import { registerAuthorizationRoutes } from './http/routes/authorize.js';
 import { registerConsentRoutes } from './http/routes/consent.js';
 import { registerTokenRoute } from './http/routes/token.js';
+import { registerPushedAuthorizationRequestRoute } from './http/routes/pushed-authorization-request.js';
 import { registerUserInfoRoute } from './http/routes/userinfo.js';
 import { registerIntrospectionRoute } from './http/routes/introspection.js';
 import { registerRevocationRoute } from './http/routes/revocation.js';
@@ -104,6 +105,7 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   registerAuthorizationRoutes(app, context);
   registerConsentRoutes(app, context);
   registerTokenRoute(app, context);
+  registerPushedAuthorizationRequestRoute(app, context);
   registerUserInfoRoute(app, context);
   registerIntrospectionRoute(app, context);
   registerRevocationRoute(app, context);

@@ -8,11 +8,21 @@ import type { FlowReply, KnownApplication, RequestInfo } from '../protocol/flow.
 import { continueAuthorization, type AuthorizationDeps } from './continue.js';
 import { findInteraction } from './interactions.js';
 import { validateAuthorizationRequest } from './pipeline.js';
+import { usePushedRequest } from './pushed-requests.js';
 
-/** GET or POST /authorize: `source` is the parsed query string or form body. */
+/**
+ * GET or POST /authorize: `source` is the parsed query string or form body, or names a pushed request (RFC 9126 §4)
+ * whose parameters are validated in its place.
+ */
 export async function handleAuthorizationRequest(deps: AuthorizationDeps, source: unknown, info: RequestInfo): Promise<FlowReply> {
   const now = deps.clock();
-  const validation = await validateAuthorizationRequest(deps, source);
+  const pushed = await usePushedRequest(deps, source, info.eventContext, now);
+  if (pushed.kind === 'refused') {
+    const application = pushed.client === undefined ? undefined : knownApplication(pushed.client);
+    return failure(pushed.error, undefined, info.requestId, { application });
+  }
+  const validation =
+    pushed.kind === 'pushed' ? await validateAuthorizationRequest(deps, pushed.parameters, 'pushed') : await validateAuthorizationRequest(deps, source, 'direct');
   const application = validation.client === undefined ? undefined : knownApplication(validation.client);
   if (!validation.ok) return failure(validation.error, validation.target, info.requestId, { application });
   try {

@@ -12,6 +12,7 @@ import { checkClient } from './steps/check-client.js';
 import { checkMaxAge } from './steps/check-max-age.js';
 import { checkPkce } from './steps/check-pkce.js';
 import { checkPrompt } from './steps/check-prompt.js';
+import { checkPushedRequestRequirement } from './steps/check-pushed-request.js';
 import { checkRedirectUri } from './steps/check-redirect-uri.js';
 import { checkRequestSize } from './steps/check-request-size.js';
 import { rejectRequestObjects } from './steps/check-request-object.js';
@@ -25,7 +26,7 @@ import type { StepInput } from './steps/step.js';
 export interface PipelineDeps {
   readonly clients: Pick<ClientLookup, 'find'>;
   readonly store: Pick<Store, 'apis'>;
-  readonly config: Pick<Config, 'issuer' | 'limits'>;
+  readonly config: Pick<Config, 'issuer' | 'limits' | 'par'>;
 }
 
 /** A valid request, or the error with where it may be sent (no target: the person sees a page) and the client if known. */
@@ -39,7 +40,7 @@ export type ValidationResult =
     };
 
 /** One parameter read on its own, so a repeated or oversized one is caught before the full parameter set is read. */
-function readOne(source: unknown, name: string, maxBytes: number): string | undefined {
+export function readOne(source: unknown, name: string, maxBytes: number): string | undefined {
   const value = typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[name] : undefined;
   return readParameters(value === undefined ? {} : { [name]: value }, maxBytes).get(name);
 }
@@ -57,7 +58,7 @@ const UNREADABLE_TARGET_PARAMETER = {
  * without the state the client sent is one it cannot correlate (and, with state as its CSRF defence, must discard),
  * so a state that cannot be returned is shown to the person instead: SECURITY.md (authorization endpoint).
  */
-function readTargetParameter(source: unknown, name: keyof typeof UNREADABLE_TARGET_PARAMETER, maxBytes: number): string | undefined {
+export function readTargetParameter(source: unknown, name: keyof typeof UNREADABLE_TARGET_PARAMETER, maxBytes: number): string | undefined {
   try {
     return readOne(source, name, maxBytes);
   } catch (error) {
@@ -75,11 +76,17 @@ function attempt<T>(read: () => T, fallback: T): { readonly value: T; readonly e
 }
 
 /**
- * Validates a query string (GET) or form body (POST). Order matters: client_id, redirect_uri and state (failures are
- * pages), then response_mode (so later errors can be sent back), then the steps below in the order listed, then the size
- * of the whole request.
+ * How the request reached the pipeline: sent to /authorize directly, or pushed (RFC 9126): checked at /par, then the
+ * stored parameters at /authorize in place of its query.
  */
-export async function validateAuthorizationRequest(deps: PipelineDeps, source: unknown): Promise<ValidationResult> {
+export type RequestDelivery = 'direct' | 'pushed';
+
+/**
+ * Validates a query string (GET), form body (POST) or pushed request's parameters. Order matters: client_id,
+ * redirect_uri and state (failures are pages), then response_mode (so later errors can be sent back), then the steps
+ * below in the order listed, then the size of the whole request.
+ */
+export async function validateAuthorizationRequest(deps: PipelineDeps, source: unknown, delivery: RequestDelivery): Promise<ValidationResult> {
   const maxBytes = deps.config.limits.parameterBytes;
   let target: AuthorizationTarget | undefined;
   let client: ClientRecord | undefined;
@@ -93,7 +100,8 @@ export async function validateAuthorizationRequest(deps: PipelineDeps, source: u
     // RFC 6749 §3.1: no parameter may be repeated or oversized (checked for all of them now that errors can be redirected),
     // except resource, which RFC 8707 §2 lets repeat.
     const { resources, rest } = splitResourceParameters(source, maxBytes);
-    const input: StepInput = { parameters: readParameters(rest, maxBytes), client, resources, apiAccess: await deps.store.apis.listForClient(client.clientId) };
+    const apiAccess = await deps.store.apis.listForClient(client.clientId);
+    const input: StepInput = { parameters: readParameters(rest, maxBytes), client, resources, apiAccess, pushed: delivery === 'pushed', par: deps.config.par };
     const request = runSteps(input, { clientId: client.clientId, redirectUri, redirectUriSent, state, responseMode: responseMode.value });
     checkRequestSize(request, deps.config.limits.interactionBytes);
     return { ok: true, client, request, target };
@@ -106,6 +114,7 @@ type Validated = Pick<AuthorizationRequestRecord, 'clientId' | 'redirectUri' | '
 
 /** The redirectable checks, in the order their errors are reported. */
 function runSteps(input: StepInput, validated: Validated): AuthorizationRequestRecord {
+  checkPushedRequestRequirement(input);
   rejectRequestObjects(input);
   checkResponseType(input);
   const pkce = checkPkce(input);

@@ -1,4 +1,4 @@
-// Which browser origins may call the token, revocation, userinfo, discovery and JWKS endpoints cross-origin: the origins of the
+// Which browser origins may call the token, pushed authorization request, revocation, userinfo, discovery and JWKS endpoints cross-origin: the origins of the
 // registered redirect URIs of public clients, read from the store through a short cache.
 import type { ClientRecord } from '../store/records.js';
 import type { ClientRepository } from '../store/store.js';

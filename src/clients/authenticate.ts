@@ -1,4 +1,4 @@
-// Client authentication at the token, introspection and revocation endpoints: exactly one method, the one the client
+// Client authentication at the token, pushed authorization request, introspection and revocation endpoints: exactly one method, the one the client
 // registered (RFC 6749 §2.3).
 import { InvalidClient, InvalidRequest } from '../errors/oauth-errors.js';
 import type { EventContext } from '../observability/events.js';

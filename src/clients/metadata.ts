@@ -21,6 +21,8 @@ export interface ClientMetadataInput {
   readonly jwksUri?: string | null | undefined;
   /** Back-Channel Logout §2.2; null clears it. */
   readonly backchannelLogoutUri?: string | null | undefined;
+  /** RFC 9126 §6: its authorization requests must be pushed to /par first (default false). */
+  readonly requirePushedAuthorizationRequests?: boolean | undefined;
 }
 
 export type ClientMetadata = Pick<
@@ -37,6 +39,7 @@ export type ClientMetadata = Pick<
   | 'jwks'
   | 'jwksUri'
   | 'backchannelLogoutUri'
+  | 'requirePushedAuthorizationRequests'
 >;
 
 const MAX_CLIENT_NAME_LENGTH = 200;
@@ -78,9 +81,10 @@ export function validateClientMetadata(input: ClientMetadataInput): ClientMetada
   const firstParty = input.firstParty ?? false;
   const { jwks, jwksUri } = checkClientKeys(tokenEndpointAuthMethod, input.jwks, input.jwksUri);
   const backchannelLogoutUri = checkBackchannelLogoutUri(input.backchannelLogoutUri ?? null);
+  const requirePushedAuthorizationRequests = input.requirePushedAuthorizationRequests ?? false;
   return {
     clientName, clientType, tokenEndpointAuthMethod, redirectUris, postLogoutRedirectUris, grantTypes, scope, firstParty, idTokenSignedResponseAlg,
-    jwks, jwksUri, backchannelLogoutUri,
+    jwks, jwksUri, backchannelLogoutUri, requirePushedAuthorizationRequests,
   };
 }
 

@@ -66,6 +66,7 @@ export function toClientView(record: ClientRecord): ClientView {
     jwks: record.jwks,
     jwksUri: record.jwksUri,
     backchannelLogoutUri: record.backchannelLogoutUri,
+    requirePushedAuthorizationRequests: record.requirePushedAuthorizationRequests,
     previousSecretExpiresAt: record.previousSecretExpiresAt,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

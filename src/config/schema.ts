@@ -162,7 +162,7 @@ export const configSchema = z
         interactionBytes: setting(z.number().int().min(1024).max(262_144).default(8192), {
           expected: 'bytes 1024-262144',
           description:
-            'Largest authorization request accepted, measured as kept while the person logs in (its parameters as JSON); larger gets invalid_request. The default fits a 4 KiB state.',
+            'Largest authorization request accepted, measured as kept while the person logs in, or while a pushed request (RFC 9126) waits to be used (its parameters as JSON); larger gets invalid_request. The default fits a 4 KiB state.',
         }),
         clientCacheTtl: setting(z.number().int().min(0).max(60_000).default(500), {
           expected: 'milliseconds 0-60000',
@@ -255,6 +255,19 @@ export const configSchema = z
         maxAge: setting(seconds(60, 604_800).default(86_400), {
           expected: 'seconds 60-604800',
           description: 'A logout token not delivered this long after the session ended is given up on.',
+        }),
+      })
+      .prefault({}),
+    par: z
+      .strictObject({
+        required: setting(z.boolean().default(false), {
+          expected: 'true or false',
+          description:
+            'RFC 9126 §5: every client must push its authorization requests to /par first; a plain /authorize request is refused. A client can also be required alone (`clients update --require-pushed-authorization-requests`).',
+        }),
+        requestLifetime: setting(seconds(10, 600).default(60), {
+          expected: 'seconds 10-600',
+          description: 'How long a request_uri from /par may be used at /authorize (once).',
         }),
       })
       .prefault({}),

@@ -21,6 +21,7 @@ export type OAuthErrorCode =
   | 'interaction_required'
   | 'request_not_supported'
   | 'request_uri_not_supported'
+  | 'invalid_request_uri'
   | 'invalid_token'
   | 'insufficient_scope'
   | 'not_found'
@@ -101,6 +102,9 @@ export class UnsupportedMediaType extends defineError('invalid_request', 415, 'T
 // OpenID Connect Core §6: request objects are not supported.
 export class RequestNotSupported extends defineError('request_not_supported', 400, 'The request parameter is not supported.') {}
 export class RequestUriNotSupported extends defineError('request_uri_not_supported', 400, 'The request_uri parameter is not supported.') {}
+// OpenID Connect Core §3.1.2.6, RFC 9126 §4: a request_uri that is unknown, expired, used, or another client's. Its
+// redirect URI is inside the pushed request, which cannot be trusted or read, so the person sees a page.
+export class InvalidRequestUri extends defineError('invalid_request_uri', 400, 'The request_uri is unknown, expired, already used, or was pushed by another client.', false) {}
 // Login and consent steps: shown to the person as a page, never sent to a redirect URI.
 export class InvalidInteraction extends defineError(
   'invalid_request',

@@ -1,4 +1,5 @@
-// POST endpoints a client calls with its credentials (token, introspection, revocation): form body only, never cached.
+// POST endpoints a client calls with its credentials (token, pushed authorization requests, introspection, revocation):
+// form body only, never cached.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteContext } from '../app.js';
 import { authenticateClient } from '../clients/authenticate.js';
@@ -31,12 +32,13 @@ export interface ClientCall {
 
 /**
  * Registers `POST path` (answering CORS for public clients' origins when `cors`): the client authenticates by its registered method, as at the token endpoint (`invalid_client`
- * 401 otherwise), errors use its format (RFC 6749 §5.2), and `handle` returns the JSON body, or undefined for an empty 200.
+ * 401 otherwise), errors use its format (RFC 6749 §5.2), and `handle` returns the JSON body (sent with `successStatus`,
+ * default 200), or undefined for an empty 200.
  */
 export function registerClientEndpoint(
   app: FastifyInstance,
   context: Pick<RouteContext, 'clock' | 'clients' | 'config' | 'metadata' | 'clientAssertions'>,
-  endpoint: { readonly path: string; readonly cors: boolean; readonly resourceIndicators?: boolean },
+  endpoint: { readonly path: string; readonly cors: boolean; readonly resourceIndicators?: boolean; readonly successStatus?: 200 | 201 },
   handle: (call: ClientCall) => Promise<object | undefined>,
 ): void {
   const { clock, clients, clientAssertions } = context;
@@ -59,7 +61,7 @@ export function registerClientEndpoint(
       const client = await authenticateClient({ authorization: request.headers.authorization, parameters, now, endpointUrl, origin }, clients, clientAssertions);
       const body = await handle({ client, parameters, resources, origin, now });
       if (body === undefined) return reply.send();
-      return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+      return reply.code(endpoint.successStatus ?? 200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
     });
     rejectOtherMethods(scope, path, ['POST']);
     done();

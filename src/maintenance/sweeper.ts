@@ -38,6 +38,7 @@ export function sweepPolicy(config: Pick<Config, 'tokens' | 'rateLimits' | 'audi
 export interface SweepResult {
   readonly authorizationCodes: number;
   readonly interactions: number;
+  readonly pushedAuthorizationRequests: number;
   readonly sessions: number;
   readonly refreshTokens: number;
   readonly tokenFamilies: number;
@@ -71,6 +72,8 @@ export async function sweepExpiredState(store: Store, now: number, policy: Sweep
   return {
     authorizationCodes: await sweep((limit) => store.authorizationCodes.deleteExpired(now - CODE_RETENTION_SECONDS, limit)),
     interactions: await sweep((limit) => store.interactions.deleteExpired(now, limit)),
+    // RFC 9126 §4: an expired request_uri is refused whatever its row says, so used or not it can go.
+    pushedAuthorizationRequests: await sweep((limit) => store.pushedAuthorizationRequests.deleteExpired(now, limit)),
     sessions: await sweep((limit) => store.sessions.deleteExpired(now, limit)),
     // Tokens before families, so removing a family seldom cascades to tokens beyond the batch.
     refreshTokens: await sweep((limit) => store.refreshTokens.deleteExpired(tokensBefore, limit)),

@@ -8,13 +8,16 @@ const WARN_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'code.replayed_by_other_client',
   'refresh_token.reused',
   'client_assertion.replayed',
+  'request_uri.replayed',
   'login.throttled',
   // A relying party was not told of a logout: its session there may live on.
   'logout.delivery_failed',
 ]);
 
 /** The routine steps of every successful flow: useful when tracing one, noise otherwise. */
-const DEBUG_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['code.issued', 'code.redeemed', 'token.issued', 'refresh_token.rotated']);
+const DEBUG_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
+  'authorization_request.pushed', 'code.issued', 'code.redeemed', 'token.issued', 'refresh_token.rotated',
+]);
 
 export function eventLogLevel(type: EventType): 'warn' | 'info' | 'debug' {
   if (WARN_EVENTS.has(type)) return 'warn';

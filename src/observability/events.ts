@@ -41,6 +41,10 @@ export type GatehouseEvent =
   | { readonly type: 'code.replayed'; readonly userId: string; readonly clientId: string; readonly revokedFamilyId: string | null }
   /** A spent code presented by `clientId`, a client it was not issued to (`issuedTo`): refused, nothing revoked. */
   | { readonly type: 'code.replayed_by_other_client'; readonly userId: string; readonly clientId: string; readonly issuedTo: string }
+  /** RFC 9126: a client pushed an authorization request to /par; `expiresAt` is when its request_uri stops working. */
+  | { readonly type: 'authorization_request.pushed'; readonly clientId: string; readonly expiresAt: number }
+  /** A request_uri presented at /authorize after it was used (RFC 9126 §4): a reload, or someone else holding it. */
+  | { readonly type: 'request_uri.replayed'; readonly clientId: string }
   | { readonly type: 'refresh_token.rotated'; readonly userId: string; readonly clientId: string; readonly familyId: string }
   | { readonly type: 'refresh_token.retried'; readonly userId: string; readonly clientId: string; readonly familyId: string }
   | {

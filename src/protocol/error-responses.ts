@@ -1,5 +1,5 @@
 // The only place errors become responses: one renderer per channel (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3, pages).
-import { InvalidClientRequest, InvalidInteraction, OAuthError, ServerError, TemporarilyUnavailable } from '../errors/oauth-errors.js';
+import { InvalidClientRequest, InvalidInteraction, InvalidRequestUri, OAuthError, ServerError, TemporarilyUnavailable } from '../errors/oauth-errors.js';
 import { renderErrorPage, SITUATION_WORDING, type ErrorSituation } from '../ui/error-page.js';
 import { renderAuthorizationResponse, type AuthorizationTarget } from './authorization-response.js';
 import type { FlowReply, KnownApplication } from './flow.js';
@@ -30,7 +30,7 @@ function situationOf(error: OAuthError): ErrorSituation {
   if (error instanceof TemporarilyUnavailable) return 'busy';
   if (error.status >= 500) return 'server';
   if (error instanceof InvalidClientRequest) return 'broken-link';
-  if (error instanceof InvalidInteraction) return 'expired';
+  if (error instanceof InvalidInteraction || error instanceof InvalidRequestUri) return 'expired';
   return 'refused';
 }
 

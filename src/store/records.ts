@@ -27,6 +27,8 @@ export interface ClientRecord {
   readonly idTokenSignedResponseAlg: SigningAlgorithm;
   /** Back-Channel Logout §2.2 `backchannel_logout_uri`: where logout tokens are POSTed; null: not notified. */
   readonly backchannelLogoutUri: string | null;
+  /** RFC 9126 §6 `require_pushed_authorization_requests`: its authorization requests must come through /par. */
+  readonly requirePushedAuthorizationRequests: boolean;
   /** SHA-256 of the current secret; null for public clients. */
   readonly secretHash: string | null;
   /** SHA-256 of the previous secret during its grace period after a rotation. */
@@ -52,6 +54,7 @@ export type ClientUpdate = Partial<
     | 'tokenEndpointAuthMethod'
     | 'idTokenSignedResponseAlg'
     | 'backchannelLogoutUri'
+    | 'requirePushedAuthorizationRequests'
   >
 > &
   Partial<Pick<ClientRecord, 'jwks' | 'jwksUri'>> &
@@ -215,6 +218,26 @@ export interface AuthorizationRequestRecord {
   readonly loginHint: string | null;
   /** RFC 8707 §2.1: the `resource` values requested, each a registered API allowed to the client. */
   readonly resources: readonly string[];
+}
+
+/**
+ * A pushed authorization request (RFC 9126 §2): its parameters as the client sent them to /par, validated there and
+ * again at /authorize, which uses them in place of its query (§4). Known only by the hash of its request_uri.
+ */
+export interface PushedAuthorizationRequestRecord {
+  /** SHA-256 of the random part of the request_uri. */
+  readonly requestHash: string;
+  /** The client that pushed it; only that client may use it (RFC 9126 §4). */
+  readonly clientId: string;
+  /**
+   * The authorization request parameters as /authorize reads them from a query: each a string, `resource` (which
+   * RFC 8707 lets repeat) a list; the client authentication parameters are left out.
+   */
+  readonly parameters: Readonly<Record<string, string | readonly string[]>>;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** When /authorize used it; a request_uri is single use. */
+  readonly consumedAt: number | null;
 }
 
 /**

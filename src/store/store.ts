@@ -16,6 +16,7 @@ import type {
   LoginThrottleRecord,
   LogoutDeliveryOutcome,
   LogoutDeliveryRecord,
+  PushedAuthorizationRequestRecord,
   RefreshTokenRecord,
   RefreshTokenRotation,
   RevokedAccessTokenRecord,
@@ -232,6 +233,19 @@ export interface InteractionRepository {
   deleteExpired(before: number, limit: number): Promise<number>;
 }
 
+/** Pushed authorization requests (RFC 9126), by the hash of their request_uri. */
+export interface PushedAuthorizationRequestRepository {
+  create(request: PushedAuthorizationRequestRecord): Promise<void>;
+  /**
+   * Uses a pushed request of `clientId` with one conditional update: of N concurrent callers exactly one gets
+   * `redeemed`; the rest get `replayed`. One never used and at or past `expiresAt` gives `expired`. An unknown hash,
+   * or a request pushed by another client (left untouched: it is not theirs to spend), gives `unknown`.
+   */
+  consume(requestHash: string, clientId: string, now: number): Promise<ConsumeResult<PushedAuthorizationRequestRecord>>;
+  /** Removes up to `limit` requests that expired before `before` (one sweep batch), used or not. Returns how many. */
+  deleteExpired(before: number, limit: number): Promise<number>;
+}
+
 /** Login throttling counters, shared by every instance. */
 export interface LoginThrottleRepository {
   /**
@@ -323,6 +337,7 @@ export interface Store {
   readonly sessions: SessionRepository;
   readonly signingKeys: SigningKeyRepository;
   readonly interactions: InteractionRepository;
+  readonly pushedAuthorizationRequests: PushedAuthorizationRequestRepository;
   readonly loginThrottle: LoginThrottleRepository;
   readonly clientAssertionJtis: ClientAssertionJtiRepository;
   readonly backChannelLogout: BackChannelLogoutRepository;

@@ -46,6 +46,7 @@ forEachEngine((engine) => {
         token_endpoint_auth_method: 'client_secret_basic',
         scope: 'openid profile email offline_access',
         id_token_signed_response_alg: 'RS256',
+        require_pushed_authorization_requests: false,
         client_type: 'confidential',
         first_party: true,
         updated_at: body.client_id_issued_at,

@@ -1,4 +1,4 @@
-// CORS for browser applications: the token, userinfo, discovery and JWKS endpoints answer the origins of public
+// CORS for browser applications: the token, pushed authorization request, userinfo, discovery and JWKS endpoints answer the origins of public
 // clients' redirect URIs and no others; the person-facing endpoints never answer CORS.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { createClient, createUser, epochNow, issueCode, pkcePair, REDIRECT_URI, 
 
 const PUBLIC_ORIGIN = new URL(REDIRECT_URI).origin;
 const CONFIDENTIAL_ORIGIN = 'https://confidential.example';
-const CORS_PATHS = ['/token', '/revoke', '/userinfo', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/jwks'];
+const CORS_PATHS = ['/token', '/par', '/revoke', '/userinfo', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/jwks'];
 
 function preflight(url: string, origin: string, method = 'POST'): Promise<Response> {
   return fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type' } });
@@ -35,7 +35,7 @@ forEachEngine((engine) => {
 
     it('answers a preflight from a public client origin on every CORS path', async () => {
       for (const path of CORS_PATHS) {
-        const method = path === '/token' || path === '/revoke' ? 'POST' : 'GET';
+        const method = ['/token', '/par', '/revoke'].includes(path) ? 'POST' : 'GET';
         const response = await preflight(`${suite.server.url}${path}`, PUBLIC_ORIGIN, method);
         assert.equal(response.status, 204, path);
         assert.equal(response.headers.get('access-control-allow-origin'), PUBLIC_ORIGIN, path);

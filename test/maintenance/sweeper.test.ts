@@ -9,6 +9,7 @@ const POLICY: SweepPolicy = { accessTokenTtl: 600, loginWindow: 900, auditRetent
 const NOTHING: SweepResult = {
   authorizationCodes: 0,
   interactions: 0,
+  pushedAuthorizationRequests: 0,
   sessions: 0,
   refreshTokens: 0,
   tokenFamilies: 0,
@@ -80,6 +81,16 @@ forEachEngine((engine) => {
       await store.clientAssertionJtis.markUsed(client.clientId, 'live', NOW, NOW - 60);
       assert.equal((await sweepExpiredState(store, NOW, POLICY)).clientAssertionJtis, 1);
       assert.equal(await store.clientAssertionJtis.markUsed(client.clientId, 'live', NOW + 60, NOW - 1), false);
+    });
+
+    it('forgets a pushed authorization request once its request_uri has expired, used or not', async () => {
+      const { store } = current();
+      const { client } = await seedClientAndUser(store);
+      const pushed = (expiresAt: number, consumedAt: number | null) =>
+        store.pushedAuthorizationRequests.create({ requestHash: `${expiresAt}-${String(consumedAt)}`, clientId: client.clientId, parameters: {}, createdAt: NOW - 60, expiresAt, consumedAt });
+      await Promise.all([pushed(NOW - 1, null), pushed(NOW - 1, NOW - 30), pushed(NOW, null)]);
+      assert.equal((await sweepExpiredState(store, NOW, POLICY)).pushedAuthorizationRequests, 2);
+      assert.equal((await store.pushedAuthorizationRequests.consume(`${NOW}-null`, client.clientId, NOW - 1)).outcome, 'redeemed');
     });
 
     it('keeps every audit event by default, and prunes those past audit.retention when it is set', async () => {

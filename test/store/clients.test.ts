@@ -25,6 +25,8 @@ forEachEngine((engine) => {
         grant_types, scope, first_party, created_at, updated_at) values ('older', 'Older', 'public', 'none', '["https://a.example/cb"]', '[]',
         '["authorization_code"]', 'openid', 0, ${NOW}, ${NOW})`);
       assert.equal((await store.clients.findById('older'))?.idTokenSignedResponseAlg, 'RS256');
+      // Migration 013: a client stored before it need not push its authorization requests.
+      assert.equal((await store.clients.findById('older'))?.requirePushedAuthorizationRequests, false);
       const updated = await store.clients.update('older', { idTokenSignedResponseAlg: 'EdDSA' }, NOW + 1);
       assert.equal(updated?.idTokenSignedResponseAlg, 'EdDSA');
       assert.equal(updated?.scope, 'openid');

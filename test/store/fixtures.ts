@@ -32,6 +32,7 @@ export function aClient(overrides: Partial<ClientRecord> = {}): ClientRecord {
     firstParty: false,
     idTokenSignedResponseAlg: 'RS256',
     backchannelLogoutUri: null,
+    requirePushedAuthorizationRequests: false,
     secretHash: 'secret-hash-1',
     previousSecretHash: null,
     previousSecretExpiresAt: null,

@@ -29,6 +29,7 @@ export async function seedClient(store: Store, overrides: Partial<ClientRecord> 
     firstParty: false,
     idTokenSignedResponseAlg: 'RS256',
     backchannelLogoutUri: null,
+    requirePushedAuthorizationRequests: false,
     secretHash: null,
     previousSecretHash: null,
     previousSecretExpiresAt: null,

@@ -17,6 +17,7 @@ export function describeClient(client: ClientView): string[] {
     ['post_logout_redirect_uris', client.postLogoutRedirectUris.join('\n') || '(none)'],
     ...keyRows(client),
     ['backchannel_logout_uri', client.backchannelLogoutUri ?? '(none)'],
+    ['require_pushed_authorization_requests', client.requirePushedAuthorizationRequests ? 'yes' : 'no'],
     ['created', formatTime(client.createdAt)],
     ['updated', formatTime(client.updatedAt)],
   ];

@@ -23,6 +23,7 @@ interface MetadataOptions extends CommonOptions {
   readonly jwksUri?: string;
   readonly jwksFile?: string;
   readonly backchannelLogoutUri?: string;
+  readonly requirePushedAuthorizationRequests?: boolean;
 }
 
 interface CreateOptions extends MetadataOptions {
@@ -58,6 +59,7 @@ function toMetadataInput(options: MetadataOptions): ClientMetadataInput {
     jwks: options.jwksFile === undefined ? undefined : readJwksFile(options.jwksFile),
     // An empty value on update removes the URI: the client is no longer notified.
     backchannelLogoutUri: options.backchannelLogoutUri === '' ? null : options.backchannelLogoutUri,
+    requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests,
   };
 }
 
@@ -130,6 +132,7 @@ function registerCreate(clients: Command): void {
     .option('--name <name>', 'client name, unique, shown on the consent page (required)')
     .option('--type <type>', 'confidential (default) or public')
     .option('--first-party', 'trusted first-party client: skips the consent page')
+    .option('--require-pushed-authorization-requests', 'its authorization requests must be pushed to /par first (RFC 9126)')
     .action(async (options: CreateOptions) => {
       const { client, clientSecret } = await registerChecked(options, (service) =>
         service.create({ ...toMetadataInput(options), clientType: options.type }),
@@ -145,6 +148,8 @@ function registerUpdate(clients: Command): void {
     .option('--name <name>', 'new client name')
     .option('--first-party', 'mark as first-party (skips consent)')
     .option('--no-first-party', 'mark as third-party (asks for consent)')
+    .option('--require-pushed-authorization-requests', 'its authorization requests must be pushed to /par first (RFC 9126)')
+    .option('--no-require-pushed-authorization-requests', 'it may send authorization requests to /authorize directly again')
     .action(async (clientId: string, options: MetadataOptions) => {
       const { client, clientSecret } = await registerChecked(options, (service) => service.update(clientId, toMetadataInput(options)));
       warnAboutLocalhost(options.redirectUri);

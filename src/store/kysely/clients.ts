@@ -18,6 +18,7 @@ function clientToRow(client: ClientRecord): ClientsTable {
     first_party: client.firstParty ? 1 : 0,
     id_token_signed_response_alg: client.idTokenSignedResponseAlg,
     backchannel_logout_uri: client.backchannelLogoutUri,
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests ? 1 : 0,
     secret_hash: client.secretHash,
     previous_secret_hash: client.previousSecretHash,
     previous_secret_expires_at: client.previousSecretExpiresAt,
@@ -41,6 +42,7 @@ function rowToClient(row: ClientsTable): ClientRecord {
     firstParty: row.first_party === 1,
     idTokenSignedResponseAlg: row.id_token_signed_response_alg,
     backchannelLogoutUri: row.backchannel_logout_uri,
+    requirePushedAuthorizationRequests: row.require_pushed_authorization_requests === 1,
     secretHash: row.secret_hash,
     previousSecretHash: row.previous_secret_hash,
     previousSecretExpiresAt: row.previous_secret_expires_at,
@@ -67,6 +69,9 @@ function updateToRow(changes: ClientUpdate): Partial<ClientsTable> {
   if (changes.previousSecretHash === null) row.previous_secret_hash = null;
   if (changes.previousSecretExpiresAt === null) row.previous_secret_expires_at = null;
   if (changes.backchannelLogoutUri !== undefined) row.backchannel_logout_uri = changes.backchannelLogoutUri;
+  if (changes.requirePushedAuthorizationRequests !== undefined) {
+    row.require_pushed_authorization_requests = changes.requirePushedAuthorizationRequests ? 1 : 0;
+  }
   return row;
 }
 

@@ -21,6 +21,7 @@ export interface ClientsTable {
   first_party: number;
   id_token_signed_response_alg: SigningAlgorithm;
   backchannel_logout_uri: string | null;
+  require_pushed_authorization_requests: number;
   secret_hash: string | null;
   previous_secret_hash: string | null;
   previous_secret_expires_at: number | null;
@@ -160,6 +161,16 @@ export interface InteractionsTable {
   consent_session_id: string | null;
 }
 
+export interface PushedAuthorizationRequestsTable {
+  request_hash: string;
+  client_id: string;
+  /** JSON object: parameter name to a string, or an array of strings for `resource`. */
+  parameters: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
 export interface LoginThrottleTable {
   throttle_key: string;
   failures: number;
@@ -247,6 +258,7 @@ export interface Database {
   audit_events: AuditEventsTable;
   audit_chain_head: AuditChainHeadTable;
   interactions: InteractionsTable;
+  pushed_authorization_requests: PushedAuthorizationRequestsTable;
   login_throttle: LoginThrottleTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   client_assertion_jtis: ClientAssertionJtisTable;

@@ -10,6 +10,7 @@ import { KyselyClientRepository } from './clients.js';
 import { KyselyConsentRepository } from './consents.js';
 import { KyselyInteractionRepository } from './interactions.js';
 import { KyselyLoginThrottleRepository } from './login-throttle.js';
+import { KyselyPushedAuthorizationRequestRepository } from './pushed-authorization-requests.js';
 import { KyselyRefreshTokenRepository } from './refresh-tokens.js';
 import { KyselyRevokedAccessTokenRepository } from './revoked-access-tokens.js';
 import { KyselySessionRepository } from './sessions.js';
@@ -41,6 +42,7 @@ export function createKyselyStore(db: Db, engine: Store['engine']): Store {
     sessions: new KyselySessionRepository(db),
     signingKeys: new KyselySigningKeyRepository(db),
     interactions: new KyselyInteractionRepository(db),
+    pushedAuthorizationRequests: new KyselyPushedAuthorizationRequestRepository(db),
     loginThrottle: new KyselyLoginThrottleRepository(db),
     clientAssertionJtis: new KyselyClientAssertionJtiRepository(db),
     backChannelLogout: new KyselyBackChannelLogoutRepository(db),
