@@ -1,10 +1,7 @@
 // Runs the real `gatehouse` CLI as a child process and captures its exit code and output.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx');
+import { gatehouseCommand } from '../support/gatehouse-command.js';
 
 export const TEST_ENCRYPTION_SECRET = 'cli-test-key-encryption-secret-0123456789';
 
@@ -36,7 +33,7 @@ function childEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  */
 export function runCli(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd: string; input?: string }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_ENTRY, ...args], {
+    const child = spawn(process.execPath, [...gatehouseCommand(), ...args], {
       cwd: options.cwd,
       env: childEnvironment(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,10 +1,7 @@
 // Runs `gatehouse serve` as a real child process and waits on what it prints.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { after } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx');
+import { gatehouseCommand } from './gatehouse-command.js';
 
 const running = new Set<ChildProcessWithoutNullStreams>();
 // A hook on the importing test file's root: once all its tests are over, passed or failed, no server is left running.
@@ -29,7 +26,7 @@ export interface ServeProcess {
 
 export function startServeProcess(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): ServeProcess {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GATEHOUSE_')));
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_ENTRY, 'serve', ...args], { cwd, env: { ...inherited, ...env } });
+  const child = spawn(process.execPath, [...gatehouseCommand(), 'serve', ...args], { cwd, env: { ...inherited, ...env } });
   let text = '';
   const streams = { stdout: '', stderr: '' };
   const listeners = new Set<() => void>();
