@@ -8,6 +8,7 @@ import { KyselyAuthorizationCodeRepository } from './authorization-codes.js';
 import { KyselyClientAssertionJtiRepository } from './client-assertion-jtis.js';
 import { KyselyClientRepository } from './clients.js';
 import { KyselyConsentRepository } from './consents.js';
+import { KyselyDeviceAuthorizationRepository } from './device-authorizations.js';
 import { KyselyInteractionRepository } from './interactions.js';
 import { KyselyLoginThrottleRepository } from './login-throttle.js';
 import { KyselyRefreshTokenRepository } from './refresh-tokens.js';
@@ -41,6 +42,7 @@ export function createKyselyStore(db: Db, engine: Store['engine']): Store {
     sessions: new KyselySessionRepository(db),
     signingKeys: new KyselySigningKeyRepository(db),
     interactions: new KyselyInteractionRepository(db),
+    deviceAuthorizations: new KyselyDeviceAuthorizationRepository(db),
     loginThrottle: new KyselyLoginThrottleRepository(db),
     clientAssertionJtis: new KyselyClientAssertionJtiRepository(db),
     backChannelLogout: new KyselyBackChannelLogoutRepository(db),
