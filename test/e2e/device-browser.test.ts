@@ -75,7 +75,8 @@ forEachEngine((engine) => {
         const page = await context.newPage();
         await page.goto(authorization.verification_uri_complete.replace(suite.server.config.issuer, suite.server.url));
         assert.equal(await page.getByLabel('Code').inputValue(), authorization.user_code);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        // An expression, not a function: the test's TypeScript has no DOM types.
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
         assert.equal(overflow, 0, 'no horizontal overflow');
         await mkdir(SCREENSHOTS, { recursive: true });
         const file = join(SCREENSHOTS, `device-${name}.png`);

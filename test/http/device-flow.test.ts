@@ -100,10 +100,10 @@ forEachEngine((engine) => {
       const tokens = (await response.json()) as TokenResponseBody;
       assert.equal(tokens.scope, 'openid profile offline_access');
       assert.ok(tokens.refresh_token);
-      const { payload } = await verifyJwt(suite.server, tokens.id_token!, { audience: as.client.clientId });
+      const { payload } = await verifyJwt(suite.server, tokens.id_token!, { typ: 'JWT', audience: as.client.clientId });
       assert.equal(payload.sub, user.userId);
       assert.equal(payload.nonce, undefined);
-      await verifyJwt(suite.server, tokens.access_token, { typ: 'at+jwt' });
+      await verifyJwt(suite.server, tokens.access_token, { typ: 'at+jwt', audience: suite.server.config.issuer });
       await assertTokenError(await pollDeviceToken(suite.server, as, authorization.device_code), 'invalid_grant');
       // The refresh token works like any other.
       const refreshed = await postToken(suite.server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token }, { as });
