@@ -14,7 +14,7 @@ import { CSRF_FIELD, INTERACTION_TTL } from './interactions.js';
 import type { UserCodeThrottle } from './user-code-throttle.js';
 
 /** The cookie holding the code form's anti-CSRF token (double submit: the form echoes it, the server compares). */
-const CSRF_COOKIE = 'gatehouse_device_form';
+const CSRF_COOKIE = 'gatehouse_user_code_form';
 /** Longer than a typed code could be: what is prefilled is cut to this, never echoed whole. */
 const MAX_PREFILL = 32;
 

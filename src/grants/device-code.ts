@@ -7,7 +7,7 @@ import {
   InvalidRequest,
   SlowDown,
 } from '../errors/oauth-errors.js';
-import { DEVICE_CODE_GRANT_TYPE, type DeviceAuthorizationRecord } from '../store/records.js';
+import { DEVICE_CODE_GRANT_TYPE, type ClientRecord, type DeviceAuthorizationRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { hashOpaqueValue } from '../tokens/opaque.js';
 import { requestedResource } from './audience.js';
@@ -33,7 +33,7 @@ export class DeviceCodeGrant implements Grant {
     const issued = await this.deps.store.transaction(async (store) => {
       // RFC 8628 §3.5: tokens exactly once, only to the client the device code was issued to.
       const redeemed = await store.deviceAuthorizations.redeem(deviceCodeHash, client.clientId, now);
-      return redeemed === undefined ? undefined : this.issue(store, redeemed, resource, now);
+      return redeemed === undefined ? undefined : this.issue(store, redeemed, client, resource, now);
     });
     if (issued === undefined) return this.refuse(deviceCodeHash, client.clientId, now);
     const { family, response } = issued;
@@ -42,14 +42,13 @@ export class DeviceCodeGrant implements Grant {
     return response;
   }
 
-  private async issue(store: Store, authorization: DeviceAuthorizationRecord, resource: string | undefined, now: number) {
+  /** Issues for the redeemed authorization, to the client it is bound to (the one that just redeemed it). */
+  private async issue(store: Store, authorization: DeviceAuthorizationRecord, client: ClientRecord, resource: string | undefined, now: number) {
     const { approval } = authorization;
     if (approval === null) throw new InvalidGrant({ cause: new Error('approved device authorization without its approval') });
     const user = await store.users.findById(approval.userId);
     // A user disabled since approving gets no tokens.
     if (user === undefined || user.disabledAt !== null) throw new InvalidGrant({ cause: new Error('user missing or disabled') });
-    const client = await store.clients.findById(authorization.clientId);
-    if (client === undefined) throw new InvalidGrant({ cause: new Error('client deleted meanwhile') });
     const grant = { ...authorization, ...approval, client, nonce: null, codeHash: authorization.deviceCodeHash };
     return issueFamily(this.deps, store, grant, resource, now);
   }
