@@ -24,6 +24,7 @@ forEachEngine((engine) => {
       assert.equal(body.token_endpoint_auth_method, 'none');
       assert.deepEqual(body.grant_types, ['refresh_token', DEVICE_CODE]);
       assert.deepEqual(body.redirect_uris, []);
+      assert.deepEqual(body.response_types, []);
       assert.equal(body.scope, 'openid profile email offline_access');
       const shown = await gatehouse('clients', 'show', String(body.client_id));
       assert.equal(shown.code, 0, shown.stderr);
