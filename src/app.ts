@@ -22,6 +22,8 @@ import { registerIntrospectionRoute } from './http/routes/introspection.js';
 import { registerRevocationRoute } from './http/routes/revocation.js';
 import { registerLoginRoutes } from './http/routes/login.js';
 import { registerLogoutRoutes } from './http/routes/logout.js';
+import { registerDeviceAuthorizationRoute } from './http/routes/device-authorization.js';
+import { registerDeviceRoutes } from './http/routes/device.js';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import { ClientLookup } from './clients/lookup.js';
@@ -113,6 +115,8 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   registerFaviconRoute(app);
   registerLoginRoutes(app, context);
   registerLogoutRoutes(app, context);
+  registerDeviceAuthorizationRoute(app, context);
+  registerDeviceRoutes(app, context);
   // Discovery last: every endpoint above has contributed its metadata by now.
   registerDiscoveryRoutes(app, metadata);
   return app;

@@ -9,6 +9,7 @@ import { mergeScopes } from '../protocol/scope.js';
 import type { AuthorizationRequestRecord } from '../store/records.js';
 import { renderConsentPage } from '../ui/consent-page.js';
 import { consentItemsOf, consentScopeOf } from '../apis/consent-scope.js';
+import { denyDevice, isDeviceRequest } from './device-decision.js';
 import { issueAndRespond, loginStep, sendToStep, type AuthorizationDeps } from './continue.js';
 import { clearInteractionCookie, completeInteraction, CSRF_FIELD, findInteraction, interactionLocation, verifyInteractionCsrf, type Interaction } from './interactions.js';
 import { checkLoginRequirements, type SatisfiedLogin } from './login-requirements.js';
@@ -65,6 +66,7 @@ export async function showConsentPage(deps: AuthorizationDeps, interactionId: st
       interactionId: interaction.id,
       csrfToken: interaction.csrfToken,
       redirectUri: request.redirectUri,
+      device: isDeviceRequest(request),
     });
     return withCookies(pageResponse(page));
   } catch (error) {
@@ -96,9 +98,11 @@ export async function decideConsent(deps: AuthorizationDeps, body: unknown, info
 
 async function applyDecision(deps: AuthorizationDeps, interaction: Interaction, login: SatisfiedLogin, allowed: boolean, info: RequestInfo): Promise<FlowReply> {
   const { request } = interaction.record;
-  const target = targetOf(request, deps.config.issuer);
+  // A device authorization has no redirect target: its outcome is a page, and so are its errors.
+  const target = isDeviceRequest(request) ? undefined : targetOf(request, deps.config.issuer);
   const cookies = [clearInteractionCookie(deps.config.issuer)];
   const event = { userId: login.user.userId, clientId: request.clientId };
+  if (!allowed && isDeviceRequest(request)) return withCookies(await denyDevice(deps, request, login, info), cookies);
   if (!allowed) {
     deps.events.emit({ type: 'consent.denied', ...event }, info.eventContext);
     // SECURITY.md (consent): Deny returns access_denied with state (and iss) to the client.

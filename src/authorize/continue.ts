@@ -18,6 +18,7 @@ import {
   type Interaction,
 } from './interactions.js';
 import { consentScopeOf } from '../apis/consent-scope.js';
+import { approveDevice, isDeviceRequest } from './device-decision.js';
 import { issueAuthorizationCode } from './issue-code.js';
 import { checkLoginRequirements, type SatisfiedLogin } from './login-requirements.js';
 
@@ -33,7 +34,8 @@ export interface AuthorizationDeps {
 export interface FlowInput {
   readonly client: ClientRecord;
   readonly request: AuthorizationRequestRecord;
-  readonly target: AuthorizationTarget;
+  /** Where the code goes; undefined for a device authorization, which answers with pages only. */
+  readonly target: AuthorizationTarget | undefined;
   readonly info: RequestInfo;
   /** Set when resuming: the interaction this request has been waiting in. */
   readonly interaction?: Interaction;
@@ -42,7 +44,8 @@ export interface FlowInput {
 
 async function hasConsent(deps: AuthorizationDeps, input: FlowInput, login: SatisfiedLogin): Promise<boolean> {
   // OIDC Core §3.1.2.1: prompt=consent asks again even when consent was given before, and even for a first-party client.
-  if (input.request.prompt.includes('consent')) return false;
+  // RFC 8628 §5.4: a device is never approved without the person confirming it, so its page is always shown.
+  if (input.request.prompt.includes('consent') || isDeviceRequest(input.request)) return false;
   // Client registration: first-party clients skip the consent page.
   if (input.client.firstParty) return true;
   const consent = await deps.store.consents.find(login.user.userId, input.client.clientId);
@@ -73,7 +76,7 @@ export function loginStep(interaction: Interaction | undefined): InteractionStep
 }
 
 /**
- * Issues the code to the target on a login that meets every requirement, completing the interaction first when there
+ * Issues the code to the target (or approves the device authorization) on a login that meets every requirement, completing the interaction first when there
  * is one (single use: a second tab or a replayed form gets nothing).
  */
 export async function issueAndRespond(
@@ -88,8 +91,11 @@ export async function issueAndRespond(
     }
     cookies.push(clearInteractionCookie(deps.config.issuer));
   }
-  const code = await issueAuthorizationCode(deps, input.request, login.session, input.info.eventContext, login.now);
-  return withCookies(renderAuthorizationResponse(input.target, { code }), cookies);
+  const { request, target } = input;
+  if (isDeviceRequest(request)) return withCookies(await approveDevice(deps, request, login, input.info), cookies);
+  if (target === undefined) throw new InvalidInteraction({ cause: new Error('authorization request without a redirect target') });
+  const code = await issueAuthorizationCode(deps, request, login.session, input.info.eventContext, login.now);
+  return withCookies(renderAuthorizationResponse(target, { code }), cookies);
 }
 
 /** Decides the next step for a validated request (fresh, or resumed after login); throws errors for the target. */

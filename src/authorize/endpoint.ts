@@ -5,7 +5,9 @@ import { InvalidInteraction } from '../errors/oauth-errors.js';
 import { targetOf, type AuthorizationTarget } from '../protocol/authorization-response.js';
 import { failure } from '../protocol/error-responses.js';
 import type { FlowReply, KnownApplication, RequestInfo } from '../protocol/flow.js';
+import { DEVICE_CODE_GRANT_TYPE, type AuthorizationRequestRecord, type ClientRecord } from '../store/records.js';
 import { continueAuthorization, type AuthorizationDeps } from './continue.js';
+import { isDeviceRequest } from './device-decision.js';
 import { findInteraction } from './interactions.js';
 import { validateAuthorizationRequest } from './pipeline.js';
 import { usePushedRequest } from './pushed-requests.js';
@@ -33,6 +35,12 @@ export async function handleAuthorizationRequest(deps: AuthorizationDeps, source
   }
 }
 
+/** Whether the client may still be answered: its redirect URI is registered, or for a device, its device code grant. */
+function stillRegistered(client: ClientRecord, request: AuthorizationRequestRecord): boolean {
+  if (isDeviceRequest(request)) return client.grantTypes.includes(DEVICE_CODE_GRANT_TYPE);
+  return matchRedirectUri(client, request.redirectUri) !== undefined;
+}
+
 /** GET /authorize/resume?interaction=<id>: where login sends the browser back, now with a session. */
 export async function resumeAuthorization(deps: AuthorizationDeps, interactionId: string | undefined, info: RequestInfo): Promise<FlowReply> {
   const now = deps.clock();
@@ -44,12 +52,13 @@ export async function resumeAuthorization(deps: AuthorizationDeps, interactionId
     if (interaction === undefined) throw new InvalidInteraction({ cause: new Error('resume: no live interaction for this browser') });
     const { request } = interaction.record;
     const client = await deps.clients.find(request.clientId);
-    // RFC 6749 §3.1.2.3: the client may have changed meanwhile; its redirect URI must still be registered.
-    if (client === undefined || matchRedirectUri(client, request.redirectUri) === undefined) {
+    // RFC 6749 §3.1.2.3: the client may have changed meanwhile; its redirect URI (or device grant) must still be registered.
+    if (client === undefined || !stillRegistered(client, request)) {
       throw new InvalidInteraction({ cause: new Error('resume: client deleted or redirect URI no longer registered') });
     }
     application = knownApplication(client);
-    target = targetOf(request, deps.config.issuer);
+    // A device authorization is answered with pages only (RFC 8628 §3.3).
+    target = isDeviceRequest(request) ? undefined : targetOf(request, deps.config.issuer);
     return await continueAuthorization(deps, { client, request, target, info, interaction, now });
   } catch (error) {
     return failure(error, target, info.requestId, { application });

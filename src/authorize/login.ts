@@ -11,6 +11,7 @@ import type { ClientRecord } from '../store/records.js';
 import { renderLoginPage, type LoginNotice } from '../ui/login-page.js';
 import { attemptLogin, type LoginDeps } from '../users/login.js';
 import type { AuthorizationDeps } from './continue.js';
+import { isDeviceRequest } from './device-decision.js';
 import { advanceInteraction, CSRF_FIELD, findInteraction, interactionLocation, verifyInteractionCsrf, type Interaction } from './interactions.js';
 
 export interface LoginFlowDeps extends AuthorizationDeps {
@@ -46,7 +47,7 @@ function loginPage({ interaction, client }: LoadedInteraction, username: string 
     username,
     notice,
     // A successful login ends in a redirect to the client; the page's form-action must allow that redirect too.
-    formActions: [interaction.record.request.redirectUri],
+    formActions: isDeviceRequest(interaction.record.request) ? [] : [interaction.record.request.redirectUri],
   });
   if (notice?.kind !== 'throttled') return withCookies(pageResponse(page));
   // SECURITY.md (brute force): the person is told how long to wait, and so is any client of the HTTP response.

@@ -1,6 +1,6 @@
 // Client metadata policy: validates and normalises what a client may be registered with (RFC 7591 §2).
 import { parseScope, SCOPE_TOKEN } from '../protocol/scope.js';
-import { SIGNING_ALGORITHMS, type ClientRecord, type ClientType, type GrantType, type SigningAlgorithm, type TokenEndpointAuthMethod } from '../store/records.js';
+import { DEVICE_CODE_GRANT_TYPE, SIGNING_ALGORITHMS, type ClientRecord, type ClientType, type GrantType, type SigningAlgorithm, type TokenEndpointAuthMethod } from '../store/records.js';
 import { InvalidClientMetadata } from './errors.js';
 import { checkJwkSet, checkJwksUri, InvalidJwkSet, MAX_JWKS_BYTES } from './jwk-set.js';
 import { validateRedirectUri } from './redirect-uri.js';
@@ -44,7 +44,7 @@ export type ClientMetadata = Pick<
 
 const MAX_CLIENT_NAME_LENGTH = 200;
 const BASE_SCOPE = ['openid', 'profile', 'email'];
-const SUPPORTED_GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
+const SUPPORTED_GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT_TYPE];
 const CONFIDENTIAL_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 
 /** Grant types people ask for that Gatehouse deliberately does not offer, with the reason. */
@@ -58,7 +58,8 @@ const REFUSED_GRANT_TYPES: Readonly<Record<string, string>> = {
  * grant types `authorization_code` (RFC 7591 §2 default) and scope `openid profile email`, plus
  * `offline_access` when `refresh_token` is granted, since OpenID Connect issues refresh tokens for it; ID tokens
  * signed with RS256 (OpenID Connect Registration §2). A client registered only for `client_credentials` is
- * confidential and has no redirect URIs (RFC 7591 §2: they are for redirect-based flows).
+ * confidential and has no redirect URIs (RFC 7591 §2: they are for redirect-based flows); so has one registered only
+ * for the device code grant (RFC 8628), which may be public.
  * @throws InvalidClientMetadata naming the first field that breaks the policy.
  */
 export function validateClientMetadata(input: ClientMetadataInput): ClientMetadata {
@@ -173,11 +174,13 @@ function checkGrantTypes(requested: readonly string[]): readonly GrantType[] {
       throw new InvalidClientMetadata('grant_types', `unknown grant type "${grantType}" (expected ${SUPPORTED_GRANT_TYPES.join(', ')})`);
     }
   }
-  if (requested.includes('refresh_token') && !requested.includes('authorization_code')) {
-    throw new InvalidClientMetadata('grant_types', 'refresh_token requires authorization_code: refresh tokens are issued from a code exchange');
+  // Refresh tokens come from a person's grant: an authorization code or (RFC 8628) a device code exchange.
+  const personGrant = requested.includes('authorization_code') || requested.includes(DEVICE_CODE_GRANT_TYPE);
+  if (requested.includes('refresh_token') && !personGrant) {
+    throw new InvalidClientMetadata('grant_types', `refresh_token requires authorization_code or ${DEVICE_CODE_GRANT_TYPE}: refresh tokens are issued from a code exchange`);
   }
-  if (!requested.includes('authorization_code') && !requested.includes('client_credentials')) {
-    throw new InvalidClientMetadata('grant_types', 'authorization_code or client_credentials is required');
+  if (!personGrant && !requested.includes('client_credentials')) {
+    throw new InvalidClientMetadata('grant_types', `authorization_code, client_credentials or ${DEVICE_CODE_GRANT_TYPE} is required`);
   }
   return SUPPORTED_GRANT_TYPES.filter((grantType) => requested.includes(grantType));
 }

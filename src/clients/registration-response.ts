@@ -42,8 +42,9 @@ export function toRegistrationResponse(client: ClientView, clientSecret: string 
     redirect_uris: client.redirectUris,
     post_logout_redirect_uris: client.postLogoutRedirectUris,
     grant_types: client.grantTypes,
-    // Only the code flow exists here (SECURITY.md: response_type=code only).
-    response_types: ['code'],
+    // Only the code flow exists here (SECURITY.md: response_type=code only); RFC 7591 §2.1: a client that never uses the
+    // authorization endpoint (client credentials, device code) has no response type.
+    response_types: client.grantTypes.includes('authorization_code') ? ['code'] : [],
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     scope: client.scope,
     id_token_signed_response_alg: client.idTokenSignedResponseAlg,

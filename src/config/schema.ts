@@ -203,6 +203,22 @@ export const configSchema = z
         }),
       })
       .prefault({}),
+    deviceAuthorization: z
+      .strictObject({
+        codeLifetime: setting(seconds(60, 1800).default(600), {
+          expected: 'seconds 60-1800',
+          description: 'Device flow (RFC 8628): how long a device code and its user code stay valid (`expires_in`).',
+        }),
+        interval: setting(seconds(1, 60).default(5), {
+          expected: 'seconds 1-60',
+          description: 'Device flow: the least time a device waits between token requests (`interval`); polling faster answers slow_down and adds 5 s.',
+        }),
+        userCodeFailuresPerIp: setting(z.number().int().min(1).max(1000).default(10), {
+          expected: 'a count 1-1000',
+          description: 'Wrong user codes entered on the verification page from one IP within rateLimits.loginWindow before it is locked out (60 s, doubling to 15 minutes).',
+        }),
+      })
+      .prefault({}),
     audit: z
       .strictObject({
         retention: setting(

@@ -2,7 +2,7 @@
 
 /**
  * The error codes Gatehouse answers with: RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, OpenID Connect Core §3.1.2.6,
- * RFC 8707 §2 (`invalid_target`), plus `not_found` and `method_not_allowed` for plain HTTP errors on the JSON api channel.
+ * RFC 8707 §2 (`invalid_target`), RFC 8628 §3.5 (`authorization_pending`, `slow_down`, `expired_token`), plus `not_found` and `method_not_allowed` for plain HTTP errors on the JSON api channel.
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -13,6 +13,9 @@ export type OAuthErrorCode =
   | 'unsupported_response_type'
   | 'invalid_scope'
   | 'invalid_target'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token'
   | 'access_denied'
   | 'server_error'
   | 'temporarily_unavailable'
@@ -84,6 +87,11 @@ export class ServerError extends defineError('server_error', 500, 'The server me
 export class TemporarilyUnavailable extends defineError('temporarily_unavailable', 503, 'The server is temporarily unable to handle the request.') {}
 // RFC 8707 §2: a resource indicator that is malformed, unknown, or not allowed to the client.
 export class InvalidTarget extends defineError('invalid_target', 400, 'The requested resource is invalid, unknown, or not allowed for this client.') {}
+// RFC 8628 §3.5: the device token request's own errors; the person's Deny is access_denied at the token endpoint (400).
+export class AuthorizationPending extends defineError('authorization_pending', 400, 'The person has not yet approved or denied the request; keep polling.') {}
+export class SlowDown extends defineError('slow_down', 400, 'Polling too fast: wait 5 seconds longer between requests from now on.') {}
+export class ExpiredToken extends defineError('expired_token', 400, 'The device code has expired; start a new device authorization.') {}
+export class DeviceAccessDenied extends defineError('access_denied', 400, 'The person denied the request.') {}
 // OpenID Connect Core §3.1.2.6
 export class LoginRequired extends defineError('login_required', 400, 'The user must log in.') {}
 export class ConsentRequired extends defineError('consent_required', 400, 'The user must consent.') {}

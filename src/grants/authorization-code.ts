@@ -1,13 +1,12 @@
 // grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6): redeems a code once and issues a new token family.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { InvalidGrant, InvalidRequest } from '../errors/oauth-errors.js';
 import type { AuthorizationCodeRecord, ClientRecord, TokenFamilyRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { hashOpaqueValue, safeEqual } from '../tokens/opaque.js';
 import type { Grant, GrantDependencies, TokenRequest, TokenResponse } from './grant.js';
-import { selectAudience, requestedResource } from './audience.js';
-import { issueTokens, mintRefreshToken } from './issue-tokens.js';
-import { includesScope } from '../protocol/scope.js';
+import { requestedResource } from './audience.js';
+import { issueFamily } from './issue-family.js';
 
 // RFC 7636 §4.1: code-verifier = 43*128unreserved.
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -99,42 +98,7 @@ export class AuthorizationCodeGrant implements Grant {
   }
 
   private async issue(store: Store, code: AuthorizationCodeRecord, client: ClientRecord, resource: string | undefined, now: number): Promise<Redemption> {
-    // Throwing here (a resource not granted) rolls the redemption back, so the code stays usable with a valid one.
-    const grant = { client, scope: code.scope, resources: code.resources, apiScope: code.apiScope };
-    const audience = await selectAudience({ store, config: this.deps.config }, grant, resource);
-    const family: TokenFamilyRecord = {
-      familyId: randomUUID(),
-      clientId: client.clientId,
-      userId: code.userId,
-      scope: code.scope,
-      sessionId: code.sessionId,
-      authTime: code.authTime,
-      authorizationCodeHash: code.codeHash,
-      resources: code.resources,
-      apiScope: code.apiScope,
-      createdAt: now,
-      expiresAt: now + this.deps.config.tokens.refreshTokenAbsoluteTtl,
-      revokedAt: null,
-      revokedReason: null,
-    };
-    // Refresh tokens only when the client may use the refresh grant AND the person granted offline_access
-    // (OpenID Connect Core §11): a client's registration alone never keeps access alive beyond what was consented.
-    const withRefreshToken = client.grantTypes.includes('refresh_token') && includesScope(code.scope, 'offline_access');
-    const refreshToken = withRefreshToken ? mintRefreshToken(family, this.deps.config.tokens, now) : undefined;
-    const response = issueTokens(this.deps, {
-      family,
-      scope: code.scope,
-      audience,
-      nonce: code.nonce,
-      refreshToken: refreshToken?.value,
-      idTokenSignedResponseAlg: client.idTokenSignedResponseAlg,
-      now,
-    });
-    // Every redemption creates a family, refresh token or not: its id in the access token lets a replay revoke it.
-    await store.refreshTokens.createFamily(family);
-    if (refreshToken !== undefined) await store.refreshTokens.create(refreshToken.record);
-    // Back-Channel Logout §2.5: a client that got tokens in this session is told when the session ends.
-    await store.backChannelLogout.recordParticipant(code.sessionId, client.clientId, now);
+    const { response, family } = await issueFamily(this.deps, store, { ...code, client }, resource, now);
     return { outcome: 'issued', response, family };
   }
 }

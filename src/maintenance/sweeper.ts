@@ -10,6 +10,8 @@ import type { Store } from '../store/store.js';
  * (RFC 6749 §4.1.2); after it the code is forgotten and a replay is merely unknown.
  */
 export const CODE_RETENTION_SECONDS = 86_400;
+/** Device authorizations are kept this long past expiry, so a device polling a little late hears expired_token (RFC 8628 §3.5). */
+export const DEVICE_AUTHORIZATION_RETENTION_SECONDS = 3600;
 /** Finished logout deliveries stay this long, so an operator can see what happened to a recent logout. */
 export const FINISHED_DELIVERY_RETENTION_SECONDS = 86_400;
 /** Rows per delete statement: each holds its write lock briefly, so requests interleave with a long sweep. */
@@ -39,6 +41,7 @@ export interface SweepResult {
   readonly authorizationCodes: number;
   readonly interactions: number;
   readonly pushedAuthorizationRequests: number;
+  readonly deviceAuthorizations: number;
   readonly sessions: number;
   readonly refreshTokens: number;
   readonly tokenFamilies: number;
@@ -74,6 +77,7 @@ export async function sweepExpiredState(store: Store, now: number, policy: Sweep
     interactions: await sweep((limit) => store.interactions.deleteExpired(now, limit)),
     // RFC 9126 §4: an expired request_uri is refused whatever its row says, so used or not it can go.
     pushedAuthorizationRequests: await sweep((limit) => store.pushedAuthorizationRequests.deleteExpired(now, limit)),
+    deviceAuthorizations: await sweep((limit) => store.deviceAuthorizations.deleteExpired(now - DEVICE_AUTHORIZATION_RETENTION_SECONDS, limit)),
     sessions: await sweep((limit) => store.sessions.deleteExpired(now, limit)),
     // Tokens before families, so removing a family seldom cascades to tokens beyond the batch.
     refreshTokens: await sweep((limit) => store.refreshTokens.deleteExpired(tokensBefore, limit)),

@@ -60,9 +60,21 @@ export type GatehouseEvent =
   | { readonly type: 'access_token.revoked'; readonly userId: string | null; readonly clientId: string; readonly tokenId: string }
   /** A private_key_jwt client assertion presented again (RFC 7523 §3): someone may hold a copy of it. */
   | { readonly type: 'client_assertion.replayed'; readonly clientId: string }
-  | { readonly type: 'token.issued'; readonly userId: string; readonly clientId: string; readonly grantType: 'authorization_code' | 'refresh_token' }
+  | {
+      readonly type: 'token.issued';
+      readonly userId: string;
+      readonly clientId: string;
+      readonly grantType: 'authorization_code' | 'refresh_token' | 'urn:ietf:params:oauth:grant-type:device_code';
+    }
   /** A client credentials token: no user; `audience` is the API it is for (RFC 8707). */
   | { readonly type: 'token.issued'; readonly clientId: string; readonly grantType: 'client_credentials'; readonly audience: string }
+  // Device authorizations (RFC 8628): requested by a device, approved or denied by a person, redeemed once by the
+  // device; `user_code.throttled` when a network has entered too many wrong user codes (never the code itself).
+  | { readonly type: 'device_authorization.requested'; readonly clientId: string; readonly scope: string }
+  | { readonly type: 'device_authorization.approved'; readonly userId: string; readonly clientId: string; readonly scope: string }
+  | { readonly type: 'device_authorization.denied'; readonly userId: string; readonly clientId: string }
+  | { readonly type: 'device_authorization.redeemed'; readonly userId: string; readonly clientId: string; readonly familyId: string }
+  | { readonly type: 'user_code.throttled'; readonly retryAfter: number }
   // Registered APIs (resource servers), and which clients may use them. `fields` name what changed.
   | { readonly type: 'api.created'; readonly identifier: string }
   | { readonly type: 'api.updated'; readonly identifier: string; readonly fields: readonly string[] }

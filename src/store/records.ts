@@ -3,7 +3,10 @@
 
 export type ClientType = 'confidential' | 'public';
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
-export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
+export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials' | typeof DEVICE_CODE_GRANT_TYPE;
+
+/** RFC 8628 §3.4: the grant type of the device authorization grant. */
+export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /** A JWK Set (RFC 7517 §5) of public keys, as registered or fetched; validated before it is stored or used. */
 export interface JsonWebKeySet {
@@ -218,6 +221,12 @@ export interface AuthorizationRequestRecord {
   readonly loginHint: string | null;
   /** RFC 8707 §2.1: the `resource` values requested, each a registered API allowed to the client. */
   readonly resources: readonly string[];
+  /**
+   * Set when the person is approving a device authorization (RFC 8628 §3.3) rather than an authorization request: the
+   * hash of its device code. Completing the interaction then approves it instead of issuing a code, and nothing is
+   * ever sent to `redirectUri` (empty).
+   */
+  readonly deviceCodeHash?: string;
 }
 
 /**
@@ -389,3 +398,34 @@ export type LogoutDeliveryOutcome =
   | { readonly kind: 'delivered'; readonly outcome: string; readonly now: number }
   | { readonly kind: 'retry'; readonly outcome: string; readonly nextAttemptAt: number }
   | { readonly kind: 'failed'; readonly outcome: string; readonly now: number };
+
+/** Where a device authorization stands (RFC 8628 §3.5): waiting for the person, decided, or exchanged for tokens. */
+export type DeviceAuthorizationStatus = 'pending' | 'approved' | 'denied' | 'redeemed';
+
+/** The person's approval of a device authorization: what its tokens are issued for. */
+export interface DeviceApproval {
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly authTime: number;
+  /** The API scopes granted, each as `<identifier>#<scope>`, as for an authorization code. */
+  readonly apiScope: string;
+}
+
+/** A device authorization request (RFC 8628 §3.1-§3.2): both codes appear only as hashes. */
+export interface DeviceAuthorizationRecord {
+  readonly deviceCodeHash: string;
+  /** SHA-256 of the normalised user code (upper case, no dash or spaces), the form the verification page looks it up by. */
+  readonly userCodeHash: string;
+  readonly clientId: string;
+  readonly scope: string;
+  /** RFC 8707 §2.1: the APIs requested. */
+  readonly resources: readonly string[];
+  readonly status: DeviceAuthorizationStatus;
+  /** RFC 8628 §3.5: the least seconds between polls; grows by 5 at each `slow_down`. */
+  readonly interval: number;
+  readonly lastPolledAt: number | null;
+  /** Set once approved. */
+  readonly approval: DeviceApproval | null;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}

@@ -11,6 +11,8 @@ import type {
   ClientUpdate,
   ConsentRecord,
   ConsumeResult,
+  DeviceApproval,
+  DeviceAuthorizationRecord,
   InteractionRecord,
   InteractionStep,
   LoginThrottleRecord,
@@ -246,6 +248,28 @@ export interface PushedAuthorizationRequestRepository {
   deleteExpired(before: number, limit: number): Promise<number>;
 }
 
+/** Device authorizations (RFC 8628): created by the device, decided by the person, redeemed once by the device. */
+export interface DeviceAuthorizationRepository {
+  /** @throws DuplicateError('user_code_hash') when the user code is taken (the caller draws another). */
+  create(authorization: DeviceAuthorizationRecord): Promise<void>;
+  findByDeviceCode(deviceCodeHash: string): Promise<DeviceAuthorizationRecord | undefined>;
+  /** The authorization a person may still decide: pending and `now < expiresAt`. */
+  findPendingByUserCode(userCodeHash: string, now: number): Promise<DeviceAuthorizationRecord | undefined>;
+  /** Approves a pending, live authorization with one conditional update; false when it was decided already or expired. */
+  approve(deviceCodeHash: string, approval: DeviceApproval, now: number): Promise<boolean>;
+  /** Denies a pending, live authorization with one conditional update; false when it was decided already or expired. */
+  deny(deviceCodeHash: string, now: number): Promise<boolean>;
+  /** Records a poll at `now`, growing the interval by `intervalIncrease` seconds (RFC 8628 §3.5 `slow_down`). */
+  recordPoll(deviceCodeHash: string, now: number, intervalIncrease: number): Promise<void>;
+  /**
+   * Marks an approved, live authorization of `clientId` redeemed with one conditional update and returns it: of N
+   * concurrent callers exactly one gets the record; the rest, and any other client, get undefined.
+   */
+  redeem(deviceCodeHash: string, clientId: string, now: number): Promise<DeviceAuthorizationRecord | undefined>;
+  /** Removes up to `limit` authorizations that expired before `before` (one sweep batch). Returns how many. */
+  deleteExpired(before: number, limit: number): Promise<number>;
+}
+
 /** Login throttling counters, shared by every instance. */
 export interface LoginThrottleRepository {
   /**
@@ -338,6 +362,7 @@ export interface Store {
   readonly signingKeys: SigningKeyRepository;
   readonly interactions: InteractionRepository;
   readonly pushedAuthorizationRequests: PushedAuthorizationRequestRepository;
+  readonly deviceAuthorizations: DeviceAuthorizationRepository;
   readonly loginThrottle: LoginThrottleRepository;
   readonly clientAssertionJtis: ClientAssertionJtiRepository;
   readonly backChannelLogout: BackChannelLogoutRepository;

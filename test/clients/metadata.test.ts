@@ -83,6 +83,15 @@ describe('validateClientMetadata', () => {
     assert.match(refusal({ ...minimal, grantTypes: [] }).message, /at least one grant type/);
   });
 
+  it('registers a public device client (RFC 8628) without redirect URIs, with refresh tokens from device codes', () => {
+    const device = 'urn:ietf:params:oauth:grant-type:device_code';
+    const metadata = validateClientMetadata({ clientName: 'TV', clientType: 'public', grantTypes: [device, 'refresh_token'] });
+    assert.deepEqual(metadata.redirectUris, []);
+    assert.deepEqual(metadata.grantTypes, ['refresh_token', device]);
+    assert.equal(metadata.tokenEndpointAuthMethod, 'none');
+    assert.match(refusal({ ...minimal, clientType: 'public', grantTypes: [device] }).message, /^redirect_uris: only a client registered for authorization_code/);
+  });
+
   it('refuses scope values that are not RFC 6749 scope tokens', () => {
     for (const scope of ['', '   ', 'openid "quoted"', 'openid back\\slash', 'openid\tprofile', 'caf\u00e9']) {
       const error = refusal({ ...minimal, scope });

@@ -71,7 +71,8 @@ forEachEngine((engine) => {
     it('refuses a missing grant_type, an unknown one, and one the client is not registered for', async () => {
       await assertTokenError(await postToken(suite.server, {}, { as: basic }), 'invalid_request');
       await assertTokenError(await postToken(suite.server, { grant_type: 'password', username: 'a', password: 'b' }, { as: basic }), 'unsupported_grant_type');
-      await assertTokenError(await postToken(suite.server, { grant_type: 'urn:ietf:params:oauth:grant-type:device_code' }, { as: basic }), 'unsupported_grant_type');
+      await assertTokenError(await postToken(suite.server, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer' }, { as: basic }), 'unsupported_grant_type');
+      await assertTokenError(await postToken(suite.server, { grant_type: 'urn:ietf:params:oauth:grant-type:device_code' }, { as: basic }), 'unauthorized_client');
       await assertTokenError(await postToken(suite.server, { grant_type: 'client_credentials' }, { as: basic }), 'unauthorized_client');
       const codeOnly = await createClient(suite.server, { grantTypes: ['authorization_code'] });
       await assertTokenError(await postToken(suite.server, grantRequest, { as: codeOnly }), 'unauthorized_client');
@@ -162,7 +163,7 @@ forEachEngine((engine) => {
     it('advertises exactly the token endpoint, its grant types and authentication methods', async () => {
       const document = (await (await fetch(`${suite.server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
       assert.equal(document.token_endpoint, `${suite.server.config.issuer}/token`);
-      assert.deepEqual(document.grant_types_supported, ['authorization_code', 'refresh_token', 'client_credentials']);
+      assert.deepEqual(document.grant_types_supported, ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code']);
       assert.deepEqual(document.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']);
     });
   });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config/load.js';
-import { CODE_RETENTION_SECONDS, SWEEP_BATCH_SIZE, sweepExpiredState, sweepPolicy, type SweepPolicy, type SweepResult } from '../../src/maintenance/sweeper.js';
+import { CODE_RETENTION_SECONDS, DEVICE_AUTHORIZATION_RETENTION_SECONDS, SWEEP_BATCH_SIZE, sweepExpiredState, sweepPolicy, type SweepPolicy, type SweepResult } from '../../src/maintenance/sweeper.js';
 import { forEachEngine, useTestStore } from '../support/database.js';
 import { aClient, aCode, aFamily, anAuditEvent, anInteraction, aUser, NOW, seedClientAndUser } from '../store/fixtures.js';
 
@@ -10,6 +10,7 @@ const NOTHING: SweepResult = {
   authorizationCodes: 0,
   interactions: 0,
   pushedAuthorizationRequests: 0,
+  deviceAuthorizations: 0,
   sessions: 0,
   refreshTokens: 0,
   tokenFamilies: 0,
@@ -45,6 +46,21 @@ forEachEngine((engine) => {
       assert.equal((await store.authorizationCodes.consume(retained.codeHash, NOW)).outcome, 'expired');
       assert.ok(await store.interactions.findLive(live.interactionHash, NOW));
       assert.deepEqual(await sweepExpiredState(store, NOW, POLICY), NOTHING);
+    });
+
+    it('forgets device authorizations an hour after they expire', async () => {
+      const { store } = current();
+      const client = aClient();
+      await store.clients.create(client);
+      const authorization = (hash: string, expiresAt: number) => ({
+        deviceCodeHash: hash, userCodeHash: `user-${hash}`, clientId: client.clientId, scope: 'openid', resources: [], status: 'pending' as const,
+        interval: 5, lastPolledAt: null, approval: null, createdAt: expiresAt - 600, expiresAt,
+      });
+      await store.deviceAuthorizations.create(authorization('forgotten', NOW - DEVICE_AUTHORIZATION_RETENTION_SECONDS - 1));
+      await store.deviceAuthorizations.create(authorization('retained', NOW - 1));
+      assert.deepEqual(await sweepExpiredState(store, NOW, POLICY), { ...NOTHING, deviceAuthorizations: 1 });
+      assert.equal(await store.deviceAuthorizations.findByDeviceCode('forgotten'), undefined);
+      assert.ok(await store.deviceAuthorizations.findByDeviceCode('retained'));
     });
 
     it('removes more than one batch in one sweep, and stops between batches once asked to', async () => {

@@ -18,6 +18,7 @@ const ALL_MIGRATIONS = [
   '009-revoked-access-tokens',
   '010-client-assertions',
   '011-logout',
+  '012-device-authorization',
   '013-pushed-authorization-requests',
 ];
 

@@ -6,7 +6,7 @@ import { parseScope } from '../../protocol/scope.js';
 import type { StepInput } from './step.js';
 
 /** `resources` are the checked resource indicators: an API's scopes may be requested only along with that API. */
-export function checkScope({ parameters, client, apiAccess }: StepInput, resources: readonly string[]): { readonly scope: string } {
+export function checkScope({ parameters, client, apiAccess }: Pick<StepInput, 'parameters' | 'client' | 'apiAccess'>, resources: readonly string[]): { readonly scope: string } {
   const requested = parameters.get('scope');
   // RFC 6749 §3.3: without a scope the server uses a default or fails; Gatehouse fails, so no client is granted a surprise.
   if (requested === undefined) throw new InvalidScope({ description: 'The scope parameter is required.' });

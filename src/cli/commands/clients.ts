@@ -39,7 +39,7 @@ function addMetadataOptions(command: Command): Command {
     .option('--token-endpoint-auth-method <method>', 'client_secret_basic (default), client_secret_post, private_key_jwt, or none for public clients')
     .option('--jwks-uri <url>', 'private_key_jwt: https URL of the JWK Set with the client public keys')
     .option('--jwks-file <path>', 'private_key_jwt: file holding the JWK Set with the client public keys')
-    .option('--grant-types <list>', 'comma-separated: authorization_code (default), refresh_token, client_credentials (confidential clients; alone, no redirect URI)')
+    .option('--grant-types <list>', 'comma-separated: authorization_code (default), refresh_token, client_credentials (confidential clients; alone, no redirect URI), urn:ietf:params:oauth:grant-type:device_code (no redirect URI unless with authorization_code)')
     .option('--scope <scopes>', 'space-separated scopes the client may request (default: openid profile email, + offline_access with refresh_token)')
     .option('--id-token-signed-response-alg <alg>', 'algorithm of its ID tokens: RS256 (default), ES256 or EdDSA')
     .option('--backchannel-logout-uri <uri>', 'where logout tokens are POSTed when a session the client took part in ends (update: "" removes it)');

@@ -1,6 +1,7 @@
 // Table shapes as Kysely sees them: snake_case columns, epoch seconds as numbers, booleans as 0/1, lists as JSON text.
 import type {
   ClientType,
+  DeviceAuthorizationStatus,
   SigningAlgorithm,
   SigningKeyStatus,
   TokenEndpointAuthMethod,
@@ -171,6 +172,25 @@ export interface PushedAuthorizationRequestsTable {
   consumed_at: number | null;
 }
 
+export interface DeviceAuthorizationsTable {
+  device_code_hash: string;
+  user_code_hash: string;
+  client_id: string;
+  scope: string;
+  /** JSON array of API identifiers. */
+  resources: string;
+  status: DeviceAuthorizationStatus;
+  interval: number;
+  last_polled_at: number | null;
+  user_id: string | null;
+  session_id: string | null;
+  auth_time: number | null;
+  api_scope: string | null;
+  created_at: number;
+  expires_at: number;
+  decided_at: number | null;
+}
+
 export interface LoginThrottleTable {
   throttle_key: string;
   failures: number;
@@ -259,6 +279,7 @@ export interface Database {
   audit_chain_head: AuditChainHeadTable;
   interactions: InteractionsTable;
   pushed_authorization_requests: PushedAuthorizationRequestsTable;
+  device_authorizations: DeviceAuthorizationsTable;
   login_throttle: LoginThrottleTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   client_assertion_jtis: ClientAssertionJtisTable;

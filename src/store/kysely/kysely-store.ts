@@ -8,6 +8,7 @@ import { KyselyAuthorizationCodeRepository } from './authorization-codes.js';
 import { KyselyClientAssertionJtiRepository } from './client-assertion-jtis.js';
 import { KyselyClientRepository } from './clients.js';
 import { KyselyConsentRepository } from './consents.js';
+import { KyselyDeviceAuthorizationRepository } from './device-authorizations.js';
 import { KyselyInteractionRepository } from './interactions.js';
 import { KyselyLoginThrottleRepository } from './login-throttle.js';
 import { KyselyPushedAuthorizationRequestRepository } from './pushed-authorization-requests.js';
@@ -43,6 +44,7 @@ export function createKyselyStore(db: Db, engine: Store['engine']): Store {
     signingKeys: new KyselySigningKeyRepository(db),
     interactions: new KyselyInteractionRepository(db),
     pushedAuthorizationRequests: new KyselyPushedAuthorizationRequestRepository(db),
+    deviceAuthorizations: new KyselyDeviceAuthorizationRepository(db),
     loginThrottle: new KyselyLoginThrottleRepository(db),
     clientAssertionJtis: new KyselyClientAssertionJtiRepository(db),
     backChannelLogout: new KyselyBackChannelLogoutRepository(db),

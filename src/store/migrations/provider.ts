@@ -12,6 +12,7 @@ import { apisMigration } from './008-apis.js';
 import { revokedAccessTokensMigration } from './009-revoked-access-tokens.js';
 import { clientAssertionsMigration } from './010-client-assertions.js';
 import { logoutMigration } from './011-logout.js';
+import { deviceAuthorizationMigration } from './012-device-authorization.js';
 import { pushedAuthorizationRequestsMigration } from './013-pushed-authorization-requests.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
@@ -27,6 +28,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '009-revoked-access-tokens': revokedAccessTokensMigration,
   '010-client-assertions': clientAssertionsMigration,
   '011-logout': logoutMigration,
+  '012-device-authorization': deviceAuthorizationMigration,
   '013-pushed-authorization-requests': pushedAuthorizationRequestsMigration,
 };
 

@@ -1,0 +1,121 @@
+// The device_authorizations table: device authorizations decided once by the person and redeemed once by the device.
+import type { DeviceApproval, DeviceAuthorizationRecord } from '../records.js';
+import type { DeviceAuthorizationRepository } from '../store.js';
+import type { DeviceAuthorizationsTable } from './database.js';
+import { parseStringList } from './json-columns.js';
+import type { Db } from './transaction.js';
+
+function approvalOf(row: DeviceAuthorizationsTable): DeviceApproval | null {
+  const { user_id: userId, session_id: sessionId, auth_time: authTime, api_scope: apiScope } = row;
+  if (userId === null || sessionId === null || authTime === null || apiScope === null) return null;
+  return { userId, sessionId, authTime, apiScope };
+}
+
+function rowToRecord(row: DeviceAuthorizationsTable): DeviceAuthorizationRecord {
+  return {
+    deviceCodeHash: row.device_code_hash,
+    userCodeHash: row.user_code_hash,
+    clientId: row.client_id,
+    scope: row.scope,
+    resources: parseStringList(row.resources),
+    status: row.status,
+    interval: row.interval,
+    lastPolledAt: row.last_polled_at,
+    approval: approvalOf(row),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+export class KyselyDeviceAuthorizationRepository implements DeviceAuthorizationRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(authorization: DeviceAuthorizationRecord): Promise<void> {
+    const { approval } = authorization;
+    await this.db
+      .insertInto('device_authorizations')
+      .values({
+        device_code_hash: authorization.deviceCodeHash,
+        user_code_hash: authorization.userCodeHash,
+        client_id: authorization.clientId,
+        scope: authorization.scope,
+        resources: JSON.stringify(authorization.resources),
+        status: authorization.status,
+        interval: authorization.interval,
+        last_polled_at: authorization.lastPolledAt,
+        user_id: approval?.userId ?? null,
+        session_id: approval?.sessionId ?? null,
+        auth_time: approval?.authTime ?? null,
+        api_scope: approval?.apiScope ?? null,
+        created_at: authorization.createdAt,
+        expires_at: authorization.expiresAt,
+        decided_at: null,
+      })
+      .execute();
+  }
+
+  async findByDeviceCode(deviceCodeHash: string): Promise<DeviceAuthorizationRecord | undefined> {
+    const row = await this.db.selectFrom('device_authorizations').selectAll().where('device_code_hash', '=', deviceCodeHash).executeTakeFirst();
+    return row && rowToRecord(row);
+  }
+
+  async findPendingByUserCode(userCodeHash: string, now: number): Promise<DeviceAuthorizationRecord | undefined> {
+    const row = await this.db
+      .selectFrom('device_authorizations')
+      .selectAll()
+      .where('user_code_hash', '=', userCodeHash)
+      .where('status', '=', 'pending')
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return row && rowToRecord(row);
+  }
+
+  async approve(deviceCodeHash: string, approval: DeviceApproval, now: number): Promise<boolean> {
+    const { userId, sessionId, authTime, apiScope } = approval;
+    return this.decide(deviceCodeHash, { status: 'approved', user_id: userId, session_id: sessionId, auth_time: authTime, api_scope: apiScope }, now);
+  }
+
+  deny(deviceCodeHash: string, now: number): Promise<boolean> {
+    return this.decide(deviceCodeHash, { status: 'denied' }, now);
+  }
+
+  async recordPoll(deviceCodeHash: string, now: number, intervalIncrease: number): Promise<void> {
+    await this.db
+      .updateTable('device_authorizations')
+      .set((eb) => ({ last_polled_at: now, interval: eb('interval', '+', intervalIncrease) }))
+      .where('device_code_hash', '=', deviceCodeHash)
+      .execute();
+  }
+
+  async redeem(deviceCodeHash: string, clientId: string, now: number): Promise<DeviceAuthorizationRecord | undefined> {
+    // RFC 8628 §3.5: tokens once; the check and the mark are one statement so concurrent polls cannot both win.
+    const row = await this.db
+      .updateTable('device_authorizations')
+      .set({ status: 'redeemed', last_polled_at: now })
+      .where('device_code_hash', '=', deviceCodeHash)
+      .where('client_id', '=', clientId)
+      .where('status', '=', 'approved')
+      .where('expires_at', '>', now)
+      .returningAll()
+      .executeTakeFirst();
+    return row && rowToRecord(row);
+  }
+
+  async deleteExpired(before: number, limit: number): Promise<number> {
+    const expired = this.db.selectFrom('device_authorizations').select('device_code_hash').where('expires_at', '<', before).limit(limit);
+    const result = await this.db.deleteFrom('device_authorizations').where('device_code_hash', 'in', expired).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** One conditional update: only a pending, live authorization is decided, and only once. */
+  private async decide(deviceCodeHash: string, changes: Partial<DeviceAuthorizationsTable>, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('device_authorizations')
+      .set({ ...changes, decided_at: now })
+      .where('device_code_hash', '=', deviceCodeHash)
+      .where('status', '=', 'pending')
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+}

@@ -1,0 +1,117 @@
+// Store contract, device authorizations (RFC 8628): round trip, decided once, redeemed once by its own client.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ClientRecord, DeviceAuthorizationRecord } from '../../src/store/records.js';
+import { DuplicateError } from '../../src/store/store.js';
+import { forEachEngine, useTestStore } from '../support/database.js';
+import { aClient, aUser, NOW, uniqueId } from './fixtures.js';
+
+const CONCURRENT_REDEMPTIONS = 20;
+
+function anAuthorization(client: ClientRecord, overrides: Partial<DeviceAuthorizationRecord> = {}): DeviceAuthorizationRecord {
+  return {
+    deviceCodeHash: uniqueId('device'),
+    userCodeHash: uniqueId('user'),
+    clientId: client.clientId,
+    scope: 'openid profile',
+    resources: ['https://api.example/'],
+    status: 'pending',
+    interval: 5,
+    lastPolledAt: null,
+    approval: null,
+    createdAt: NOW,
+    expiresAt: NOW + 600,
+    ...overrides,
+  };
+}
+
+forEachEngine((engine) => {
+  describe('device authorizations', () => {
+    const current = useTestStore(engine);
+
+    async function seeded() {
+      const { store } = current();
+      const client = aClient();
+      const user = aUser();
+      await store.clients.create(client);
+      await store.users.create(user);
+      const approval = { userId: user.userId, sessionId: 'session-1', authTime: NOW - 5, apiScope: 'https://api.example/#read' };
+      return { store, client, user, approval };
+    }
+
+    it('round-trips field for field, found by user code only while pending and live', async () => {
+      const { store, client, approval } = await seeded();
+      const authorization = anAuthorization(client);
+      await store.deviceAuthorizations.create(authorization);
+      assert.deepEqual(await store.deviceAuthorizations.findByDeviceCode(authorization.deviceCodeHash), authorization);
+      assert.deepEqual(await store.deviceAuthorizations.findPendingByUserCode(authorization.userCodeHash, NOW), authorization);
+      assert.equal(await store.deviceAuthorizations.findPendingByUserCode(authorization.userCodeHash, NOW + 600), undefined);
+      assert.ok(await store.deviceAuthorizations.approve(authorization.deviceCodeHash, approval, NOW));
+      assert.equal(await store.deviceAuthorizations.findPendingByUserCode(authorization.userCodeHash, NOW), undefined);
+      const approved = await store.deviceAuthorizations.findByDeviceCode(authorization.deviceCodeHash);
+      assert.deepEqual(approved, { ...authorization, status: 'approved', approval });
+    });
+
+    it('refuses a user code already taken', async () => {
+      const { store, client } = await seeded();
+      const first = anAuthorization(client);
+      await store.deviceAuthorizations.create(first);
+      await assert.rejects(store.deviceAuthorizations.create(anAuthorization(client, { userCodeHash: first.userCodeHash })), (error: unknown) =>
+        error instanceof DuplicateError && error.field === 'user_code_hash');
+    });
+
+    it('is decided once, and not after expiry', async () => {
+      const { store, client, approval } = await seeded();
+      const authorization = anAuthorization(client);
+      await store.deviceAuthorizations.create(authorization);
+      assert.ok(await store.deviceAuthorizations.deny(authorization.deviceCodeHash, NOW));
+      assert.equal(await store.deviceAuthorizations.approve(authorization.deviceCodeHash, approval, NOW), false);
+      assert.equal((await store.deviceAuthorizations.findByDeviceCode(authorization.deviceCodeHash))?.status, 'denied');
+      const late = anAuthorization(client);
+      await store.deviceAuthorizations.create(late);
+      assert.equal(await store.deviceAuthorizations.approve(late.deviceCodeHash, approval, NOW + 600), false);
+    });
+
+    it('records polls and grows the interval', async () => {
+      const { store, client } = await seeded();
+      const authorization = anAuthorization(client);
+      await store.deviceAuthorizations.create(authorization);
+      await store.deviceAuthorizations.recordPoll(authorization.deviceCodeHash, NOW + 1, 0);
+      await store.deviceAuthorizations.recordPoll(authorization.deviceCodeHash, NOW + 2, 5);
+      const polled = await store.deviceAuthorizations.findByDeviceCode(authorization.deviceCodeHash);
+      assert.equal(polled?.lastPolledAt, NOW + 2);
+      assert.equal(polled?.interval, 10);
+    });
+
+    it(`redeems an approved authorization once among ${CONCURRENT_REDEMPTIONS} concurrent callers, never for another client`, async () => {
+      const { store, client, approval } = await seeded();
+      const other = aClient();
+      await store.clients.create(other);
+      const authorization = anAuthorization(client);
+      await store.deviceAuthorizations.create(authorization);
+      assert.equal(await store.deviceAuthorizations.redeem(authorization.deviceCodeHash, client.clientId, NOW), undefined, 'pending is not redeemable');
+      await store.deviceAuthorizations.approve(authorization.deviceCodeHash, approval, NOW);
+      assert.equal(await store.deviceAuthorizations.redeem(authorization.deviceCodeHash, other.clientId, NOW), undefined);
+      const results = await Promise.all(
+        Array.from({ length: CONCURRENT_REDEMPTIONS }, () => store.deviceAuthorizations.redeem(authorization.deviceCodeHash, client.clientId, NOW)),
+      );
+      const winners = results.filter((result) => result !== undefined);
+      assert.equal(winners.length, 1);
+      assert.equal(winners[0]?.status, 'redeemed');
+      assert.deepEqual(winners[0]?.approval, approval);
+    });
+
+    it('goes with its client and with its approving user', async () => {
+      const { store, client, user, approval } = await seeded();
+      const approved = anAuthorization(client);
+      await store.deviceAuthorizations.create(approved);
+      await store.deviceAuthorizations.approve(approved.deviceCodeHash, approval, NOW);
+      await store.users.delete(user.userId);
+      assert.equal(await store.deviceAuthorizations.findByDeviceCode(approved.deviceCodeHash), undefined);
+      const pending = anAuthorization(client);
+      await store.deviceAuthorizations.create(pending);
+      await store.clients.delete(client.clientId);
+      assert.equal(await store.deviceAuthorizations.findByDeviceCode(pending.deviceCodeHash), undefined);
+    });
+  });
+});
