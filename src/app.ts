@@ -21,6 +21,7 @@ import { registerIntrospectionRoute } from './http/routes/introspection.js';
 import { registerRevocationRoute } from './http/routes/revocation.js';
 import { registerLoginRoutes } from './http/routes/login.js';
 import { registerLogoutRoutes } from './http/routes/logout.js';
+import { registerAccountRoutes } from './http/routes/account.js';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import { ClientLookup } from './clients/lookup.js';
@@ -109,8 +110,9 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   registerRevocationRoute(app, context);
   registerHealthRoutes(app, deps.store);
   registerFaviconRoute(app);
-  registerLoginRoutes(app, context);
+  const login = registerLoginRoutes(app, context);
   registerLogoutRoutes(app, context);
+  registerAccountRoutes(app, context, login);
   // Discovery last: every endpoint above has contributed its metadata by now.
   registerDiscoveryRoutes(app, metadata);
   return app;

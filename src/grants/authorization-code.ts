@@ -135,6 +135,8 @@ export class AuthorizationCodeGrant implements Grant {
     if (refreshToken !== undefined) await store.refreshTokens.create(refreshToken.record);
     // Back-Channel Logout §2.5: a client that got tokens in this session is told when the session ends.
     await store.backChannelLogout.recordParticipant(code.sessionId, client.clientId, now);
+    // The account page shows when each connected application last got tokens.
+    await store.consents.recordUse(code.userId, client.clientId, now);
     return { outcome: 'issued', response, family };
   }
 }
