@@ -10,12 +10,18 @@ import type { TestServer } from './server.js';
 export const CHROME_ON_LINUX = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 
 /** Opens /account without a session, signs in on the login page it leads to, and checks it leads back. */
-export async function signInToAccount(server: TestServer, user: UserRecord, browser = new BrowserLike(server.url), headers: Record<string, string> = {}): Promise<BrowserLike> {
+export async function signInToAccount(
+  server: TestServer,
+  user: UserRecord,
+  browser = new BrowserLike(server.url),
+  headers: Record<string, string> = {},
+  password = PASSWORD,
+): Promise<BrowserLike> {
   const start = await browser.get('/account');
   const login = new URL(start.headers.get('location') ?? '', server.url);
   assert.equal(`${start.status} ${login.pathname}`, '303 /login', 'the account page asks for a login');
   const fields = hiddenFields(await (await browser.get(`${login.pathname}${login.search}`)).text());
-  const posted = await postForm(browser, '/login', { ...fields, username: user.username, password: PASSWORD }, headers);
+  const posted = await postForm(browser, '/login', { ...fields, username: user.username, password }, headers);
   assert.equal(`${posted.status} ${posted.headers.get('location')}`, `303 ${server.config.issuer}/account`);
   return browser;
 }
