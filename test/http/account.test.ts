@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
-import type { ClientRecord, UserRecord } from '../../src/store/records.js';
+import type { ClientRecord } from '../../src/store/records.js';
 import { CHROME_ON_LINUX, connectApplication, openAccount, refresh, signInToAccount } from '../support/account.js';
 import { assertErrorPage, assertPageHeaders, authorizeUrl } from '../support/authorization.js';
 import { BrowserLike } from '../support/browser-like.js';
