@@ -37,6 +37,8 @@ export async function accountPage(
     lastSeenAt: live.lastSeenAt,
     current: live.sessionId === session.sessionId,
   }));
+  // This device first, then the others as the store orders them (most recently started first).
+  sessions.sort((a, b) => Number(b.current) - Number(a.current));
   const page = renderAccountPage({ username: user.username, applications, sessions, csrfToken: accountCsrfToken(signedIn.cookieValue), ...extras });
   return withCookies(pageResponse(page, status));
 }

@@ -56,10 +56,14 @@ export function accountCsrfToken(cookieValue: string): string {
   return hashOpaqueValue(`account:${cookieValue}`);
 }
 
-/** A cross-site form is refused outright: a browser that says where the form came from must say this very origin. */
+/**
+ * A form from another site is refused outright. Fetch Metadata decides when the browser sends it; otherwise an Origin
+ * other than the issuer's. Under `Referrer-Policy: no-referrer` browsers send `Origin: null` even with their own
+ * forms, so `null` proves nothing either way (the session's token must still match).
+ */
 function isCrossSite(deps: AccountDeps, source: FormSource): boolean {
-  if (source.fetchSite !== undefined && source.fetchSite !== 'same-origin') return true;
-  return source.origin !== undefined && source.origin !== new URL(deps.config.issuer).origin;
+  if (source.fetchSite !== undefined) return source.fetchSite !== 'same-origin';
+  return source.origin !== undefined && source.origin !== 'null' && source.origin !== new URL(deps.config.issuer).origin;
 }
 
 /**

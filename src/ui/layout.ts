@@ -78,6 +78,7 @@ h2{font-size:1.125rem;margin:2rem 0 .5rem}
 .items h3{font-size:1rem;margin:0 0 .25rem}
 .items button{margin-top:.75rem}
 .facts{margin:.25rem 0 0;font-size:.9375rem;color:var(--muted)}
+.facts time{white-space:nowrap}
 .badge{display:inline-block;margin-left:.5rem;padding:0 .5rem;font-size:.8125rem;font-weight:600;border:1px solid currentColor;border-radius:999px;color:var(--accent)}
 .notice{margin:1.25rem 0 0;padding:.75rem 1rem;border:1px solid var(--border);border-radius:8px}
 `.replace(/\n/g, '');

@@ -67,7 +67,8 @@ forEachEngine((engine) => {
       assert.match(page, /<li>See your name and username<\/li><li>Stay connected when you are not using the app<\/li>/);
       assert.doesNotMatch(page, /last used not yet/, 'the code exchange is recorded as a use');
 
-      const removed = await postForm(browser, REMOVE, { csrf_token: csrfToken, client_id: client.clientId });
+      // Under Referrer-Policy no-referrer a browser's own form says `Origin: null`: the session's token decides.
+      const removed = await postForm(browser, REMOVE, { csrf_token: csrfToken, client_id: client.clientId }, { origin: 'null' });
       assert.equal(`${removed.status} ${removed.headers.get('location')}`, `303 ${suite.server.config.issuer}/account?done=access_removed`);
       assert.match(await (await browser.get('/account?done=access_removed')).text(), /Access removed\. The application must ask for your permission again\./);
 
@@ -112,6 +113,7 @@ forEachEngine((engine) => {
         ["another session's token", { csrf_token: other.csrfToken, client_id: client.clientId }, {}, 403],
         ['a cross-site Origin', { csrf_token: csrfToken, client_id: client.clientId }, { origin: 'https://evil.example' }, 403],
         ['a cross-site fetch', { csrf_token: csrfToken, client_id: client.clientId }, { 'sec-fetch-site': 'cross-site' }, 403],
+        ['a sibling host', { csrf_token: csrfToken, client_id: client.clientId }, { 'sec-fetch-site': 'same-site', origin: suite.server.config.issuer }, 403],
         ['an unknown client id', { csrf_token: csrfToken, client_id: 'no-such-client' }, {}, 400],
         ['an application never connected', { csrf_token: csrfToken, client_id: stranger.clientId }, {}, 400],
         ['no client id', { csrf_token: csrfToken }, {}, 400],
