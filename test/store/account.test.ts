@@ -32,10 +32,10 @@ forEachEngine((engine) => {
       const bystander = aClient({ backchannelLogoutUri: 'https://other.example/logout' });
       await store.clients.create(bystander);
       const [first, second, unrelated] = [aSession(user), aSession(user), aSession(user)];
-      for (const session of [first!, second!, unrelated!]) await store.sessions.create(session);
-      await store.backChannelLogout.recordParticipant(first!.sessionId, client.clientId, NOW);
-      await store.backChannelLogout.recordParticipant(second!.sessionId, client.clientId, NOW);
-      await store.backChannelLogout.recordParticipant(first!.sessionId, bystander.clientId, NOW);
+      for (const session of [first, second, unrelated]) await store.sessions.create(session);
+      await store.backChannelLogout.recordParticipant(first.sessionId, client.clientId, NOW);
+      await store.backChannelLogout.recordParticipant(second.sessionId, client.clientId, NOW);
+      await store.backChannelLogout.recordParticipant(first.sessionId, bystander.clientId, NOW);
       await store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid', createdAt: NOW, updatedAt: NOW, lastUsedAt: null });
       await store.refreshTokens.createFamily(aFamily(client, user));
       const kept = aFamily(bystander, user);
@@ -47,11 +47,11 @@ forEachEngine((engine) => {
       assert.deepEqual(await store.consents.revoke(user.userId, client.clientId, NOW + 5), { consentRemoved: true, familiesRevoked: 1, codesDeleted: 1, logoutsQueued: 2 });
       assert.equal((await store.authorizationCodes.consume(code.codeHash, NOW + 6)).outcome, 'unknown');
       assert.equal((await store.refreshTokens.findFamily(kept.familyId))?.revokedAt, null, "another client's family stays");
-      assert.deepEqual((await store.backChannelLogout.listForSession(first!.sessionId)).map((delivery) => delivery.clientId), [client.clientId]);
-      assert.equal((await store.backChannelLogout.listForSession(unrelated!.sessionId)).length, 0);
+      assert.deepEqual((await store.backChannelLogout.listForSession(first.sessionId)).map((delivery) => delivery.clientId), [client.clientId]);
+      assert.equal((await store.backChannelLogout.listForSession(unrelated.sessionId)).length, 0);
       // Ending the session later notifies the other participant only: the removed client was told already.
-      assert.equal(await store.sessions.end(first!.sessionHash, NOW + 7), true);
-      assert.deepEqual((await store.backChannelLogout.listForSession(first!.sessionId)).map((delivery) => delivery.clientId).sort(), [bystander.clientId, client.clientId].sort());
+      assert.equal(await store.sessions.end(first.sessionHash, NOW + 7), true);
+      assert.deepEqual((await store.backChannelLogout.listForSession(first.sessionId)).map((delivery) => delivery.clientId).sort(), [bystander.clientId, client.clientId].sort());
       assert.deepEqual(await store.consents.revoke(user.userId, client.clientId, NOW + 8), { consentRemoved: false, familiesRevoked: 0, codesDeleted: 0, logoutsQueued: 0 });
     });
 
