@@ -117,16 +117,30 @@ async function startLoggedInSession(
   const started = await startSession(deps, info.cookies, userId, origin, now);
   if (started.previous !== undefined) deps.events.emit({ type: 'session.ended', userId: started.previous.userId }, info.eventContext);
   const cookies = [sessionCookieHeader(deps.config, started.cookieValue), deviceCookie];
-  const interactionDeps = { store: deps.store, issuer: deps.config.issuer };
-  // This login satisfies the request's prompt=login and max_age; resume decides what comes next.
-  const step = { ...interaction.record, loginSessionId: started.session.sessionId };
-  const next =
-    interaction.record.request === null
-      ? await finishAccountSignIn(interactionDeps, interaction, now, [...cookies, clearInteractionCookie(deps.config.issuer)])
-      : (await advanceInteraction(interactionDeps, interaction, step, now)) && seeOther(interactionLocation(deps.config.issuer, '/authorize/resume', interaction.id), cookies);
+  const next = await continueAfterLogin(deps, interaction, started.session.sessionId, now, cookies);
   if (next === undefined) {
     const cause = new Error('login: interaction no longer live after the session started');
     return failure(new InvalidInteraction({ cause }), undefined, info.requestId, { cookies });
   }
   return next;
+}
+
+/**
+ * Where the browser goes once signed in: an account sign-in is used up and leads to the account page; an
+ * authorization request records the login and resumes. Undefined when the interaction is no longer live.
+ */
+async function continueAfterLogin(
+  deps: AuthorizationDeps,
+  interaction: AnyInteraction,
+  loginSessionId: string,
+  now: number,
+  cookies: readonly string[],
+): Promise<FlowReply | undefined> {
+  const interactionDeps = { store: deps.store, issuer: deps.config.issuer };
+  if (interaction.record.request === null) {
+    return finishAccountSignIn(interactionDeps, interaction, now, [...cookies, clearInteractionCookie(deps.config.issuer)]);
+  }
+  // This login satisfies the request's prompt=login and max_age; resume decides what comes next.
+  if ((await advanceInteraction(interactionDeps, interaction, { ...interaction.record, loginSessionId }, now)) === undefined) return undefined;
+  return seeOther(interactionLocation(deps.config.issuer, '/authorize/resume', interaction.id), cookies);
 }
