@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import type { ClientRecord } from '../../src/store/records.js';
 import { CHROME_ON_LINUX, connectApplication, openAccount, refresh, signInToAccount } from '../support/account.js';
-import { assertErrorPage, assertPageHeaders, authorizeUrl } from '../support/authorization.js';
+import { assertErrorPage, assertPageHeaders, authorizeUrl, plantSession } from '../support/authorization.js';
 import { BrowserLike } from '../support/browser-like.js';
 import { forEachEngine } from '../support/database.js';
 import { createApi } from '../support/apis.js';
@@ -129,6 +129,14 @@ forEachEngine((engine) => {
       }
       assert.ok(await suite.server.store.consents.find(user.userId, client.clientId), 'the consent is still there');
       assert.deepEqual(await auditEvents(suite.server, 'consent.revoked', 0).then((events) => events.filter((event) => event.userId === user.userId)), []);
+    });
+
+    it('treats the session of a disabled person as none: the account page asks for a login', async () => {
+      const user = await seedUser(suite.server.store, { disabledAt: 1 });
+      const browser = new BrowserLike(suite.server.url);
+      await plantSession(suite.server.store, suite.server.config, browser, user);
+      const response = await browser.get('/account');
+      assert.equal(`${response.status} ${new URL(response.headers.get('location') ?? '').pathname}`, '303 /login');
     });
 
     it('sends a form without a session to sign in first, acting on nothing', async () => {
