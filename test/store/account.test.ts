@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { forEachEngine, useTestStore } from '../support/database.js';
-import { aClient, aCode, aFamily, aSession, aUser, NOW, seedClientAndUser } from './fixtures.js';
+import { aClient, aCode, aFamily, anInteraction, aSession, aUser, NOW, seedClientAndUser } from './fixtures.js';
 
 forEachEngine((engine) => {
   describe('account: consents and sessions', () => {
@@ -53,6 +53,13 @@ forEachEngine((engine) => {
       assert.equal(await store.sessions.end(first.sessionHash, NOW + 7), true);
       assert.deepEqual((await store.backChannelLogout.listForSession(first.sessionId)).map((delivery) => delivery.clientId).sort(), [bystander.clientId, client.clientId].sort());
       assert.deepEqual(await store.consents.revoke(user.userId, client.clientId, NOW + 8), { consentRemoved: false, familiesRevoked: 0, codesDeleted: 0, logoutsQueued: 0 });
+    });
+
+    it('stores an account sign-in: an interaction without an authorization request', async () => {
+      const { store } = current();
+      const interaction = anInteraction({ request: null });
+      await store.interactions.create(interaction);
+      assert.deepEqual(await store.interactions.findLive(interaction.interactionHash, NOW), interaction);
     });
 
     it("lists a user's live sessions newest first and ends one by id only for its own user", async () => {
