@@ -56,9 +56,12 @@ const revocationJson = (clientId: string, revocation: ConsentRevocation) => ({
   logouts_queued: revocation.logoutsQueued,
 });
 
+const counted = (count: number, thing: string): string => `${count} ${thing}${count === 1 ? '' : 's'}`;
+
 function describeRevocation(user: UserRecord, clientId: string, revocation: ConsentRevocation): string {
   const consent = revocation.consentRemoved ? 'removed the consent' : 'found no consent';
-  const counts = `revoked ${revocation.familiesRevoked} token families, deleted ${revocation.codesDeleted} codes, queued ${revocation.logoutsQueued} back-channel logouts`;
+  const families = revocation.familiesRevoked === 1 ? '1 token family' : `${revocation.familiesRevoked} token families`;
+  const counts = `revoked ${families}, deleted ${counted(revocation.codesDeleted, 'code')}, queued ${counted(revocation.logoutsQueued, 'back-channel logout')}`;
   return `client "${clientId}", user "${user.username}": ${consent}; ${counts}`;
 }
 
