@@ -24,6 +24,7 @@ import { registerLoginRoutes } from './http/routes/login.js';
 import { registerLogoutRoutes } from './http/routes/logout.js';
 import { registerDeviceAuthorizationRoute } from './http/routes/device-authorization.js';
 import { registerDeviceRoutes } from './http/routes/device.js';
+import { registerAccountRoutes } from './http/routes/account.js';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import { ClientLookup } from './clients/lookup.js';
@@ -113,10 +114,11 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   registerRevocationRoute(app, context);
   registerHealthRoutes(app, deps.store);
   registerFaviconRoute(app);
-  registerLoginRoutes(app, context);
+  const login = registerLoginRoutes(app, context);
   registerLogoutRoutes(app, context);
   registerDeviceAuthorizationRoute(app, context);
   registerDeviceRoutes(app, context);
+  registerAccountRoutes(app, context, login);
   // Discovery last: every endpoint above has contributed its metadata by now.
   registerDiscoveryRoutes(app, metadata);
   return app;

@@ -33,6 +33,12 @@ export async function consentItemsOf(apis: ApiLookup, request: ScopedRequest): P
  */
 const qualify = (identifier: string, scope: string): string => `${identifier}#${scope}`;
 
+/** Splits a qualified API scope `<identifier>#<scope>` at its first `#`; undefined for a client's own scope. */
+export function unqualify(qualified: string): { readonly identifier: string; readonly scope: string } | undefined {
+  const separator = qualified.indexOf('#');
+  return separator < 0 ? undefined : { identifier: qualified.slice(0, separator), scope: qualified.slice(separator + 1) };
+}
+
 /** The scope the consent record keeps for a request: its items, API scopes qualified. */
 export async function consentScopeOf(apis: ApiLookup, request: ScopedRequest): Promise<string> {
   const items = await consentItemsOf(apis, request);

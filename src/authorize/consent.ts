@@ -111,7 +111,7 @@ async function applyDecision(deps: AuthorizationDeps, interaction: Interaction, 
   const earlier = await deps.store.consents.find(login.user.userId, request.clientId);
   // Remembered as the union with earlier consent, so allowing a new scope keeps the old ones.
   const scope = mergeScopes(earlier?.scope ?? '', await consentScopeOf(deps.store.apis, request));
-  await deps.store.consents.save({ ...event, scope, createdAt: earlier?.createdAt ?? login.now, updatedAt: login.now });
+  await deps.store.consents.save({ ...event, scope, createdAt: earlier?.createdAt ?? login.now, updatedAt: login.now, lastUsedAt: earlier?.lastUsedAt ?? null });
   deps.events.emit({ type: 'consent.granted', ...event, scope: request.scope }, info.eventContext);
   try {
     // The interaction is already completed by the decision; issuing must not complete it again.

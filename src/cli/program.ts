@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerApiCommands } from './commands/apis.js';
 import { registerClientCommands } from './commands/clients.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerConsentCommands } from './commands/consents.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerUserCommands } from './commands/users.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerClientCommands(program);
   registerApiCommands(program);
   registerUserCommands(program);
+  registerConsentCommands(program);
   registerKeyCommands(program);
   return program;
 }

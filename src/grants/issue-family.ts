@@ -67,5 +67,7 @@ export async function issueFamily(
   if (refreshToken !== undefined) await store.refreshTokens.create(refreshToken.record);
   // Back-Channel Logout §2.5: a client that got tokens in this session is told when the session ends.
   await store.backChannelLogout.recordParticipant(grant.sessionId, client.clientId, now);
+  // The account page shows when each connected application last got tokens.
+  await store.consents.recordUse(grant.userId, client.clientId, now);
   return { response, family };
 }

@@ -46,6 +46,8 @@ export class RefreshTokenGrant implements Grant {
     if (result.outcome === 'replayed') return this.answerReplay(result, presentation, request, now);
     if (result.outcome !== 'redeemed') throw new InvalidGrant({ cause: new Error(`refresh token ${result.outcome}`) });
     const facts = { userId: family.userId, clientId: token.clientId };
+    // The account page shows when each connected application last got tokens.
+    await this.deps.store.consents.recordUse(family.userId, token.clientId, now);
     this.deps.events.emit({ type: 'refresh_token.rotated', ...facts, familyId: family.familyId }, request.origin);
     this.deps.events.emit({ type: 'token.issued', ...facts, grantType: this.grantType }, request.origin);
     return response;

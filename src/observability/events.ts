@@ -27,15 +27,26 @@ export type GatehouseEvent =
   | { readonly type: 'key.retired'; readonly kid: string; readonly alg: string; readonly publishUntil: number }
   | { readonly type: 'demo.seeded'; readonly clientId: string; readonly userId: string }
   // The authorization code flow. Security events (replay, reuse, throttling) carry what an operator needs to act.
-  | { readonly type: 'login.succeeded'; readonly userId: string; readonly clientId: string }
+  // `clientId` is absent for a sign-in to the account page, and for the account page's current-password check.
+  | { readonly type: 'login.succeeded'; readonly userId: string; readonly clientId?: string }
   // `usernameHash`: SHA-256 of the username as typed (base64url), never the username itself; `knownDevice`: the browser
   // held a genuine device cookie for the account, so the failure counted against the device instead of the account.
-  | { readonly type: 'login.failed'; readonly clientId: string; readonly userId: string | null; readonly usernameHash: string; readonly knownDevice: boolean }
-  | { readonly type: 'login.throttled'; readonly clientId: string; readonly usernameHash: string; readonly scope: 'account' | 'ip'; readonly retryAfter: number }
+  | { readonly type: 'login.failed'; readonly clientId?: string; readonly userId: string | null; readonly usernameHash: string; readonly knownDevice: boolean }
+  | { readonly type: 'login.throttled'; readonly clientId?: string; readonly usernameHash: string; readonly scope: 'account' | 'ip'; readonly retryAfter: number }
   // `clientId`: the client that asked for the logout (RP-Initiated Logout), when one did.
   | { readonly type: 'session.ended'; readonly userId: string; readonly clientId?: string }
   | { readonly type: 'consent.granted'; readonly userId: string; readonly clientId: string; readonly scope: string }
   | { readonly type: 'consent.denied'; readonly userId: string; readonly clientId: string }
+  // A client's access removed (the account page, or `gatehouse consents revoke`): what went with it.
+  | {
+      readonly type: 'consent.revoked';
+      readonly userId: string;
+      readonly clientId: string;
+      readonly consentRemoved: boolean;
+      readonly familiesRevoked: number;
+      readonly codesDeleted: number;
+      readonly logoutsQueued: number;
+    }
   | { readonly type: 'code.issued'; readonly userId: string; readonly clientId: string }
   | { readonly type: 'code.redeemed'; readonly userId: string; readonly clientId: string; readonly familyId: string }
   | { readonly type: 'code.replayed'; readonly userId: string; readonly clientId: string; readonly revokedFamilyId: string | null }

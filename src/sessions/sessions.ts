@@ -1,6 +1,6 @@
 // Login sessions (SSO): created at login with a fresh cookie value, found from a request's cookies, slid, ended.
 import type { Config } from '../config/schema.js';
-import type { SessionRecord } from '../store/records.js';
+import type { RequestOrigin, SessionRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { generateOpaqueValue, hashOpaqueValue, safeEqual } from '../tokens/opaque.js';
 import { clearCookieHeader, cookieName, readCookie, setCookieHeader, type RequestCookies } from './cookies.js';
@@ -58,10 +58,10 @@ export async function findLiveSession(deps: SessionDeps, cookies: RequestCookies
 }
 
 /**
- * Starts a session for `userId` authenticated at `now`, ending the browser's previous one first.
+ * Starts a session for `userId` authenticated at `now` from `origin`, ending the browser's previous one first.
  * SECURITY.md (no fixation): the cookie value is always new, never one the browser brought.
  */
-export async function startSession(deps: SessionDeps, cookies: RequestCookies, userId: string, now: number): Promise<StartedSession> {
+export async function startSession(deps: SessionDeps, cookies: RequestCookies, userId: string, origin: RequestOrigin, now: number): Promise<StartedSession> {
   const previous = await endSession(deps, cookies, now);
   const cookieValue = generateOpaqueValue(COOKIE_VALUE_BYTES);
   const { idleTtl, absoluteTtl } = deps.config.sessions;
@@ -76,6 +76,9 @@ export async function startSession(deps: SessionDeps, cookies: RequestCookies, u
     idleExpiresAt: now + Math.min(idleTtl, absoluteTtl),
     absoluteExpiresAt: now + absoluteTtl,
     endedAt: null,
+    // Shown on the account page's list of sessions (the HTTP layer already cut the User-Agent short).
+    ip: origin.ip,
+    userAgent: origin.userAgent,
   };
   await deps.store.sessions.create(session);
   return { session, cookieValue, previous };

@@ -118,6 +118,8 @@ export interface ConsentRecord {
   readonly scope: string;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** When a token was last issued or refreshed for this client and user; null until then (set by `recordUse`). */
+  readonly lastUsedAt: number | null;
 }
 
 /** A grant: everything issued from one authorization code, revoked as one. */
@@ -163,6 +165,9 @@ export interface SessionRecord {
   readonly idleExpiresAt: number;
   readonly absoluteExpiresAt: number;
   readonly endedAt: number | null;
+  /** Where the sign-in came from, for the account page's list of sessions; null when not known. */
+  readonly ip: string | null;
+  readonly userAgent: string | null;
 }
 
 /** The JWS algorithms Gatehouse signs with (RFC 7518 §3.1, RFC 8037 §3.1); RS256 first, as OpenID Connect's default. */
@@ -255,7 +260,8 @@ export interface PushedAuthorizationRequestRecord {
  */
 export interface InteractionRecord extends InteractionStep {
   readonly interactionHash: string;
-  readonly request: AuthorizationRequestRecord;
+  /** The authorization request it resumes; null for a sign-in to Gatehouse's own account page, which no client asked for. */
+  readonly request: AuthorizationRequestRecord | null;
   readonly csrfTokenHash: string;
   readonly createdAt: number;
   readonly expiresAt: number;
@@ -328,6 +334,17 @@ export interface LoginThrottleRecord {
 export interface AccessRevocation {
   readonly sessionsEnded: number;
   readonly familiesRevoked: number;
+}
+
+/** What removing a client's access for a user touched, for the audit trail. */
+export interface ConsentRevocation {
+  /** Whether a consent existed. */
+  readonly consentRemoved: boolean;
+  readonly familiesRevoked: number;
+  /** Unredeemed authorization codes deleted. */
+  readonly codesDeleted: number;
+  /** Back-channel logout tokens queued, one per session of the user in which the client got tokens. */
+  readonly logoutsQueued: number;
 }
 
 /** An access token revoked before its expiry (RFC 7009 §2): its `jti` is refused until no verifier would accept the token anyway. */

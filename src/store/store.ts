@@ -10,6 +10,7 @@ import type {
   ClientRecord,
   ClientUpdate,
   ConsentRecord,
+  ConsentRevocation,
   ConsumeResult,
   DeviceApproval,
   DeviceAuthorizationRecord,
@@ -129,8 +130,17 @@ export interface ConsentRepository {
   find(userId: string, clientId: string): Promise<ConsentRecord | undefined>;
   /** Inserts or replaces the consent for (user, client). */
   save(consent: ConsentRecord): Promise<void>;
-  /** Deletes the consent and revokes the token families issued under it. Returns whether a consent existed. */
-  revoke(userId: string, clientId: string, now: number): Promise<boolean>;
+  /** Every consent the user has given, oldest first. */
+  listForUser(userId: string): Promise<readonly ConsentRecord[]>;
+  /** Records that a token was issued or refreshed for (user, client) at `now`; no-op without a consent (first-party clients). */
+  recordUse(userId: string, clientId: string, now: number): Promise<void>;
+  /**
+   * Removes the client's access for the user in one transaction: deletes the consent, revokes the token families
+   * issued to the client for the user (reason `consent_revoked`), deletes their unredeemed authorization codes, and
+   * queues a back-channel logout delivery for each session of the user in which the client got tokens and which has
+   * none queued yet (Back-Channel Logout §2.5), forgetting the client as a participant of those sessions.
+   */
+  revoke(userId: string, clientId: string, now: number): Promise<ConsentRevocation>;
 }
 
 export interface RefreshTokenRepository {
@@ -187,6 +197,13 @@ export interface SessionRepository {
    * clients that took part in it and registered a `backchannel_logout_uri` (Back-Channel Logout §2.5), so a crash loses none. Returns false when it was already ended.
    */
   end(sessionHash: string, now: number): Promise<boolean>;
+  /** The user's live sessions at `now`, most recently started first. */
+  listLiveForUser(userId: string, now: number): Promise<readonly SessionRecord[]>;
+  /**
+   * Ends the live session with public id `sessionId` only when it belongs to `userId`, exactly as `end` does (codes
+   * deleted, back-channel logout queued). Returns false when the user has no such live session.
+   */
+  endById(userId: string, sessionId: string, now: number): Promise<boolean>;
   /** Removes up to `limit` sessions (one sweep batch) that ended, idle-expired or absolutely expired before `before`. Returns how many. */
   deleteExpired(before: number, limit: number): Promise<number>;
 }

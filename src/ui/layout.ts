@@ -15,6 +15,8 @@ export interface PageOptions {
    * each contributes its origin, or its scheme for a native app's private-use scheme.
    */
   readonly formActions?: readonly string[];
+  /** A wider card, for pages of lists (the account page). */
+  readonly wide?: boolean;
 }
 
 /** A rendered page and the Content-Security-Policy it must be sent with (its nonce is in both). */
@@ -27,7 +29,8 @@ export interface RenderedPage {
  * Classes pages may use: `brand` (the product line above the heading), `lead` (the sentence under the heading),
  * `muted`, `alert` (an error box; give it role="alert"), `actions` (a row of buttons), `secondary` (a quiet button),
  * `field` (a label and its input), `scopes` (a list of permissions), `request-id` (small print for support),
- * `return` (a link back to the application), `technical` (smaller print for developers).
+ * `return` (a link back to the application), `technical` (smaller print for developers), `items` (a list of things,
+ * each an `li` with an `h3`), `facts` (small print under an item), `badge` (a short label), `notice` (a confirmation; role="status").
  */
 const STYLE = `
 :root{color-scheme:light dark;--bg:#eef1f5;--card:#fff;--text:#16191d;--muted:#4d5560;--border:#c9d0d8;--input:#6b7480;
@@ -40,6 +43,7 @@ body{margin:0;min-height:100vh;display:flex;flex-direction:column;align-items:ce
 background:var(--bg);color:var(--text);font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 main{width:100%;max-width:25rem;background:var(--card);border:1px solid var(--border);border-radius:12px;padding:2rem 1.5rem;
 box-shadow:0 1px 2px rgba(0,0,0,.06),0 4px 16px rgba(0,0,0,.06)}
+main.wide{max-width:40rem}
 @media (max-width:40rem){body{justify-content:flex-start;padding-top:2rem}}
 @media (min-width:40rem){main{padding:2.5rem 2.25rem}}
 h1{font-size:1.5rem;line-height:1.25;margin:0 0 .5rem;overflow-wrap:anywhere}
@@ -68,6 +72,15 @@ input:focus-visible{border-color:var(--focus)}
 a{color:var(--accent)}
 .return{font-weight:600}
 .technical{margin:.5rem 0 0;font-size:.75rem;color:var(--muted);overflow-wrap:anywhere}
+h2{font-size:1.125rem;margin:2rem 0 .5rem}
+.items{list-style:none;margin:0;padding:0}
+.items>li{padding:1rem 0;border-top:1px solid var(--border);overflow-wrap:anywhere}
+.items h3{font-size:1rem;margin:0 0 .25rem}
+.items button{margin-top:.75rem}
+.facts{margin:.25rem 0 0;font-size:.9375rem;color:var(--muted)}
+.facts time{white-space:nowrap}
+.badge{display:inline-block;margin-left:.5rem;padding:0 .5rem;font-size:.8125rem;font-weight:600;border:1px solid currentColor;border-radius:999px;color:var(--accent)}
+.notice{margin:1.25rem 0 0;padding:.75rem 1rem;border:1px solid var(--border);border-radius:8px}
 `.replace(/\n/g, '');
 
 /** A CSP source for a URI: its origin for http(s), its scheme otherwise; undefined when it cannot be expressed safely. */
@@ -112,7 +125,7 @@ export function renderPage(options: PageOptions): RenderedPage {
 <style nonce="${nonce}">${raw(STYLE)}</style>
 </head>
 <body>
-<main>
+<main${options.wide === true ? raw(' class="wide"') : ''}>
 <p class="brand">Gatehouse</p>
 ${options.body}
 </main>

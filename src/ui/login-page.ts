@@ -9,8 +9,8 @@ export const INVALID_CREDENTIALS = 'Invalid username or password.';
 export type LoginNotice = { readonly kind: 'invalid' } | { readonly kind: 'throttled'; readonly retryAfter: number };
 
 export interface LoginPageOptions {
-  /** The client's registered name: "Sign in to continue to <name>". */
-  readonly clientName: string;
+  /** The client's registered name: "Sign in to continue to <name>"; null when signing in to the account page. */
+  readonly clientName: string | null;
   readonly interactionId: string;
   /** The interaction's anti-CSRF token, sent back in a hidden field. */
   readonly csrfToken: string;
@@ -45,11 +45,12 @@ export function renderLoginPage(options: LoginPageOptions): RenderedPage {
   // Focus goes to the first field still to fill: the username, or the password when the username is known.
   const focusUsername = username === '' ? html` autofocus` : '';
   const focusPassword = username === '' ? '' : html` autofocus`;
+  const destination = options.clientName ?? 'your Gatehouse account';
   return renderPage({
-    title: `Sign in to ${options.clientName}`,
+    title: `Sign in to ${destination}`,
     formActions: options.formActions,
     body: html`<h1>Sign in</h1>
-<p class="lead">to continue to <strong>${options.clientName}</strong></p>
+<p class="lead">to continue to <strong>${destination}</strong></p>
 ${alert}
 <form method="post" action="/login">
 <input type="hidden" name="interaction" value="${options.interactionId}">

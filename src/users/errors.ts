@@ -2,8 +2,9 @@
 
 /** A value breaks the account policy; `field` is the attribute name (`username`, `email`, `name`, `password`). */
 export class InvalidUserInput extends Error {
-  constructor(readonly field: string, message: string) {
-    super(`${field}: ${message}`);
+  /** `reason`: what is wrong, without the field name ("must be at least 8 characters"). */
+  constructor(readonly field: string, readonly reason: string) {
+    super(`${field}: ${reason}`);
     this.name = 'InvalidUserInput';
   }
 }

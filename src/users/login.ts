@@ -7,12 +7,12 @@ import { HashingBusy, type HashingSlots } from './hashing-slots.js';
 import { hashUsername, type Lock, type LoginThrottle, type ThrottleKeys, throttleKeys } from './login-throttle.js';
 import { hashPassword, needsRehash, PasswordTooLongError, verifyDummyPassword, verifyPassword } from './password.js';
 
-/** What the form sent, and where from; `clientId` names the application the person is signing in to. */
+/** What the form sent, and where from; `clientId` names the application the person is signing in to (none for the account page). */
 export interface LoginAttempt {
   readonly username: string;
   readonly password: string;
   readonly ip: string;
-  readonly clientId: string;
+  readonly clientId?: string;
   /** The device cookie the browser sent, if any: genuine for this account, it makes the browser a known device. */
   readonly deviceCookie?: string;
 }

@@ -54,7 +54,7 @@ forEachEngine((engine) => {
       const [client, user] = [await registerClient(suite.database.store), await registerUser(suite.database.store)];
       const visitor = browser();
       const session = await plantSession(suite.database.store, suite.server.config, visitor, user, { authTime: epochNow() - 30 });
-      await suite.database.store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid profile email', createdAt: 1, updatedAt: 1 });
+      await suite.database.store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid profile email', createdAt: 1, updatedAt: 1, lastUsedAt: null });
       const parameters = redirectParameters(await visitor.get(authorizeUrl(client, { prompt: 'none', scope: 'openid profile' })));
       assert.equal(parameters.get('state'), STATE);
       assert.equal(parameters.get('iss'), suite.server.config.issuer);

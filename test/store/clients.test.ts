@@ -134,8 +134,8 @@ forEachEngine((engine) => {
       const token = aRefreshToken(family);
       const otherFamily = aFamily(other, user);
       await store.authorizationCodes.create(code);
-      await store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid', createdAt: NOW, updatedAt: NOW });
-      await store.consents.save({ userId: user.userId, clientId: other.clientId, scope: 'openid', createdAt: NOW, updatedAt: NOW });
+      await store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid', createdAt: NOW, updatedAt: NOW, lastUsedAt: null });
+      await store.consents.save({ userId: user.userId, clientId: other.clientId, scope: 'openid', createdAt: NOW, updatedAt: NOW, lastUsedAt: null });
       await store.refreshTokens.createFamily(family);
       await store.refreshTokens.create(token);
       await store.refreshTokens.createFamily(otherFamily);

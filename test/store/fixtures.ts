@@ -158,6 +158,8 @@ export function aSession(user: UserRecord, overrides: Partial<SessionRecord> = {
     idleExpiresAt: NOW + 1800,
     absoluteExpiresAt: NOW + 86_400,
     endedAt: null,
+    ip: null,
+    userAgent: null,
     ...overrides,
   };
 }

@@ -20,6 +20,7 @@ const ALL_MIGRATIONS = [
   '011-logout',
   '012-device-authorization',
   '013-pushed-authorization-requests',
+  '015-account',
 ];
 
 async function withDatabase(engine: { name: 'sqlite' | 'postgres' }, work: (database: TestDatabase) => Promise<void>): Promise<void> {

@@ -29,7 +29,7 @@ async function seedAccess(store: Store, client: ClientRecord, user: UserRecord) 
     retry: { retryUntil: NOW + 6, fingerprint: 'fingerprint', encryptedResponse: 'v1.kek.iv.tag.ciphertext' },
     now: NOW,
   });
-  await store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid', createdAt: NOW, updatedAt: NOW });
+  await store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid', createdAt: NOW, updatedAt: NOW, lastUsedAt: null });
   return { ...live, ...dead };
 }
 

@@ -90,31 +90,32 @@ forEachEngine((engine) => {
       const { store } = current();
       const { client, user } = await seedClientAndUser(store);
       assert.equal(await store.consents.find(user.userId, client.clientId), undefined);
-      await store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid', createdAt: NOW, updatedAt: NOW });
-      await store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid email', createdAt: NOW + 50, updatedAt: NOW + 50 });
+      await store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid', createdAt: NOW, updatedAt: NOW, lastUsedAt: null });
+      await store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid email', createdAt: NOW + 50, updatedAt: NOW + 50, lastUsedAt: null });
       assert.deepEqual(await store.consents.find(user.userId, client.clientId), {
         userId: user.userId,
         clientId: client.clientId,
         scope: 'openid email',
         createdAt: NOW,
         updatedAt: NOW + 50,
+        lastUsedAt: null,
       });
     });
 
     it('revokes a consent and the families issued under it, leaving other clients\' families live', async () => {
       const { store } = current();
       const { client, user, family } = await seedFamily(store);
-      await store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid', createdAt: NOW, updatedAt: NOW });
+      await store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid', createdAt: NOW, updatedAt: NOW, lastUsedAt: null });
       const bystander = await seedFamily(store);
 
-      assert.equal(await store.consents.revoke(user.userId, client.clientId, NOW + 7), true);
+      assert.equal((await store.consents.revoke(user.userId, client.clientId, NOW + 7)).consentRemoved, true);
 
       assert.equal(await store.consents.find(user.userId, client.clientId), undefined);
       const revoked = await store.refreshTokens.findFamily(family.familyId);
       assert.equal(revoked?.revokedAt, NOW + 7);
       assert.equal(revoked?.revokedReason, 'consent_revoked');
       assert.equal((await store.refreshTokens.findFamily(bystander.family.familyId))?.revokedAt, null);
-      assert.equal(await store.consents.revoke(user.userId, client.clientId, NOW + 8), false);
+      assert.equal((await store.consents.revoke(user.userId, client.clientId, NOW + 8)).consentRemoved, false);
     });
   });
 });

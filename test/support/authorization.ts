@@ -49,6 +49,8 @@ export async function plantSession(
     idleExpiresAt: now + 1800,
     absoluteExpiresAt: now + 3600,
     endedAt: null,
+    ip: null,
+    userAgent: null,
     ...overrides,
   };
   await store.sessions.create(session);

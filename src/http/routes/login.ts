@@ -12,7 +12,8 @@ import { rejectOtherMethods } from '../plugins/error-handler.js';
 
 export const LOGIN_PATH = '/login';
 
-export function registerLoginRoutes(app: FastifyInstance, context: RouteContext): void {
+/** Returns the credential check it built, for the account page's current-password check to share. */
+export function registerLoginRoutes(app: FastifyInstance, context: RouteContext): LoginDeps {
   const deps: LoginFlowDeps = { ...context, login: loginDeps(context) };
   const options = { config: { errorChannel: 'page' as const } };
 
@@ -22,6 +23,7 @@ export function registerLoginRoutes(app: FastifyInstance, context: RouteContext)
   });
   app.post(LOGIN_PATH, options, async (request, reply) => sendFlowReply(request, reply, await submitLogin(deps, request.body, requestInfo(request))));
   rejectOtherMethods(app, LOGIN_PATH, ['GET', 'POST']);
+  return deps.login;
 }
 
 /** The credential check's dependencies: one set of hashing slots per process, since each process has its own thread pool. */

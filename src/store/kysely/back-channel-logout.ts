@@ -32,11 +32,48 @@ export async function enqueueLogoutDeliveries(db: Db, sessionId: string, userId:
     .where('session_clients.session_id', '=', sessionId)
     .where('clients.backchannel_logout_uri', 'is not', null)
     .execute();
-  const rows = participants.map((participant) => ({
+  const rows = participants.map((participant) => deliveryRow(sessionId, participant.client_id, userId, participant.backchannel_logout_uri ?? '', now));
+  if (rows.length === 0) return;
+  // A session ends once; should it be ended twice, the first queued deliveries stand.
+  await db.insertInto('logout_deliveries').values(rows).onConflict((conflict) => conflict.columns(['session_id', 'client_id']).doNothing()).execute();
+}
+
+/**
+ * Queues a delivery to `clientId`, when it has a `backchannel_logout_uri`, for each session of `userId` in which it
+ * got tokens and that has none queued yet, then forgets it as a participant of those sessions: its access was
+ * removed, so ending the session later has nothing more to tell it. Run inside the transaction that removes the
+ * access. Returns how many deliveries were queued.
+ */
+export async function enqueueClientLogoutDeliveries(db: Db, userId: string, clientId: string, now: number): Promise<number> {
+  const sessions = db.selectFrom('sessions').select('sessions.session_id').where('sessions.user_id', '=', userId);
+  const participants = await db
+    .selectFrom('session_clients')
+    .innerJoin('clients', 'clients.client_id', 'session_clients.client_id')
+    .select(['session_clients.session_id', 'clients.backchannel_logout_uri'])
+    .where('session_clients.client_id', '=', clientId)
+    .where('session_clients.session_id', 'in', sessions)
+    .execute();
+  await db.deleteFrom('session_clients').where('client_id', '=', clientId).where('session_id', 'in', sessions).execute();
+  const rows = participants.flatMap(({ session_id, backchannel_logout_uri }) =>
+    backchannel_logout_uri === null ? [] : [deliveryRow(session_id, clientId, userId, backchannel_logout_uri, now)],
+  );
+  if (rows.length === 0) return 0;
+  // A session already ended has its delivery queued (or done): that one stands.
+  const queued = await db
+    .insertInto('logout_deliveries')
+    .values(rows)
+    .onConflict((conflict) => conflict.columns(['session_id', 'client_id']).doNothing())
+    .returning('session_id')
+    .execute();
+  return queued.length;
+}
+
+function deliveryRow(sessionId: string, clientId: string, userId: string, backchannelLogoutUri: string, now: number): LogoutDeliveriesTable {
+  return {
     session_id: sessionId,
-    client_id: participant.client_id,
+    client_id: clientId,
     user_id: userId,
-    backchannel_logout_uri: participant.backchannel_logout_uri ?? '',
+    backchannel_logout_uri: backchannelLogoutUri,
     created_at: now,
     attempts: 0,
     next_attempt_at: now,
@@ -44,10 +81,7 @@ export async function enqueueLogoutDeliveries(db: Db, sessionId: string, userId:
     lease_until: null,
     finished_at: null,
     outcome: null,
-  }));
-  if (rows.length === 0) return;
-  // A session ends once; should it be ended twice, the first queued deliveries stand.
-  await db.insertInto('logout_deliveries').values(rows).onConflict((conflict) => conflict.columns(['session_id', 'client_id']).doNothing()).execute();
+  };
 }
 
 export class KyselyBackChannelLogoutRepository implements BackChannelLogoutRepository {

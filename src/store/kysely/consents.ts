@@ -1,11 +1,19 @@
-// The consents table: what each user allowed each client, and revocation of the grants made under it.
-import type { ConsentRecord } from '../records.js';
+// The consents table: what each user allowed each client, when it was last used, and removing a client's access.
+import type { ConsentRecord, ConsentRevocation } from '../records.js';
 import type { ConsentRepository } from '../store.js';
 import type { ConsentsTable } from './database.js';
+import { enqueueClientLogoutDeliveries } from './back-channel-logout.js';
 import { inTransaction, type Db } from './transaction.js';
 
 function rowToConsent(row: ConsentsTable): ConsentRecord {
-  return { userId: row.user_id, clientId: row.client_id, scope: row.scope, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    userId: row.user_id,
+    clientId: row.client_id,
+    scope: row.scope,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastUsedAt: row.last_used_at,
+  };
 }
 
 export class KyselyConsentRepository implements ConsentRepository {
@@ -21,6 +29,11 @@ export class KyselyConsentRepository implements ConsentRepository {
     return row && rowToConsent(row);
   }
 
+  async listForUser(userId: string): Promise<readonly ConsentRecord[]> {
+    const rows = await this.db.selectFrom('consents').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('client_id').execute();
+    return rows.map(rowToConsent);
+  }
+
   async save(consent: ConsentRecord): Promise<void> {
     await this.db
       .insertInto('consents')
@@ -30,28 +43,42 @@ export class KyselyConsentRepository implements ConsentRepository {
         scope: consent.scope,
         created_at: consent.createdAt,
         updated_at: consent.updatedAt,
+        last_used_at: consent.lastUsedAt,
       })
-      // Replacing keeps the original createdAt: it records when the user first consented.
+      // Replacing keeps the original createdAt (when the user first consented) and the last use.
       .onConflict((conflict) => conflict.columns(['user_id', 'client_id']).doUpdateSet({ scope: consent.scope, updated_at: consent.updatedAt }))
       .execute();
   }
 
-  async revoke(userId: string, clientId: string, now: number): Promise<boolean> {
+  async recordUse(userId: string, clientId: string, now: number): Promise<void> {
+    await this.db.updateTable('consents').set({ last_used_at: now }).where('user_id', '=', userId).where('client_id', '=', clientId).execute();
+  }
+
+  async revoke(userId: string, clientId: string, now: number): Promise<ConsentRevocation> {
     return inTransaction(this.db, async (trx) => {
-      const deleted = await trx
-        .deleteFrom('consents')
-        .where('user_id', '=', userId)
-        .where('client_id', '=', clientId)
-        .executeTakeFirst();
+      const deleted = await trx.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).executeTakeFirst();
       // SECURITY.md: revoking consent revokes the refresh token families issued under it.
-      await trx
+      const families = await trx
         .updateTable('token_families')
         .set({ revoked_at: now, revoked_reason: 'consent_revoked' })
         .where('user_id', '=', userId)
         .where('client_id', '=', clientId)
         .where('revoked_at', 'is', null)
-        .execute();
-      return deleted.numDeletedRows > 0n;
+        .executeTakeFirst();
+      // A code not yet redeemed would give the client tokens after its access was removed.
+      const codes = await trx
+        .deleteFrom('authorization_codes')
+        .where('user_id', '=', userId)
+        .where('client_id', '=', clientId)
+        .where('consumed_at', 'is', null)
+        .executeTakeFirst();
+      const logoutsQueued = await enqueueClientLogoutDeliveries(trx, userId, clientId, now);
+      return {
+        consentRemoved: deleted.numDeletedRows > 0n,
+        familiesRevoked: Number(families.numUpdatedRows),
+        codesDeleted: Number(codes.numDeletedRows),
+        logoutsQueued,
+      };
     });
   }
 }

@@ -72,6 +72,7 @@ export interface ConsentsTable {
   scope: string;
   created_at: number;
   updated_at: number;
+  last_used_at: number | null;
 }
 
 export interface TokenFamiliesTable {
@@ -120,6 +121,8 @@ export interface SessionsTable {
   idle_expires_at: number;
   absolute_expires_at: number;
   ended_at: number | null;
+  ip: string | null;
+  user_agent: string | null;
 }
 
 export interface SigningKeysTable {

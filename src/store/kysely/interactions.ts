@@ -4,8 +4,10 @@ import type { InteractionRepository } from '../store.js';
 import type { InteractionsTable } from './database.js';
 import type { Db } from './transaction.js';
 
-function parseRequest(text: string): AuthorizationRequestRecord {
+function parseRequest(text: string): AuthorizationRequestRecord | null {
   const value: unknown = JSON.parse(text);
+  // An account sign-in carries no authorization request.
+  if (value === null) return null;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError('stored authorization request is not a JSON object');
   }

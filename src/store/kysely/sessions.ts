@@ -1,7 +1,8 @@
 // The sessions table: login sessions looked up by cookie hash, with idle and absolute expiry.
 import type { SessionRecord } from '../records.js';
 import type { SessionRepository } from '../store.js';
-import type { SessionsTable } from './database.js';
+import type { UpdateQueryBuilder, UpdateResult } from 'kysely';
+import type { Database, SessionsTable } from './database.js';
 import { enqueueLogoutDeliveries } from './back-channel-logout.js';
 import { inTransaction, type Db } from './transaction.js';
 
@@ -16,6 +17,8 @@ function rowToSession(row: SessionsTable): SessionRecord {
     idleExpiresAt: row.idle_expires_at,
     absoluteExpiresAt: row.absolute_expires_at,
     endedAt: row.ended_at,
+    ip: row.ip,
+    userAgent: row.user_agent,
   };
 }
 
@@ -35,6 +38,8 @@ export class KyselySessionRepository implements SessionRepository {
         idle_expires_at: session.idleExpiresAt,
         absolute_expires_at: session.absoluteExpiresAt,
         ended_at: session.endedAt,
+        ip: session.ip,
+        user_agent: session.userAgent,
       })
       .execute();
   }
@@ -70,21 +75,28 @@ export class KyselySessionRepository implements SessionRepository {
   }
 
   end(sessionHash: string, now: number): Promise<boolean> {
-    return inTransaction(this.db, async (trx) => {
-      const ended = await trx
-        .updateTable('sessions')
-        .set({ ended_at: now })
-        .where('session_hash', '=', sessionHash)
-        .where('ended_at', 'is', null)
-        .returning(['session_id', 'user_id'])
-        .executeTakeFirst();
-      if (ended === undefined) return false;
-      // A code issued in the session but not yet redeemed would give its client tokens for a session already ended,
-      // after the logout tokens were queued: it goes with the session.
-      await trx.deleteFrom('authorization_codes').where('session_id', '=', ended.session_id).where('consumed_at', 'is', null).execute();
-      await enqueueLogoutDeliveries(trx, ended.session_id, ended.user_id, now);
-      return true;
-    });
+    return endWhere(this.db, now, (query) => query.where('session_hash', '=', sessionHash));
+  }
+
+  async listLiveForUser(userId: string, now: number): Promise<readonly SessionRecord[]> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('ended_at', 'is', null)
+      .where('idle_expires_at', '>', now)
+      .where('absolute_expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .orderBy('session_id')
+      .execute();
+    return rows.map(rowToSession);
+  }
+
+  endById(userId: string, sessionId: string, now: number): Promise<boolean> {
+    // Only a live session of this very user: a session id of another person ends nothing.
+    return endWhere(this.db, now, (query) =>
+      query.where('session_id', '=', sessionId).where('user_id', '=', userId).where('idle_expires_at', '>', now).where('absolute_expires_at', '>', now),
+    );
   }
 
   async deleteExpired(before: number, limit: number): Promise<number> {
@@ -96,4 +108,24 @@ export class KyselySessionRepository implements SessionRepository {
     const result = await this.db.deleteFrom('sessions').where('session_hash', 'in', over).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+type SessionEnd = UpdateQueryBuilder<Database, 'sessions', 'sessions', UpdateResult>;
+
+/**
+ * Ends the one session not yet ended that `narrow` selects and, in the same transaction, deletes its unredeemed
+ * authorization codes and queues its back-channel logout deliveries. Returns false when none was ended.
+ */
+function endWhere(db: Db, now: number, narrow: (query: SessionEnd) => SessionEnd): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    const ended = await narrow(trx.updateTable('sessions').set({ ended_at: now }).where('ended_at', 'is', null))
+      .returning(['session_id', 'user_id'])
+      .executeTakeFirst();
+    if (ended === undefined) return false;
+    // A code issued in the session but not yet redeemed would give its client tokens for a session already ended,
+    // after the logout tokens were queued: it goes with the session.
+    await trx.deleteFrom('authorization_codes').where('session_id', '=', ended.session_id).where('consumed_at', 'is', null).execute();
+    await enqueueLogoutDeliveries(trx, ended.session_id, ended.user_id, now);
+    return true;
+  });
 }
