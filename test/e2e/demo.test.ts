@@ -168,8 +168,25 @@ describe('npm run demo', { skip }, () => {
     assert.doesNotMatch(await text(), /signed out of Gatehouse/, 'said once');
   });
 
-  it('drops its session and says access was removed when Gatehouse refuses its refresh token', async () => {
+  it('loses access when the person removes it on the account page', async () => {
     await signIn({ login: true, consent: 'remembered' });
+    assert.equal(await page.locator('#user-name').textContent(), 'Demo User');
+    const account = await context.newPage();
+    await account.goto(`${issuer}/account`);
+    await account.getByRole('button', { name: 'Remove access for Notes', exact: true }).click();
+    await account.getByRole('heading', { name: 'Connected applications' }).waitFor();
+    assert.equal(await account.getByRole('button', { name: 'Remove access for Notes', exact: true }).count(), 0, 'Notes is no longer listed');
+    await account.close();
+    // The app hears it through back-channel logout, or from its refresh token being refused, whichever comes first.
+    await eventually('the app shows it lost access', async () => {
+      await page.goto(appUrl);
+      return /Gatehouse access was removed — sign in again|You were signed out of Gatehouse — sign in again/.test(await text());
+    });
+  });
+
+  it('drops its session and says access was removed when Gatehouse refuses its refresh token', async () => {
+    // The Gatehouse session outlived the removal; the consent did not, so it is asked for again.
+    await signIn({ login: false, consent: 'allow' });
     assert.equal(await page.locator('#user-name').textContent(), 'Demo User');
     // Deleting the user revokes their tokens without ending sessions through back-channel logout, so the app learns it
     // from the Notes API refusing the access token and the refresh that follows failing with invalid_grant.
