@@ -341,7 +341,7 @@ export interface ConsentRevocation {
   /** Whether a consent existed. */
   readonly consentRemoved: boolean;
   readonly familiesRevoked: number;
-  /** Unredeemed authorization codes deleted. */
+  /** Unredeemed authorization codes deleted, and approved device codes not yet redeemed turned to denied. */
   readonly codesDeleted: number;
   /** Back-channel logout tokens queued, one per session of the user in which the client got tokens. */
   readonly logoutsQueued: number;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { forEachEngine, useTestStore } from '../support/database.js';
-import { aClient, aCode, aFamily, anInteraction, aSession, aUser, NOW, seedClientAndUser } from './fixtures.js';
+import { aClient, aCode, aDeviceAuthorization, aFamily, anInteraction, aSession, aUser, NOW, seedClientAndUser } from './fixtures.js';
 
 forEachEngine((engine) => {
   describe('account: consents and sessions', () => {
@@ -53,6 +53,24 @@ forEachEngine((engine) => {
       assert.equal(await store.sessions.end(first.sessionHash, NOW + 7), true);
       assert.deepEqual((await store.backChannelLogout.listForSession(first.sessionId)).map((delivery) => delivery.clientId).sort(), [bystander.clientId, client.clientId].sort());
       assert.deepEqual(await store.consents.revoke(user.userId, client.clientId, NOW + 8), { consentRemoved: false, familiesRevoked: 0, codesDeleted: 0, logoutsQueued: 0 });
+    });
+
+    it("turns the client's approved, unredeemed device codes for the user to denied, and no one else's", async () => {
+      const { store } = current();
+      const { client, user } = await seedClientAndUser(store);
+      const other = aUser();
+      await store.users.create(other);
+      const approval = (owner: typeof user) => ({ userId: owner.userId, sessionId: 'session-1', authTime: NOW, apiScope: '' });
+      const [approved, pending, othersApproval] = [aDeviceAuthorization(client), aDeviceAuthorization(client), aDeviceAuthorization(client)];
+      for (const authorization of [approved, pending, othersApproval]) await store.deviceAuthorizations.create(authorization);
+      assert.ok(await store.deviceAuthorizations.approve(approved.deviceCodeHash, approval(user), NOW));
+      assert.ok(await store.deviceAuthorizations.approve(othersApproval.deviceCodeHash, approval(other), NOW));
+
+      assert.equal((await store.consents.revoke(user.userId, client.clientId, NOW + 1)).codesDeleted, 1);
+      assert.equal(await store.deviceAuthorizations.redeem(approved.deviceCodeHash, client.clientId, NOW + 2), undefined);
+      assert.equal((await store.deviceAuthorizations.findByDeviceCode(approved.deviceCodeHash))?.status, 'denied');
+      assert.equal((await store.deviceAuthorizations.findByDeviceCode(pending.deviceCodeHash))?.status, 'pending');
+      assert.equal((await store.deviceAuthorizations.redeem(othersApproval.deviceCodeHash, client.clientId, NOW + 2))?.status, 'redeemed');
     });
 
     it('stores an account sign-in: an interaction without an authorization request', async () => {

@@ -1,29 +1,11 @@
 // Store contract, device authorizations (RFC 8628): round trip, decided once, redeemed once by its own client.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ClientRecord, DeviceAuthorizationRecord } from '../../src/store/records.js';
 import { DuplicateError } from '../../src/store/store.js';
 import { forEachEngine, useTestStore } from '../support/database.js';
-import { aClient, aUser, NOW, uniqueId } from './fixtures.js';
+import { aClient, aDeviceAuthorization, aUser, NOW } from './fixtures.js';
 
 const CONCURRENT_REDEMPTIONS = 20;
-
-function anAuthorization(client: ClientRecord, overrides: Partial<DeviceAuthorizationRecord> = {}): DeviceAuthorizationRecord {
-  return {
-    deviceCodeHash: uniqueId('device'),
-    userCodeHash: uniqueId('user'),
-    clientId: client.clientId,
-    scope: 'openid profile',
-    resources: ['https://api.example/'],
-    status: 'pending',
-    interval: 5,
-    lastPolledAt: null,
-    approval: null,
-    createdAt: NOW,
-    expiresAt: NOW + 600,
-    ...overrides,
-  };
-}
 
 forEachEngine((engine) => {
   describe('device authorizations', () => {
@@ -41,7 +23,7 @@ forEachEngine((engine) => {
 
     it('round-trips field for field, found by user code only while pending and live', async () => {
       const { store, client, approval } = await seeded();
-      const authorization = anAuthorization(client);
+      const authorization = aDeviceAuthorization(client);
       await store.deviceAuthorizations.create(authorization);
       assert.deepEqual(await store.deviceAuthorizations.findByDeviceCode(authorization.deviceCodeHash), authorization);
       assert.deepEqual(await store.deviceAuthorizations.findPendingByUserCode(authorization.userCodeHash, NOW), authorization);
@@ -54,27 +36,27 @@ forEachEngine((engine) => {
 
     it('refuses a user code already taken', async () => {
       const { store, client } = await seeded();
-      const first = anAuthorization(client);
+      const first = aDeviceAuthorization(client);
       await store.deviceAuthorizations.create(first);
-      await assert.rejects(store.deviceAuthorizations.create(anAuthorization(client, { userCodeHash: first.userCodeHash })), (error: unknown) =>
+      await assert.rejects(store.deviceAuthorizations.create(aDeviceAuthorization(client, { userCodeHash: first.userCodeHash })), (error: unknown) =>
         error instanceof DuplicateError && error.field === 'user_code_hash');
     });
 
     it('is decided once, and not after expiry', async () => {
       const { store, client, approval } = await seeded();
-      const authorization = anAuthorization(client);
+      const authorization = aDeviceAuthorization(client);
       await store.deviceAuthorizations.create(authorization);
       assert.ok(await store.deviceAuthorizations.deny(authorization.deviceCodeHash, NOW));
       assert.equal(await store.deviceAuthorizations.approve(authorization.deviceCodeHash, approval, NOW), false);
       assert.equal((await store.deviceAuthorizations.findByDeviceCode(authorization.deviceCodeHash))?.status, 'denied');
-      const late = anAuthorization(client);
+      const late = aDeviceAuthorization(client);
       await store.deviceAuthorizations.create(late);
       assert.equal(await store.deviceAuthorizations.approve(late.deviceCodeHash, approval, NOW + 600), false);
     });
 
     it('records polls and grows the interval', async () => {
       const { store, client } = await seeded();
-      const authorization = anAuthorization(client);
+      const authorization = aDeviceAuthorization(client);
       await store.deviceAuthorizations.create(authorization);
       await store.deviceAuthorizations.recordPoll(authorization.deviceCodeHash, NOW + 1, 0);
       await store.deviceAuthorizations.recordPoll(authorization.deviceCodeHash, NOW + 2, 5);
@@ -87,7 +69,7 @@ forEachEngine((engine) => {
       const { store, client, approval } = await seeded();
       const other = aClient();
       await store.clients.create(other);
-      const authorization = anAuthorization(client);
+      const authorization = aDeviceAuthorization(client);
       await store.deviceAuthorizations.create(authorization);
       assert.equal(await store.deviceAuthorizations.redeem(authorization.deviceCodeHash, client.clientId, NOW), undefined, 'pending is not redeemable');
       await store.deviceAuthorizations.approve(authorization.deviceCodeHash, approval, NOW);
@@ -103,12 +85,12 @@ forEachEngine((engine) => {
 
     it('goes with its client and with its approving user', async () => {
       const { store, client, user, approval } = await seeded();
-      const approved = anAuthorization(client);
+      const approved = aDeviceAuthorization(client);
       await store.deviceAuthorizations.create(approved);
       await store.deviceAuthorizations.approve(approved.deviceCodeHash, approval, NOW);
       await store.users.delete(user.userId);
       assert.equal(await store.deviceAuthorizations.findByDeviceCode(approved.deviceCodeHash), undefined);
-      const pending = anAuthorization(client);
+      const pending = aDeviceAuthorization(client);
       await store.deviceAuthorizations.create(pending);
       await store.clients.delete(client.clientId);
       assert.equal(await store.deviceAuthorizations.findByDeviceCode(pending.deviceCodeHash), undefined);

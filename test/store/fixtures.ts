@@ -5,6 +5,7 @@ import type {
   AuthorizationCodeRecord,
   AuthorizationRequestRecord,
   ClientRecord,
+  DeviceAuthorizationRecord,
   InteractionRecord,
   RefreshTokenRecord,
   SessionRecord,
@@ -214,4 +215,21 @@ export async function seedFamily(
   await store.refreshTokens.createFamily(family);
   await store.refreshTokens.create(token);
   return { client, user, family, token };
+}
+
+export function aDeviceAuthorization(client: ClientRecord, overrides: Partial<DeviceAuthorizationRecord> = {}): DeviceAuthorizationRecord {
+  return {
+    deviceCodeHash: uniqueId('device'),
+    userCodeHash: uniqueId('user'),
+    clientId: client.clientId,
+    scope: 'openid profile',
+    resources: ['https://api.example/'],
+    status: 'pending',
+    interval: 5,
+    lastPolledAt: null,
+    approval: null,
+    createdAt: NOW,
+    expiresAt: NOW + 600,
+    ...overrides,
+  };
 }

@@ -72,11 +72,19 @@ export class KyselyConsentRepository implements ConsentRepository {
         .where('client_id', '=', clientId)
         .where('consumed_at', 'is', null)
         .executeTakeFirst();
+      // Likewise a device code the person approved and the device has not yet redeemed (RFC 8628 §3.5: access_denied).
+      const deviceCodes = await trx
+        .updateTable('device_authorizations')
+        .set({ status: 'denied' })
+        .where('user_id', '=', userId)
+        .where('client_id', '=', clientId)
+        .where('status', '=', 'approved')
+        .executeTakeFirst();
       const logoutsQueued = await enqueueClientLogoutDeliveries(trx, userId, clientId, now);
       return {
         consentRemoved: deleted.numDeletedRows > 0n,
         familiesRevoked: Number(families.numUpdatedRows),
-        codesDeleted: Number(codes.numDeletedRows),
+        codesDeleted: Number(codes.numDeletedRows) + Number(deviceCodes.numUpdatedRows),
         logoutsQueued,
       };
     });
