@@ -21,6 +21,8 @@ export interface ClientMetadataInput {
   readonly jwksUri?: string | null | undefined;
   /** Back-Channel Logout §2.2; null clears it. */
   readonly backchannelLogoutUri?: string | null | undefined;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`; default false. */
+  readonly dpopBoundAccessTokens?: boolean | undefined;
 }
 
 export type ClientMetadata = Pick<
@@ -37,6 +39,7 @@ export type ClientMetadata = Pick<
   | 'jwks'
   | 'jwksUri'
   | 'backchannelLogoutUri'
+  | 'dpopBoundAccessTokens'
 >;
 
 const MAX_CLIENT_NAME_LENGTH = 200;
@@ -80,7 +83,7 @@ export function validateClientMetadata(input: ClientMetadataInput): ClientMetada
   const backchannelLogoutUri = checkBackchannelLogoutUri(input.backchannelLogoutUri ?? null);
   return {
     clientName, clientType, tokenEndpointAuthMethod, redirectUris, postLogoutRedirectUris, grantTypes, scope, firstParty, idTokenSignedResponseAlg,
-    jwks, jwksUri, backchannelLogoutUri,
+    jwks, jwksUri, backchannelLogoutUri, dpopBoundAccessTokens: input.dpopBoundAccessTokens ?? false,
   };
 }
 

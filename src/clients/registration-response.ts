@@ -24,6 +24,8 @@ export interface ClientRegistrationResponse {
   /** Back-Channel Logout §2.2, only when registered; the session is always sent (`sid`). */
   readonly backchannel_logout_uri?: string;
   readonly backchannel_logout_session_required?: true;
+  /** RFC 9449 §5.2: every token request must carry a DPoP proof. */
+  readonly dpop_bound_access_tokens: boolean;
   /** Gatehouse extensions. */
   readonly client_type: string;
   readonly first_party: boolean;
@@ -48,6 +50,7 @@ export function toRegistrationResponse(client: ClientView, clientSecret: string 
     ...(client.jwks === null ? {} : { jwks: client.jwks }),
     ...(client.jwksUri === null ? {} : { jwks_uri: client.jwksUri }),
     ...(client.backchannelLogoutUri === null ? {} : { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true as const }),
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
     client_type: client.clientType,
     first_party: client.firstParty,
     updated_at: client.updatedAt,

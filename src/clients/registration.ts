@@ -66,6 +66,7 @@ export function toClientView(record: ClientRecord): ClientView {
     jwks: record.jwks,
     jwksUri: record.jwksUri,
     backchannelLogoutUri: record.backchannelLogoutUri,
+    dpopBoundAccessTokens: record.dpopBoundAccessTokens,
     previousSecretExpiresAt: record.previousSecretExpiresAt,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

@@ -2,7 +2,7 @@
 
 /**
  * The error codes Gatehouse answers with: RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, OpenID Connect Core §3.1.2.6,
- * RFC 8707 §2 (`invalid_target`), plus `not_found` and `method_not_allowed` for plain HTTP errors on the JSON api channel.
+ * RFC 8707 §2 (`invalid_target`), RFC 9449 §5 and §8 (`invalid_dpop_proof`, `use_dpop_nonce`), plus `not_found` and `method_not_allowed` for plain HTTP errors on the JSON api channel.
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -13,6 +13,8 @@ export type OAuthErrorCode =
   | 'unsupported_response_type'
   | 'invalid_scope'
   | 'invalid_target'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   | 'access_denied'
   | 'server_error'
   | 'temporarily_unavailable'
@@ -37,6 +39,8 @@ export interface OAuthErrorOptions {
   readonly noTokenPresented?: boolean;
   /** Seconds after which a retry may succeed, sent as `Retry-After` (RFC 9110 §10.2.3) with a 503. */
   readonly retryAfter?: number;
+  /** RFC 9449 §7.1: at a protected resource, the challenge uses the DPoP scheme and names these proof algorithms. */
+  readonly dpopAlgorithms?: readonly string[];
 }
 
 export abstract class OAuthError extends Error {
@@ -48,6 +52,7 @@ export abstract class OAuthError extends Error {
   readonly basicAuthAttempted: boolean;
   readonly noTokenPresented: boolean;
   readonly retryAfter: number | undefined;
+  readonly dpopAlgorithms: readonly string[] | undefined;
 
   constructor(readonly description: string, options: OAuthErrorOptions = {}) {
     super(options.description ?? description, { cause: options.cause });
@@ -55,6 +60,7 @@ export abstract class OAuthError extends Error {
     this.basicAuthAttempted = options.basicAuthAttempted ?? false;
     this.noTokenPresented = options.noTokenPresented ?? false;
     this.retryAfter = options.retryAfter;
+    this.dpopAlgorithms = options.dpopAlgorithms;
   }
 }
 
@@ -83,6 +89,9 @@ export class ServerError extends defineError('server_error', 500, 'The server me
 export class TemporarilyUnavailable extends defineError('temporarily_unavailable', 503, 'The server is temporarily unable to handle the request.') {}
 // RFC 8707 §2: a resource indicator that is malformed, unknown, or not allowed to the client.
 export class InvalidTarget extends defineError('invalid_target', 400, 'The requested resource is invalid, unknown, or not allowed for this client.') {}
+// RFC 9449 §5 and §7.1: a DPoP proof that is missing, malformed, replayed or does not match; §8: the server's nonce is needed.
+export class InvalidDpopProof extends defineError('invalid_dpop_proof', 400, 'The DPoP proof is missing, invalid, replayed, or does not match the request or key.') {}
+export class UseDpopNonce extends defineError('use_dpop_nonce', 400, 'The DPoP proof must carry the nonce this server provides in the DPoP-Nonce header.') {}
 // OpenID Connect Core §3.1.2.6
 export class LoginRequired extends defineError('login_required', 400, 'The user must log in.') {}
 export class ConsentRequired extends defineError('consent_required', 400, 'The user must consent.') {}

@@ -1,7 +1,7 @@
 // grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6): redeems a code once and issues a new token family.
 import { createHash, randomUUID } from 'node:crypto';
 import { InvalidGrant, InvalidRequest } from '../errors/oauth-errors.js';
-import type { AuthorizationCodeRecord, ClientRecord, TokenFamilyRecord } from '../store/records.js';
+import type { AuthorizationCodeRecord, TokenFamilyRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { hashOpaqueValue, safeEqual } from '../tokens/opaque.js';
 import type { Grant, GrantDependencies, TokenRequest, TokenResponse } from './grant.js';
@@ -38,7 +38,8 @@ function readCodeParameters(request: TokenRequest): CodeParameters {
 }
 
 /** Checks a redeemed code against the request; throwing rolls the redemption back, so the code stays usable by its owner. */
-function checkRedemption(code: AuthorizationCodeRecord, client: ClientRecord, parameters: CodeParameters): void {
+function checkRedemption(code: AuthorizationCodeRecord, request: TokenRequest, parameters: CodeParameters): void {
+  const { client } = request;
   // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
   if (code.clientId !== client.clientId) throw new InvalidGrant({ cause: new Error('code issued to another client') });
   // RFC 6749 §4.1.3: redirect_uri is required when the authorization request included it.
@@ -50,6 +51,8 @@ function checkRedemption(code: AuthorizationCodeRecord, client: ClientRecord, pa
   // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge, compared in constant time.
   const computed = createHash('sha256').update(parameters.codeVerifier, 'ascii').digest('base64url');
   if (!safeEqual(computed, code.codeChallenge)) throw new InvalidGrant({ cause: new Error('PKCE verification failed') });
+  // RFC 9449 §10: a code requested with dpop_jkt is redeemed only with a proof by that key.
+  if (code.dpopJkt !== null && request.dpop?.jkt !== code.dpopJkt) throw new InvalidGrant({ cause: new Error('DPoP key does not match dpop_jkt') });
 }
 
 export class AuthorizationCodeGrant implements Grant {
@@ -91,14 +94,16 @@ export class AuthorizationCodeGrant implements Grant {
     }
     if (consumed.outcome !== 'redeemed') throw new InvalidGrant({ cause: new Error(`authorization code ${consumed.outcome}`) });
     const code = consumed.record;
-    checkRedemption(code, request.client, parameters);
+    checkRedemption(code, request, parameters);
     const user = await store.users.findById(code.userId);
     // A user disabled since the code was issued gets no tokens.
     if (user === undefined || user.disabledAt !== null) throw new InvalidGrant({ cause: new Error('user missing or disabled') });
-    return this.issue(store, code, request.client, parameters.resource, now);
+    return this.issue(store, code, request, parameters.resource, now);
   }
 
-  private async issue(store: Store, code: AuthorizationCodeRecord, client: ClientRecord, resource: string | undefined, now: number): Promise<Redemption> {
+  private async issue(store: Store, code: AuthorizationCodeRecord, request: TokenRequest, resource: string | undefined, now: number): Promise<Redemption> {
+    const { client } = request;
+    const dpopJkt = request.dpop?.jkt;
     // Throwing here (a resource not granted) rolls the redemption back, so the code stays usable with a valid one.
     const grant = { client, scope: code.scope, resources: code.resources, apiScope: code.apiScope };
     const audience = await selectAudience({ store, config: this.deps.config }, grant, resource);
@@ -112,6 +117,9 @@ export class AuthorizationCodeGrant implements Grant {
       authorizationCodeHash: code.codeHash,
       resources: code.resources,
       apiScope: code.apiScope,
+      // RFC 9449 §5: a public client's refresh tokens are bound to its DPoP key; a confidential client's are bound to
+      // the client by its authentication, so need no key binding.
+      dpopJkt: client.clientType === 'public' ? dpopJkt ?? null : null,
       createdAt: now,
       expiresAt: now + this.deps.config.tokens.refreshTokenAbsoluteTtl,
       revokedAt: null,
@@ -128,6 +136,7 @@ export class AuthorizationCodeGrant implements Grant {
       nonce: code.nonce,
       refreshToken: refreshToken?.value,
       idTokenSignedResponseAlg: client.idTokenSignedResponseAlg,
+      dpopJkt,
       now,
     });
     // Every redemption creates a family, refresh token or not: its id in the access token lets a replay revoke it.

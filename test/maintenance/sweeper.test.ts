@@ -17,6 +17,7 @@ const NOTHING: SweepResult = {
   retryResponses: 0,
   revokedAccessTokens: 0,
   clientAssertionJtis: 0,
+  dpopProofJtis: 0,
   logoutDeliveries: 0,
 };
 

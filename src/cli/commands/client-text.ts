@@ -17,6 +17,7 @@ export function describeClient(client: ClientView): string[] {
     ['post_logout_redirect_uris', client.postLogoutRedirectUris.join('\n') || '(none)'],
     ...keyRows(client),
     ['backchannel_logout_uri', client.backchannelLogoutUri ?? '(none)'],
+    ['dpop_bound_access_tokens', client.dpopBoundAccessTokens ? 'yes' : 'no'],
     ['created', formatTime(client.createdAt)],
     ['updated', formatTime(client.updatedAt)],
   ];

@@ -23,6 +23,7 @@ interface MetadataOptions extends CommonOptions {
   readonly jwksUri?: string;
   readonly jwksFile?: string;
   readonly backchannelLogoutUri?: string;
+  readonly dpopBoundAccessTokens?: boolean;
 }
 
 interface CreateOptions extends MetadataOptions {
@@ -58,6 +59,7 @@ function toMetadataInput(options: MetadataOptions): ClientMetadataInput {
     jwks: options.jwksFile === undefined ? undefined : readJwksFile(options.jwksFile),
     // An empty value on update removes the URI: the client is no longer notified.
     backchannelLogoutUri: options.backchannelLogoutUri === '' ? null : options.backchannelLogoutUri,
+    dpopBoundAccessTokens: options.dpopBoundAccessTokens,
   };
 }
 
@@ -130,6 +132,7 @@ function registerCreate(clients: Command): void {
     .option('--name <name>', 'client name, unique, shown on the consent page (required)')
     .option('--type <type>', 'confidential (default) or public')
     .option('--first-party', 'trusted first-party client: skips the consent page')
+    .option('--dpop-bound-access-tokens', 'every token request must carry a DPoP proof (RFC 9449 §5.2)')
     .action(async (options: CreateOptions) => {
       const { client, clientSecret } = await registerChecked(options, (service) =>
         service.create({ ...toMetadataInput(options), clientType: options.type }),
@@ -145,6 +148,8 @@ function registerUpdate(clients: Command): void {
     .option('--name <name>', 'new client name')
     .option('--first-party', 'mark as first-party (skips consent)')
     .option('--no-first-party', 'mark as third-party (asks for consent)')
+    .option('--dpop-bound-access-tokens', 'require a DPoP proof with every token request (RFC 9449 §5.2)')
+    .option('--no-dpop-bound-access-tokens', 'accept token requests without a DPoP proof again')
     .action(async (clientId: string, options: MetadataOptions) => {
       const { client, clientSecret } = await registerChecked(options, (service) => service.update(clientId, toMetadataInput(options)));
       warnAboutLocalhost(options.redirectUri);

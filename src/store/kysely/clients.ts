@@ -23,6 +23,7 @@ function clientToRow(client: ClientRecord): ClientsTable {
     previous_secret_expires_at: client.previousSecretExpiresAt,
     jwks: client.jwks === null ? null : JSON.stringify(client.jwks),
     jwks_uri: client.jwksUri,
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens ? 1 : 0,
     created_at: client.createdAt,
     updated_at: client.updatedAt,
   };
@@ -46,6 +47,7 @@ function rowToClient(row: ClientsTable): ClientRecord {
     previousSecretExpiresAt: row.previous_secret_expires_at,
     jwks: row.jwks === null ? null : (JSON.parse(row.jwks) as JsonWebKeySet),
     jwksUri: row.jwks_uri,
+    dpopBoundAccessTokens: row.dpop_bound_access_tokens === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -67,6 +69,7 @@ function updateToRow(changes: ClientUpdate): Partial<ClientsTable> {
   if (changes.previousSecretHash === null) row.previous_secret_hash = null;
   if (changes.previousSecretExpiresAt === null) row.previous_secret_expires_at = null;
   if (changes.backchannelLogoutUri !== undefined) row.backchannel_logout_uri = changes.backchannelLogoutUri;
+  if (changes.dpopBoundAccessTokens !== undefined) row.dpop_bound_access_tokens = changes.dpopBoundAccessTokens ? 1 : 0;
   return row;
 }
 

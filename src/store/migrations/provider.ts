@@ -12,6 +12,7 @@ import { apisMigration } from './008-apis.js';
 import { revokedAccessTokensMigration } from './009-revoked-access-tokens.js';
 import { clientAssertionsMigration } from './010-client-assertions.js';
 import { logoutMigration } from './011-logout.js';
+import { dpopMigration } from './014-dpop.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
 const migrations: Readonly<Record<string, Migration>> = {
@@ -26,6 +27,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '009-revoked-access-tokens': revokedAccessTokensMigration,
   '010-client-assertions': clientAssertionsMigration,
   '011-logout': logoutMigration,
+  '014-dpop': dpopMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
