@@ -9,8 +9,8 @@ export const DPOP_SIGNING_ALGORITHMS: readonly string[] = ['ES256', 'ES384', 'PS
 /** RFC 9449 §4.2: the `typ` of every proof. */
 const DPOP_PROOF_TYPE = 'dpop+jwt';
 
-/** Members only a private or symmetric JWK has (RFC 7518 §6.2.2, §6.3.2, §6.4, RFC 8037 §2). */
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+/** Members only a private or symmetric JWK has (RFC 7518 §6.2.2, §6.3.2, §6.4, RFC 8037 §2; `priv` of AKP keys). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'];
 
 /** What a proof must match; `accessToken` when one is presented with it (RFC 9449 §4.3 (12)). */
 export interface DpopProofExpectations {

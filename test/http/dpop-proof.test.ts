@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { before, describe, it } from 'node:test';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type JWTHeaderParameters } from 'jose';
 import { forEachEngine } from '../support/database.js';
 import { dpopKey, dpopProof, type DpopKey, type ProofOptions } from '../support/dpop.js';
 import { assertTokenError, auditEvents, createClient, createUser, epochNow, issueCode, pkcePair, postToken, REDIRECT_URI } from '../support/flow-fixtures.js';
@@ -81,7 +81,7 @@ forEachEngine((engine) => {
       await assertRefused(await proof({ header: { typ: 'JWT' } }));
       const secret = new TextEncoder().encode('a shared secret of thirty-two bytes!');
       const symmetric = await new SignJWT({ htm: 'POST', htu: tokenUrl(), iat: epochNow(), jti: 'hs256' })
-        .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: { kty: 'oct', k: 'c2VjcmV0' } })
+        .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: { kty: 'oct', k: 'c2VjcmV0' } } as unknown as JWTHeaderParameters)
         .sign(secret);
       await assertRefused(symmetric);
       const rsa = await generateKeyPair('RS256', { extractable: true });
