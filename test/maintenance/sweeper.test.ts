@@ -83,6 +83,14 @@ forEachEngine((engine) => {
       assert.equal(await store.clientAssertionJtis.markUsed(client.clientId, 'live', NOW + 60, NOW - 1), false);
     });
 
+    it('forgets a DPoP proof jti once its proof can no longer be accepted', async () => {
+      const { store } = current();
+      await store.dpopProofJtis.markUsed('expired-proof', NOW - 1, NOW - 60);
+      await store.dpopProofJtis.markUsed('live-proof', NOW, NOW - 60);
+      assert.equal((await sweepExpiredState(store, NOW, POLICY)).dpopProofJtis, 1);
+      assert.equal(await store.dpopProofJtis.markUsed('live-proof', NOW + 60, NOW - 1), false);
+    });
+
     it('keeps every audit event by default, and prunes those past audit.retention when it is set', async () => {
       const { store } = current();
       const retention = 86_400;
