@@ -84,7 +84,7 @@ function checkHeader(proof: string): JWK {
   // RFC 9449 §4.3 (7): the jwk header is a public key, with no private (or symmetric) member.
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw new DpopProofRejected('jwk header missing');
   if (PRIVATE_MEMBERS.some((member) => Object.hasOwn(jwk, member))) throw new DpopProofRejected('jwk header holds a private key');
-  return jwk as JWK;
+  return jwk;
 }
 
 /** RFC 9449 §4.3 (6): the signature, with the key of the jwk header. */
