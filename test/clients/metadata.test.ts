@@ -31,6 +31,7 @@ describe('validateClientMetadata', () => {
       jwks: null,
       jwksUri: null,
       backchannelLogoutUri: null,
+      dpopBoundAccessTokens: false,
     });
   });
 

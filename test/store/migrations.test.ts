@@ -18,6 +18,7 @@ const ALL_MIGRATIONS = [
   '009-revoked-access-tokens',
   '010-client-assertions',
   '011-logout',
+  '014-dpop',
 ];
 
 async function withDatabase(engine: { name: 'sqlite' | 'postgres' }, work: (database: TestDatabase) => Promise<void>): Promise<void> {
