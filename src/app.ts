@@ -30,6 +30,9 @@ import cookie from '@fastify/cookie';
 import { ClientLookup } from './clients/lookup.js';
 import { AllowedOrigins } from './clients/allowed-origins.js';
 import { PrivateKeyJwtVerifier } from './clients/private-key-jwt.js';
+import { DpopProofChecker } from './dpop/proof-checker.js';
+import { registerDpopNonces } from './http/plugins/dpop-nonce.js';
+import { DpopNonces } from './tokens/dpop-nonce.js';
 import type { EventBus } from './observability/events.js';
 import type { KeyRing } from './tokens/keys/key-ring.js';
 import type { KeyEncryption } from './tokens/keys/key-encryption.js';
@@ -47,6 +50,8 @@ export interface AppDependencies {
   readonly keyEncryption: KeyEncryption;
   /** Signs and verifies device cookies under a key derived from the key-encryption secret. */
   readonly deviceCookieSignatures: MessageAuthentication;
+  /** Signs and verifies DPoP nonces (RFC 9449 §8) under a key derived from the key-encryption secret. */
+  readonly dpopNonceSignatures: MessageAuthentication;
   /** The password functions logins use (argon2 unless a test injects its own); capped by `limits.concurrentPasswordHashes`. */
   readonly passwords?: PasswordHasher;
   readonly events: EventBus;
@@ -59,6 +64,8 @@ export interface RouteContext extends Omit<AppDependencies, 'logger'> {
   readonly clients: ClientLookup;
   /** Verifies private_key_jwt client assertions, for every endpoint that authenticates clients. */
   readonly clientAssertions: PrivateKeyJwtVerifier;
+  /** Checks DPoP proofs (RFC 9449) at the token and userinfo endpoints. */
+  readonly dpop: DpopProofChecker;
   readonly metadata: ServerMetadata;
 }
 
@@ -103,7 +110,11 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
     events,
     clock,
   );
-  const context: RouteContext = { store, clock, keyRing, keyEncryption, deviceCookieSignatures, passwords, events, config, metadata, clients, clientAssertions };
+  const dpop = new DpopProofChecker(config.dpop, store.dpopProofJtis, new DpopNonces(deps.dpopNonceSignatures, config.dpop.nonceLifetime), events, clock);
+  registerDpopNonces(app, dpop);
+  const context: RouteContext = {
+    store, clock, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures: deps.dpopNonceSignatures, passwords, events, config, metadata, clients, clientAssertions, dpop,
+  };
   registerJwksRoute(app, deps.keyRing, metadata, config.keys.jwksMaxAge);
   registerAuthorizationRoutes(app, context);
   registerConsentRoutes(app, context);

@@ -19,6 +19,7 @@ import { createKeyEncryption } from './tokens/keys/key-encryption.js';
 import { createMessageAuthentication } from './tokens/keys/message-authentication.js';
 import { resolveKeyEncryptionSecrets } from './tokens/keys/resolve.js';
 import { DEVICE_COOKIE_PURPOSE } from './users/device-cookies.js';
+import { DPOP_NONCE_PURPOSE } from './tokens/dpop-nonce.js';
 import type { PasswordHasher } from './users/login.js';
 import { systemClock, type Clock } from './clock.js';
 
@@ -63,6 +64,8 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
   const keyEncryption = createKeyEncryption(secrets.current, secrets.previous);
   // Derived from the shared secret, so every instance accepts a device cookie and restarts keep accepting it.
   const deviceCookieSignatures = createMessageAuthentication(secrets, DEVICE_COOKIE_PURPOSE);
+  // RFC 9449 §8: likewise for DPoP nonces, so a nonce one instance issued is accepted by every other.
+  const dpopNonceSignatures = createMessageAuthentication(secrets, DPOP_NONCE_PURPOSE);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
@@ -72,7 +75,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     if (config.seedDemo) await presentDemo({ store, config, events, clock, print: options.print ?? ((text) => process.stderr.write(text)) });
     await warnAboutClientsWithoutIdTokenKey(store, keyRing, logger);
 
-    const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, passwords: options.passwords, events, logger, clock }, listener);
+    const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures, passwords: options.passwords, events, logger, clock }, listener);
     await app.ready();
     keyRing.start();
     const sweeper = new Sweeper(store, logger, clock, sweepPolicy(config));

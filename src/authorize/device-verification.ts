@@ -88,6 +88,8 @@ function deviceRequestOf(authorization: DeviceAuthorizationRecord): Authorizatio
     maxAge: null,
     loginHint: null,
     resources: authorization.resources,
+    // RFC 9449 §10's dpop_jkt binds an authorization code; a device's tokens are bound by the proof it polls with.
+    dpopJkt: null,
     deviceCodeHash: authorization.deviceCodeHash,
   };
 }

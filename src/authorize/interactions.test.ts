@@ -32,6 +32,7 @@ const request = {
   maxAge: null,
   loginHint: null,
   resources: [],
+  dpopJkt: null,
 } as const;
 
 const LOGIN = { awaiting: 'login', loginSessionId: null, consentSessionId: null } as const;

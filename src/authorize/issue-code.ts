@@ -38,6 +38,8 @@ export async function issueAuthorizationCode(
     resources: request.resources,
     // What is granted at each API, as consented to: tokens for an API never carry more, whatever its access becomes.
     apiScope: await apiScopeOf(deps.store.apis, request),
+    // RFC 9449 §10: the code exchange must prove possession of this key.
+    dpopJkt: request.dpopJkt,
     createdAt: now,
     // RFC 6749 §4.1.2 and SECURITY.md (authorization codes): short-lived (60 s by default, at most 10 minutes).
     expiresAt: now + deps.config.tokens.authorizationCodeTtl,

@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { splitResourceParameters } from '../protocol/resource-indicators.js';
 import type { AuthorizationTarget } from '../protocol/authorization-response.js';
 import { checkClient } from './steps/check-client.js';
+import { checkDpopJkt } from './steps/check-dpop-jkt.js';
 import { checkMaxAge } from './steps/check-max-age.js';
 import { checkPkce } from './steps/check-pkce.js';
 import { checkPrompt } from './steps/check-prompt.js';
@@ -127,5 +128,6 @@ function runSteps(input: StepInput, validated: Validated): AuthorizationRequestR
     ...checkPrompt(input),
     ...checkMaxAge(input),
     ...readOpenIdParameters(input),
+    ...checkDpopJkt(input),
   };
 }

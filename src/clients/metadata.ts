@@ -23,6 +23,8 @@ export interface ClientMetadataInput {
   readonly backchannelLogoutUri?: string | null | undefined;
   /** RFC 9126 §6: its authorization requests must be pushed to /par first (default false). */
   readonly requirePushedAuthorizationRequests?: boolean | undefined;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`; default false. */
+  readonly dpopBoundAccessTokens?: boolean | undefined;
 }
 
 export type ClientMetadata = Pick<
@@ -40,6 +42,7 @@ export type ClientMetadata = Pick<
   | 'jwksUri'
   | 'backchannelLogoutUri'
   | 'requirePushedAuthorizationRequests'
+  | 'dpopBoundAccessTokens'
 >;
 
 const MAX_CLIENT_NAME_LENGTH = 200;
@@ -86,6 +89,7 @@ export function validateClientMetadata(input: ClientMetadataInput): ClientMetada
   return {
     clientName, clientType, tokenEndpointAuthMethod, redirectUris, postLogoutRedirectUris, grantTypes, scope, firstParty, idTokenSignedResponseAlg,
     jwks, jwksUri, backchannelLogoutUri, requirePushedAuthorizationRequests,
+    dpopBoundAccessTokens: input.dpopBoundAccessTokens ?? false,
   };
 }
 

@@ -26,6 +26,8 @@ export interface ClientRegistrationResponse {
   readonly backchannel_logout_session_required?: true;
   /** RFC 9126 §6. */
   readonly require_pushed_authorization_requests: boolean;
+  /** RFC 9449 §5.2: every token request must carry a DPoP proof. */
+  readonly dpop_bound_access_tokens: boolean;
   /** Gatehouse extensions. */
   readonly client_type: string;
   readonly first_party: boolean;
@@ -52,6 +54,7 @@ export function toRegistrationResponse(client: ClientView, clientSecret: string 
     ...(client.jwksUri === null ? {} : { jwks_uri: client.jwksUri }),
     ...(client.backchannelLogoutUri === null ? {} : { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true as const }),
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
     client_type: client.clientType,
     first_party: client.firstParty,
     updated_at: client.updatedAt,

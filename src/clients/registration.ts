@@ -67,6 +67,7 @@ export function toClientView(record: ClientRecord): ClientView {
     jwksUri: record.jwksUri,
     backchannelLogoutUri: record.backchannelLogoutUri,
     requirePushedAuthorizationRequests: record.requirePushedAuthorizationRequests,
+    dpopBoundAccessTokens: record.dpopBoundAccessTokens,
     previousSecretExpiresAt: record.previousSecretExpiresAt,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

@@ -287,6 +287,22 @@ export const configSchema = z
         }),
       })
       .prefault({}),
+    dpop: z
+      .strictObject({
+        proofMaxAge: setting(seconds(5, 300).default(60), {
+          expected: 'seconds 5-300',
+          description: "DPoP (RFC 9449): a proof's iat may lie this far before or after the server's clock; its jti is remembered this long to refuse a replay.",
+        }),
+        requireNonce: setting(z.boolean().default(false), {
+          expected: 'true or false',
+          description: 'DPoP (RFC 9449 §8): proofs at the token and userinfo endpoints must carry a nonce from the DPoP-Nonce header; one without gets use_dpop_nonce.',
+        }),
+        nonceLifetime: setting(seconds(10, 3600).default(120), {
+          expected: 'seconds 10-3600',
+          description: 'How often a new DPoP nonce is issued; a nonce is accepted for up to twice this long. Nonces are derived from keys.encryptionSecret, so every instance accepts them.',
+        }),
+      })
+      .prefault({}),
     clientSecretGracePeriod: setting(seconds(0, 2_592_000).default(86_400), {
       expected: 'seconds 0-2592000',
       description: 'After `clients rotate-secret`, the previous secret keeps working this long.',

@@ -2,7 +2,7 @@
 
 /**
  * The error codes Gatehouse answers with: RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, OpenID Connect Core §3.1.2.6,
- * RFC 8707 §2 (`invalid_target`), RFC 8628 §3.5 (`authorization_pending`, `slow_down`, `expired_token`), plus `not_found` and `method_not_allowed` for plain HTTP errors on the JSON api channel.
+ * RFC 8707 §2 (`invalid_target`), RFC 8628 §3.5 (`authorization_pending`, `slow_down`, `expired_token`), RFC 9449 §5 and §8 (`invalid_dpop_proof`, `use_dpop_nonce`), plus `not_found` and `method_not_allowed` for plain HTTP errors on the JSON api channel.
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -16,6 +16,8 @@ export type OAuthErrorCode =
   | 'authorization_pending'
   | 'slow_down'
   | 'expired_token'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   | 'access_denied'
   | 'server_error'
   | 'temporarily_unavailable'
@@ -41,6 +43,8 @@ export interface OAuthErrorOptions {
   readonly noTokenPresented?: boolean;
   /** Seconds after which a retry may succeed, sent as `Retry-After` (RFC 9110 §10.2.3) with a 503. */
   readonly retryAfter?: number;
+  /** RFC 9449 §7.1: at a protected resource, the challenge uses the DPoP scheme and names these proof algorithms. */
+  readonly dpopAlgorithms?: readonly string[];
 }
 
 export abstract class OAuthError extends Error {
@@ -52,6 +56,7 @@ export abstract class OAuthError extends Error {
   readonly basicAuthAttempted: boolean;
   readonly noTokenPresented: boolean;
   readonly retryAfter: number | undefined;
+  readonly dpopAlgorithms: readonly string[] | undefined;
 
   constructor(readonly description: string, options: OAuthErrorOptions = {}) {
     super(options.description ?? description, { cause: options.cause });
@@ -59,6 +64,7 @@ export abstract class OAuthError extends Error {
     this.basicAuthAttempted = options.basicAuthAttempted ?? false;
     this.noTokenPresented = options.noTokenPresented ?? false;
     this.retryAfter = options.retryAfter;
+    this.dpopAlgorithms = options.dpopAlgorithms;
   }
 }
 
@@ -92,6 +98,9 @@ export class AuthorizationPending extends defineError('authorization_pending', 4
 export class SlowDown extends defineError('slow_down', 400, 'Polling too fast: wait 5 seconds longer between requests from now on.') {}
 export class ExpiredToken extends defineError('expired_token', 400, 'The device code has expired; start a new device authorization.') {}
 export class DeviceAccessDenied extends defineError('access_denied', 400, 'The person denied the request.') {}
+// RFC 9449 §5 and §7.1: a DPoP proof that is missing, malformed, replayed or does not match; §8: the server's nonce is needed.
+export class InvalidDpopProof extends defineError('invalid_dpop_proof', 400, 'The DPoP proof is missing, invalid, replayed, or does not match the request or key.') {}
+export class UseDpopNonce extends defineError('use_dpop_nonce', 400, 'The DPoP proof must carry the nonce this server provides in the DPoP-Nonce header.') {}
 // OpenID Connect Core §3.1.2.6
 export class LoginRequired extends defineError('login_required', 400, 'The user must log in.') {}
 export class ConsentRequired extends defineError('consent_required', 400, 'The user must consent.') {}

@@ -1,7 +1,7 @@
 // grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6): redeems a code once and issues a new token family.
 import { createHash } from 'node:crypto';
 import { InvalidGrant, InvalidRequest } from '../errors/oauth-errors.js';
-import type { AuthorizationCodeRecord, ClientRecord, TokenFamilyRecord } from '../store/records.js';
+import type { AuthorizationCodeRecord, TokenFamilyRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { hashOpaqueValue, safeEqual } from '../tokens/opaque.js';
 import type { Grant, GrantDependencies, TokenRequest, TokenResponse } from './grant.js';
@@ -37,7 +37,8 @@ function readCodeParameters(request: TokenRequest): CodeParameters {
 }
 
 /** Checks a redeemed code against the request; throwing rolls the redemption back, so the code stays usable by its owner. */
-function checkRedemption(code: AuthorizationCodeRecord, client: ClientRecord, parameters: CodeParameters): void {
+function checkRedemption(code: AuthorizationCodeRecord, request: TokenRequest, parameters: CodeParameters): void {
+  const { client } = request;
   // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
   if (code.clientId !== client.clientId) throw new InvalidGrant({ cause: new Error('code issued to another client') });
   // RFC 6749 §4.1.3: redirect_uri is required when the authorization request included it.
@@ -49,6 +50,8 @@ function checkRedemption(code: AuthorizationCodeRecord, client: ClientRecord, pa
   // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge, compared in constant time.
   const computed = createHash('sha256').update(parameters.codeVerifier, 'ascii').digest('base64url');
   if (!safeEqual(computed, code.codeChallenge)) throw new InvalidGrant({ cause: new Error('PKCE verification failed') });
+  // RFC 9449 §10: a code requested with dpop_jkt is redeemed only with a proof by that key.
+  if (code.dpopJkt !== null && request.dpop?.jkt !== code.dpopJkt) throw new InvalidGrant({ cause: new Error('DPoP key does not match dpop_jkt') });
 }
 
 export class AuthorizationCodeGrant implements Grant {
@@ -90,15 +93,15 @@ export class AuthorizationCodeGrant implements Grant {
     }
     if (consumed.outcome !== 'redeemed') throw new InvalidGrant({ cause: new Error(`authorization code ${consumed.outcome}`) });
     const code = consumed.record;
-    checkRedemption(code, request.client, parameters);
+    checkRedemption(code, request, parameters);
     const user = await store.users.findById(code.userId);
     // A user disabled since the code was issued gets no tokens.
     if (user === undefined || user.disabledAt !== null) throw new InvalidGrant({ cause: new Error('user missing or disabled') });
-    return this.issue(store, code, request.client, parameters.resource, now);
+    return this.issue(store, code, request, parameters.resource, now);
   }
 
-  private async issue(store: Store, code: AuthorizationCodeRecord, client: ClientRecord, resource: string | undefined, now: number): Promise<Redemption> {
-    const { response, family } = await issueFamily(this.deps, store, { ...code, client }, resource, now);
+  private async issue(store: Store, code: AuthorizationCodeRecord, request: TokenRequest, resource: string | undefined, now: number): Promise<Redemption> {
+    const { response, family } = await issueFamily(this.deps, store, { ...code, client: request.client }, { resource, dpopJkt: request.dpop?.jkt }, now);
     return { outcome: 'issued', response, family };
   }
 }

@@ -6,7 +6,7 @@ import type { ClientApiAccess } from '../store/records.js';
 import { createClientAccessToken } from '../tokens/access-token.js';
 import { apiAudience, requestedResource } from './audience.js';
 import type { Grant, GrantDependencies, TokenRequest, TokenResponse } from './grant.js';
-import { requireKey } from './issue-tokens.js';
+import { requireKey, tokenTypeOf } from './issue-tokens.js';
 
 /**
  * The API the token is for: the one named by `resource` (RFC 8707 §2.2), or the client's only API when it names none.
@@ -48,11 +48,11 @@ export class ClientCredentialsGrant implements Grant {
     const alg = this.deps.config.keys.accessTokenAlgorithm;
     const key = requireKey(this.deps.keyRing.activeKey(alg), () => `keys.accessTokenAlgorithm ${alg} has no active signing key`);
     const accessToken = createClientAccessToken(
-      { issuer: this.deps.config.issuer, clientId: client.clientId, scope: audience.scope, audience: access.api.identifier, now, ttl: audience.ttl },
+      { issuer: this.deps.config.issuer, clientId: client.clientId, scope: audience.scope, audience: access.api.identifier, dpopJkt: request.dpop?.jkt, now, ttl: audience.ttl },
       key,
     );
     this.deps.events.emit({ type: 'token.issued', clientId: client.clientId, grantType: this.grantType, audience: access.api.identifier }, request.origin);
     // RFC 6749 §4.4.3: no refresh token; no user, so no ID token either.
-    return { access_token: accessToken, token_type: 'Bearer', expires_in: audience.ttl, scope: audience.scope };
+    return { access_token: accessToken, token_type: tokenTypeOf(request.dpop?.jkt), expires_in: audience.ttl, scope: audience.scope };
   }
 }

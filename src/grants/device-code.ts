@@ -26,14 +26,14 @@ export class DeviceCodeGrant implements Grant {
     const deviceCode = request.parameters.get('device_code');
     // RFC 8628 §3.4: device_code is required.
     if (deviceCode === undefined) throw new InvalidRequest({ description: 'The device_code parameter is missing.' });
-    const resource = requestedResource(request.resources);
+    const issuance = { resource: requestedResource(request.resources), dpopJkt: request.dpop?.jkt };
     const deviceCodeHash = hashOpaqueValue(deviceCode);
     const { client, origin } = request;
     // One transaction: the redemption is undone if issuing fails (a resource not granted), so the device may retry.
     const issued = await this.deps.store.transaction(async (store) => {
       // RFC 8628 §3.5: tokens exactly once, only to the client the device code was issued to.
       const redeemed = await store.deviceAuthorizations.redeem(deviceCodeHash, client.clientId, now);
-      return redeemed === undefined ? undefined : this.issue(store, redeemed, client, resource, now);
+      return redeemed === undefined ? undefined : this.issue(store, redeemed, client, issuance, now);
     });
     if (issued === undefined) return this.refuse(deviceCodeHash, client.clientId, now);
     const { family, response } = issued;
@@ -43,14 +43,14 @@ export class DeviceCodeGrant implements Grant {
   }
 
   /** Issues for the redeemed authorization, to the client it is bound to (the one that just redeemed it). */
-  private async issue(store: Store, authorization: DeviceAuthorizationRecord, client: ClientRecord, resource: string | undefined, now: number) {
+  private async issue(store: Store, authorization: DeviceAuthorizationRecord, client: ClientRecord, issuance: Parameters<typeof issueFamily>[3], now: number) {
     const { approval } = authorization;
     if (approval === null) throw new InvalidGrant({ cause: new Error('approved device authorization without its approval') });
     const user = await store.users.findById(approval.userId);
     // A user disabled since approving gets no tokens.
     if (user === undefined || user.disabledAt !== null) throw new InvalidGrant({ cause: new Error('user missing or disabled') });
     const grant = { ...authorization, ...approval, client, nonce: null, codeHash: authorization.deviceCodeHash };
-    return issueFamily(this.deps, store, grant, resource, now);
+    return issueFamily(this.deps, store, grant, issuance, now);
   }
 
   /** Why nothing was redeemed: RFC 8628 §3.5's answer for the authorization's state, counting a poll while pending. */

@@ -7,11 +7,13 @@ import type { ClientRecord, GrantType, SigningAlgorithm } from '../store/records
 import type { Store } from '../store/store.js';
 import type { KeyEncryption } from '../tokens/keys/key-encryption.js';
 import type { SigningKey } from '../tokens/keys/signing-key.js';
+import type { AcceptedDpopProof } from '../tokens/dpop-proof.js';
 
 /** RFC 6749 §5.1 successful response, with the OpenID Connect `id_token` (Core §3.1.3.3). */
 export interface TokenResponse {
   readonly access_token: string;
-  readonly token_type: 'Bearer';
+  /** RFC 9449 §5: `DPoP` for a token bound to the proof's key. */
+  readonly token_type: 'Bearer' | 'DPoP';
   readonly expires_in: number;
   readonly scope: string;
   readonly refresh_token?: string;
@@ -27,6 +29,8 @@ export interface TokenRequest {
   readonly resources: readonly string[];
   /** Request id, IP and user agent: for events, and kept with a rotated refresh token for a later reuse event. */
   readonly origin: EventContext;
+  /** The request's accepted DPoP proof (RFC 9449 §5), or undefined without one. */
+  readonly dpop: AcceptedDpopProof | undefined;
 }
 
 /** What grant modules are built from: each takes what it needs. */

@@ -29,11 +29,12 @@ export async function issueFamily(
   deps: Pick<GrantDependencies, 'keyRing' | 'config'>,
   store: Store,
   grant: PersonGrant,
-  resource: string | undefined,
+  /** The `resource` asked for, and the thumbprint of the request's DPoP key when it carried a proof (RFC 9449 §5). */
+  request: { readonly resource: string | undefined; readonly dpopJkt: string | undefined },
   now: number,
 ): Promise<{ readonly response: TokenResponse; readonly family: TokenFamilyRecord }> {
   const { client } = grant;
-  const audience = await selectAudience({ store, config: deps.config }, grant, resource);
+  const audience = await selectAudience({ store, config: deps.config }, grant, request.resource);
   const family: TokenFamilyRecord = {
     familyId: randomUUID(),
     clientId: client.clientId,
@@ -44,6 +45,9 @@ export async function issueFamily(
     authorizationCodeHash: grant.codeHash,
     resources: grant.resources,
     apiScope: grant.apiScope,
+    // RFC 9449 §5: a public client's refresh tokens are bound to its DPoP key; a confidential client's are bound to
+    // the client by its authentication, so need no key binding.
+    dpopJkt: client.clientType === 'public' ? request.dpopJkt ?? null : null,
     createdAt: now,
     expiresAt: now + deps.config.tokens.refreshTokenAbsoluteTtl,
     revokedAt: null,
@@ -60,6 +64,7 @@ export async function issueFamily(
     nonce: grant.nonce,
     refreshToken: refreshToken?.value,
     idTokenSignedResponseAlg: client.idTokenSignedResponseAlg,
+    dpopJkt: request.dpopJkt,
     now,
   });
   // Every redemption creates a family, refresh token or not: its id in the access token lets a replay revoke it.

@@ -31,6 +31,8 @@ export interface Issuance {
   readonly refreshToken: string | undefined;
   /** The client's registered `id_token_signed_response_alg` (OpenID Connect Registration §2). */
   readonly idTokenSignedResponseAlg: SigningAlgorithm;
+  /** RFC 9449 §5: the thumbprint of the request's DPoP key, which the access token is bound to. */
+  readonly dpopJkt: string | undefined;
   readonly now: number;
 }
 
@@ -50,6 +52,9 @@ export function mintRefreshToken(family: TokenFamilyRecord, tokens: Pick<Config[
   return { value, record };
 }
 
+/** RFC 9449 §5: a DPoP-bound access token is of type DPoP, any other of type Bearer (RFC 6750 §4). */
+export const tokenTypeOf = (dpopJkt: string | undefined): TokenResponse['token_type'] => (dpopJkt === undefined ? 'Bearer' : 'DPoP');
+
 /** A key that must exist to answer; a missing one is a server fault, its cause logged and never shown. */
 export function requireKey(key: SigningKey | undefined, problem: () => string): SigningKey {
   if (key === undefined) throw new ServerError({ cause: new Error(problem()) });
@@ -62,7 +67,7 @@ export function requireKey(key: SigningKey | undefined, problem: () => string): 
  * @throws ServerError when either algorithm has no active key; nothing is signed with another algorithm instead.
  */
 export function issueTokens(deps: Pick<GrantDependencies, 'keyRing' | 'config'>, issuance: Issuance): TokenResponse {
-  const { family, scope, audience, nonce, refreshToken, idTokenSignedResponseAlg: idAlg, now } = issuance;
+  const { family, scope, audience, nonce, refreshToken, idTokenSignedResponseAlg: idAlg, dpopJkt, now } = issuance;
   const { issuer, tokens, keys } = deps.config;
   // OpenID Connect Core §3.1.3.3: an ID token only when the openid scope was granted. Registration §2: signed with
   // the client's algorithm, or not at all (keys.algorithms changed since the client registered it).
@@ -76,7 +81,7 @@ export function issueTokens(deps: Pick<GrantDependencies, 'keyRing' | 'config'>,
   const accessTokenKey = requireKey(deps.keyRing.activeKey(accessTokenAlg), () => `keys.accessTokenAlgorithm ${accessTokenAlg} has no active signing key`);
   const base = { issuer, userId: family.userId, clientId: family.clientId, authTime: family.authTime, now };
   const accessToken = createAccessToken(
-    { ...base, scope: audience.scope, familyId: family.familyId, audience: audience.identifier, ttl: audience.ttl },
+    { ...base, scope: audience.scope, familyId: family.familyId, audience: audience.identifier, ttl: audience.ttl, dpopJkt },
     accessTokenKey,
   );
   const idToken = idTokenKey === undefined
@@ -84,7 +89,7 @@ export function issueTokens(deps: Pick<GrantDependencies, 'keyRing' | 'config'>,
     : createIdToken({ ...base, sessionId: family.sessionId, nonce, accessToken, ttl: tokens.idTokenTtl }, idTokenKey);
   return {
     access_token: accessToken,
-    token_type: 'Bearer',
+    token_type: tokenTypeOf(dpopJkt),
     expires_in: audience.ttl,
     // RFC 6749 §5.1: the scope of the access token.
     scope: audience.scope,

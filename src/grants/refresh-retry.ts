@@ -7,9 +7,12 @@ import type { TokenResponse } from './grant.js';
 /** The envelope is bound to the rotated token's hash, under a label no signing key id can take. */
 const bindingOf = (tokenHash: string): string => `refresh-retry:${tokenHash}`;
 
-/** What a retry must repeat of the request itself: the client, the requested scope and resource, byte for byte. */
-export function retryFingerprint(clientId: string, requestedScope: string | undefined, resource: string | undefined): string {
-  return createHash('sha256').update(JSON.stringify([clientId, requestedScope ?? null, resource ?? null]), 'utf8').digest('base64url');
+/**
+ * What a retry must repeat of the request itself: the client, the requested scope and resource, byte for byte, and
+ * the DPoP key (RFC 9449 §5), since the stored access token is bound to it.
+ */
+export function retryFingerprint(clientId: string, requestedScope: string | undefined, resource: string | undefined, dpopJkt: string | undefined): string {
+  return createHash('sha256').update(JSON.stringify([clientId, requestedScope ?? null, resource ?? null, dpopJkt ?? null]), 'utf8').digest('base64url');
 }
 
 /** A presentation of an already rotated token, as the retry window judges it. */

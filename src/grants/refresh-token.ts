@@ -35,7 +35,8 @@ export class RefreshTokenGrant implements Grant {
     // Mint first, in memory: the rotation then stores the successor and its response in the same transaction.
     const successor = mintRefreshToken(family, this.deps.config.tokens, now);
     const idTokenSignedResponseAlg = request.client.idTokenSignedResponseAlg;
-    const response = issueTokens(this.deps, { family, scope, audience, nonce: null, refreshToken: successor.value, idTokenSignedResponseAlg, now });
+    const dpopJkt = request.dpop?.jkt;
+    const response = issueTokens(this.deps, { family, scope, audience, nonce: null, refreshToken: successor.value, idTokenSignedResponseAlg, dpopJkt, now });
     const result = await this.deps.store.refreshTokens.rotate({
       tokenHash,
       successor: successor.record,
@@ -66,6 +67,8 @@ export class RefreshTokenGrant implements Grant {
     const family = await this.deps.store.refreshTokens.findFamily(token.familyId);
     // A revoked family (reuse, code replay, consent or user revoked) answers nothing, not even a stored retry.
     if (family === undefined || family.revokedAt !== null) throw new InvalidGrant({ cause: new Error('token family revoked') });
+    // RFC 9449 §5: a public client's DPoP-bound refresh token is used only with a proof by the same key.
+    if (family.dpopJkt !== null && request.dpop?.jkt !== family.dpopJkt) throw new InvalidGrant({ cause: new Error('DPoP key does not match the refresh token') });
     // SECURITY.md: idle and absolute lifetimes (the rotation re-checks both atomically).
     if (token.rotatedAt === null && (now >= token.expiresAt || now >= family.expiresAt)) {
       throw new InvalidGrant({ cause: new Error('refresh token expired') });
@@ -75,7 +78,7 @@ export class RefreshTokenGrant implements Grant {
     const scope = narrowScope(requestedScope, family.scope);
     // RFC 8707 §2.2: a refresh may ask for a token for one of the granted resources.
     const audience = await selectAudience(this.deps, { client: request.client, scope, resources: family.resources, apiScope: family.apiScope }, resource);
-    return { tokenHash, token, family, scope, audience, fingerprint: retryFingerprint(request.client.clientId, requestedScope, resource) };
+    return { tokenHash, token, family, scope, audience, fingerprint: retryFingerprint(request.client.clientId, requestedScope, resource, request.dpop?.jkt) };
   }
 
   /** A rotated token presented again: the same response for a benign retry, else the family is revoked. */

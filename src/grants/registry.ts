@@ -2,7 +2,7 @@
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../clients/authenticate.js';
 import { CLIENT_ASSERTION_ALGORITHMS } from '../clients/jwk-set.js';
 import type { ServerMetadata } from '../discovery/server-metadata.js';
-import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors/oauth-errors.js';
+import { InvalidDpopProof, InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors/oauth-errors.js';
 import type { GrantType } from '../store/records.js';
 import type { Grant, GrantDependencies, TokenRequest, TokenResponse } from './grant.js';
 
@@ -36,6 +36,10 @@ export class GrantRegistry {
     // RFC 6749 §5.2: a grant type the client is not registered for.
     if (!request.client.grantTypes.includes(grantType as GrantType)) {
       throw new UnauthorizedClient({ cause: new Error(`client not registered for ${grantType}`) });
+    }
+    // RFC 9449 §5.2: a client registered with dpop_bound_access_tokens gets no token without a DPoP proof.
+    if (request.client.dpopBoundAccessTokens && request.dpop === undefined) {
+      throw new InvalidDpopProof({ description: 'This client must send a DPoP proof with every token request.', cause: new Error('dpop_bound_access_tokens client without DPoP') });
     }
     return grant.exchange(request, this.deps.clock());
   }

@@ -28,6 +28,8 @@ export interface ClientCall {
   readonly resources: readonly string[];
   readonly origin: EventContext;
   readonly now: number;
+  /** The `DPoP` request header as received (RFC 9449 §4.1), for an endpoint that takes proofs. */
+  readonly dpopHeader: string | readonly string[] | undefined;
 }
 
 /**
@@ -38,7 +40,13 @@ export interface ClientCall {
 export function registerClientEndpoint(
   app: FastifyInstance,
   context: Pick<RouteContext, 'clock' | 'clients' | 'config' | 'metadata' | 'clientAssertions'>,
-  endpoint: { readonly path: string; readonly cors: boolean; readonly resourceIndicators?: boolean; readonly successStatus?: 200 | 201 },
+  endpoint: {
+    readonly path: string;
+    readonly cors: boolean;
+    readonly resourceIndicators?: boolean;
+    readonly successStatus?: 200 | 201;
+    readonly dpop?: boolean;
+  },
   handle: (call: ClientCall) => Promise<object | undefined>,
 ): void {
   const { clock, clients, clientAssertions } = context;
@@ -51,7 +59,7 @@ export function registerClientEndpoint(
     scope.addHook('onRequest', async (_request, reply) => {
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     });
-    scope.post(path, { config: { errorChannel: 'token', cors } }, async (request, reply) => {
+    scope.post(path, { config: { errorChannel: 'token', cors, dpop: endpoint.dpop === true } }, async (request, reply) => {
       requireFormBody(request);
       // RFC 8707 §2: where resource indicators are taken, `resource` may repeat; every other parameter once (RFC 6749 §3.2).
       const { resources, rest } = endpoint.resourceIndicators === true ? splitResourceParameters(request.body, parameterBytes) : { resources: [], rest: request.body };
@@ -59,7 +67,7 @@ export function registerClientEndpoint(
       const now = clock();
       const origin = eventContext(request);
       const client = await authenticateClient({ authorization: request.headers.authorization, parameters, now, endpointUrl, origin }, clients, clientAssertions);
-      const body = await handle({ client, parameters, resources, origin, now });
+      const body = await handle({ client, parameters, resources, origin, now, dpopHeader: request.headers.dpop });
       if (body === undefined) return reply.send();
       return reply.code(endpoint.successStatus ?? 200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
     });

@@ -18,7 +18,9 @@ export interface ActiveToken {
   readonly iat: number;
   readonly aud?: string | readonly string[];
   readonly jti?: string;
-  readonly token_type?: 'Bearer';
+  /** RFC 9449 §6.2: `DPoP` and the key confirmation for a DPoP-bound token. */
+  readonly token_type?: 'Bearer' | 'DPoP';
+  readonly cnf?: { readonly jkt: string };
   readonly username?: string;
 }
 
@@ -88,7 +90,8 @@ async function describeAccessToken(deps: IntrospectionDependencies, claims: Insp
     exp: claims.expiresAt,
     iat: claims.issuedAt,
     jti: claims.tokenId,
-    token_type: 'Bearer',
+    // RFC 9449 §6.2: a DPoP-bound token says so, with the thumbprint of its key.
+    ...(claims.dpopJkt === null ? { token_type: 'Bearer' as const } : { token_type: 'DPoP' as const, cnf: { jkt: claims.dpopJkt } }),
     ...(username === undefined ? {} : { username }),
   };
 }

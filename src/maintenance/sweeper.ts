@@ -50,6 +50,7 @@ export interface SweepResult {
   readonly retryResponses: number;
   readonly revokedAccessTokens: number;
   readonly clientAssertionJtis: number;
+  readonly dpopProofJtis: number;
   readonly logoutDeliveries: number;
 }
 
@@ -89,6 +90,8 @@ export async function sweepExpiredState(store: Store, now: number, policy: Sweep
     revokedAccessTokens: await sweep((limit) => store.revokedAccessTokens.deleteExpired(now, limit)),
     // RFC 7523 §3: a jti is kept only while its assertion could still be accepted.
     clientAssertionJtis: await sweep((limit) => store.clientAssertionJtis.deleteExpired(now, limit)),
+    // RFC 9449 §11.1: a proof's jti is kept only while the proof could still be accepted.
+    dpopProofJtis: await sweep((limit) => store.dpopProofJtis.deleteExpired(now, limit)),
     // Delivered or given-up logout tokens (kept a day for operators), and participants of sessions already swept.
     logoutDeliveries: await sweep((limit) => store.backChannelLogout.deleteFinished(now - FINISHED_DELIVERY_RETENTION_SECONDS, limit)),
   };

@@ -71,6 +71,8 @@ export type GatehouseEvent =
   | { readonly type: 'access_token.revoked'; readonly userId: string | null; readonly clientId: string; readonly tokenId: string }
   /** A private_key_jwt client assertion presented again (RFC 7523 §3): someone may hold a copy of it. */
   | { readonly type: 'client_assertion.replayed'; readonly clientId: string }
+  /** A DPoP proof presented again (RFC 9449 §11.1): someone may have captured it. `clientId` when the caller is known. */
+  | { readonly type: 'dpop_proof.replayed'; readonly clientId?: string }
   | {
       readonly type: 'token.issued';
       readonly userId: string;

@@ -19,10 +19,21 @@ const JSON_NO_STORE = { 'content-type': 'application/json; charset=utf-8', 'cach
 
 const errorBody = (error: OAuthError): string => JSON.stringify({ error: error.code, error_description: error.description });
 
-/** RFC 6750 §3: auth-param values are quoted-strings; our descriptions are fixed text without quotes or backslashes. */
+/**
+ * RFC 6750 §3: auth-param values are quoted-strings; our descriptions are fixed text without quotes or backslashes.
+ * RFC 9449 §7.1: an error about a DPoP-bound token or its proof uses the DPoP scheme and names the accepted algorithms.
+ */
 function bearerChallenge(error: OAuthError): string {
-  if (error.noTokenPresented) return `Bearer realm="${REALM}"`;
-  return `Bearer realm="${REALM}", error="${error.code}", error_description="${error.description}"`;
+  const scheme = error.dpopAlgorithms === undefined ? 'Bearer' : `DPoP algs="${error.dpopAlgorithms.join(' ')}",`;
+  if (error.noTokenPresented) return `${scheme} realm="${REALM}"`;
+  return `${scheme} realm="${REALM}", error="${error.code}", error_description="${error.description}"`;
+}
+
+/** RFC 9449 §7.1: a refused proof at a protected resource is a 401, as a refused token is. */
+function bearerStatus(error: OAuthError): number {
+  if (error.status >= 500) return error.status;
+  if (error.code === 'invalid_dpop_proof' || error.code === 'use_dpop_nonce') return 401;
+  return error.code === 'invalid_request' ? 400 : error.status;
 }
 
 /** Which page a person sees for an error: the heading and plain words depend on what they can do about it. */
@@ -73,7 +84,7 @@ const renderers: Record<ErrorChannel, (error: OAuthError, requestId?: string) =>
 
   // RFC 6750 §3: the challenge carries the error; 401 for a missing or bad token, 403 for scope, 400 for a bad request.
   bearer: (error) => ({
-    status: error.status >= 500 ? error.status : error.code === 'invalid_request' ? 400 : error.status,
+    status: bearerStatus(error),
     headers: { ...JSON_NO_STORE, 'www-authenticate': bearerChallenge(error) },
     body: errorBody(error),
   }),

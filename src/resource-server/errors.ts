@@ -1,9 +1,9 @@
 // RFC 6750 §3 answers of a resource server: the status, the WWW-Authenticate challenge and a JSON body.
 
-/** RFC 6750 §3.1 error codes; a request that presented no token gets a challenge without one. */
-export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+/** RFC 6750 §3.1 error codes, and RFC 9449 §7.1's for a DPoP proof; a request that presented no token gets a challenge without one. */
+export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof';
 
-const STATUS: Readonly<Record<BearerErrorCode, 400 | 401 | 403>> = { invalid_request: 400, invalid_token: 401, insufficient_scope: 403 };
+const STATUS: Readonly<Record<BearerErrorCode, 400 | 401 | 403>> = { invalid_request: 400, invalid_token: 401, insufficient_scope: 403, invalid_dpop_proof: 401 };
 
 export interface ResourceServerErrorDetails {
   /** The protection space named in the challenge (RFC 6750 §3). */
@@ -12,6 +12,8 @@ export interface ResourceServerErrorDetails {
   readonly scope?: string | undefined;
   /** Why, for the API's own logs; never part of the answer. */
   readonly cause?: unknown;
+  /** RFC 9449 §7.1: the challenge uses the DPoP scheme, naming the proof algorithms accepted. */
+  readonly dpopAlgorithms?: readonly string[] | undefined;
 }
 
 /**
@@ -47,14 +49,16 @@ export class ResourceServerError extends Error {
   }
 }
 
-/** RFC 6750 §3: `Bearer` with auth-params as quoted strings (RFC 9110 §5.6.4). */
+/** RFC 6750 §3 and RFC 9449 §7.1: `Bearer` or `DPoP` with auth-params as quoted strings (RFC 9110 §5.6.4). */
 function challenge(code: BearerErrorCode | undefined, description: string, details: ResourceServerErrorDetails): string {
+  const scheme = details.dpopAlgorithms === undefined ? 'Bearer' : 'DPoP';
   const parameters: [string, string | undefined][] = [
+    ['algs', details.dpopAlgorithms?.join(' ')],
     ['realm', details.realm],
     ['error', code],
     ['error_description', code === undefined ? undefined : description],
     ['scope', details.scope],
   ];
   const present = parameters.filter((entry): entry is [string, string] => entry[1] !== undefined);
-  return present.length === 0 ? 'Bearer' : `Bearer ${present.map(([name, value]) => `${name}="${value.replace(/["\\]/g, '\\$&')}"`).join(', ')}`;
+  return present.length === 0 ? scheme : `${scheme} ${present.map(([name, value]) => `${name}="${value.replace(/["\\]/g, '\\$&')}"`).join(', ')}`;
 }

@@ -1,5 +1,6 @@
 // createAccessTokenVerifier: the resource server's one entry point, for JWT access tokens or introspection.
-import { readBearerToken, type RequestLike } from './bearer.js';
+import { readAccessToken, type PresentedToken, type RequestLike } from './bearer.js';
+import { dpopBindingCheck, type DpopOptions } from './dpop.js';
 import { issuerMetadataLoader } from './discovery.js';
 import { ResourceServerError } from './errors.js';
 import { introspectingVerifier, type IntrospectionOptions } from './introspection.js';
@@ -17,6 +18,8 @@ export interface AccessTokenVerifierOptions {
   readonly jwksUri?: string;
   /** Ask the issuer about every token (cached briefly) instead of verifying it locally; see RFC 7662. */
   readonly introspection?: IntrospectionOptions;
+  /** Accept DPoP-bound tokens (RFC 9449) with a proof of each request; without it such tokens are refused. */
+  readonly dpop?: DpopOptions;
   /** The realm named in `WWW-Authenticate` challenges; omitted when not set. */
   readonly realm?: string;
   /** Milliseconds since the epoch; default `Date.now`. For tests. */
@@ -30,11 +33,14 @@ export interface VerifyOptions {
 
 export interface AccessTokenVerifier {
   /**
-   * The principal of a bearer token.
+   * The principal of a bearer token. A DPoP-bound token is refused here: its proof needs the request (`authenticate`).
    * @throws ResourceServerError for a refused token; any other error means the issuer could not be reached.
    */
   verify(token: string, options?: VerifyOptions): Promise<Principal>;
-  /** Reads the bearer token of `request` (RFC 6750 §2.1) and verifies it. @throws ResourceServerError */
+  /**
+   * Reads the access token of `request` (RFC 6750 §2.1, or the DPoP scheme of RFC 9449 §7.1 with its `DPoP` proof
+   * header) and verifies both. @throws ResourceServerError
+   */
   authenticate(request: RequestLike, options?: VerifyOptions): Promise<Principal>;
 }
 
@@ -52,14 +58,16 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       ? jwtAccessTokenVerifier(fromMetadata('jwks_uri', options.jwksUri), check)
       : introspectingVerifier(introspection, fromMetadata('introspection_endpoint', introspection.endpoint), check);
 
-  const verify = async (token: string, verifyOptions: VerifyOptions = {}): Promise<Principal> => {
+  const checkBinding = dpopBindingCheck(options.dpop, realm, check.now);
+  const verifyPresented = async (presented: PresentedToken, request: RequestLike | undefined, verifyOptions: VerifyOptions): Promise<Principal> => {
     let principal: Principal;
     try {
-      principal = await checkToken(token);
+      principal = await checkToken(presented.token);
     } catch (error) {
       if (error instanceof TokenRejected) throw new ResourceServerError('invalid_token', 'The access token is invalid or has expired.', { realm, cause: error });
       throw error;
     }
+    await checkBinding(principal, presented, request);
     const required = verifyOptions.requiredScopes ?? [];
     // RFC 6750 §3.1: a valid token without the needed scope is 403, naming the scope the request needs.
     if (!required.every((scope) => principal.scopes.includes(scope))) {
@@ -67,6 +75,9 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     }
     return principal;
   };
-  // Async, so a missing or malformed token rejects the promise like any other refusal.
-  return { verify, authenticate: async (request, verifyOptions) => verify(readBearerToken(request, realm), verifyOptions) };
+  return {
+    verify: (token, verifyOptions = {}) => verifyPresented({ token, scheme: 'Bearer' }, undefined, verifyOptions),
+    // Async, so a missing or malformed token rejects the promise like any other refusal.
+    authenticate: async (request, verifyOptions = {}) => verifyPresented(readAccessToken(request, realm), request, verifyOptions),
+  };
 }

@@ -41,6 +41,8 @@ export interface ClientRecord {
   readonly jwks: JsonWebKeySet | null;
   /** RFC 7591 §2 `jwks_uri`: where those keys are published instead; never set together with `jwks`. */
   readonly jwksUri: string | null;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request of this client must carry a DPoP proof. */
+  readonly dpopBoundAccessTokens: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -58,6 +60,7 @@ export type ClientUpdate = Partial<
     | 'idTokenSignedResponseAlg'
     | 'backchannelLogoutUri'
     | 'requirePushedAuthorizationRequests'
+    | 'dpopBoundAccessTokens'
   >
 > &
   Partial<Pick<ClientRecord, 'jwks' | 'jwksUri'>> &
@@ -99,6 +102,8 @@ export interface AuthorizationCodeRecord {
    * an API carries only these, so widening the client's access later grants nothing unconsented.
    */
   readonly apiScope: string;
+  /** RFC 9449 §10: the JWK thumbprint the code exchange's DPoP proof must have; null when not asked for. */
+  readonly dpopJkt: string | null;
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly consumedAt: number | null;
@@ -136,6 +141,8 @@ export interface TokenFamilyRecord {
   readonly resources: readonly string[];
   /** The API scopes granted, each as `<identifier>#<scope>`: the code's, which every token for an API stays within. */
   readonly apiScope: string;
+  /** RFC 9449 §5: a public client's refresh tokens are bound to this JWK thumbprint; null: not bound. */
+  readonly dpopJkt: string | null;
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly revokedAt: number | null;
@@ -226,6 +233,8 @@ export interface AuthorizationRequestRecord {
   readonly loginHint: string | null;
   /** RFC 8707 §2.1: the `resource` values requested, each a registered API allowed to the client. */
   readonly resources: readonly string[];
+  /** RFC 9449 §10: `dpop_jkt`, the thumbprint the code will be bound to; null when not sent. */
+  readonly dpopJkt: string | null;
   /**
    * Set when the person is approving a device authorization (RFC 8628 §3.3) rather than an authorization request: the
    * hash of its device code. Completing the interaction then approves it instead of issuing a code, and nothing is

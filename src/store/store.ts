@@ -317,6 +317,17 @@ export interface ClientAssertionJtiRepository {
   deleteExpired(before: number, limit: number): Promise<number>;
 }
 
+/** The key-scoped `jti` of accepted DPoP proofs (RFC 9449 §11.1), kept while the proof could be accepted so none is accepted twice. */
+export interface DpopProofJtiRepository {
+  /**
+   * Records a `jti` hash until `expiresAt`, with one atomic insert: true when it was not yet recorded, or recorded with
+   * an expiry at or before `now`; false for a replay. Of N concurrent calls exactly one gets true.
+   */
+  markUsed(jtiHash: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Removes up to `limit` records that expired before `before` (one sweep batch). Returns how many. */
+  deleteExpired(before: number, limit: number): Promise<number>;
+}
+
 /** Back-Channel Logout 1.0: which clients took part in a session, and the durable outbox of logout tokens to deliver. */
 export interface BackChannelLogoutRepository {
   /** Records that `clientId` got tokens in session `sessionId` (idempotent), so ending the session notifies it. */
@@ -382,6 +393,7 @@ export interface Store {
   readonly deviceAuthorizations: DeviceAuthorizationRepository;
   readonly loginThrottle: LoginThrottleRepository;
   readonly clientAssertionJtis: ClientAssertionJtiRepository;
+  readonly dpopProofJtis: DpopProofJtiRepository;
   readonly backChannelLogout: BackChannelLogoutRepository;
   readonly audit: AuditRepository;
   readonly revokedAccessTokens: RevokedAccessTokenRepository;

@@ -20,6 +20,8 @@ export interface AccessTokenInput {
   readonly familyId: string;
   /** RFC 8707 §2: the API the token is for (its identifier); the issuer itself (userinfo) when absent. */
   readonly audience?: string;
+  /** RFC 9449 §6.1: the thumbprint of the DPoP key the token is bound to (`cnf.jkt`); absent for a bearer token. */
+  readonly dpopJkt?: string | undefined;
   readonly now: number;
   readonly ttl: number;
 }
@@ -31,6 +33,7 @@ export interface ClientAccessTokenInput {
   readonly scope: string;
   /** The API's identifier (RFC 8707 §2). */
   readonly audience: string;
+  readonly dpopJkt?: string | undefined;
   readonly now: number;
   readonly ttl: number;
 }
@@ -45,9 +48,11 @@ export interface VerifiedAccessToken {
   readonly familyId: string;
   readonly authTime: number;
   readonly expiresAt: number;
+  /** RFC 9449 §6.1 `cnf.jkt`: the DPoP key the token is bound to; null for a bearer token. */
+  readonly dpopJkt: string | null;
 }
 
-/** The claims every access token carries (RFC 9068 §2.2). */
+/** The claims every access token carries (RFC 9068 §2.2), and `cnf` for a DPoP-bound one (RFC 9449 §6.1). */
 function commonClaims(input: Omit<ClientAccessTokenInput, 'audience'>, subject: string, audience: string): Record<string, unknown> {
   return {
     iss: input.issuer,
@@ -58,6 +63,7 @@ function commonClaims(input: Omit<ClientAccessTokenInput, 'audience'>, subject: 
     exp: input.now + input.ttl,
     iat: input.now,
     jti: randomUUID(),
+    ...(input.dpopJkt === undefined ? {} : { cnf: { jkt: input.dpopJkt } }),
   };
 }
 
@@ -94,6 +100,8 @@ export interface InspectedAccessToken {
   readonly issuedAt: number;
   readonly expiresAt: number;
   readonly familyId: string | null;
+  /** RFC 9449 §6.1 `cnf.jkt`; null for a bearer token. */
+  readonly dpopJkt: string | null;
 }
 
 /** RFC 9068 §2.2: the claims every access token carries, whoever it was issued to. */
@@ -145,10 +153,10 @@ export class AccessTokenVerifier {
 
 /** A user's token: what any access token says, plus its grant (`gid`) and `auth_time`. */
 function readClaims(payload: JWTPayload): VerifiedAccessToken {
-  const { tokenId, subject, clientId, scope, familyId, expiresAt } = readInspectedClaims(payload);
+  const { tokenId, subject, clientId, scope, familyId, expiresAt, dpopJkt } = readInspectedClaims(payload);
   const { auth_time: authTime } = payload;
   if (familyId === null || typeof authTime !== 'number') throw new InvalidToken({ cause: new Error('access token claims have unexpected types') });
-  return { tokenId, userId: subject, clientId, scope, familyId, authTime, expiresAt };
+  return { tokenId, userId: subject, clientId, scope, familyId, authTime, expiresAt, dpopJkt };
 }
 
 function readInspectedClaims(payload: JWTPayload): InspectedAccessToken {
@@ -166,5 +174,13 @@ function readInspectedClaims(payload: JWTPayload): InspectedAccessToken {
   ) {
     throw new InvalidToken({ cause: new Error('access token claims have unexpected types') });
   }
-  return { tokenId: jti, subject: sub, clientId, scope, audience, issuedAt: iat, expiresAt: exp, familyId: gid ?? null };
+  return { tokenId: jti, subject: sub, clientId, scope, audience, issuedAt: iat, expiresAt: exp, familyId: gid ?? null, dpopJkt: readConfirmation(payload.cnf) };
+}
+
+/** RFC 9449 §6.1: `cnf.jkt` of a DPoP-bound token, null without `cnf`; a `cnf` of another shape is refused. */
+function readConfirmation(cnf: unknown): string | null {
+  if (cnf === undefined) return null;
+  const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as { jkt?: unknown }).jkt : undefined;
+  if (typeof jkt !== 'string') throw new InvalidToken({ cause: new Error('access token cnf has no jkt') });
+  return jkt;
 }

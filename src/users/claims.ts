@@ -2,7 +2,7 @@
 import { InsufficientScope, InvalidToken } from '../errors/oauth-errors.js';
 import type { UserRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import type { AccessTokenVerifier } from '../tokens/access-token.js';
+import type { AccessTokenVerifier, VerifiedAccessToken } from '../tokens/access-token.js';
 
 /** Every claim Gatehouse can state about a user, in ID tokens or at userinfo (discovery's `claims_supported`). */
 export const CLAIMS_SUPPORTED = [
@@ -31,11 +31,18 @@ export function claimsForScope(user: UserRecord, scopes: readonly string[]): Rec
 }
 
 /**
- * The userinfo claims for a presented access token.
- * @throws InvalidToken for a bad, expired or revoked token or a disabled user; InsufficientScope without `openid`.
+ * The userinfo claims for a presented access token, once `checkPresentation` accepted how it was presented (the
+ * DPoP binding, RFC 9449 §7).
+ * @throws InvalidToken for a bad, expired or revoked token or a disabled user; InsufficientScope without `openid`;
+ * whatever `checkPresentation` throws.
  */
-export async function resolveUserInfo(deps: UserInfoDependencies, accessToken: string): Promise<Record<string, string | number | boolean>> {
+export async function resolveUserInfo(
+  deps: UserInfoDependencies,
+  accessToken: string,
+  checkPresentation: (token: VerifiedAccessToken) => Promise<void>,
+): Promise<Record<string, string | number | boolean>> {
   const token = await deps.verifier.verify(accessToken);
+  await checkPresentation(token);
   // RFC 7009 §2: a token its client revoked stops working at once, though it has not expired.
   if (await deps.store.revokedAccessTokens.isRevoked(token.tokenId)) throw new InvalidToken({ cause: new Error('access token revoked') });
   const family = await deps.store.refreshTokens.findFamily(token.familyId);

@@ -47,6 +47,7 @@ forEachEngine((engine) => {
         scope: 'openid profile email offline_access',
         id_token_signed_response_alg: 'RS256',
         require_pushed_authorization_requests: false,
+        dpop_bound_access_tokens: false,
         client_type: 'confidential',
         first_party: true,
         updated_at: body.client_id_issued_at,
@@ -81,6 +82,20 @@ forEachEngine((engine) => {
       assertOneLineFailure(badUri, 1, /redirect_uris: redirect URI must not contain a fragment/);
       assertOneLineFailure(badAlg, 1, /id_token_signed_response_alg: unsigned ID tokens \("none"\) are not offered/);
       assert.deepEqual(await database.store.clients.list(), [existing]);
+    });
+
+    it('registers, shows and clears dpop_bound_access_tokens (RFC 9449 §5.2)', async () => {
+      const created = await gatehouse('clients', 'create', '--name', 'Mobile', '--type', 'public', '--redirect-uri', 'http://127.0.0.1/cb', '--dpop-bound-access-tokens', '--json');
+      assert.equal(created.code, 0, created.stderr);
+      const clientId = jsonOf<RegistrationJson>(created).client_id;
+      assert.equal(jsonOf<RegistrationJson>(created).dpop_bound_access_tokens, true);
+      assert.match((await gatehouse('clients', 'show', clientId)).stdout, /dpop_bound_access_tokens: +yes\n/);
+      const cleared = await gatehouse('clients', 'update', clientId, '--no-dpop-bound-access-tokens', '--json');
+      assert.equal(jsonOf<RegistrationJson>(cleared).dpop_bound_access_tokens, false);
+      assert.equal((await database.store.clients.findById(clientId))?.dpopBoundAccessTokens, false);
+      const audit = await database.store.audit.list({ limit: 1, type: 'client.updated' });
+      assert.deepEqual(audit[0]?.details.fields, ['dpop_bound_access_tokens']);
+      assert.equal((await gatehouse('clients', 'delete', clientId)).code, 0);
     });
 
     it('updates, rotates the secret with a grace period, and deletes', async () => {

@@ -32,6 +32,7 @@ describe('validateClientMetadata', () => {
       jwksUri: null,
       backchannelLogoutUri: null,
       requirePushedAuthorizationRequests: false,
+      dpopBoundAccessTokens: false,
     });
   });
 

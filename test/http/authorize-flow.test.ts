@@ -80,6 +80,7 @@ forEachEngine((engine) => {
           authTime: session.authTime,
           resources: [],
           apiScope: '',
+          dpopJkt: null,
           createdAt: 0,
           expiresAt: suite.server.config.tokens.authorizationCodeTtl,
           consumedAt: null,

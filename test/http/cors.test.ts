@@ -40,7 +40,7 @@ forEachEngine((engine) => {
         assert.equal(response.status, 204, path);
         assert.equal(response.headers.get('access-control-allow-origin'), PUBLIC_ORIGIN, path);
         assert.match(response.headers.get('access-control-allow-methods') ?? '', new RegExp(`\\b${method}\\b`), path);
-        assert.equal(response.headers.get('access-control-allow-headers'), 'Authorization, Content-Type', path);
+        assert.equal(response.headers.get('access-control-allow-headers'), 'Authorization, Content-Type, DPoP', path);
         assert.equal(response.headers.get('access-control-max-age'), '600', path);
         assert.equal(response.headers.get('access-control-allow-credentials'), null, path);
         assert.match(response.headers.get('vary') ?? '', /Origin/, path);
@@ -73,7 +73,7 @@ forEachEngine((engine) => {
       const userinfo = await fetch(`${suite.server.url}/userinfo`, { headers: { origin: PUBLIC_ORIGIN, authorization: 'Bearer not-a-token' } });
       assert.equal(userinfo.status, 401);
       assert.equal(userinfo.headers.get('access-control-allow-origin'), PUBLIC_ORIGIN);
-      assert.equal(userinfo.headers.get('access-control-expose-headers'), 'WWW-Authenticate');
+      assert.equal(userinfo.headers.get('access-control-expose-headers'), 'WWW-Authenticate, DPoP-Nonce');
     });
 
     it('refuses every other origin: a confidential client, unknown, null, another port, scheme or case', async () => {

@@ -24,6 +24,7 @@ describe('discovery', () => {
       token_endpoint_auth_signing_alg_values_supported: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
       pushed_authorization_request_endpoint: `${issuer}/par`,
       require_pushed_authorization_requests: false,
+      dpop_signing_alg_values_supported: ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'],
       scopes_supported: Object.keys(server.config.scopes),
       prompt_values_supported: ['none', 'login', 'consent'],
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'name', 'preferred_username', 'updated_at', 'email', 'email_verified'],

@@ -19,6 +19,7 @@ const NOTHING: SweepResult = {
   retryResponses: 0,
   revokedAccessTokens: 0,
   clientAssertionJtis: 0,
+  dpopProofJtis: 0,
   logoutDeliveries: 0,
 };
 
@@ -107,6 +108,14 @@ forEachEngine((engine) => {
       await Promise.all([pushed(NOW - 1, null), pushed(NOW - 1, NOW - 30), pushed(NOW, null)]);
       assert.equal((await sweepExpiredState(store, NOW, POLICY)).pushedAuthorizationRequests, 2);
       assert.equal((await store.pushedAuthorizationRequests.consume(`${NOW}-null`, client.clientId, NOW - 1)).outcome, 'redeemed');
+    });
+
+    it('forgets a DPoP proof jti once its proof can no longer be accepted', async () => {
+      const { store } = current();
+      await store.dpopProofJtis.markUsed('expired-proof', NOW - 1, NOW - 60);
+      await store.dpopProofJtis.markUsed('live-proof', NOW, NOW - 60);
+      assert.equal((await sweepExpiredState(store, NOW, POLICY)).dpopProofJtis, 1);
+      assert.equal(await store.dpopProofJtis.markUsed('live-proof', NOW + 60, NOW - 1), false);
     });
 
     it('keeps every audit event by default, and prunes those past audit.retention when it is set', async () => {

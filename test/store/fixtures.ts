@@ -39,6 +39,7 @@ export function aClient(overrides: Partial<ClientRecord> = {}): ClientRecord {
     previousSecretExpiresAt: null,
     jwks: null,
     jwksUri: null,
+    dpopBoundAccessTokens: false,
     createdAt: NOW,
     updatedAt: NOW,
     ...overrides,
@@ -76,6 +77,7 @@ export function aCode(client: ClientRecord, user: UserRecord, overrides: Partial
     authTime: NOW - 5,
     resources: [],
     apiScope: '',
+    dpopJkt: null,
     createdAt: NOW,
     expiresAt: NOW + 60,
     consumedAt: null,
@@ -97,6 +99,7 @@ export function anAuthorizationRequest(overrides: Partial<AuthorizationRequestRe
     maxAge: 300,
     loginHint: 'ada@example.test',
     resources: [],
+    dpopJkt: null,
     ...overrides,
   };
 }
@@ -127,6 +130,7 @@ export function aFamily(client: ClientRecord, user: UserRecord, overrides: Parti
     authorizationCodeHash: uniqueId('code'),
     resources: [],
     apiScope: '',
+    dpopJkt: null,
     createdAt: NOW,
     expiresAt: NOW + 86_400,
     revokedAt: null,

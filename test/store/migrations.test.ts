@@ -20,6 +20,7 @@ const ALL_MIGRATIONS = [
   '011-logout',
   '012-device-authorization',
   '013-pushed-authorization-requests',
+  '014-dpop',
   '015-account',
 ];
 

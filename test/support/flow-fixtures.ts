@@ -81,6 +81,7 @@ export async function issueCode(
     authTime: now - 30,
     resources: [],
     apiScope: '',
+    dpopJkt: null,
     createdAt: now,
     expiresAt: now + 60,
     consumedAt: null,

@@ -35,6 +35,7 @@ export async function seedClient(store: Store, overrides: Partial<ClientRecord> 
     previousSecretExpiresAt: null,
     jwks: null,
     jwksUri: null,
+    dpopBoundAccessTokens: false,
     createdAt: now,
     updatedAt: now,
     ...overrides,

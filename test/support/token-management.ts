@@ -55,6 +55,7 @@ export async function storeRefreshToken(
     authorizationCodeHash: randomBytes(16).toString('base64url'),
     resources: [],
     apiScope: '',
+    dpopJkt: null,
     createdAt: now - 60,
     expiresAt: now + 3600,
     revokedAt: null,

@@ -18,6 +18,7 @@ export function describeClient(client: ClientView): string[] {
     ...keyRows(client),
     ['backchannel_logout_uri', client.backchannelLogoutUri ?? '(none)'],
     ['require_pushed_authorization_requests', client.requirePushedAuthorizationRequests ? 'yes' : 'no'],
+    ['dpop_bound_access_tokens', client.dpopBoundAccessTokens ? 'yes' : 'no'],
     ['created', formatTime(client.createdAt)],
     ['updated', formatTime(client.updatedAt)],
   ];

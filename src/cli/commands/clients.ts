@@ -24,6 +24,7 @@ interface MetadataOptions extends CommonOptions {
   readonly jwksFile?: string;
   readonly backchannelLogoutUri?: string;
   readonly requirePushedAuthorizationRequests?: boolean;
+  readonly dpopBoundAccessTokens?: boolean;
 }
 
 interface CreateOptions extends MetadataOptions {
@@ -60,6 +61,7 @@ function toMetadataInput(options: MetadataOptions): ClientMetadataInput {
     // An empty value on update removes the URI: the client is no longer notified.
     backchannelLogoutUri: options.backchannelLogoutUri === '' ? null : options.backchannelLogoutUri,
     requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests,
+    dpopBoundAccessTokens: options.dpopBoundAccessTokens,
   };
 }
 
@@ -133,6 +135,7 @@ function registerCreate(clients: Command): void {
     .option('--type <type>', 'confidential (default) or public')
     .option('--first-party', 'trusted first-party client: skips the consent page')
     .option('--require-pushed-authorization-requests', 'its authorization requests must be pushed to /par first (RFC 9126)')
+    .option('--dpop-bound-access-tokens', 'every token request must carry a DPoP proof (RFC 9449 §5.2)')
     .action(async (options: CreateOptions) => {
       const { client, clientSecret } = await registerChecked(options, (service) =>
         service.create({ ...toMetadataInput(options), clientType: options.type }),
@@ -150,6 +153,8 @@ function registerUpdate(clients: Command): void {
     .option('--no-first-party', 'mark as third-party (asks for consent)')
     .option('--require-pushed-authorization-requests', 'its authorization requests must be pushed to /par first (RFC 9126)')
     .option('--no-require-pushed-authorization-requests', 'it may send authorization requests to /authorize directly again')
+    .option('--dpop-bound-access-tokens', 'require a DPoP proof with every token request (RFC 9449 §5.2)')
+    .option('--no-dpop-bound-access-tokens', 'accept token requests without a DPoP proof again')
     .action(async (clientId: string, options: MetadataOptions) => {
       const { client, clientSecret } = await registerChecked(options, (service) => service.update(clientId, toMetadataInput(options)));
       warnAboutLocalhost(options.redirectUri);

@@ -13,10 +13,10 @@ declare module 'fastify' {
 
 /** How long a browser may reuse a preflight answer; Chromium caps it at two hours. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
-/** The request headers a browser application sends: the bearer token or Basic credentials, and the form's type. */
-const ALLOWED_REQUEST_HEADERS = 'Authorization, Content-Type';
-/** A bearer endpoint's challenge (RFC 6750 §3) is what the application needs to read on a 401. */
-const EXPOSED_RESPONSE_HEADERS = 'WWW-Authenticate';
+/** The request headers a browser application sends: the bearer token or Basic credentials, the form's type, a DPoP proof (RFC 9449 §4.1). */
+const ALLOWED_REQUEST_HEADERS = 'Authorization, Content-Type, DPoP';
+/** A bearer endpoint's challenge (RFC 6750 §3) is what the application needs to read on a 401; a DPoP nonce (RFC 9449 §8) too. */
+const EXPOSED_RESPONSE_HEADERS = 'WWW-Authenticate, DPoP-Nonce';
 
 /** Registers the CORS hooks; call before the routes, so the opted-in ones are seen as they are added. */
 export function registerCors(app: FastifyInstance, allowedOrigins: AllowedOrigins): void {

@@ -7,6 +7,7 @@ import { DeviceCodeGrant } from '../../grants/device-code.js';
 import { ClientCredentialsGrant } from '../../grants/client-credentials.js';
 import { RefreshTokenGrant } from '../../grants/refresh-token.js';
 import { GrantRegistry } from '../../grants/registry.js';
+import { DPOP_SIGNING_ALGORITHMS } from '../../tokens/dpop-proof.js';
 import { registerClientEndpoint } from '../client-endpoint.js';
 
 export const TOKEN_PATH = '/token';
@@ -14,8 +15,13 @@ export const TOKEN_PATH = '/token';
 export function registerTokenRoute(app: FastifyInstance, context: RouteContext): void {
   const deps: GrantDependencies = context;
   const grants = new GrantRegistry([new AuthorizationCodeGrant(deps), new RefreshTokenGrant(deps), new ClientCredentialsGrant(deps), new DeviceCodeGrant(deps)], deps, context.metadata, TOKEN_PATH);
+  const url = context.metadata.endpointUrl(TOKEN_PATH);
+  // RFC 9449 §5.1: the proof algorithms the server accepts.
+  context.metadata.contribute({ dpop_signing_alg_values_supported: DPOP_SIGNING_ALGORITHMS });
   // A public client's browser application redeems its code cross-origin (CORS for its redirect URIs' origins).
-  registerClientEndpoint(app, context, { path: TOKEN_PATH, cors: true, resourceIndicators: true }, ({ client, parameters, resources, origin }) =>
-    grants.exchange({ client, parameters, resources, origin }),
-  );
+  const endpoint = { path: TOKEN_PATH, cors: true, resourceIndicators: true, dpop: true };
+  registerClientEndpoint(app, context, endpoint, async ({ client, parameters, resources, origin, dpopHeader }) => {
+    const dpop = await context.dpop.check({ header: dpopHeader, method: 'POST', url, atResource: false, clientId: client.clientId }, origin);
+    return grants.exchange({ client, parameters, resources, origin, dpop });
+  });
 }

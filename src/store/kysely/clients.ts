@@ -24,6 +24,7 @@ function clientToRow(client: ClientRecord): ClientsTable {
     previous_secret_expires_at: client.previousSecretExpiresAt,
     jwks: client.jwks === null ? null : JSON.stringify(client.jwks),
     jwks_uri: client.jwksUri,
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens ? 1 : 0,
     created_at: client.createdAt,
     updated_at: client.updatedAt,
   };
@@ -48,6 +49,7 @@ function rowToClient(row: ClientsTable): ClientRecord {
     previousSecretExpiresAt: row.previous_secret_expires_at,
     jwks: row.jwks === null ? null : (JSON.parse(row.jwks) as JsonWebKeySet),
     jwksUri: row.jwks_uri,
+    dpopBoundAccessTokens: row.dpop_bound_access_tokens === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -72,6 +74,7 @@ function updateToRow(changes: ClientUpdate): Partial<ClientsTable> {
   if (changes.requirePushedAuthorizationRequests !== undefined) {
     row.require_pushed_authorization_requests = changes.requirePushedAuthorizationRequests ? 1 : 0;
   }
+  if (changes.dpopBoundAccessTokens !== undefined) row.dpop_bound_access_tokens = changes.dpopBoundAccessTokens ? 1 : 0;
   return row;
 }
 

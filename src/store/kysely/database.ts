@@ -29,6 +29,8 @@ export interface ClientsTable {
   /** JSON text of a JWK Set, or null. */
   jwks: string | null;
   jwks_uri: string | null;
+  /** RFC 9449 §5.2: 0 or 1. */
+  dpop_bound_access_tokens: number;
   created_at: number;
   updated_at: number;
 }
@@ -61,6 +63,8 @@ export interface AuthorizationCodesTable {
   resources: string;
   /** Space-separated `<identifier>#<scope>`. */
   api_scope: string;
+  /** RFC 9449 §10: the JWK thumbprint the code is bound to. */
+  dpop_jkt: string | null;
   created_at: number;
   expires_at: number;
   consumed_at: number | null;
@@ -87,6 +91,8 @@ export interface TokenFamiliesTable {
   resources: string;
   /** Space-separated `<identifier>#<scope>`. */
   api_scope: string;
+  /** RFC 9449 §5: the JWK thumbprint a public client's refresh tokens are bound to. */
+  dpop_jkt: string | null;
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
@@ -224,6 +230,11 @@ export interface ClientAssertionJtisTable {
   expires_at: number;
 }
 
+export interface DpopProofJtisTable {
+  jti_hash: string;
+  expires_at: number;
+}
+
 export interface ApisTable {
   identifier: string;
   name: string;
@@ -286,6 +297,7 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   client_assertion_jtis: ClientAssertionJtisTable;
+  dpop_proof_jtis: DpopProofJtisTable;
   session_clients: SessionClientsTable;
   logout_deliveries: LogoutDeliveriesTable;
 }

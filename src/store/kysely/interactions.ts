@@ -11,9 +11,9 @@ function parseRequest(text: string): AuthorizationRequestRecord | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError('stored authorization request is not a JSON object');
   }
-  // Requests stored before resource indicators existed asked for none.
-  const request = value as Omit<AuthorizationRequestRecord, 'resources'> & { readonly resources?: readonly string[] };
-  return { ...request, resources: request.resources ?? [] };
+  // Requests stored before resource indicators (or DPoP) existed asked for none (nor for a key binding).
+  const request = value as Omit<AuthorizationRequestRecord, 'resources' | 'dpopJkt'> & { readonly resources?: readonly string[]; readonly dpopJkt?: string | null };
+  return { ...request, resources: request.resources ?? [], dpopJkt: request.dpopJkt ?? null };
 }
 
 function rowToInteraction(row: InteractionsTable): InteractionRecord {

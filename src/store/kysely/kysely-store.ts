@@ -7,6 +7,7 @@ import { KyselyBackChannelLogoutRepository } from './back-channel-logout.js';
 import { KyselyAuthorizationCodeRepository } from './authorization-codes.js';
 import { KyselyClientAssertionJtiRepository } from './client-assertion-jtis.js';
 import { KyselyClientRepository } from './clients.js';
+import { KyselyDpopProofJtiRepository } from './dpop-proof-jtis.js';
 import { KyselyConsentRepository } from './consents.js';
 import { KyselyDeviceAuthorizationRepository } from './device-authorizations.js';
 import { KyselyInteractionRepository } from './interactions.js';
@@ -47,6 +48,7 @@ export function createKyselyStore(db: Db, engine: Store['engine']): Store {
     deviceAuthorizations: new KyselyDeviceAuthorizationRepository(db),
     loginThrottle: new KyselyLoginThrottleRepository(db),
     clientAssertionJtis: new KyselyClientAssertionJtiRepository(db),
+    dpopProofJtis: new KyselyDpopProofJtiRepository(db),
     backChannelLogout: new KyselyBackChannelLogoutRepository(db),
     audit: new KyselyAuditRepository(db),
     revokedAccessTokens: new KyselyRevokedAccessTokenRepository(db),

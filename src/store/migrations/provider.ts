@@ -14,6 +14,7 @@ import { clientAssertionsMigration } from './010-client-assertions.js';
 import { logoutMigration } from './011-logout.js';
 import { deviceAuthorizationMigration } from './012-device-authorization.js';
 import { pushedAuthorizationRequestsMigration } from './013-pushed-authorization-requests.js';
+import { dpopMigration } from './014-dpop.js';
 import { accountMigration } from './015-account.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
@@ -31,6 +32,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '011-logout': logoutMigration,
   '012-device-authorization': deviceAuthorizationMigration,
   '013-pushed-authorization-requests': pushedAuthorizationRequestsMigration,
+  '014-dpop': dpopMigration,
   '015-account': accountMigration,
 };
 
