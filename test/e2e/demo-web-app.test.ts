@@ -1,10 +1,13 @@
 // The Notes web app's own rules, without a browser or Gatehouse: the logout token checks of Back-Channel Logout 1.0
-// §2.6, which sessions a logout token ends, how unfinished sign-ins are bounded, and Gatehouse being down at a refresh.
+// §2.6, which sessions a logout token ends, how unfinished sign-ins are bounded, Gatehouse being down at a refresh, and
+// the ID token signature check.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { describe, it } from 'node:test';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import * as client from 'openid-client';
 import { InvalidLogoutToken, logoutTokenVerifier } from '../../examples/web-app/backchannel-logout.js';
+import { completeSignIn, discoverGatehouse } from '../../examples/web-app/gatehouse-client.js';
 import { fetchNotes, NotesUnavailable } from '../../examples/web-app/notes-api.js';
 import { SessionStore, type SignedIn, type SigningIn } from '../../examples/web-app/sessions.js';
 import type { WebAppSettings } from '../../examples/web-app/settings.js';
@@ -139,5 +142,43 @@ describe('the web app: Gatehouse down when an access token is needed', () => {
     client.allowInsecureRequests(gatehouse);
     const settings: WebAppSettings = { issuer: ISSUER, clientId: CLIENT_ID, clientSecret: 'secret', port: 0, publicUrl: 'http://localhost:0', notesApiUrl: `http://127.0.0.1:${closed}`, notesApiIdentifier: 'https://notes.example/' };
     await assert.rejects(fetchNotes(gatehouse, settings, signedIn('alice', 'sid-a')), (error: unknown) => error instanceof NotesUnavailable && /Gatehouse could not renew/.test(error.message));
+  });
+});
+
+describe('the web app: the ID token from the token endpoint', () => {
+  it('is refused when its signature is not by a key of the issuer\'s JWKS, even over plain http', async () => {
+    const published = await generateKeyPair('RS256');
+    const other = await generateKeyPair('RS256');
+    const jwks = { keys: [{ ...(await exportJWK(published.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] };
+    let issuer = '';
+    let nonce = '';
+    // A stand-in issuer whose token endpoint answers with an ID token signed by a key it never published.
+    const fake = createServer((request, response) => {
+      const json = (body: unknown) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (request.url === '/.well-known/openid-configuration') {
+        return json({ issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks`, id_token_signing_alg_values_supported: ['RS256'] });
+      }
+      if (request.url === '/jwks') return json(jwks);
+      const now = Math.floor(Date.now() / 1000);
+      void new SignJWT({ iss: issuer, aud: CLIENT_ID, sub: 'alice', iat: now, exp: now + 60, nonce })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .sign(other.privateKey)
+        .then((idToken) => json({ access_token: 'a', token_type: 'Bearer', expires_in: 60, refresh_token: 'r', id_token: idToken }));
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    issuer = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
+    try {
+      const settings: WebAppSettings = { issuer, clientId: CLIENT_ID, clientSecret: 'secret', port: 0, publicUrl: 'http://localhost:3500', notesApiUrl: 'http://127.0.0.1:1', notesApiIdentifier: 'https://notes.example/' };
+      const config = await discoverGatehouse(settings);
+      const pending = signingIn();
+      nonce = pending.nonce;
+      const callback = new URL(`${settings.publicUrl}/callback?code=c&state=${pending.state}`);
+      await assert.rejects(
+        completeSignIn(config, settings, pending, callback, 'f'),
+        (error: unknown) => error instanceof client.ClientError && error.cause instanceof Error && /JWT signature verification failed/.test(error.cause.message),
+      );
+    } finally {
+      fake.close();
+    }
   });
 });
