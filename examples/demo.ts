@@ -16,12 +16,20 @@ interface DemoPorts {
 async function choosePort(variable: string, fallback: number): Promise<number> {
   const text = process.env[variable] ?? String(fallback);
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw new DemoError(`${variable} must be a TCP port 0-65535, got ${JSON.stringify(text)}`);
-  return new Promise((resolvePort, reject) => {
+  // The printed URLs say `localhost`, which a browser may resolve to either loopback address: free on both, or refused.
+  const port = await listenOnce(Number(text), '127.0.0.1');
+  if (port === undefined || (await listenOnce(port, '::1')) === undefined) throw new DemoError(`port ${text} is in use; choose another with ${variable}=… (0 picks a free one)`);
+  return port;
+}
+
+/** The port bound at `host` (0 binds a free one), undefined when it is taken; a host this machine lacks (no IPv6) passes. */
+function listenOnce(port: number, host: string): Promise<number | undefined> {
+  return new Promise((resolvePort) => {
     const probe = createServer();
-    probe.once('error', () => reject(new DemoError(`port ${text} is in use; choose another with ${variable}=… (0 picks a free one)`)));
-    probe.listen(Number(text), '127.0.0.1', () => {
+    probe.once('error', (error: NodeJS.ErrnoException) => resolvePort(error.code === 'EADDRNOTAVAIL' || error.code === 'EAFNOSUPPORT' ? port : undefined));
+    probe.listen(port, host, () => {
       const address = probe.address();
-      probe.close(() => resolvePort(typeof address === 'object' && address !== null ? address.port : Number(text)));
+      probe.close(() => resolvePort(typeof address === 'object' && address !== null ? address.port : port));
     });
   });
 }

@@ -9,10 +9,12 @@ const TSX = import.meta.resolve('tsx');
 const EXIT_WITH_PARENT = import.meta.resolve('./exit-with-parent.ts');
 /** How long a child may take to stop after SIGTERM before it is killed. */
 const STOP_TIMEOUT_MS = 15_000;
+/** How long a child may take to say it is ready: one that never does would leave the demo waiting forever. */
+const READY_TIMEOUT_MS = 60_000;
 
 export interface Child {
   readonly name: string;
-  /** Resolves with the first stdout line matching `pattern`; rejects when the child exits first. */
+  /** Resolves with the first stdout line matching `pattern`; rejects when the child exits first or takes too long. */
   ready(pattern: RegExp): Promise<string>;
 }
 
@@ -36,6 +38,7 @@ export class Children {
   constructor(
     private readonly logFolder: string,
     private readonly onFailure: (line: string) => void,
+    private readonly readyTimeoutMs = READY_TIMEOUT_MS,
   ) {}
 
   /** Runs the TypeScript file `entry` (a path from the repository root) with tsx, in the repository root. */
@@ -58,15 +61,23 @@ export class Children {
       log.write(chunk);
       lastLine = chunk.toString('utf8').trim().split('\n').at(-1) ?? lastLine;
     });
-    const exited = new Promise<void>((resolve) =>
+    const exited = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
         if (!this.stopping) this.onFailure(`${name} stopped (${signal ?? `exit code ${code}`})${lastLine ? `: ${lastLine}` : ''}; its log: ${logPath}`);
         resolve();
-      }),
-    );
-    child.once('error', (error) => this.onFailure(`${name} could not start: ${error.message}`));
+      });
+      child.once('error', (error) => {
+        if (!this.stopping) this.onFailure(`${name} could not start: ${error.message}`);
+        // A process that never started emits no `exit`: it is gone all the same.
+        if (child.pid === undefined) resolve();
+      });
+    });
     this.running.push({ name, process: child, log, exited });
-    return { name, ready: (pattern) => readyLine(child, pattern, exited) };
+    const tooLong = `${name} did not say it was ready within ${this.readyTimeoutMs / 1000} s; its log: ${logPath}`;
+    return { name, ready: (pattern) => readyLine(child, pattern, exited, this.readyTimeoutMs).catch((error: unknown) => {
+      if (error instanceof ReadyTimeout) this.onFailure(tooLong);
+      throw error;
+    }) };
   }
 
   /** SIGTERM to every child still running, SIGKILL to any still there after STOP_TIMEOUT_MS; resolves once all are gone. */
@@ -86,8 +97,14 @@ export class Children {
   }
 }
 
-function readyLine(child: ChildProcess, pattern: RegExp, exited: Promise<void>): Promise<string> {
+class ReadyTimeout extends Error {}
+
+function readyLine(child: ChildProcess, pattern: RegExp, exited: Promise<void>, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.stdout?.off('data', onData);
+      reject(new ReadyTimeout('not ready in time'));
+    }, timeoutMs);
     let buffered = '';
     const onData = (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
@@ -96,9 +113,13 @@ function readyLine(child: ChildProcess, pattern: RegExp, exited: Promise<void>):
       const line = lines.find((candidate) => pattern.test(candidate));
       if (line === undefined) return;
       child.stdout?.off('data', onData);
+      clearTimeout(timer);
       resolve(line);
     };
     child.stdout?.on('data', onData);
-    void exited.then(() => reject(new Error('exited before it was ready')));
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error('exited before it was ready'));
+    });
   });
 }

@@ -1,6 +1,6 @@
 // The back-channel logout receiver (OpenID Connect Back-Channel Logout 1.0): Gatehouse POSTs a logout token here when
 // a Gatehouse session this app took part in ends, and the app ends its own sessions of it.
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Configuration } from 'openid-client';
 
 /** §2.4: the member of `events` that makes a JWT a logout token. */
@@ -17,19 +17,29 @@ export class InvalidLogoutToken extends Error {
   override readonly name = 'InvalidLogoutToken';
 }
 
-/** A verifier of logout tokens for this client, against the issuer's published keys. */
-export function logoutTokenVerifier(config: Configuration): (logoutToken: string) => Promise<LogoutTarget> {
+/** Who must have issued a logout token, for whom, and how it is signed (the client's ID token algorithm). */
+export interface LogoutTokenExpectations {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly algorithm: string;
+}
+
+/** A verifier of logout tokens for this client, against the issuer's published keys (its jwks_uri). */
+export function gatehouseLogoutTokenVerifier(config: Configuration): (logoutToken: string) => Promise<LogoutTarget> {
   const { issuer, jwks_uri: jwksUri } = config.serverMetadata();
   if (jwksUri === undefined) throw new Error("Gatehouse's metadata has no jwks_uri");
-  const jwks = createRemoteJWKSet(new URL(jwksUri));
   const { client_id: clientId, id_token_signed_response_alg: algorithm = 'RS256' } = config.clientMetadata();
+  return logoutTokenVerifier({ issuer, clientId, algorithm }, createRemoteJWKSet(new URL(jwksUri)));
+}
 
+/** A verifier of logout tokens meeting `expected`, signed with a key of `keys`. */
+export function logoutTokenVerifier({ issuer, clientId, algorithm }: LogoutTokenExpectations, keys: JWTVerifyGetKey): (logoutToken: string) => Promise<LogoutTarget> {
   return async (logoutToken) => {
     let payload: Record<string, unknown>;
     try {
       // §2.6 steps 3-4: validated as an ID token is: signature with the issuer's key and the client's ID token
       // algorithm, iss, aud, iat (not in the future, and recent), exp; `typ` logout+jwt (§2.4) so no other JWT passes.
-      ({ payload } = await jwtVerify(logoutToken, jwks, {
+      ({ payload } = await jwtVerify(logoutToken, keys, {
         issuer,
         audience: clientId,
         typ: 'logout+jwt',

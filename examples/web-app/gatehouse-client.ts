@@ -15,7 +15,10 @@ export class AccessRemoved extends Error {
 /** Reads Gatehouse's metadata (OpenID Connect Discovery) once, at start. */
 export function discoverGatehouse(settings: WebAppSettings): Promise<client.Configuration> {
   // openid-client refuses plain http; a dev-mode Gatehouse on loopback is the one place it is fine.
-  const execute = new URL(settings.issuer).protocol === 'http:' ? [client.allowInsecureRequests] : [];
+  const insecure = new URL(settings.issuer).protocol === 'http:' ? [client.allowInsecureRequests] : [];
+  // openid-client skips the signature check of an ID token from the token endpoint (OpenID Connect Core §3.1.3.7
+  // step 6 allows it over TLS); this turns it on, against Gatehouse's JWKS, so it holds over plain http too.
+  const execute = [...insecure, client.enableNonRepudiationChecks];
   // Gatehouse authenticates a client by its registered method: client_secret_basic unless registered otherwise.
   return client.discovery(new URL(settings.issuer), settings.clientId, undefined, client.ClientSecretBasic(settings.clientSecret), { execute });
 }
@@ -90,6 +93,13 @@ async function refreshNotesApiToken(config: client.Configuration, settings: WebA
   if (tokens.id_token !== undefined) session.idToken = tokens.id_token;
   session.apiToken = { value: tokens.access_token, expiresAt: nowInSeconds() + (tokens.expires_in ?? 60) };
   return session.apiToken;
+}
+
+/** RFC 7009 §2.1: revokes the session's refresh token, and with it the grant. @throws client errors, TypeError (network) */
+export async function revokeRefreshToken(config: client.Configuration, session: SignedIn): Promise<void> {
+  // A refresh in flight would rotate the token after it is read here: let it finish first.
+  await session.refreshing?.catch(() => undefined);
+  await client.tokenRevocation(config, session.refreshToken, { token_type_hint: 'refresh_token' });
 }
 
 /** RP-Initiated Logout 1.0 §2: where to send the browser so Gatehouse ends its session too, then returns here. */

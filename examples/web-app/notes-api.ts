@@ -1,6 +1,6 @@
 // Calls the Notes API with the session's access token, renewing the token once when the API refuses it.
 import type { Configuration } from 'openid-client';
-import { notesApiToken } from './gatehouse-client.js';
+import { AccessRemoved, notesApiToken } from './gatehouse-client.js';
 import type { SignedIn } from './sessions.js';
 import type { WebAppSettings } from './settings.js';
 
@@ -41,14 +41,24 @@ async function getNotes(settings: WebAppSettings, accessToken: string): Promise<
   }
 }
 
+/** An access token for the API; Gatehouse down or answering an error other than invalid_grant is NotesUnavailable too. */
+async function accessToken(config: Configuration, settings: WebAppSettings, session: SignedIn, renew: boolean): Promise<string> {
+  try {
+    return (await notesApiToken(config, settings, session, renew)).value;
+  } catch (error) {
+    if (error instanceof AccessRemoved) throw error;
+    throw new NotesUnavailable('Gatehouse could not renew the access token', { cause: error });
+  }
+}
+
 /**
  * The person's notes. @throws AccessRemoved (from the refresh) when Gatehouse no longer grants access,
  * NotesUnavailable when the API cannot answer
  */
 export async function fetchNotes(config: Configuration, settings: WebAppSettings, session: SignedIn): Promise<NotesAnswer> {
-  let response = await getNotes(settings, (await notesApiToken(config, settings, session)).value);
+  let response = await getNotes(settings, await accessToken(config, settings, session, false));
   // RFC 6750 §3.1: 401 is an expired or revoked token; a renewed one may be accepted, so try once more.
-  if (response.status === 401) response = await getNotes(settings, (await notesApiToken(config, settings, session, true)).value);
+  if (response.status === 401) response = await getNotes(settings, await accessToken(config, settings, session, true));
   if (!response.ok) throw new NotesUnavailable(`the Notes API answered ${response.status}`);
   let body: unknown;
   try {

@@ -1,9 +1,9 @@
 // The web app's routes: sign-in, callback, home, sign-out and the back-channel logout receiver, on node:http.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as client from 'openid-client';
 import { InvalidLogoutToken, type LogoutTarget } from './backchannel-logout.js';
-import { AccessRemoved, completeSignIn, signOutUrl, startSignIn } from './gatehouse-client.js';
+import { AccessRemoved, completeSignIn, revokeRefreshToken, signOutUrl, startSignIn } from './gatehouse-client.js';
 import { fetchNotes, NotesUnavailable } from './notes-api.js';
 import { homePage, problemPage, signedOutPage, welcomePage, type Page } from './pages.js';
 import type { SessionStore, SignedIn } from './sessions.js';
@@ -69,8 +69,9 @@ async function readForm(request: IncomingMessage): Promise<URLSearchParams | und
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-const sameToken = (expected: string, given: string | null): boolean =>
-  given !== null && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+/** Compared as SHA-256 digests: always the same length, whatever characters `given` has, and in constant time. */
+const sameToken = (expected: string, given: string | null): boolean => given !== null && timingSafeEqual(digest(given), digest(expected));
 
 async function home(deps: WebAppDependencies, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { settings, sessions } = deps;
@@ -99,9 +100,12 @@ async function home(deps: WebAppDependencies, request: IncomingMessage, response
 }
 type HomeNotes = Parameters<typeof homePage>[1]['notes'];
 
-async function login(deps: WebAppDependencies, response: ServerResponse): Promise<void> {
+async function login(deps: WebAppDependencies, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const cookie = readCookie(request);
+  if (deps.sessions.find(cookie)?.kind === 'signed-in') return redirect(response, '/');
   const { url, pending } = await startSignIn(deps.gatehouse, deps.settings);
-  // A new session for every sign-in; the old cookie, if any, is replaced.
+  // A new session for every sign-in; the old cookie's session, if any, goes with it.
+  deps.sessions.delete(cookie);
   redirect(response, url.href, sessionCookie(deps.settings, deps.sessions.create(pending)));
 }
 
@@ -139,6 +143,13 @@ async function logout(deps: WebAppDependencies, request: IncomingMessage, respon
     return sendPage(response, problemPage(settings.issuer, 403, 'Sign-out not confirmed', 'That sign-out did not come from this app. Use the Sign out button.'));
   }
   sessions.delete(cookie);
+  try {
+    // RFC 7009: the grant ends at Gatehouse too, not only in this app's memory.
+    await revokeRefreshToken(deps.gatehouse, session);
+  } catch (error) {
+    // The person is signing out either way; the refresh token then lives on until it expires.
+    deps.log(`sign-out: the refresh token could not be revoked: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+  }
   redirect(response, signOutUrl(deps.gatehouse, settings, session).href, sessionCookie(settings, undefined));
 }
 
@@ -165,7 +176,7 @@ type Handler = (deps: WebAppDependencies, request: IncomingMessage, response: Se
 
 const ROUTES: Readonly<Record<string, { readonly method: 'GET' | 'POST'; readonly handle: Handler }>> = {
   '/': { method: 'GET', handle: home },
-  '/login': { method: 'GET', handle: (deps, _request, response) => login(deps, response) },
+  '/login': { method: 'GET', handle: login },
   '/callback': { method: 'GET', handle: callback },
   '/logout': { method: 'POST', handle: logout },
   '/signed-out': { method: 'GET', handle: (deps, _request, response) => Promise.resolve(sendPage(response, signedOutPage(deps.settings.issuer))) },

@@ -1,6 +1,6 @@
 // The Notes web app: a confidential OpenID Connect client of Gatehouse. Run by `npm run demo`; see examples/README.md.
 import { createServer } from 'node:http';
-import { logoutTokenVerifier } from './backchannel-logout.js';
+import { gatehouseLogoutTokenVerifier } from './backchannel-logout.js';
 import { discoverGatehouse } from './gatehouse-client.js';
 import { handleRequest } from './routes.js';
 import { SessionStore } from './sessions.js';
@@ -11,7 +11,7 @@ const log = (line: string) => process.stdout.write(`${new Date().toISOString()} 
 async function main(): Promise<void> {
   const settings = readWebAppSettings(process.env);
   const gatehouse = await discoverGatehouse(settings);
-  const server = createServer(handleRequest({ settings, gatehouse, sessions: new SessionStore(), verifyLogoutToken: logoutTokenVerifier(gatehouse), log }));
+  const server = createServer(handleRequest({ settings, gatehouse, sessions: new SessionStore(), verifyLogoutToken: gatehouseLogoutTokenVerifier(gatehouse), log }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, '127.0.0.1', resolve);

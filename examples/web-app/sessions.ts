@@ -1,4 +1,5 @@
-// The web app's sessions: kept in this process's memory, found by an HttpOnly cookie; the browser never sees a token.
+// The web app's sessions: kept in this process's memory, found by an HttpOnly cookie; the browser never sees
+// an access or refresh token (only the ID token passes through it, as `id_token_hint` at sign-out).
 import { createHash, randomBytes } from 'node:crypto';
 
 /** Between /login and /callback: what proves the answer belongs to this browser's request. */
@@ -40,6 +41,10 @@ export type Session = SigningIn | SignedIn | Ended;
 
 /** A session unused for this long is forgotten (it holds a refresh token: no longer than needed). */
 const IDLE_SECONDS = 8 * 60 * 60;
+/** A sign-in not finished in this long is forgotten: anyone can start one, without signing in. */
+const SIGN_IN_SECONDS = 10 * 60;
+/** At most this many unfinished sign-ins are kept; a new one beyond it pushes out the oldest (never a signed-in session). */
+const MAX_SIGNING_IN = 10_000;
 
 interface Entry {
   session: Session;
@@ -50,24 +55,39 @@ interface Entry {
 const keyOf = (cookieValue: string): string => createHash('sha256').update(cookieValue).digest('base64url');
 
 export class SessionStore {
+  /** Unfinished sign-ins, oldest first (a Map keeps insertion order): bounded in number and age. */
+  private readonly signingIn = new Map<string, Entry>();
+  /** Signed-in and ended sessions: only a completed sign-in at Gatehouse adds one. */
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly now: () => number = () => Math.floor(Date.now() / 1000)) {}
+  constructor(
+    private readonly now: () => number = () => Math.floor(Date.now() / 1000),
+    private readonly maxSigningIn = MAX_SIGNING_IN,
+  ) {}
 
   /** Stores `session` under a new random cookie value, which it returns: a fresh value at every sign-in (no fixation). */
   create(session: Session): string {
-    this.forgetIdle();
     const cookieValue = randomBytes(32).toString('base64url');
-    this.entries.set(keyOf(cookieValue), { session, lastUsedAt: this.now() });
+    const entry = { session, lastUsedAt: this.now() };
+    if (session.kind === 'signing-in') {
+      this.forgetStaleSignIns();
+      this.signingIn.set(keyOf(cookieValue), entry);
+    } else {
+      this.forgetIdle();
+      this.entries.set(keyOf(cookieValue), entry);
+    }
     return cookieValue;
   }
 
   find(cookieValue: string | undefined): Session | undefined {
     if (cookieValue === undefined) return undefined;
-    const entry = this.entries.get(keyOf(cookieValue));
+    const key = keyOf(cookieValue);
+    const pending = this.signingIn.get(key);
+    if (pending !== undefined) return this.now() - pending.lastUsedAt > SIGN_IN_SECONDS ? undefined : pending.session;
+    const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (this.now() - entry.lastUsedAt > IDLE_SECONDS) {
-      this.entries.delete(keyOf(cookieValue));
+      this.entries.delete(key);
       return undefined;
     }
     entry.lastUsedAt = this.now();
@@ -75,7 +95,9 @@ export class SessionStore {
   }
 
   delete(cookieValue: string | undefined): void {
-    if (cookieValue !== undefined) this.entries.delete(keyOf(cookieValue));
+    if (cookieValue === undefined) return;
+    this.signingIn.delete(keyOf(cookieValue));
+    this.entries.delete(keyOf(cookieValue));
   }
 
   /**
@@ -89,11 +111,21 @@ export class SessionStore {
       if (session.kind !== 'signed-in') continue;
       const matches = sid !== undefined ? session.sessionId === sid && (sub === undefined || session.subject === sub) : session.subject === sub;
       if (!matches) continue;
-      // The tokens go at once; only the fact that it ended stays, for the next visit.
+      // The tokens go at once; only the fact that it ended stays, for the next visit. The refresh token is not revoked:
+      // Back-Channel Logout 1.0 §2.7 says offline_access refresh tokens normally should not be, and Gatehouse decides.
       entry.session = { kind: 'ended' };
       ended++;
     }
     return ended;
+  }
+
+  /** Drops expired sign-ins from the oldest on (they expire in the order they began), then the oldest over the cap. */
+  private forgetStaleSignIns(): void {
+    const now = this.now();
+    for (const [key, entry] of this.signingIn) {
+      if (now - entry.lastUsedAt <= SIGN_IN_SECONDS && this.signingIn.size < this.maxSigningIn) break;
+      this.signingIn.delete(key);
+    }
   }
 
   private forgetIdle(): void {

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Children } from '../../examples/demo/children.js';
 import { startDemo } from '../support/demo-process.js';
 import { freePort } from '../support/server.js';
 
@@ -50,10 +51,50 @@ describe('npm run demo, refusing to start', () => {
     assert.equal(demo.stderr(), `demo: port ${takenPort} is in use; choose another with DEMO_GATEHOUSE_PORT=… (0 picks a free one)\n`);
   });
 
+  it('refuses a port in use on ::1 alone, since the printed localhost URL may reach it there', async (t) => {
+    const ipv6 = createServer();
+    const listening = await new Promise<boolean>((resolve) => {
+      ipv6.once('error', () => resolve(false));
+      ipv6.listen(0, '::1', () => resolve(true));
+    });
+    if (!listening) return t.skip('this machine has no ::1');
+    const port = (ipv6.address() as { port: number }).port;
+    try {
+      const demo = startDemo({ DEMO_DATA_DIR: join(folder, 'data'), DEMO_GATEHOUSE_PORT: '0', DEMO_WEB_APP_PORT: String(port) });
+      assert.equal((await demo.exited()).code, 1);
+      assert.equal(demo.stderr(), `demo: port ${port} is in use; choose another with DEMO_WEB_APP_PORT=… (0 picks a free one)\n`);
+    } finally {
+      ipv6.close();
+    }
+  });
+
   it('refuses a port that is not one, in one line', async () => {
     const demo = startDemo({ DEMO_DATA_DIR: join(folder, 'data'), DEMO_GATEHOUSE_PORT: '0', DEMO_WEB_APP_PORT: 'eighty' });
     assert.equal((await demo.exited()).code, 1);
     assert.equal(demo.stderr(), 'demo: DEMO_WEB_APP_PORT must be a TCP port 0-65535, got "eighty"\n');
+  });
+});
+
+describe('the demo, waiting for a child process', () => {
+  it('gives up on one that never says it is ready, in one line naming it, and can still stop it', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gatehouse-demo-ready-'));
+    // Accepts connections and never answers: the web app's discovery request waits on it, so it never gets ready.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const failures: string[] = [];
+    const children = new Children(folder, (line) => failures.push(line), 500);
+    try {
+      const webApp = children.start('The web app', 'web-app', 'examples/web-app/server.ts', [], {
+        ISSUER: `http://127.0.0.1:${(silent.address() as { port: number }).port}`,
+        PORT: '0', CLIENT_ID: 'c', CLIENT_SECRET: 's', NOTES_API_URL: 'http://127.0.0.1:1', NOTES_API_IDENTIFIER: 'https://notes.example/',
+      });
+      await assert.rejects(webApp.ready(/listening on/));
+      assert.deepEqual(failures, [`The web app did not say it was ready within 0.5 s; its log: ${join(folder, 'web-app.log')}`]);
+    } finally {
+      await children.stopAll();
+      silent.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 

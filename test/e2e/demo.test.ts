@@ -93,10 +93,27 @@ describe('npm run demo', { skip }, () => {
     await screenshot('home');
   });
 
-  it('signs out through end_session_endpoint and lands on its signed-out page', async () => {
+  it('sends a signed-in person who opens /login again home, keeping the session', async () => {
+    const sessionCookie = async () => (await context.cookies(appUrl)).find((candidate) => candidate.name === 'notes_session')?.value;
+    const before = await sessionCookie();
+    await page.goto(`${appUrl}/login`);
+    assert.equal(new URL(page.url()).pathname, '/');
+    assert.equal(await page.locator('#user-name').textContent(), 'Demo User');
+    // Not a new sign-in that Gatehouse's session and remembered consent would finish at once: the same session.
+    assert.equal(await sessionCookie(), before);
+  });
+
+  it('signs out through end_session_endpoint, revoking its refresh token first, and lands on its signed-out page', async () => {
     await page.getByRole('button', { name: /sign out/i }).click();
     await page.waitForURL(`${appUrl}/signed-out`);
     assert.match(await text(), /You signed out of Notes and of Gatehouse/);
+    // Gatehouse records each RFC 7009 revocation of a refresh token, for the client that made it (README: Audit trail).
+    const { webApp } = JSON.parse(readFileSync(join(folder, 'data', 'demo.json'), 'utf8')) as { webApp: { clientId: string } };
+    await eventually('Gatehouse logged the revocation of the web app\'s refresh token', () =>
+      readFileSync(join(folder, 'data', 'logs', 'gatehouse.log'), 'utf8')
+        .split('\n')
+        .some((line) => line.includes('"event":"refresh_token.revoked"') && line.includes(`"clientId":"${webApp.clientId}"`)),
+    );
     await screenshot('signed-out');
   });
 
@@ -113,6 +130,9 @@ describe('npm run demo', { skip }, () => {
     const signOut = await fetch(`${appUrl}/logout`, { method: 'POST', headers: form, body: 'form_token=forged', redirect: 'manual' });
     assert.equal(signOut.status, 403);
     assert.match(await signOut.text(), /Sign-out not confirmed/);
+    // As long as the real token in characters, longer in bytes.
+    const nonAscii = await fetch(`${appUrl}/logout`, { method: 'POST', headers: form, body: `form_token=${encodeURIComponent('é'.repeat(43))}`, redirect: 'manual' });
+    assert.equal(nonAscii.status, 403);
     const callback = await fetch(`${appUrl}/callback?code=c&state=s`);
     assert.equal(callback.status, 400);
     assert.match(await callback.text(), /This sign-in has expired/);
