@@ -165,13 +165,16 @@ forEachEngine((engine) => {
       assert.equal((await pollDeviceToken(suite.server, as, authorization.device_code)).status, 200);
     });
 
-    it('gives a user disabled since approving no tokens', async () => {
+    it('gives a user disabled since approving no tokens: the approval is withdrawn (access_denied)', async () => {
       const as = await createDeviceClient(suite.server);
       const user = await createUser(suite.server);
       const authorization = await startDeviceAuthorization(suite.server, as);
       await decideOnDevice(suite.server, user, authorization.user_code, 'allow');
       await suite.server.store.users.disable(user.userId, epochNow() + offset);
-      await assertTokenError(await pollDeviceToken(suite.server, as, authorization.device_code), 'invalid_grant');
+      await assertTokenError(await pollDeviceToken(suite.server, as, authorization.device_code), 'access_denied');
+      // Enabled again, the approval given before stays withdrawn.
+      await suite.server.store.users.enable(user.userId, epochNow() + offset);
+      await assertTokenError(await pollDeviceToken(suite.server, as, authorization.device_code), 'access_denied');
     });
 
     it('gives tokens to exactly one of 50 concurrent polls after approval', async () => {

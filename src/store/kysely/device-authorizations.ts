@@ -5,6 +5,24 @@ import type { DeviceAuthorizationsTable } from './database.js';
 import { parseStringList } from './json-columns.js';
 import type { Db } from './transaction.js';
 
+/** Whose approvals to withdraw: those given in one session, or by one user (to one client, when named). */
+export type ApprovalOwner = { readonly sessionId: string } | { readonly userId: string; readonly clientId?: string };
+
+/**
+ * Withdraws the approvals `owner` gave that the device has not yet redeemed: its next poll is access_denied
+ * (RFC 8628 §3.5). Returns how many were withdrawn.
+ */
+export async function withdrawDeviceApprovals(db: Db, owner: ApprovalOwner, now: number): Promise<number> {
+  let query = db.updateTable('device_authorizations').set({ status: 'denied', decided_at: now }).where('status', '=', 'approved');
+  if ('sessionId' in owner) query = query.where('session_id', '=', owner.sessionId);
+  else {
+    query = query.where('user_id', '=', owner.userId);
+    if (owner.clientId !== undefined) query = query.where('client_id', '=', owner.clientId);
+  }
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 function approvalOf(row: DeviceAuthorizationsTable): DeviceApproval | null {
   const { user_id: userId, session_id: sessionId, auth_time: authTime, api_scope: apiScope } = row;
   if (userId === null || sessionId === null || authTime === null || apiScope === null) return null;
