@@ -14,6 +14,7 @@ import type {
   ConsumeResult,
   DeviceApproval,
   DeviceAuthorizationRecord,
+  DevicePoll,
   InteractionRecord,
   InteractionStep,
   LoginThrottleRecord,
@@ -278,8 +279,13 @@ export interface DeviceAuthorizationRepository {
   approve(deviceCodeHash: string, approval: DeviceApproval, now: number): Promise<boolean>;
   /** Denies a pending, live authorization with one conditional update; false when it was decided already or expired. */
   deny(deviceCodeHash: string, now: number): Promise<boolean>;
-  /** Records a poll at `now`, growing the interval by `intervalIncrease` seconds (RFC 8628 §3.5 `slow_down`). */
-  recordPoll(deviceCodeHash: string, now: number, intervalIncrease: number): Promise<void>;
+  /**
+   * Records a poll of a pending authorization at `now`. It is on time when at least `interval` seconds passed since the
+   * last poll (or none came before); otherwise the interval grows by `slowDownSeconds` (RFC 8628 §3.5 `slow_down`).
+   * The check and the record are one conditional update, so of N concurrent polls at most one is on time.
+   * Undefined when the authorization is no longer pending (or gone).
+   */
+  recordPoll(deviceCodeHash: string, now: number, slowDownSeconds: number): Promise<DevicePoll | undefined>;
   /**
    * Marks an approved, live authorization of `clientId` redeemed with one conditional update and returns it: of N
    * concurrent callers exactly one gets the record; the rest, and any other client, get undefined.

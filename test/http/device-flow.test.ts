@@ -86,6 +86,14 @@ forEachEngine((engine) => {
       await assertTokenError(await postToken(suite.server, { grant_type: DEVICE_CODE_GRANT_TYPE }, { as }), 'invalid_request');
     });
 
+    it('answers exactly one of 20 concurrent polls of a pending code with authorization_pending, the rest with slow_down', async () => {
+      const as = await createDeviceClient(suite.server);
+      const { device_code: deviceCode } = await startDeviceAuthorization(suite.server, as);
+      const responses = await Promise.all(Array.from({ length: 20 }, () => pollDeviceToken(suite.server, as, deviceCode)));
+      const errors = await Promise.all(responses.map(async (response) => ((await response.json()) as { error?: string }).error));
+      assert.deepEqual(errors.filter((error) => error !== 'slow_down'), ['authorization_pending']);
+    });
+
     it('issues tokens once after approval: access, ID and refresh token; a second redemption is invalid_grant', async () => {
       const as = await createDeviceClient(suite.server, { refresh: true });
       const user = await createUser(suite.server);

@@ -54,15 +54,29 @@ forEachEngine((engine) => {
       assert.equal(await store.deviceAuthorizations.approve(late.deviceCodeHash, approval, NOW + 600), false);
     });
 
-    it('records polls and grows the interval', async () => {
+    it('records polls, on time after the interval, else growing it; only while pending', async () => {
+      const { store, client, approval } = await seeded();
+      const authorization = aDeviceAuthorization(client);
+      await store.deviceAuthorizations.create(authorization);
+      const { deviceCodeHash } = authorization;
+      assert.deepEqual(await store.deviceAuthorizations.recordPoll(deviceCodeHash, NOW + 1, 5), { onTime: true, interval: 5 });
+      assert.deepEqual(await store.deviceAuthorizations.recordPoll(deviceCodeHash, NOW + 2, 5), { onTime: false, interval: 10 });
+      const polled = await store.deviceAuthorizations.findByDeviceCode(deviceCodeHash);
+      assert.equal(polled?.lastPolledAt, NOW + 2);
+      assert.equal(polled?.interval, 10);
+      assert.deepEqual(await store.deviceAuthorizations.recordPoll(deviceCodeHash, NOW + 11, 5), { onTime: false, interval: 15 });
+      assert.deepEqual(await store.deviceAuthorizations.recordPoll(deviceCodeHash, NOW + 26, 5), { onTime: true, interval: 15 });
+      await store.deviceAuthorizations.approve(deviceCodeHash, approval, NOW + 27);
+      assert.equal(await store.deviceAuthorizations.recordPoll(deviceCodeHash, NOW + 100, 5), undefined);
+    });
+
+    it('finds at most one of concurrent polls on time', async () => {
       const { store, client } = await seeded();
       const authorization = aDeviceAuthorization(client);
       await store.deviceAuthorizations.create(authorization);
-      await store.deviceAuthorizations.recordPoll(authorization.deviceCodeHash, NOW + 1, 0);
-      await store.deviceAuthorizations.recordPoll(authorization.deviceCodeHash, NOW + 2, 5);
-      const polled = await store.deviceAuthorizations.findByDeviceCode(authorization.deviceCodeHash);
-      assert.equal(polled?.lastPolledAt, NOW + 2);
-      assert.equal(polled?.interval, 10);
+      const polls = await Promise.all(Array.from({ length: CONCURRENT_REDEMPTIONS }, () => store.deviceAuthorizations.recordPoll(authorization.deviceCodeHash, NOW, 5)));
+      assert.equal(polls.filter((poll) => poll?.onTime === true).length, 1);
+      assert.equal((await store.deviceAuthorizations.findByDeviceCode(authorization.deviceCodeHash))?.interval, 5 + 5 * (CONCURRENT_REDEMPTIONS - 1));
     });
 
     it(`redeems an approved authorization once among ${CONCURRENT_REDEMPTIONS} concurrent callers, never for another client`, async () => {
