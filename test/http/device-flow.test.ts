@@ -136,6 +136,29 @@ forEachEngine((engine) => {
       assert.equal(payload.scope, 'read:invoices');
     });
 
+    it('rolls the redemption back when issuing fails (a resource not granted), so the device may retry with a valid one', async () => {
+      const as = await createDeviceClient(suite.server);
+      const api = await createApi(suite.server);
+      await apiRegistration(suite.server).allowClient(as.client.clientId, api.identifier, ['read:invoices']);
+      const user = await createUser(suite.server);
+      const response = await postDeviceAuthorization(suite.server, as, { scope: 'openid read:invoices', resource: api.identifier });
+      const authorization = (await response.json()) as { device_code: string; user_code: string };
+      await decideOnDevice(suite.server, user, authorization.user_code, 'allow');
+      const poll = (resource: string) => postToken(suite.server, { grant_type: DEVICE_CODE_GRANT_TYPE, device_code: authorization.device_code, resource }, { as });
+      await assertTokenError(await poll('https://not-granted.example/'), 'invalid_target');
+      const retried = await poll(api.identifier);
+      assert.equal(retried.status, 200, await retried.clone().text());
+    });
+
+    it('answers expired_token to an approved device code the device did not redeem before it expired', async () => {
+      const as = await createDeviceClient(suite.server);
+      const user = await createUser(suite.server);
+      const authorization = await startDeviceAuthorization(suite.server, as);
+      await decideOnDevice(suite.server, user, authorization.user_code, 'allow');
+      offset += 601;
+      await assertTokenError(await pollDeviceToken(suite.server, as, authorization.device_code), 'expired_token');
+    });
+
     it('answers access_denied after the person denies, and never issues', async () => {
       const as = await createDeviceClient(suite.server);
       const user = await createUser(suite.server);
