@@ -9,7 +9,7 @@ import { mergeScopes } from '../protocol/scope.js';
 import type { AuthorizationRequestRecord } from '../store/records.js';
 import { renderConsentPage } from '../ui/consent-page.js';
 import { consentItemsOf, consentScopeOf } from '../apis/consent-scope.js';
-import { denyDevice, isDeviceRequest } from './device-decision.js';
+import { approveDevice, denyDevice, isDeviceRequest, type GivenConsent } from './device-decision.js';
 import { issueAndRespond, loginStep, sendToStep, type AuthorizationDeps } from './continue.js';
 import { clearInteractionCookie, completeInteraction, CSRF_FIELD, findInteraction, interactionLocation, verifyInteractionCsrf, type Interaction } from './interactions.js';
 import { checkLoginRequirements, type SatisfiedLogin } from './login-requirements.js';
@@ -96,6 +96,19 @@ export async function decideConsent(deps: AuthorizationDeps, body: unknown, info
   }
 }
 
+/** The consent to record for an Allow: saving it (in the caller's store or transaction), and its event once saved. */
+async function consentGiven(deps: AuthorizationDeps, request: AuthorizationRequestRecord, login: SatisfiedLogin, info: RequestInfo): Promise<GivenConsent> {
+  const event = { userId: login.user.userId, clientId: request.clientId };
+  const earlier = await deps.store.consents.find(event.userId, event.clientId);
+  // Remembered as the union with earlier consent, so allowing a new scope keeps the old ones.
+  const scope = mergeScopes(earlier?.scope ?? '', await consentScopeOf(deps.store.apis, request));
+  const record = { ...event, scope, createdAt: earlier?.createdAt ?? login.now, updatedAt: login.now, lastUsedAt: earlier?.lastUsedAt ?? null };
+  return {
+    save: (store) => store.consents.save(record),
+    emitGranted: () => deps.events.emit({ type: 'consent.granted', ...event, scope: request.scope }, info.eventContext),
+  };
+}
+
 async function applyDecision(deps: AuthorizationDeps, interaction: Interaction, login: SatisfiedLogin, allowed: boolean, info: RequestInfo): Promise<FlowReply> {
   const { request } = interaction.record;
   // A device authorization has no redirect target: its outcome is a page, and so are its errors.
@@ -108,12 +121,14 @@ async function applyDecision(deps: AuthorizationDeps, interaction: Interaction, 
     // SECURITY.md (consent): Deny returns access_denied with state (and iss) to the client.
     return failure(new AccessDenied({ description: 'The person denied the request.' }), target, info.requestId, { cookies });
   }
-  const earlier = await deps.store.consents.find(login.user.userId, request.clientId);
-  // Remembered as the union with earlier consent, so allowing a new scope keeps the old ones.
-  const scope = mergeScopes(earlier?.scope ?? '', await consentScopeOf(deps.store.apis, request));
-  await deps.store.consents.save({ ...event, scope, createdAt: earlier?.createdAt ?? login.now, updatedAt: login.now, lastUsedAt: earlier?.lastUsedAt ?? null });
-  deps.events.emit({ type: 'consent.granted', ...event, scope: request.scope }, info.eventContext);
+  const consent = await consentGiven(deps, request, login, info);
+  if (!isDeviceRequest(request)) {
+    await consent.save(deps.store);
+    consent.emitGranted();
+  }
   try {
+    // RFC 8628 §3.5: a device code may have been decided or expired meanwhile; the consent is kept only with its approval.
+    if (isDeviceRequest(request)) return withCookies(await approveDevice(deps, request, login, info, consent), cookies);
     // The interaction is already completed by the decision; issuing must not complete it again.
     const reply = await issueAndRespond(deps, { request, target, info }, login);
     return withCookies(reply, cookies);

@@ -63,9 +63,9 @@ export class DeviceCodeGrant implements Grant {
     if (authorization.expiresAt <= now) throw new ExpiredToken();
     if (authorization.status === 'approved') throw new InvalidGrant({ cause: new Error('approved device code lost a concurrent redemption') });
     // RFC 8628 §3.5: a poll sooner than the interval after the last one is slow_down, and the interval grows by 5 s.
-    const tooSoon = authorization.lastPolledAt !== null && now - authorization.lastPolledAt < authorization.interval;
-    await this.deps.store.deviceAuthorizations.recordPoll(deviceCodeHash, now, tooSoon ? SLOW_DOWN_SECONDS : 0);
-    if (tooSoon) throw new SlowDown({ description: `Polling too fast: wait at least ${authorization.interval + SLOW_DOWN_SECONDS} seconds between requests from now on.` });
-    throw new AuthorizationPending();
+    const poll = await this.deps.store.deviceAuthorizations.recordPoll(deviceCodeHash, now, SLOW_DOWN_SECONDS);
+    // Decided since it was read (poll undefined): the next poll gets the decision.
+    if (poll === undefined || poll.onTime) throw new AuthorizationPending();
+    throw new SlowDown({ description: `Polling too fast: wait at least ${poll.interval} seconds between requests from now on.` });
   }
 }

@@ -455,3 +455,9 @@ export interface DeviceAuthorizationRecord {
   readonly createdAt: number;
   readonly expiresAt: number;
 }
+
+/** A recorded poll of a pending device authorization (RFC 8628 §3.5): on time or not, and the interval from now on. */
+export interface DevicePoll {
+  readonly onTime: boolean;
+  readonly interval: number;
+}

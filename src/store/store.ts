@@ -14,6 +14,7 @@ import type {
   ConsumeResult,
   DeviceApproval,
   DeviceAuthorizationRecord,
+  DevicePoll,
   InteractionRecord,
   InteractionStep,
   LoginThrottleRecord,
@@ -93,14 +94,14 @@ export interface UserRepository {
   setPasswordHash(userId: string, passwordHash: string, now: number): Promise<boolean>;
   /**
    * A password change, in one transaction: replaces the hash, ends the user's live sessions, revokes their live
-   * token families (reason `password_changed`) and deletes their unredeemed authorization codes, so nothing
-   * obtained with the old password outlives it. The ended sessions' back-channel logout deliveries are queued.
+   * token families (reason `password_changed`), deletes their unredeemed authorization codes and withdraws their
+   * unredeemed device approvals, so nothing obtained with the old password outlives it. The ended sessions' back-channel logout deliveries are queued.
    * Returns what was ended, or undefined when no such user.
    */
   changePassword(userId: string, passwordHash: string, now: number): Promise<AccessRevocation | undefined>;
   /**
-   * Marks the user disabled, ends their live sessions (queueing their back-channel logout deliveries) and revokes
-   * their live token families (reason `user_disabled`), in one transaction. Returns what was ended, or undefined when no such user; disabling again
+   * Marks the user disabled, ends their live sessions (queueing their back-channel logout deliveries), revokes
+   * their live token families (reason `user_disabled`) and withdraws their unredeemed device approvals, in one transaction. Returns what was ended, or undefined when no such user; disabling again
    * keeps the first `disabledAt` and revokes anything issued since.
    */
   disable(userId: string, now: number): Promise<AccessRevocation | undefined>;
@@ -136,7 +137,8 @@ export interface ConsentRepository {
   recordUse(userId: string, clientId: string, now: number): Promise<void>;
   /**
    * Removes the client's access for the user in one transaction: deletes the consent, revokes the token families
-   * issued to the client for the user (reason `consent_revoked`), deletes their unredeemed authorization codes, and
+   * issued to the client for the user (reason `consent_revoked`), deletes their unredeemed authorization codes,
+   * withdraws their unredeemed device approvals (after waiting for a concurrent redemption, whose family it revokes), and
    * queues a back-channel logout delivery for each session of the user in which the client got tokens and which has
    * none queued yet (Back-Channel Logout §2.5), forgetting the client as a participant of those sessions.
    */
@@ -192,7 +194,8 @@ export interface SessionRepository {
   /** Extends the idle expiry (capped by the absolute one) of a session not yet ended. */
   touch(sessionHash: string, now: number, idleExpiresAt: number): Promise<void>;
   /**
-   * Ends a session not yet ended and, in the same transaction, deletes its unredeemed authorization codes and queues
+   * Ends a session not yet ended and, in the same transaction, deletes its unredeemed authorization codes, withdraws
+   * the device approvals given in it that are not yet redeemed (their device is answered access_denied) and queues
    * the back-channel logout deliveries of the
    * clients that took part in it and registered a `backchannel_logout_uri` (Back-Channel Logout §2.5), so a crash loses none. Returns false when it was already ended.
    */
@@ -276,8 +279,13 @@ export interface DeviceAuthorizationRepository {
   approve(deviceCodeHash: string, approval: DeviceApproval, now: number): Promise<boolean>;
   /** Denies a pending, live authorization with one conditional update; false when it was decided already or expired. */
   deny(deviceCodeHash: string, now: number): Promise<boolean>;
-  /** Records a poll at `now`, growing the interval by `intervalIncrease` seconds (RFC 8628 §3.5 `slow_down`). */
-  recordPoll(deviceCodeHash: string, now: number, intervalIncrease: number): Promise<void>;
+  /**
+   * Records a poll of a pending authorization at `now`. It is on time when at least `interval` seconds passed since the
+   * last poll (or none came before); otherwise the interval grows by `slowDownSeconds` (RFC 8628 §3.5 `slow_down`).
+   * The check and the record are one conditional update, so of N concurrent polls at most one is on time.
+   * Undefined when the authorization is no longer pending (or gone).
+   */
+  recordPoll(deviceCodeHash: string, now: number, slowDownSeconds: number): Promise<DevicePoll | undefined>;
   /**
    * Marks an approved, live authorization of `clientId` redeemed with one conditional update and returns it: of N
    * concurrent callers exactly one gets the record; the rest, and any other client, get undefined.

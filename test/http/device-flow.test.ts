@@ -86,6 +86,14 @@ forEachEngine((engine) => {
       await assertTokenError(await postToken(suite.server, { grant_type: DEVICE_CODE_GRANT_TYPE }, { as }), 'invalid_request');
     });
 
+    it('answers exactly one of 20 concurrent polls of a pending code with authorization_pending, the rest with slow_down', async () => {
+      const as = await createDeviceClient(suite.server);
+      const { device_code: deviceCode } = await startDeviceAuthorization(suite.server, as);
+      const responses = await Promise.all(Array.from({ length: 20 }, () => pollDeviceToken(suite.server, as, deviceCode)));
+      const errors = await Promise.all(responses.map(async (response) => ((await response.json()) as { error?: string }).error));
+      assert.deepEqual(errors.filter((error) => error !== 'slow_down'), ['authorization_pending']);
+    });
+
     it('issues tokens once after approval: access, ID and refresh token; a second redemption is invalid_grant', async () => {
       const as = await createDeviceClient(suite.server, { refresh: true });
       const user = await createUser(suite.server);
@@ -128,6 +136,29 @@ forEachEngine((engine) => {
       assert.equal(payload.scope, 'read:invoices');
     });
 
+    it('rolls the redemption back when issuing fails (a resource not granted), so the device may retry with a valid one', async () => {
+      const as = await createDeviceClient(suite.server);
+      const api = await createApi(suite.server);
+      await apiRegistration(suite.server).allowClient(as.client.clientId, api.identifier, ['read:invoices']);
+      const user = await createUser(suite.server);
+      const response = await postDeviceAuthorization(suite.server, as, { scope: 'openid read:invoices', resource: api.identifier });
+      const authorization = (await response.json()) as { device_code: string; user_code: string };
+      await decideOnDevice(suite.server, user, authorization.user_code, 'allow');
+      const poll = (resource: string) => postToken(suite.server, { grant_type: DEVICE_CODE_GRANT_TYPE, device_code: authorization.device_code, resource }, { as });
+      await assertTokenError(await poll('https://not-granted.example/'), 'invalid_target');
+      const retried = await poll(api.identifier);
+      assert.equal(retried.status, 200, await retried.clone().text());
+    });
+
+    it('answers expired_token to an approved device code the device did not redeem before it expired', async () => {
+      const as = await createDeviceClient(suite.server);
+      const user = await createUser(suite.server);
+      const authorization = await startDeviceAuthorization(suite.server, as);
+      await decideOnDevice(suite.server, user, authorization.user_code, 'allow');
+      offset += 601;
+      await assertTokenError(await pollDeviceToken(suite.server, as, authorization.device_code), 'expired_token');
+    });
+
     it('answers access_denied after the person denies, and never issues', async () => {
       const as = await createDeviceClient(suite.server);
       const user = await createUser(suite.server);
@@ -165,13 +196,16 @@ forEachEngine((engine) => {
       assert.equal((await pollDeviceToken(suite.server, as, authorization.device_code)).status, 200);
     });
 
-    it('gives a user disabled since approving no tokens', async () => {
+    it('gives a user disabled since approving no tokens: the approval is withdrawn (access_denied)', async () => {
       const as = await createDeviceClient(suite.server);
       const user = await createUser(suite.server);
       const authorization = await startDeviceAuthorization(suite.server, as);
       await decideOnDevice(suite.server, user, authorization.user_code, 'allow');
       await suite.server.store.users.disable(user.userId, epochNow() + offset);
-      await assertTokenError(await pollDeviceToken(suite.server, as, authorization.device_code), 'invalid_grant');
+      await assertTokenError(await pollDeviceToken(suite.server, as, authorization.device_code), 'access_denied');
+      // Enabled again, the approval given before stays withdrawn.
+      await suite.server.store.users.enable(user.userId, epochNow() + offset);
+      await assertTokenError(await pollDeviceToken(suite.server, as, authorization.device_code), 'access_denied');
     });
 
     it('gives tokens to exactly one of 50 concurrent polls after approval', async () => {

@@ -120,5 +120,26 @@ forEachEngine((engine) => {
       assert.equal(late.status, 400);
       assert.match(await late.text(), /This sign-in request has expired/);
     });
+
+    it('keeps no consent from a late Allow on a device code denied meanwhile', async () => {
+      const as = await createDeviceClient(suite.server);
+      const user = await createUser(suite.server);
+      const { user_code: userCode, device_code: deviceCode } = await startDeviceAuthorization(suite.server, as);
+      const browser = new BrowserLike(suite.server.url);
+      const login = await browser.follow(await enterUserCode(browser, userCode, fromClientIp('198.51.100.4')));
+      const loginFields = hiddenFields(await login.text());
+      const consent = await browser.follow(
+        await browser.postForm('/login', { interaction: loginFields.interaction!, csrf_token: loginFields.csrf_token!, username: user.username, password: 'correct horse battery staple' }),
+      );
+      const fields = hiddenFields(await consent.text());
+      // The same person denies from another browser meanwhile.
+      await decideOnDevice(suite.server, user, userCode, 'deny');
+      const late = await browser.postForm('/consent', { interaction: fields.interaction!, csrf_token: fields.csrf_token!, decision: 'allow' });
+      assert.equal(late.status, 400);
+      assert.match(await late.text(), /This sign-in request has expired/);
+      assert.equal(await suite.server.store.consents.find(user.userId, as.client.clientId), undefined);
+      assert.deepEqual((await auditEvents(suite.server, 'consent.granted')).filter((event) => event.userId === user.userId), []);
+      await assertTokenError(await pollDeviceToken(suite.server, as, deviceCode), 'access_denied');
+    });
   });
 });

@@ -3,6 +3,7 @@ import type { ConsentRecord, ConsentRevocation } from '../records.js';
 import type { ConsentRepository } from '../store.js';
 import type { ConsentsTable } from './database.js';
 import { enqueueClientLogoutDeliveries } from './back-channel-logout.js';
+import { withdrawDeviceApprovals } from './device-authorizations.js';
 import { inTransaction, type Db } from './transaction.js';
 
 function rowToConsent(row: ConsentsTable): ConsentRecord {
@@ -56,15 +57,9 @@ export class KyselyConsentRepository implements ConsentRepository {
 
   async revoke(userId: string, clientId: string, now: number): Promise<ConsentRevocation> {
     return inTransaction(this.db, async (trx) => {
-      const deleted = await trx.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).executeTakeFirst();
-      // SECURITY.md: revoking consent revokes the refresh token families issued under it.
-      const families = await trx
-        .updateTable('token_families')
-        .set({ revoked_at: now, revoked_reason: 'consent_revoked' })
-        .where('user_id', '=', userId)
-        .where('client_id', '=', clientId)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
+      // Codes first, in the order a redemption locks (its code row, then its family, then the consent via recordUse):
+      // these statements wait for a concurrent redemption to commit, so its new family is revoked below, and the two
+      // transactions never lock in opposite orders (a deadlock on PostgreSQL).
       // A code not yet redeemed would give the client tokens after its access was removed.
       const codes = await trx
         .deleteFrom('authorization_codes')
@@ -73,18 +68,21 @@ export class KyselyConsentRepository implements ConsentRepository {
         .where('consumed_at', 'is', null)
         .executeTakeFirst();
       // Likewise a device code the person approved and the device has not yet redeemed (RFC 8628 §3.5: access_denied).
-      const deviceCodes = await trx
-        .updateTable('device_authorizations')
-        .set({ status: 'denied' })
+      const deviceCodes = await withdrawDeviceApprovals(trx, { userId, clientId }, now);
+      // SECURITY.md: revoking consent revokes the refresh token families issued under it.
+      const families = await trx
+        .updateTable('token_families')
+        .set({ revoked_at: now, revoked_reason: 'consent_revoked' })
         .where('user_id', '=', userId)
         .where('client_id', '=', clientId)
-        .where('status', '=', 'approved')
+        .where('revoked_at', 'is', null)
         .executeTakeFirst();
+      const deleted = await trx.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).executeTakeFirst();
       const logoutsQueued = await enqueueClientLogoutDeliveries(trx, userId, clientId, now);
       return {
         consentRemoved: deleted.numDeletedRows > 0n,
         familiesRevoked: Number(families.numUpdatedRows),
-        codesDeleted: Number(codes.numDeletedRows) + Number(deviceCodes.numUpdatedRows),
+        codesDeleted: Number(codes.numDeletedRows) + deviceCodes,
         logoutsQueued,
       };
     });

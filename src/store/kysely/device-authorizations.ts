@@ -1,9 +1,27 @@
 // The device_authorizations table: device authorizations decided once by the person and redeemed once by the device.
-import type { DeviceApproval, DeviceAuthorizationRecord } from '../records.js';
+import type { DeviceApproval, DeviceAuthorizationRecord, DevicePoll } from '../records.js';
 import type { DeviceAuthorizationRepository } from '../store.js';
 import type { DeviceAuthorizationsTable } from './database.js';
 import { parseStringList } from './json-columns.js';
-import type { Db } from './transaction.js';
+import { inTransaction, type Db } from './transaction.js';
+
+/** Whose approvals to withdraw: those given in one session, or by one user (to one client, when named). */
+export type ApprovalOwner = { readonly sessionId: string } | { readonly userId: string; readonly clientId?: string };
+
+/**
+ * Withdraws the approvals `owner` gave that the device has not yet redeemed: its next poll is access_denied
+ * (RFC 8628 §3.5). Returns how many were withdrawn.
+ */
+export async function withdrawDeviceApprovals(db: Db, owner: ApprovalOwner, now: number): Promise<number> {
+  let query = db.updateTable('device_authorizations').set({ status: 'denied', decided_at: now }).where('status', '=', 'approved');
+  if ('sessionId' in owner) query = query.where('session_id', '=', owner.sessionId);
+  else {
+    query = query.where('user_id', '=', owner.userId);
+    if (owner.clientId !== undefined) query = query.where('client_id', '=', owner.clientId);
+  }
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
 
 function approvalOf(row: DeviceAuthorizationsTable): DeviceApproval | null {
   const { user_id: userId, session_id: sessionId, auth_time: authTime, api_scope: apiScope } = row;
@@ -79,12 +97,22 @@ export class KyselyDeviceAuthorizationRepository implements DeviceAuthorizationR
     return this.decide(deviceCodeHash, { status: 'denied' }, now);
   }
 
-  async recordPoll(deviceCodeHash: string, now: number, intervalIncrease: number): Promise<void> {
-    await this.db
-      .updateTable('device_authorizations')
-      .set((eb) => ({ last_polled_at: now, interval: eb('interval', '+', intervalIncrease) }))
-      .where('device_code_hash', '=', deviceCodeHash)
-      .execute();
+  recordPoll(deviceCodeHash: string, now: number, slowDownSeconds: number): Promise<DevicePoll | undefined> {
+    return inTransaction(this.db, async (trx) => {
+      const pending = trx.updateTable('device_authorizations').where('device_code_hash', '=', deviceCodeHash).where('status', '=', 'pending');
+      // RFC 8628 §3.5: on time and recorded in one statement, so concurrent polls cannot all be on time.
+      const onTime = await pending
+        .set({ last_polled_at: now })
+        .where((eb) => eb.or([eb('last_polled_at', 'is', null), eb(eb('last_polled_at', '+', eb.ref('interval')), '<=', now)]))
+        .returning('interval')
+        .executeTakeFirst();
+      if (onTime !== undefined) return { onTime: true, interval: onTime.interval };
+      const slowed = await pending
+        .set((eb) => ({ last_polled_at: now, interval: eb('interval', '+', slowDownSeconds) }))
+        .returning('interval')
+        .executeTakeFirst();
+      return slowed && { onTime: false, interval: slowed.interval };
+    });
   }
 
   async redeem(deviceCodeHash: string, clientId: string, now: number): Promise<DeviceAuthorizationRecord | undefined> {

@@ -4,6 +4,7 @@ import type { SessionRepository } from '../store.js';
 import type { UpdateQueryBuilder, UpdateResult } from 'kysely';
 import type { Database, SessionsTable } from './database.js';
 import { enqueueLogoutDeliveries } from './back-channel-logout.js';
+import { withdrawDeviceApprovals } from './device-authorizations.js';
 import { inTransaction, type Db } from './transaction.js';
 
 function rowToSession(row: SessionsTable): SessionRecord {
@@ -114,7 +115,7 @@ type SessionEnd = UpdateQueryBuilder<Database, 'sessions', 'sessions', UpdateRes
 
 /**
  * Ends the one session not yet ended that `narrow` selects and, in the same transaction, deletes its unredeemed
- * authorization codes and queues its back-channel logout deliveries. Returns false when none was ended.
+ * authorization codes, withdraws its unredeemed device approvals and queues its back-channel logout deliveries. Returns false when none was ended.
  */
 function endWhere(db: Db, now: number, narrow: (query: SessionEnd) => SessionEnd): Promise<boolean> {
   return inTransaction(db, async (trx) => {
@@ -125,6 +126,8 @@ function endWhere(db: Db, now: number, narrow: (query: SessionEnd) => SessionEnd
     // A code issued in the session but not yet redeemed would give its client tokens for a session already ended,
     // after the logout tokens were queued: it goes with the session.
     await trx.deleteFrom('authorization_codes').where('session_id', '=', ended.session_id).where('consumed_at', 'is', null).execute();
+    // Likewise a device the person approved in this session and that has not yet redeemed (RFC 8628 §3.5).
+    await withdrawDeviceApprovals(trx, { sessionId: ended.session_id }, now);
     await enqueueLogoutDeliveries(trx, ended.session_id, ended.user_id, now);
     return true;
   });

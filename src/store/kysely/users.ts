@@ -3,6 +3,7 @@ import type { AccessRevocation, UserRecord } from '../records.js';
 import type { UserRepository } from '../store.js';
 import type { UsersTable } from './database.js';
 import { enqueueLogoutDeliveries } from './back-channel-logout.js';
+import { withdrawDeviceApprovals } from './device-authorizations.js';
 import { dropUserRetryResponses } from './refresh-tokens.js';
 import { inTransaction, type Db } from './transaction.js';
 
@@ -100,7 +101,10 @@ async function replacePasswordHash(db: Db, userId: string, passwordHash: string,
   return result.numUpdatedRows > 0n;
 }
 
-/** Ends the user's live sessions and revokes their live token families (and drops their kept retry responses). */
+/**
+ * Ends the user's live sessions, revokes their live token families (and drops their kept retry responses) and
+ * withdraws the device approvals they gave that are not yet redeemed.
+ */
 async function endAccess(trx: Db, userId: string, reason: string, now: number): Promise<AccessRevocation> {
   const families = await trx
     .updateTable('token_families')
@@ -110,6 +114,8 @@ async function endAccess(trx: Db, userId: string, reason: string, now: number): 
     .where('expires_at', '>', now)
     .executeTakeFirst();
   await dropUserRetryResponses(trx, userId);
+  // RFC 8628 §3.5: a device approved before is access_denied, not issued tokens for a session ended here.
+  await withdrawDeviceApprovals(trx, { userId }, now);
   const sessions = await trx
     .updateTable('sessions')
     .set({ ended_at: now })
