@@ -119,6 +119,20 @@ forEachEngine((engine) => {
       }
     });
 
+    it('refuses a replay in the last second the proof is accepted (proofMaxAge after its iat)', async () => {
+      let clock = Date.now();
+      const edge = await startApi({ ...options(), now: () => clock, dpop: { origin: ORIGIN, proofMaxAge: 60 } });
+      try {
+        const dpop = await proof({ iat: Math.floor(clock / 1000) });
+        const send = () => edge.call('/orders', { authorization: `DPoP ${bound.access_token}`, dpop });
+        assert.equal((await send()).status, 200);
+        clock = (Math.floor(clock / 1000) + 60) * 1000;
+        await assertRefused(await send(), 'invalid_dpop_proof');
+      } finally {
+        await edge.api.close();
+      }
+    });
+
     it('refuses DPoP-bound tokens when not given the dpop option', async () => {
       await assertRefused(await withoutDpop.call('/orders', { authorization: `DPoP ${bound.access_token}`, dpop: await proof() }), 'invalid_token');
     });
