@@ -64,6 +64,9 @@ const DESCRIPTIONS = {
 /** The path of a request target, without query or fragment. */
 const pathOf = (target: string): string => target.split(/[?#]/, 1)[0] ?? '/';
 
+/** RFC 9449 §4.3 (9): the path clients called; Express keeps it in `originalUrl`, its `url` being relative to a router's mount path. */
+const requestTargetOf = (request: RequestLike): string => (typeof request.originalUrl === 'string' ? request.originalUrl : request.url ?? '/');
+
 /**
  * Checks how a verified token was presented: a bearer token with the Bearer scheme; a DPoP-bound one with the DPoP
  * scheme and a proof of this request by its key. Without `options`, DPoP-bound tokens are refused.
@@ -91,7 +94,7 @@ export function dpopBindingCheck(options: DpopOptions | undefined, realm: string
     try {
       await verifyDpopProof(proof, {
         method: request.method ?? 'GET',
-        url: `${options.origin.replace(/\/$/, '')}${pathOf(request.url ?? '/')}`,
+        url: `${options.origin.replace(/\/$/, '')}${pathOf(requestTargetOf(request))}`,
         accessToken: presented.token,
         // RFC 9449 §7.1: the proof's key is the token's, checked before its jti is remembered.
         boundJkt: jkt,

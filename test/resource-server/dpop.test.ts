@@ -133,6 +133,17 @@ forEachEngine((engine) => {
       }
     });
 
+    it("takes the proof's path from originalUrl when there is one (Express under a mounted router)", async () => {
+      const verifier = createAccessTokenVerifier({ ...options(), dpop: { origin: ORIGIN } });
+      const mounted = async (htu: string) => ({
+        method: 'GET', url: '/orders?page=2', originalUrl: '/api/orders?page=2',
+        headers: { authorization: `DPoP ${bound.access_token}`, dpop: await proof({ htu }) },
+      });
+      const principal = await verifier.authenticate(await mounted(`${ORIGIN}/api/orders`));
+      assert.deepEqual(principal.claims.cnf, { jkt: key.jkt });
+      await assert.rejects(verifier.authenticate(await mounted(`${ORIGIN}/orders`)), (error) => error instanceof ResourceServerError && error.code === 'invalid_dpop_proof');
+    });
+
     it('refuses DPoP-bound tokens when not given the dpop option', async () => {
       await assertRefused(await withoutDpop.call('/orders', { authorization: `DPoP ${bound.access_token}`, dpop: await proof() }), 'invalid_token');
     });
