@@ -47,11 +47,13 @@ forEachEngine((engine) => {
       assert.equal(((await response.json()) as { token_type: string }).token_type, 'DPoP');
     });
 
-    it('refuses a replayed proof and records the replay', async () => {
+    it('refuses a replayed proof and records the replay, logged at warn', async () => {
       const dpop = await proof();
       assert.equal((await (await codeExchange(suite.server)).send(dpop)).status, 200);
       await assertRefused(dpop);
       assert.ok((await auditEvents(suite.server, 'dpop_proof.replayed')).length >= 1);
+      const lines = suite.server.logs().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { event?: string; level: number });
+      assert.equal(lines.find((line) => line.event === 'dpop_proof.replayed')?.level, 40, 'pino warn');
     });
 
     it('refuses a proof for another URL or another method', async () => {
