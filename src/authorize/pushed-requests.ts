@@ -47,6 +47,7 @@ export interface PushResponse {
 /**
  * The authorization request of a call to /par, exactly as /authorize would read it from a query: every parameter but
  * client authentication ones, so any the steps come to read later (such as DPoP's `dpop_jkt`) flows through unchanged.
+ * @throws InvalidDpopProof when a pushed dpop_jkt is not the thumbprint of the push's DPoP proof key (RFC 9449 §10.1)
  */
 function authorizationParametersOf(call: PushCall): PushedParameters {
   const parameters: Record<string, string | readonly string[]> = {};
