@@ -1,7 +1,7 @@
 // Pushed authorization requests (RFC 9126): a request validated and stored at /par, then used once at /authorize.
 import type { ClientLookup } from '../clients/lookup.js';
 import type { Config } from '../config/schema.js';
-import { InvalidRequestUri, type OAuthError } from '../errors/oauth-errors.js';
+import { InvalidDpopProof, InvalidRequestUri, type OAuthError } from '../errors/oauth-errors.js';
 import type { EventBus, EventContext } from '../observability/events.js';
 import { toOAuthError } from '../protocol/error-responses.js';
 import type { Parameters } from '../protocol/parameters.js';
@@ -25,11 +25,15 @@ export interface PushDeps extends PipelineDeps {
   readonly events: EventBus;
 }
 
-/** An authenticated call to /par: the client, its body parameters (`resource` apart, RFC 8707 §2), origin and time. */
+/**
+ * An authenticated call to /par: the client, its body parameters (`resource` apart, RFC 8707 §2), the thumbprint of
+ * the key of its accepted DPoP proof if it sent one (RFC 9449 §10.1), origin and time.
+ */
 export interface PushCall {
   readonly client: ClientRecord;
   readonly parameters: Parameters;
   readonly resources: readonly string[];
+  readonly dpopJkt: string | undefined;
   readonly origin: EventContext;
   readonly now: number;
 }
@@ -43,6 +47,7 @@ export interface PushResponse {
 /**
  * The authorization request of a call to /par, exactly as /authorize would read it from a query: every parameter but
  * client authentication ones, so any the steps come to read later (such as DPoP's `dpop_jkt`) flows through unchanged.
+ * @throws InvalidDpopProof when a pushed dpop_jkt is not the thumbprint of the push's DPoP proof key (RFC 9449 §10.1)
  */
 function authorizationParametersOf(call: PushCall): PushedParameters {
   const parameters: Record<string, string | readonly string[]> = {};
@@ -51,6 +56,12 @@ function authorizationParametersOf(call: PushCall): PushedParameters {
   // authentication, and one left to a Basic header is filled in, as /authorize requires it (RFC 6749 §4.1.1).
   parameters.client_id = call.client.clientId;
   if (call.resources.length > 0) parameters.resource = call.resources;
+  if (call.dpopJkt !== undefined) {
+    // RFC 9449 §10.1: the proof's key is the request's dpop_jkt, so the code is bound to it; one sent beside it must agree.
+    const sent = parameters.dpop_jkt;
+    if (sent !== undefined && sent !== call.dpopJkt) throw new InvalidDpopProof({ cause: new Error('dpop_jkt does not match the DPoP proof key') });
+    parameters.dpop_jkt = call.dpopJkt;
+  }
   return parameters;
 }
 

@@ -29,8 +29,11 @@ export interface ClientAuthenticationRequest {
   readonly parameters: Parameters;
   /** Epoch seconds, for the previous secret's grace period. */
   readonly now: number;
-  /** The URL of the endpoint called: a client assertion may name it as its audience (RFC 7523 §3). */
-  readonly endpointUrl: string;
+  /**
+   * The URLs a client assertion may name as its audience besides the issuer: the endpoint called (RFC 7523 §3), and at
+   * /par also the token endpoint (RFC 9126 §2).
+   */
+  readonly assertionAudiences: readonly string[];
   /** Where the request came from, for the security event of a replayed client assertion. */
   readonly origin: EventContext;
 }
@@ -122,6 +125,6 @@ export async function authenticateClient(
   // SECURITY.md (client authentication): exactly the registered method, never a weaker one; the description says what to change.
   if (registered !== method) throw fail(`${method} used, registered for ${registered}`, METHOD_MISMATCH[`${method} instead of ${registered}`]);
   if (credentials.clientSecret !== null && !secretMatches(client, credentials.clientSecret, request.now)) throw fail(`wrong client secret (${method})`);
-  if ('assertion' in credentials) await assertions.verify(client, credentials.assertion, request.endpointUrl, request.origin);
+  if ('assertion' in credentials) await assertions.verify(client, credentials.assertion, request.assertionAudiences, request.origin);
   return client;
 }

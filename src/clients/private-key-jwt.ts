@@ -71,15 +71,15 @@ export class PrivateKeyJwtVerifier {
   }
 
   /**
-   * Accepts the assertion of `client` sent to `endpointUrl`, once.
+   * Accepts the assertion of `client` addressed to the issuer or one of `endpointUrls`, once.
    * @throws InvalidClient when its keys cannot be had, or the assertion is forged, expired, too long-lived, addressed
    * elsewhere, about another client, or replayed. The cause (logged) says which; the client is told nothing more.
    */
-  async verify(client: ClientRecord, assertion: string, endpointUrl: string, origin: EventContext): Promise<void> {
+  async verify(client: ClientRecord, assertion: string, endpointUrls: readonly string[], origin: EventContext): Promise<void> {
     const now = this.clock();
     const expected = {
       clientId: client.clientId,
-      audiences: [this.settings.issuer, endpointUrl],
+      audiences: [this.settings.issuer, ...endpointUrls],
       algorithms: CLIENT_ASSERTION_ALGORITHMS,
       now,
       clockTolerance: this.settings.clockTolerance,

@@ -16,6 +16,8 @@ export interface DpopPresentation {
   readonly url: string;
   /** The access token sent with the proof (RFC 9449 §7), whose hash `ath` must be. */
   readonly accessToken?: string;
+  /** The thumbprint that token is bound to (`cnf.jkt`): a proof by another key is refused before its jti is stored. */
+  readonly boundJkt?: string;
   /** At a protected resource (userinfo) the errors carry the DPoP challenge (RFC 9449 §7.1). */
   readonly atResource: boolean;
   /** For the replay event, when known. */
@@ -52,6 +54,7 @@ export class DpopProofChecker {
         method: presentation.method,
         url: presentation.url,
         ...(presentation.accessToken === undefined ? {} : { accessToken: presentation.accessToken }),
+        ...(presentation.boundJkt === undefined ? {} : { boundJkt: presentation.boundJkt }),
         now,
         maxAge: this.settings.proofMaxAge,
         ...(this.settings.requireNonce ? { acceptsNonce: (nonce: string | undefined) => this.nonces.accepts(nonce, now) } : {}),

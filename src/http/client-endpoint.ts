@@ -46,13 +46,15 @@ export function registerClientEndpoint(
     readonly resourceIndicators?: boolean;
     readonly successStatus?: 200 | 201;
     readonly dpop?: boolean;
+    /** More URLs a client assertion may name as its audience than the issuer and this endpoint's. */
+    readonly assertionAudiences?: readonly string[];
   },
   handle: (call: ClientCall) => Promise<object | undefined>,
 ): void {
   const { clock, clients, clientAssertions } = context;
   const { path, cors } = endpoint;
   // RFC 7523 §3: a client assertion may name the endpoint it is sent to as its audience.
-  const endpointUrl = context.metadata.endpointUrl(path);
+  const assertionAudiences = [context.metadata.endpointUrl(path), ...(endpoint.assertionAudiences ?? [])];
   const { parameterBytes } = context.config.limits;
   void app.register((scope, _options, done) => {
     // RFC 6749 §5.1 and §5.2, RFC 7662 §2.2: every answer, errors and 405s included, is never cached.
@@ -66,7 +68,7 @@ export function registerClientEndpoint(
       const parameters = readParameters(rest, parameterBytes);
       const now = clock();
       const origin = eventContext(request);
-      const client = await authenticateClient({ authorization: request.headers.authorization, parameters, now, endpointUrl, origin }, clients, clientAssertions);
+      const client = await authenticateClient({ authorization: request.headers.authorization, parameters, now, assertionAudiences, origin }, clients, clientAssertions);
       const body = await handle({ client, parameters, resources, origin, now, dpopHeader: request.headers.dpop });
       if (body === undefined) return reply.send();
       return reply.code(endpoint.successStatus ?? 200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));

@@ -9,6 +9,7 @@ const WARN_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'refresh_token.reused',
   'client_assertion.replayed',
   'request_uri.replayed',
+  'dpop_proof.replayed',
   'login.throttled',
   // A relying party was not told of a logout: its session there may live on.
   'logout.delivery_failed',

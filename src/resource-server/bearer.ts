@@ -6,6 +6,8 @@ export interface RequestLike {
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   /** The request target (path and query), to refuse a token sent in the query; a DPoP proof's `htu` names its path. */
   readonly url?: string | undefined;
+  /** Express's whole request target: under a mounted router its `url` lacks the mount path, which a proof's `htu` names. */
+  readonly originalUrl?: unknown;
   /** The HTTP method, which a DPoP proof's `htm` names. */
   readonly method?: string | undefined;
 }

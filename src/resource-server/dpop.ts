@@ -14,22 +14,37 @@ export interface DpopOptions {
   /** Seconds a proof's `iat` may lie before or after now; default 60. */
   readonly proofMaxAge?: number;
   /**
-   * Proofs (their `jti`) remembered at once to refuse a replay; default 10 000. When full, the oldest is forgotten first,
-   * so size it above the proofs this instance accepts within `proofMaxAge`. Each instance remembers its own.
+   * Proofs (their `jti`) remembered at once to refuse a replay; default 10 000. A proof is remembered while it could be
+   * accepted and never forgotten earlier: when this many are, new proofs are refused (`invalid_dpop_proof`) until the
+   * oldest expire, so size it above the proofs this instance accepts within `2 × proofMaxAge`. Only proofs by a token's
+   * own key are remembered. Each instance remembers its own.
    */
   readonly replayCacheSize?: number;
 }
 
+/** Every remembered proof is still acceptable: forgetting one would let it be replayed, so the new proof is refused. */
+class ReplayCacheFull extends Error {}
+
 /** A bounded in-memory record of accepted proofs' jti hashes, each until its expiry (RFC 9449 §11.1). */
 function replayCache(maxEntries: number): (jtiHash: string, expiresAt: number, now: number) => boolean {
   const seen = new Map<string, number>();
+  let earliestExpiry = Number.POSITIVE_INFINITY;
+  const forgetExpired = (now: number): void => {
+    earliestExpiry = Number.POSITIVE_INFINITY;
+    for (const [hash, until] of seen) {
+      if (until <= now) seen.delete(hash);
+      else earliestExpiry = Math.min(earliestExpiry, until);
+    }
+  };
   return (jtiHash, expiresAt, now) => {
     const until = seen.get(jtiHash);
     if (until !== undefined && until > now) return false;
     seen.delete(jtiHash);
-    // Insertion order is expiry order (give or take clock skew), so the oldest entry is the first.
-    if (seen.size >= maxEntries) seen.delete(seen.keys().next().value as string);
+    if (seen.size >= maxEntries && earliestExpiry <= now) forgetExpired(now);
+    // RFC 9449 §11.1: fail closed rather than forget a proof that could still be replayed.
+    if (seen.size >= maxEntries) throw new ReplayCacheFull('DPoP replay cache full of proofs still acceptable');
     seen.set(jtiHash, expiresAt);
+    earliestExpiry = Math.min(earliestExpiry, expiresAt);
     return true;
   };
 }
@@ -41,8 +56,16 @@ function boundKeyOf(principal: Principal): string | undefined {
   return typeof jkt === 'string' ? jkt : undefined;
 }
 
+const DESCRIPTIONS = {
+  invalid_token: 'The access token is invalid or has expired.',
+  invalid_dpop_proof: 'The DPoP proof is missing, invalid or does not match the request.',
+} as const;
+
 /** The path of a request target, without query or fragment. */
 const pathOf = (target: string): string => target.split(/[?#]/, 1)[0] ?? '/';
+
+/** RFC 9449 §4.3 (9): the path clients called; Express keeps it in `originalUrl`, its `url` being relative to a router's mount path. */
+const requestTargetOf = (request: RequestLike): string => (typeof request.originalUrl === 'string' ? request.originalUrl : request.url ?? '/');
 
 /**
  * Checks how a verified token was presented: a bearer token with the Bearer scheme; a DPoP-bound one with the DPoP
@@ -52,10 +75,8 @@ const pathOf = (target: string): string => target.split(/[?#]/, 1)[0] ?? '/';
 export function dpopBindingCheck(options: DpopOptions | undefined, realm: string | undefined, now: () => number) {
   const remember = replayCache(options?.replayCacheSize ?? 10_000);
   const maxAge = options?.proofMaxAge ?? 60;
-  const refuse = (code: 'invalid_token' | 'invalid_dpop_proof', reason: string) => {
-    const description = code === 'invalid_token' ? 'The access token is invalid or has expired.' : 'The DPoP proof is missing, invalid or does not match the request.';
-    return new ResourceServerError(code, description, { realm, dpopAlgorithms: DPOP_SIGNING_ALGORITHMS, cause: new Error(reason) });
-  };
+  const refuse = (code: 'invalid_token' | 'invalid_dpop_proof', reason: string, description: string = DESCRIPTIONS[code]) =>
+    new ResourceServerError(code, description, { realm, dpopAlgorithms: DPOP_SIGNING_ALGORITHMS, cause: new Error(reason) });
   return async (principal: Principal, presented: PresentedToken | undefined, request: RequestLike | undefined): Promise<void> => {
     const jkt = boundKeyOf(principal);
     if (jkt === undefined) {
@@ -71,18 +92,19 @@ export function dpopBindingCheck(options: DpopOptions | undefined, realm: string
     if (typeof proof !== 'string') throw refuse('invalid_dpop_proof', 'no DPoP header, or more than one');
     const seconds = Math.floor(now() / 1000);
     try {
-      const accepted = await verifyDpopProof(proof, {
+      await verifyDpopProof(proof, {
         method: request.method ?? 'GET',
-        url: `${options.origin.replace(/\/$/, '')}${pathOf(request.url ?? '/')}`,
+        url: `${options.origin.replace(/\/$/, '')}${pathOf(requestTargetOf(request))}`,
         accessToken: presented.token,
+        // RFC 9449 §7.1: the proof's key is the token's, checked before its jti is remembered.
+        boundJkt: jkt,
         now: seconds,
         maxAge,
         markUsed: (jtiHash, expiresAt) => Promise.resolve(remember(jtiHash, expiresAt, seconds)),
       });
-      // RFC 9449 §7.1: the proof's key is the token's.
-      if (accepted.jkt !== jkt) throw new DpopProofRejected('the proof key is not the token key');
     } catch (error) {
       if (error instanceof DpopProofRejected) throw refuse('invalid_dpop_proof', error.message);
+      if (error instanceof ReplayCacheFull) throw refuse('invalid_dpop_proof', error.message, 'Too many DPoP proofs are in use at once: retry shortly.');
       throw error;
     }
   };

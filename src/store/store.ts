@@ -328,8 +328,9 @@ export interface ClientAssertionJtiRepository {
 /** The key-scoped `jti` of accepted DPoP proofs (RFC 9449 §11.1), kept while the proof could be accepted so none is accepted twice. */
 export interface DpopProofJtiRepository {
   /**
-   * Records a `jti` hash until `expiresAt`, with one atomic insert: true when it was not yet recorded, or recorded with
-   * an expiry at or before `now`; false for a replay. Of N concurrent calls exactly one gets true.
+   * Records a `jti` hash until `expiresAt` (exclusive: the record is live while `now < expiresAt`, so pass the first
+   * second at which the proof can no longer be accepted), with one atomic insert: true when it was not yet recorded, or
+   * recorded with an expiry at or before `now`; false for a replay. Of N concurrent calls exactly one gets true.
    */
   markUsed(jtiHash: string, expiresAt: number, now: number): Promise<boolean>;
   /** Removes up to `limit` records that expired before `before` (one sweep batch). Returns how many. */

@@ -19,6 +19,8 @@ export interface DpopProofExpectations {
   /** The URL of the request, without query or fragment (normalised here). */
   readonly url: string;
   readonly accessToken?: string;
+  /** The thumbprint the presented token is bound to (`cnf.jkt`), which the proof's key must have (RFC 9449 §7.1). */
+  readonly boundJkt?: string;
   /** Epoch seconds. */
   readonly now: number;
   /** Seconds a proof's `iat` may lie before or after `now`. */
@@ -26,7 +28,8 @@ export interface DpopProofExpectations {
   /** Whether a `nonce` the server issued is acceptable; absent: the server requires none (RFC 9449 §8). */
   readonly acceptsNonce?: (nonce: string | undefined) => boolean;
   /**
-   * Records the proof's key-scoped `jti` until `expiresAt`: false when it was seen before (a replay, RFC 9449 §11.1).
+   * Records the proof's key-scoped `jti` until `expiresAt` (exclusive: at `expiresAt` it may be recorded anew): false
+   * when it was seen before (a replay, RFC 9449 §11.1).
    * `jtiHash` is the SHA-256 of the thumbprint and the `jti`, so one client cannot block another's values.
    */
   readonly markUsed: (jtiHash: string, expiresAt: number) => Promise<boolean>;
@@ -125,8 +128,13 @@ export async function verifyDpopProof(proof: string, expected: DpopProofExpectat
   const nonce = typeof payload.nonce === 'string' ? payload.nonce : undefined;
   if (expected.acceptsNonce !== undefined && !expected.acceptsNonce(nonce)) throw new DpopProofRejected('nonce missing or stale', 'nonce');
   const jkt = await calculateJwkThumbprint(jwk, 'sha256');
+  // RFC 9449 §7.1: the proof's key is the token's; checked before the jti is recorded, so proofs by another key (a
+  // stolen token's thief) are never remembered and cannot crowd out the holder's.
+  if (expected.boundJkt !== undefined && jkt !== expected.boundJkt) throw new DpopProofRejected('the proof key is not the token key');
   const jtiHash = createHash('sha256').update(`${jkt}.${jti}`, 'utf8').digest('base64url');
-  // RFC 9449 §11.1: a proof is accepted once; its jti is kept until its iat leaves the window.
-  if (!(await expected.markUsed(jtiHash, iat + expected.maxAge))) throw new DpopProofRejected('jti replayed', 'replayed');
+  // RFC 9449 §11.1: a proof is accepted once; its jti is kept until its iat has left the window. The proof is
+  // accepted up to and including second iat + maxAge, so the record lives until the second after (markUsed's expiry
+  // is exclusive).
+  if (!(await expected.markUsed(jtiHash, Math.ceil(iat) + expected.maxAge + 1))) throw new DpopProofRejected('jti replayed', 'replayed');
   return { jkt };
 }

@@ -6,6 +6,7 @@ import { exportJWK, generateKeyPair, SignJWT, type JWTHeaderParameters } from 'j
 import { forEachEngine } from '../support/database.js';
 import { dpopKey, dpopProof, type DpopKey, type ProofOptions } from '../support/dpop.js';
 import { assertTokenError, auditEvents, createClient, createUser, epochNow, issueCode, pkcePair, postToken, REDIRECT_URI } from '../support/flow-fixtures.js';
+import { pushedParameters } from '../support/pushed-requests.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 
 /** A public client's code exchange, ready to send with any DPoP header. */
@@ -46,11 +47,13 @@ forEachEngine((engine) => {
       assert.equal(((await response.json()) as { token_type: string }).token_type, 'DPoP');
     });
 
-    it('refuses a replayed proof and records the replay', async () => {
+    it('refuses a replayed proof and records the replay, logged at warn', async () => {
       const dpop = await proof();
       assert.equal((await (await codeExchange(suite.server)).send(dpop)).status, 200);
       await assertRefused(dpop);
       assert.ok((await auditEvents(suite.server, 'dpop_proof.replayed')).length >= 1);
+      const lines = suite.server.logs().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { event?: string; level: number });
+      assert.equal(lines.find((line) => line.event === 'dpop_proof.replayed')?.level, 40, 'pino warn');
     });
 
     it('refuses a proof for another URL or another method', async () => {
@@ -112,6 +115,23 @@ forEachEngine((engine) => {
       // RFC 9449 §4.3 (1): exactly one DPoP header.
       assert.equal(answer.status, 400);
       assert.equal((JSON.parse(answer.body) as { error: string }).error, 'invalid_dpop_proof');
+    });
+  });
+
+  describe(`DPoP proof replay at the edge of the window (${engine.name})`, () => {
+    let now = epochNow();
+    const suite = useTestServer(engine, {}, { clock: () => now });
+
+    it('refuses a replay in the last second its iat is still accepted (dpop.proofMaxAge after it)', async () => {
+      const key = await dpopKey();
+      const as = await createClient(suite.server, { clientType: 'public', tokenEndpointAuthMethod: 'none', firstParty: true });
+      const push = (dpop: string) => postToken(suite.server, pushedParameters(as), { as, path: '/par', headers: { dpop } });
+      const dpop = await dpopProof(key, { htu: `${suite.server.config.issuer}/par`, iat: now });
+      assert.equal((await push(dpop)).status, 201);
+      now += suite.server.config.dpop.proofMaxAge;
+      await assertTokenError(await push(dpop), 'invalid_dpop_proof');
+      const fresh = await dpopProof(key, { htu: `${suite.server.config.issuer}/par`, iat: now - suite.server.config.dpop.proofMaxAge });
+      assert.equal((await push(fresh)).status, 201, 'a proof that old is still in the window');
     });
   });
 });

@@ -1,5 +1,6 @@
 // DPoP-bound tokens at userinfo (RFC 9449 §7) and introspection (§6.2), and server nonces (§8).
 import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { forEachEngine } from '../support/database.js';
 import { dpopKey, dpopProof, type DpopKey, type ProofOptions } from '../support/dpop.js';
@@ -44,6 +45,15 @@ forEachEngine((engine) => {
       const response = await userinfo(`DPoP ${tokens.access_token}`, await proof());
       assert.equal(response.status, 200, await response.clone().text());
       assert.equal(typeof ((await response.json()) as { sub: unknown }).sub, 'string');
+    });
+
+    it("stores no jti of a proof by another key, so a token's thief cannot fill the replay table", async () => {
+      const thief = await dpopKey();
+      const jti = randomUUID();
+      const foreign = await dpopProof(thief, { htm: 'GET', htu: userinfoUrl(), accessToken: tokens.access_token, jti });
+      await assertChallenge(await userinfo(`DPoP ${tokens.access_token}`, foreign), 'invalid_dpop_proof');
+      const jtiHash = createHash('sha256').update(`${thief.jkt}.${jti}`, 'utf8').digest('base64url');
+      assert.deepEqual(await suite.database.sql(`select jti_hash from dpop_proof_jtis where jti_hash = '${jtiHash}'`), []);
     });
 
     it('refuses a DPoP-bound token sent as a bearer token, with the DPoP challenge', async () => {

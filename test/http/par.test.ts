@@ -113,20 +113,21 @@ forEachEngine((engine) => {
       assert.equal((await postPushedRequest(suite.server, as, { x_one: filler.x_one })).status, 201, 'within the limit, unknown parameters are kept');
     });
 
-    it('authenticates a private_key_jwt client by an assertion addressed to /par or the issuer, and stores no assertion', async () => {
+    it('authenticates a private_key_jwt client by an assertion addressed to /par, the issuer or /token, and stores no assertion', async () => {
       const key = await generateClientKey();
       const as = await createKeyClient(suite.server, { jwks: [key] });
-      for (const aud of [`${suite.server.config.issuer}/par`, suite.server.config.issuer]) {
+      // RFC 9126 §2: the issuer, the token endpoint URL and the PAR endpoint URL are all accepted audiences.
+      for (const aud of [`${suite.server.config.issuer}/par`, suite.server.config.issuer, `${suite.server.config.issuer}/token`]) {
         const assertion = await signAssertion(suite.server, as.client.clientId, key, { claims: { aud } });
         const body = new URLSearchParams({ ...pushedParameters(as), client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: assertion });
         const response = await fetch(`${suite.server.url}/par`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() });
         assert.equal(response.status, 201, await response.clone().text());
       }
-      const tokenAudience = await signAssertion(suite.server, as.client.clientId, key);
-      const refused = new URLSearchParams({ ...pushedParameters(as), client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: tokenAudience });
+      const elsewhere = await signAssertion(suite.server, as.client.clientId, key, { claims: { aud: `${suite.server.config.issuer}/introspect` } });
+      const refused = new URLSearchParams({ ...pushedParameters(as), client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: elsewhere });
       await jsonError(await fetch(`${suite.server.url}/par`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: refused.toString() }), 401, 'invalid_client');
       const rows = await suite.database.sql(`select parameters from pushed_authorization_requests where client_id = '${as.client.clientId}'`);
-      assert.equal(rows.length, 2);
+      assert.equal(rows.length, 3);
       for (const row of rows) assert.deepEqual(Object.keys(JSON.parse(String(row.parameters)) as object).filter((name) => name.startsWith('client_assertion')), []);
     });
 

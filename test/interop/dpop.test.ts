@@ -96,5 +96,29 @@ forEachEngine((engine) => {
       assert.equal(refreshed.token_type, 'dpop');
       assert.equal((await openidClient.fetchUserInfo(config, refreshed.access_token, user.userId, { DPoP })).sub, user.userId);
     });
+
+    it('openid-client: buildAuthorizationUrlWithPAR with a DPoP handle binds the code to its key (RFC 9449 §10.1)', async () => {
+      const { client: registered, authorize } = await signedInClient(suite.server);
+      const config = await openidClient.discovery(new URL(suite.server.config.issuer), registered.clientId, undefined, openidClient.None(), {
+        execute: [openidClient.allowInsecureRequests],
+      });
+      const DPoP = openidClient.getDPoPHandle(config, await openidClient.randomDPoPKeyPair());
+      const codeVerifier = openidClient.randomPKCECodeVerifier();
+      const state = openidClient.randomState();
+      const parameters = { redirect_uri: REDIRECT_URI, scope: SCOPE, state, code_challenge: await openidClient.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256' };
+      // The library sends the proof as a header only, retrying once with the nonce /par answers.
+      const url = await openidClient.buildAuthorizationUrlWithPAR(config, parameters, { DPoP });
+      const callback = await authorize(url);
+      const another = openidClient.getDPoPHandle(config, await openidClient.randomDPoPKeyPair());
+      const refused = await openidClient.authorizationCodeGrant(config, callback, { pkceCodeVerifier: codeVerifier, expectedState: state }, undefined, { DPoP: another }).then(
+        () => assert.fail('a code bound at /par is redeemed only with that key'),
+        (error: unknown) => error,
+      );
+      assert.ok(refused instanceof openidClient.ResponseBodyError, String(refused));
+      assert.equal(refused.error, 'invalid_grant');
+      const tokens = await openidClient.authorizationCodeGrant(config, callback, { pkceCodeVerifier: codeVerifier, expectedState: state }, undefined, { DPoP });
+      assert.equal(tokens.token_type, 'dpop');
+      assert.deepEqual(await cnfOf(tokens.access_token), { jkt: await DPoP.calculateThumbprint() });
+    });
   });
 });

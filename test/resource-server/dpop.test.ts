@@ -84,6 +84,66 @@ forEachEngine((engine) => {
       await assertRefused(await withDpop.call('/orders', { authorization: `DPoP ${bound.access_token}`, dpop: once }), 'invalid_dpop_proof');
     });
 
+    it("never remembers a proof by another key, so a token's thief cannot crowd out its holder's proofs (RFC 9449 §11.1)", async () => {
+      const small = await startApi({ ...options(), dpop: { origin: ORIGIN, replayCacheSize: 2 } });
+      try {
+        const send = (dpop: string) => small.call('/orders', { authorization: `DPoP ${bound.access_token}`, dpop });
+        const captured = await proof();
+        assert.equal((await send(captured)).status, 200);
+        const thief = await dpopKey();
+        for (let flood = 0; flood < 3; flood += 1) {
+          await assertRefused(await send(await dpopProof(thief, { htm: 'GET', htu: `${ORIGIN}/orders`, accessToken: bound.access_token })), 'invalid_dpop_proof');
+        }
+        assert.equal((await send(await proof())).status, 200, 'the holder still has room');
+        await assertRefused(await send(captured), 'invalid_dpop_proof');
+      } finally {
+        await small.api.close();
+      }
+    });
+
+    it('refuses new proofs while every remembered one is live, and takes them again once old ones expire', async () => {
+      let clock = Date.now();
+      const full = await startApi({ ...options(), now: () => clock, dpop: { origin: ORIGIN, replayCacheSize: 2, proofMaxAge: 60 } });
+      try {
+        const send = async () => full.call('/orders', { authorization: `DPoP ${bound.access_token}`, dpop: await proof({ iat: Math.floor(clock / 1000) }) });
+        const first = await proof({ iat: Math.floor(clock / 1000) });
+        assert.equal((await full.call('/orders', { authorization: `DPoP ${bound.access_token}`, dpop: first })).status, 200);
+        assert.equal((await send()).status, 200);
+        const refused = await send();
+        await assertRefused(refused.clone(), 'invalid_dpop_proof');
+        assert.equal(((await refused.json()) as { error_description: string }).error_description, 'Too many DPoP proofs are in use at once: retry shortly.');
+        clock += 61_000;
+        assert.equal((await send()).status, 200, 'expired proofs are forgotten');
+      } finally {
+        await full.api.close();
+      }
+    });
+
+    it('refuses a replay in the last second the proof is accepted (proofMaxAge after its iat)', async () => {
+      let clock = Date.now();
+      const edge = await startApi({ ...options(), now: () => clock, dpop: { origin: ORIGIN, proofMaxAge: 60 } });
+      try {
+        const dpop = await proof({ iat: Math.floor(clock / 1000) });
+        const send = () => edge.call('/orders', { authorization: `DPoP ${bound.access_token}`, dpop });
+        assert.equal((await send()).status, 200);
+        clock = (Math.floor(clock / 1000) + 60) * 1000;
+        await assertRefused(await send(), 'invalid_dpop_proof');
+      } finally {
+        await edge.api.close();
+      }
+    });
+
+    it("takes the proof's path from originalUrl when there is one (Express under a mounted router)", async () => {
+      const verifier = createAccessTokenVerifier({ ...options(), dpop: { origin: ORIGIN } });
+      const mounted = async (htu: string) => ({
+        method: 'GET', url: '/orders?page=2', originalUrl: '/api/orders?page=2',
+        headers: { authorization: `DPoP ${bound.access_token}`, dpop: await proof({ htu }) },
+      });
+      const principal = await verifier.authenticate(await mounted(`${ORIGIN}/api/orders`));
+      assert.deepEqual(principal.claims.cnf, { jkt: key.jkt });
+      await assert.rejects(verifier.authenticate(await mounted(`${ORIGIN}/orders`)), (error) => error instanceof ResourceServerError && error.code === 'invalid_dpop_proof');
+    });
+
     it('refuses DPoP-bound tokens when not given the dpop option', async () => {
       await assertRefused(await withoutDpop.call('/orders', { authorization: `DPoP ${bound.access_token}`, dpop: await proof() }), 'invalid_token');
     });

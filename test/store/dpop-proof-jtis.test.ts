@@ -9,12 +9,13 @@ forEachEngine((engine) => {
     const current = useTestStore(engine);
     const jtis = () => current().store.dpopProofJtis;
 
-    it('accepts a jti once, and again only once its record has expired', async () => {
+    it('accepts a jti once, and again only from its expiry on (the expiry is exclusive)', async () => {
       const jti = uniqueId('jti');
-      assert.equal(await jtis().markUsed(jti, NOW + 60, NOW), true);
+      // A proof with iat NOW and a 60 s window is accepted up to NOW + 60 inclusive, so it is recorded until NOW + 61.
+      assert.equal(await jtis().markUsed(jti, NOW + 61, NOW), true);
       assert.equal(await jtis().markUsed(jti, NOW + 120, NOW + 30), false, 'a replay within its lifetime');
-      assert.equal(await jtis().markUsed(jti, NOW + 200, NOW + 59), false, 'still live one second before expiry');
-      assert.equal(await jtis().markUsed(jti, NOW + 200, NOW + 60), true, 'expired: the old proof can no longer be accepted anyway');
+      assert.equal(await jtis().markUsed(jti, NOW + 200, NOW + 60), false, 'still live in the last second the proof is accepted');
+      assert.equal(await jtis().markUsed(jti, NOW + 200, NOW + 61), true, 'at its expiry: the old proof can no longer be accepted anyway');
       assert.equal(await jtis().markUsed(jti, NOW + 300, NOW + 100), false, 'the new expiry was recorded');
     });
 
