@@ -2,43 +2,14 @@
 // hashing the new one, is a 503 "busy" page with Retry-After, and the password and session stay as they were.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { HashingBusy } from '../../src/users/hashing-slots.js';
-import { argon2Passwords, type PasswordHasher } from '../../src/users/login.js';
 import { openAccount, signInToAccount } from '../support/account.js';
 import { assertErrorPage } from '../support/authorization.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
 import { beginInteraction, PASSWORD, postForm, postLogin, seedClient, seedUser } from '../support/login.js';
+import { ContendedPasswords } from '../support/contended-passwords.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const NEW_PASSWORD = 'a much longer new passphrase';
-
-/** Argon2, except that the test can hold the next verification, or make hashing find no free slot. */
-class ContendedPasswords implements PasswordHasher {
-  hashesBusy = false;
-  private held: { started: () => void; finished: Promise<void> } | undefined;
-
-  holdNextVerify(): { started: Promise<void>; release: () => void } {
-    let release!: () => void;
-    let started!: () => void;
-    const startedPromise = new Promise<void>((resolve) => (started = resolve));
-    this.held = { started, finished: new Promise<void>((resolve) => (release = resolve)) };
-    return { started: startedPromise, release };
-  }
-
-  async verify(phc: string, password: string): Promise<boolean> {
-    const held = this.held;
-    this.held = undefined;
-    if (held !== undefined) {
-      held.started();
-      await held.finished;
-    }
-    return argon2Passwords.verify(phc, password);
-  }
-
-  verifyDummy = (password: string) => argon2Passwords.verifyDummy(password);
-  needsRehash = (phc: string) => argon2Passwords.needsRehash(phc);
-  hash = (password: string) => (this.hashesBusy ? Promise.reject(new HashingBusy(1)) : argon2Passwords.hash(password));
-}
 
 forEachEngine((engine) => {
   describe(`account password change at the hashing cap (${engine.name})`, () => {

@@ -10,41 +10,14 @@ import { hashUsername, LoginThrottle, throttleKeys } from '../../src/users/login
 import { assertPageHeaders } from '../support/authorization.js';
 import { createTestStore, forEachEngine, useTestStore } from '../support/database.js';
 import { alertText, beginInteraction, INVALID, PASSWORD, postLogin, seedClient, seedUser } from '../support/login.js';
+import { ContendedPasswords } from '../support/contended-passwords.js';
 import { startTestServer } from '../support/server.js';
-
-/** Argon2, except that the test can hold the next verification until it says so. */
-class HoldablePasswords implements PasswordHasher {
-  private held: { started: () => void; finished: Promise<void> } | undefined;
-
-  /** Holds the next `verify`: `started` resolves once it runs (holding its hashing slot), `release` lets it finish. */
-  holdNext(): { started: Promise<void>; release: () => void } {
-    let release!: () => void;
-    let started!: () => void;
-    const startedPromise = new Promise<void>((resolve) => (started = resolve));
-    this.held = { started, finished: new Promise<void>((resolve) => (release = resolve)) };
-    return { started: startedPromise, release };
-  }
-
-  async verify(phc: string, password: string): Promise<boolean> {
-    const held = this.held;
-    this.held = undefined;
-    if (held !== undefined) {
-      held.started();
-      await held.finished;
-    }
-    return argon2Passwords.verify(phc, password);
-  }
-
-  verifyDummy = (password: string) => argon2Passwords.verifyDummy(password);
-  needsRehash = (phc: string) => argon2Passwords.needsRehash(phc);
-  hash = (password: string) => argon2Passwords.hash(password);
-}
 
 forEachEngine((engine) => {
   describe(`password hashing cap (${engine.name})`, () => {
     it('answers a login past the cap with a 503 page and Retry-After, counts nothing, and leaves the form usable', async (t) => {
       const database = await createTestStore(engine);
-      const passwords = new HoldablePasswords();
+      const passwords = new ContendedPasswords();
       const env = { GATEHOUSE_LIMITS_CONCURRENT_PASSWORD_HASHES: '1', GATEHOUSE_LIMITS_PASSWORD_HASH_QUEUE_TIMEOUT: '0' };
       const server = await startTestServer(database, env, { passwords });
       t.after(async () => {
@@ -55,7 +28,7 @@ forEachEngine((engine) => {
       const [owner, other] = [await seedUser(server.store), await seedUser(server.store)];
       const [holding, turnedAway] = [await beginInteraction(server, client), await beginInteraction(server, client)];
 
-      const hold = passwords.holdNext();
+      const hold = passwords.holdNextVerify();
       const first = postLogin(holding, { username: owner.username, password: PASSWORD });
       await hold.started;
       const busy = await postLogin(turnedAway, { username: other.username, password: 'wrong' });

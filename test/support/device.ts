@@ -1,5 +1,6 @@
 // The device flow (RFC 8628) for tests: a device client, its authorization request, and a person approving in a browser stand-in.
 import assert from 'node:assert/strict';
+import type { DeviceAuthorizationResponse } from '../../src/device/device-authorization.js';
 import { DEVICE_CODE_GRANT_TYPE, type UserRecord } from '../../src/store/records.js';
 import { hiddenFields } from './authorization.js';
 import { BrowserLike } from './browser-like.js';
@@ -8,14 +9,7 @@ import { PASSWORD } from './login.js';
 import type { TestServer } from './server.js';
 
 /** RFC 8628 §3.2: the device authorization response. */
-export interface DeviceAuthorizationBody {
-  readonly device_code: string;
-  readonly user_code: string;
-  readonly verification_uri: string;
-  readonly verification_uri_complete: string;
-  readonly expires_in: number;
-  readonly interval: number;
-}
+export type DeviceAuthorizationBody = DeviceAuthorizationResponse;
 
 /** A public client registered for the device code grant only (no redirect URI), plus refresh tokens when asked. */
 export function createDeviceClient(server: TestServer, options: { readonly refresh?: boolean; readonly scope?: string } = {}): Promise<TestClient> {
