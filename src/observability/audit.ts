@@ -1,7 +1,7 @@
 // The audit trail: every domain event is appended to the store's hash-chained audit log.
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
-import type { EventBus, EventContext, GatehouseEvent } from './events.js';
+import { UNAUDITED_EVENT_TYPES, type EventBus, type EventContext, type GatehouseEvent } from './events.js';
 import type { AuditEventInput } from '../store/records.js';
 
 export function toAuditEvent(event: GatehouseEvent, context: EventContext, now: number): AuditEventInput {
@@ -15,13 +15,14 @@ export function toAuditEvent(event: GatehouseEvent, context: EventContext, now: 
     userId: userId ?? null,
     ip: context.ip ?? null,
     userAgent: context.userAgent ?? null,
-    details: context.actor ? { ...details, actor: context.actor } : details,
+    details: { ...details, ...(context.actor && { actor: context.actor }), ...(context.flowId && { flowId: context.flowId }) },
   };
 }
 
 /** Subscribes the audit writer; the bus reports a failed write and never fails the flow that emitted. */
 export function attachAudit(bus: EventBus, store: Store, clock: Clock): void {
   bus.subscribe(async (event, context) => {
+    if (UNAUDITED_EVENT_TYPES.has(event.type)) return;
     await store.audit.append(toAuditEvent(event, context, clock()));
   });
 }

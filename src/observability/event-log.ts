@@ -1,23 +1,13 @@
 // Domain events as log lines, so an operator sees security events next to the requests that caused them.
-import type { EventBus, EventContext, EventType, GatehouseEvent } from './events.js';
+import { SECURITY_EVENT_TYPES, type EventBus, type EventContext, type EventType, type GatehouseEvent } from './events.js';
 import type { Logger } from './logger.js';
 
-/** Someone may hold what they should not, or is guessing: an operator should look (SECURITY.md (logs and audit)). */
-const WARN_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
-  'code.replayed',
-  'code.replayed_by_other_client',
-  'refresh_token.reused',
-  'client_assertion.replayed',
-  'request_uri.replayed',
-  'dpop_proof.replayed',
-  'login.throttled',
-  // A relying party was not told of a logout: its session there may live on.
-  'logout.delivery_failed',
-]);
+/** Security events, and a relying party not told of a logout (its session there may live on): an operator should look. */
+const WARN_EVENTS: ReadonlySet<EventType> = new Set<EventType>([...SECURITY_EVENT_TYPES, 'logout.delivery_failed']);
 
 /** The routine steps of every successful flow: useful when tracing one, noise otherwise. */
 const DEBUG_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
-  'authorization_request.pushed', 'code.issued', 'code.redeemed', 'token.issued', 'refresh_token.rotated',
+  'authorization_request.pushed', 'code.issued', 'code.redeemed', 'token.issued', 'refresh_token.rotated', 'token.failed',
 ]);
 
 export function eventLogLevel(type: EventType): 'warn' | 'info' | 'debug' {

@@ -7,6 +7,8 @@ export interface EventContext {
   readonly userAgent?: string | null;
   /** `cli:<os user>` for admin commands, absent for protocol requests. */
   readonly actor?: string;
+  /** Follows one authorization from /authorize through login, consent and the token exchange (absent outside a flow). */
+  readonly flowId?: string | null;
 }
 
 export type GatehouseEvent =
@@ -104,9 +106,37 @@ export type GatehouseEvent =
       readonly attempt: number;
       readonly outcome: string;
       readonly willRetry: boolean;
+    }
+  /**
+   * A token request refused: `error` is the RFC 6749 §5.2 code, `reason` a fixed word naming why (`pkce`, `reused`...)
+   * when the grant knows it. Not audited (a flood of bad requests must not become a flood of chained writes): metrics
+   * and the dashboard read it.
+   */
+  | {
+      readonly type: 'token.failed';
+      readonly clientId: string | null;
+      readonly grantType: string | null;
+      readonly error: string;
+      readonly reason: string | null;
     };
 
 export type EventType = GatehouseEvent['type'];
+
+/** Someone may hold what they should not, or is guessing: an operator should look (SECURITY.md, logs and audit). */
+export const SECURITY_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  'code.replayed',
+  'code.replayed_by_other_client',
+  'refresh_token.reused',
+  'client_assertion.replayed',
+  'request_uri.replayed',
+  'dpop_proof.replayed',
+  'login.throttled',
+  'user_code.throttled',
+]);
+
+/** Events too frequent or too routine for the hash-chained trail; logs, metrics and the dashboard still see them. */
+export const UNAUDITED_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['token.failed']);
+
 export type EventHandler = (event: GatehouseEvent, context: EventContext) => void | Promise<void>;
 
 /** A small synchronous fan-out; a failing subscriber is reported and never breaks the flow that emitted. */
