@@ -86,7 +86,8 @@ export class SecurityWebhook {
   /** One event at a time, in order; the worker ends (and the next event starts another) when the queue is empty. */
   private async work(): Promise<void> {
     for (let next = this.queue.shift(); next !== undefined; next = this.interrupt.signal.aborted ? undefined : this.queue.shift()) {
-      await this.deliver(next);
+      // A failing `onDelivery` (or logger) loses its own report, never the queue behind it.
+      await this.deliver(next).catch((error: unknown) => this.deps.logger.error({ err: error }, 'security webhook delivery report failed'));
     }
     this.worker = undefined;
   }

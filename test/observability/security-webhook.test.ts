@@ -15,7 +15,8 @@ const CONTEXT = { requestId: 'req-1', ip: '203.0.113.9', userAgent: 'thief/0.1' 
 const throttled = (marker: number): GatehouseEvent => ({ type: 'login.throttled', usernameHash: 'h', scope: 'ip', retryAfter: marker });
 const markers = (receiver: WebhookReceiver) => receiver.received.map(({ event }) => event.details.retryAfter);
 
-function aSender(receiver: WebhookReceiver, settings: Partial<{ timeout: number; maxAttempts: number; queueLimit: number }> = {}) {
+/** A sender to `receiver` recording each outcome, then telling `onReport` (which may throw). */
+function aSender(receiver: WebhookReceiver, settings: Partial<{ timeout: number; maxAttempts: number; queueLimit: number }> = {}, onReport = () => {}) {
   const outcomes: WebhookDeliveryOutcome[] = [];
   const lines: string[] = [];
   const sink = new Writable({ write: (chunk: Buffer, _encoding, callback) => void (lines.push(chunk.toString('utf8')), callback()) });
@@ -23,7 +24,10 @@ function aSender(receiver: WebhookReceiver, settings: Partial<{ timeout: number;
     settings: { url: receiver.url, secret: SECRET, timeout: 2000, maxAttempts: 3, retryDelay: 10, queueLimit: 100, ...settings },
     logger: createLogger('info', sink),
     clock: () => 1_700_000_000,
-    onDelivery: (outcome) => outcomes.push(outcome),
+    onDelivery: (outcome) => {
+      outcomes.push(outcome);
+      onReport();
+    },
   });
   return { webhook, outcomes, logs: () => lines.join('') };
 }
@@ -108,6 +112,19 @@ describe('security webhook sender', () => {
     assert.deepEqual(markers(receiver), [1, 4, 5]);
     await webhook.stop();
     assert.match(logs(), /"dropped":2,"queueLimit":2,"msg":"security webhook queue full: dropped the oldest events"/);
+  });
+
+  it('keeps delivering when the delivery callback throws', async () => {
+    reset();
+    let reports = 0;
+    const { webhook, outcomes, logs } = aSender(receiver, {}, () => {
+      if (++reports === 1) throw new Error('metric broke');
+    });
+    for (const marker of [1, 2]) webhook.enqueue(throttled(marker), CONTEXT);
+    await eventually('both events are delivered', () => outcomes.length === 2);
+    assert.deepEqual(markers(receiver), [1, 2]);
+    assert.match(logs(), /"msg":"security webhook delivery report failed"/);
+    await webhook.stop();
   });
 
   it('stops within its timeout while the receiver hangs, interrupting the attempt and dropping the rest', async () => {
