@@ -9,6 +9,7 @@ import { listenHttp, type HttpListener } from './http/http-server.js';
 import { attachAudit } from './observability/audit.js';
 import { attachEventLog } from './observability/event-log.js';
 import { EventBus } from './observability/events.js';
+import { attachSecurityWebhook } from './observability/security-webhook.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Sweeper, sweepPolicy } from './maintenance/sweeper.js';
 import { BackChannelDeliverer } from './logout/back-channel-deliverer.js';
@@ -33,7 +34,7 @@ export interface Gatehouse {
   readonly app: FastifyInstance;
   readonly store: Store;
   readonly keyRing: KeyRing;
-  /** Stops accepting, finishes in-flight requests, stops timers, flushes audit writes, closes the database. */
+  /** Stops accepting, finishes in-flight requests, stops timers, flushes audit writes and security webhook deliveries (bounded), closes the database. */
   close(): Promise<void>;
 }
 
@@ -71,6 +72,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
     attachAudit(events, store, clock);
     attachEventLog(events, logger);
+    const securityWebhook = attachSecurityWebhook(events, config.securityWebhook, { logger, clock });
     const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock });
     if (config.seedDemo) await presentDemo({ store, config, events, clock, print: options.print ?? ((text) => process.stderr.write(text)) });
     await warnAboutClientsWithoutIdTokenKey(store, keyRing, logger);
@@ -93,6 +95,8 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
       await sweeper.stop();
       await deliverer.stop();
       await events.drain();
+      // Bounded by securityWebhook.timeout: a receiver that never answers holds the shutdown no longer.
+      await securityWebhook?.stop();
       await store.close();
     };
     return { url, config, app, store, keyRing, close };
