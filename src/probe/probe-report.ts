@@ -5,6 +5,8 @@ import type { StepOutcome } from './step-recorder.js';
 /** 0 every step passed; 1 a step failed (the issuer answered wrongly); 3 the issuer could not be reached or a step timed out. */
 export const PROBE_EXIT = { passed: 0, failed: 1, unreachable: 3 } as const;
 
+/** Room for "99999 ms" and a space, so the outcomes line up. */
+const LATENCY_WIDTH = 9;
 const roundMs = (ms: number): number => Math.round(ms * 10) / 10;
 
 export function failedStepOf(result: ProbeResult): Extract<StepOutcome, { status: 'failed' }> | undefined {
@@ -26,8 +28,8 @@ export function describeProbe(result: ProbeResult): string[] {
   const width = Math.max(...result.steps.map((outcome) => outcome.step.length));
   const lines = result.steps.map((outcome) => {
     const name = outcome.step.padEnd(width);
-    if (outcome.status === 'skipped') return `${name}        -  skipped: ${outcome.reason}`;
-    const latency = `${Math.round(outcome.durationMs)} ms`.padStart(9);
+    if (outcome.status === 'skipped') return `${name} ${'-'.padStart(LATENCY_WIDTH)}  skipped: ${outcome.reason}`;
+    const latency = `${Math.round(outcome.durationMs)} ms`.padStart(LATENCY_WIDTH);
     return `${name} ${latency}  ${outcome.status === 'ok' ? 'ok' : `FAILED: ${outcome.reason}`}`;
   });
   const failed = failedStepOf(result);
