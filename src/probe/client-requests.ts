@@ -10,6 +10,12 @@ export interface TokenSet {
   readonly idToken: string | undefined;
 }
 
+/** What the code exchange must give the later steps. */
+export interface CodeTokens extends TokenSet {
+  readonly refreshToken: string;
+  readonly idToken: string;
+}
+
 /** RFC 6749 §2.3.1: id and secret form-urlencoded, joined by a colon, base64-encoded. */
 function basicAuthorization(clientId: string, secret: string): string {
   const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
@@ -46,14 +52,12 @@ export async function exchangeCode(
   client: ProbeClient,
   grant: { readonly code: string; readonly codeVerifier: string },
   signal: AbortSignal,
-): Promise<TokenSet> {
+): Promise<CodeTokens> {
   const parameters = { grant_type: 'authorization_code', code: grant.code, redirect_uri: client.redirectUri, code_verifier: grant.codeVerifier };
-  const tokens = await readTokenAnswer(http, await postAsClient(http, metadata.tokenEndpoint, parameters, client, signal), 'the code', signal);
-  if (tokens.idToken === undefined) throw new ProbeFailure('no id_token in the token answer (does --scope include openid?)');
-  if (tokens.refreshToken === undefined) {
-    throw new ProbeFailure('no refresh_token in the token answer (the client needs the refresh_token grant, --scope offline_access)');
-  }
-  return tokens;
+  const { accessToken, idToken, refreshToken } = await readTokenAnswer(http, await postAsClient(http, metadata.tokenEndpoint, parameters, client, signal), 'the code', signal);
+  if (idToken === undefined) throw new ProbeFailure('no id_token in the token answer (does --scope include openid?)');
+  if (refreshToken === undefined) throw new ProbeFailure('no refresh_token in the token answer (the client needs the refresh_token grant, --scope offline_access)');
+  return { accessToken, idToken, refreshToken };
 }
 
 /** Step `userinfo`: OIDC Core §5.3 with the access token; the `sub` must be the ID token's (§5.3.2). */

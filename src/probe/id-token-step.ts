@@ -21,7 +21,7 @@ export async function fetchAndVerifyIdToken(http: ProbeHttp, metadata: IssuerMet
       algorithms: metadata.idTokenSigningAlgorithms,
       clockTolerance: check.clockTolerance,
     });
-    return claims.sub!;
+    return claims.sub;
   } catch (error) {
     if (error instanceof IdTokenRejected) throw new ProbeFailure(`ID token refused: ${error.message}`, 'failed', { cause: error });
     throw error;

@@ -49,10 +49,10 @@ async function runSteps(settings: ProbeSettings, recorder: StepRecorder, http: P
   const code = await recorder.run('redirect', () => Promise.resolve(readAuthorizationResponse(location, request, metadata)));
   const tokens = await recorder.run('token', (signal) => exchangeCode(http, metadata, client, { code, codeVerifier: request.codeVerifier }, signal));
   for (const token of [tokens.accessToken, tokens.idToken, tokens.refreshToken]) recorder.conceal(token);
-  const idToken = { idToken: tokens.idToken!, nonce: request.nonce, clockTolerance: settings.clockToleranceSeconds };
+  const idToken = { idToken: tokens.idToken, nonce: request.nonce, clockTolerance: settings.clockToleranceSeconds };
   const subject = await recorder.run('id_token', (signal) => fetchAndVerifyIdToken(http, metadata, client.clientId, idToken, signal));
   await recorder.run('userinfo', (signal) => fetchUserInfo(http, metadata, tokens.accessToken, subject, signal));
-  const rotated = await recorder.run('refresh', (signal) => refreshTokens(http, metadata, client, tokens.refreshToken!, signal));
+  const rotated = await recorder.run('refresh', (signal) => refreshTokens(http, metadata, client, tokens.refreshToken, signal));
   recorder.conceal(rotated);
   await recorder.run('revocation', (signal) => revokeRefreshToken(http, metadata, client, rotated, signal));
 }

@@ -21,7 +21,7 @@ export class IdTokenRejected extends Error {
 }
 
 /** @throws IdTokenRejected naming the check that failed */
-export async function verifyIdToken(idToken: string, jwks: unknown, expected: IdTokenExpectations): Promise<JWTPayload> {
+export async function verifyIdToken(idToken: string, jwks: unknown, expected: IdTokenExpectations): Promise<JWTPayload & { readonly sub: string }> {
   const algorithms = expected.algorithms.filter((alg) => ASYMMETRIC_ALGORITHMS.has(alg));
   if (algorithms.length === 0) throw new IdTokenRejected('discovery lists no asymmetric ID token signing algorithm');
   let payload: JWTPayload;
@@ -37,13 +37,14 @@ export async function verifyIdToken(idToken: string, jwks: unknown, expected: Id
   } catch (error) {
     throw new IdTokenRejected(describeJoseFailure(error), { cause: error });
   }
+  if (typeof payload.sub !== 'string' || payload.sub === '') throw new IdTokenRejected('the sub claim is not a string');
   // OIDC Core §3.1.3.7 (11): the nonce of the request comes back unchanged.
   if (payload.nonce !== expected.nonce) throw new IdTokenRejected('the nonce claim does not match the request');
   // OIDC Core §3.1.3.7 (4)-(5): with several audiences, azp names this client.
   if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== expected.clientId) {
     throw new IdTokenRejected('several audiences and the azp claim is not this client');
   }
-  return payload;
+  return { ...payload, sub: payload.sub };
 }
 
 function describeJoseFailure(error: unknown): string {

@@ -78,12 +78,13 @@ describe('probe flow against a scripted issuer', () => {
     assertFailed(await probeWith({ withoutRefreshToken: true }), 'token', /no refresh_token/);
   });
 
-  it('checks the ID token: nonce, audience, issuer, expiry', async () => {
+  it('checks the ID token: nonce, audience, issuer, expiry, subject', async () => {
     assertFailed(await probeWith({ idTokenClaims: { nonce: 'replayed' } }), 'id_token', /nonce claim does not match/);
     assertFailed(await probeWith({ idTokenClaims: { aud: 'another-client' } }), 'id_token', /the aud claim is not as expected/);
     assertFailed(await probeWith({ idTokenClaims: { aud: [FAKE_CLIENT_ID, 'another'] } }), 'id_token', /azp claim is not this client/);
     assertFailed(await probeWith({ idTokenClaims: { iss: 'https://elsewhere.example' } }), 'id_token', /the iss claim is not as expected/);
     assertFailed(await probeWith({ idTokenClaims: { exp: Math.floor(Date.now() / 1000) - 60 } }), 'id_token', /has expired/);
+    assertFailed(await probeWith({ idTokenClaims: { sub: 42 } }), 'id_token', /the sub claim is not a string/);
   });
 
   it('checks userinfo, rotation and revocation', async () => {
