@@ -6,6 +6,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runProbe } from '../../src/probe/run-probe.js';
 import type { UserRecord } from '../../src/store/records.js';
 import { jsonOf } from '../cli/run-cli.js';
 import { forEachEngine } from '../support/database.js';
@@ -106,16 +107,22 @@ forEachEngine((engine) => {
       assertNothingLeaked(result, [PASSWORD, wrongSecret]);
     });
 
-    it('authenticates with client_secret_post when told the client is registered so', async () => {
+    it('authenticates with client_secret_post when told the client is registered so (in process)', async () => {
       const post = await createClient(suite.server, { tokenEndpointAuthMethod: 'client_secret_post', scope: 'openid offline_access', firstParty: true });
-      const result = await runProbeCommand({
-        args: ['--issuer', suite.server.config.issuer, '--client-id', post.client.clientId, '--redirect-uri', REDIRECT_URI, '--username', user.username, '--token-endpoint-auth-method', 'client_secret_post'],
-        password: PASSWORD,
-        clientSecret: post.secret!,
-        cwd: folder,
-      });
-      assert.equal(result.code, 0, result.stdout + result.stderr);
-      assert.match(stepLines(result.stdout).get('consent') ?? '', /^skipped: /, 'a first-party client asks no consent');
+      const result = await runProbe(
+        {
+          issuer: suite.server.config.issuer,
+          client: { clientId: post.client.clientId, authentication: 'client_secret_post', clientSecret: post.secret!, redirectUri: REDIRECT_URI },
+          username: user.username,
+          password: PASSWORD,
+          scope: 'openid offline_access',
+          timeoutSeconds: 10,
+          clockToleranceSeconds: 30,
+        },
+        'probe-test',
+      );
+      assert.equal(result.success, true, JSON.stringify(result.steps));
+      assert.equal(result.steps.find((outcome) => outcome.step === 'consent')?.status, 'skipped', 'a first-party client asks no consent');
     });
   });
 });
