@@ -27,12 +27,14 @@ export interface Knobs {
   userinfoSub?: string;
   /** Where POST /login redirects (default /consent). */
   afterLogin?: string;
+  /** Fixed answers by route ("POST /revoke"), given instead of the correct ones. */
+  answers?: Record<string, Answer>;
 }
 
-type Answer = { status: number; headers?: Record<string, string>; body?: string };
+export type Answer = { status: number; headers?: Record<string, string>; body?: string };
 
-const page = (body: string): Answer => ({ status: 200, headers: { 'content-type': 'text/html' }, body });
-const json = (status: number, body: unknown): Answer => ({ status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(body) });
+export const page = (body: string, status = 200): Answer => ({ status, headers: { 'content-type': 'text/html' }, body });
+export const json = (status: number, body: unknown): Answer => ({ status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(body) });
 const redirect = (location: string): Answer => ({ status: 303, headers: { location } });
 
 export const LOGIN_PAGE = `<form method="post" action="/login"><input type="hidden" name="csrf_token" value="c&amp;1">
@@ -73,6 +75,8 @@ export class FakeIssuer {
 
   private async answer(route: string, query: URLSearchParams, form: URLSearchParams, cookie: string): Promise<Answer> {
     const knobs = this.knobs;
+    const fixed = knobs.answers?.[route];
+    if (fixed !== undefined) return fixed;
     switch (route) {
       case 'GET /.well-known/openid-configuration':
         return json(200, {

@@ -103,4 +103,12 @@ describe('gatehouse probe refuses', () => {
     assertOneLineFailure(await probe(['--prometheus-textfile', join(folder, 'missing', 'probe.prom')]), 2, /is not a folder this user can write to/);
     assertOneLineFailure(await probe(['--timeout', '0']), 2, /--timeout: expected seconds/);
   });
+
+  it('a client authentication that does not fit the secret given, and a run without an issuer', async () => {
+    assertOneLineFailure(await probe(['--token-endpoint-auth-method', 'client_secret_post']), 2, /client_secret_post needs the client secret in GATEHOUSE_PROBE_CLIENT_SECRET/);
+    assertOneLineFailure(await probe(['--token-endpoint-auth-method', 'private_key_jwt']), 2, /expected client_secret_basic, client_secret_post, none/);
+    const publicWithSecret = await runProbeCommand({ args: ['--issuer', issuer, '--client-id', 'c', '--redirect-uri', 'http://127.0.0.1/cb', '--username', 'u', '--token-endpoint-auth-method', 'none'], password: 'pw', clientSecret: 's', cwd: folder });
+    assertOneLineFailure(publicWithSecret, 2, /a public client \(none\) takes no secret: unset GATEHOUSE_PROBE_CLIENT_SECRET/);
+    assertOneLineFailure(await runProbeCommand({ args: ['--client-id', 'c'], password: 'pw', cwd: folder }), 2, /probe needs --issuer \(or --dev against serve --dev\)/);
+  });
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { ProbeSettings } from '../../src/probe/probe-settings.js';
 import { runProbe, type ProbeResult } from '../../src/probe/run-probe.js';
-import { FAKE_CLIENT_ID, FAKE_PASSWORD, FAKE_REDIRECT_URI, FakeIssuer, LOGIN_PAGE, type Knobs } from './fake-issuer.js';
+import { FAKE_CLIENT_ID, FAKE_PASSWORD, FAKE_REDIRECT_URI, FakeIssuer, json, LOGIN_PAGE, page, type Knobs } from './fake-issuer.js';
 
 const issuer = new FakeIssuer();
 before(() => issuer.start());
@@ -62,7 +62,20 @@ describe('probe flow against a scripted issuer', () => {
     assertFailed(echoed, 'login', /"\[redacted\] username or password\."/);
   });
 
-  it('fails consent when no Allow button is offered', async () => {
+  it('fails authorize on an error page or a redirect back before any login', async () => {
+    assertFailed(await probeWith({ answers: { 'GET /authorize': page('<p role="alert">Unknown client.</p>', 400) } }), 'authorize', /ended on an error page \(status 400\): "Unknown client\."/);
+    const refused = { status: 303, headers: { location: `${FAKE_REDIRECT_URI}?error=invalid_scope` } };
+    assertFailed(await probeWith({ answers: { 'GET /authorize': refused } }), 'authorize', /sent back to the client before any login: invalid_scope/);
+  });
+
+  it('fails discovery on a document without an endpoint, and id_token on a broken key set', async () => {
+    const document = (await (await fetch(`${issuer.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    assertFailed(await probeWith({ answers: { 'GET /.well-known/openid-configuration': json(200, { ...document, revocation_endpoint: undefined }) } }), 'discovery', /revocation_endpoint is missing/);
+    assertFailed(await probeWith({ answers: { 'GET /jwks': json(200, { keys: 'none' }) } }), 'id_token', /jwks_uri did not answer a JWK Set/);
+  });
+
+  it('fails consent when no Allow button is offered, or Allow does not lead back to the client', async () => {
+    assertFailed(await probeWith({ answers: { 'POST /consent': page('<p role="alert">Something broke.</p>', 500) } }), 'consent', /did not lead back to the client \(status 500\)/);
     assertFailed(await probeWith({ consentPage: '<form method="post"><button type="submit" name="go" value="later">Later</button></form>' }), 'consent', /neither the client's redirect nor a consent form/);
   });
 
@@ -91,5 +104,6 @@ describe('probe flow against a scripted issuer', () => {
     assertFailed(await probeWith({ userinfoSub: 'someone-else' }), 'userinfo', /sub is not the ID token sub/);
     assertFailed(await probeWith({ withoutRotation: true }), 'refresh', /repeats the refresh token used/);
     assertFailed(await probeWith({ ignoreRevocation: true }), 'revocation', /the revoked refresh token was still accepted/);
+    assertFailed(await probeWith({ answers: { 'POST /revoke': json(401, { error: 'invalid_client' }) } }), 'revocation', /the revocation endpoint answered 401 invalid_client/);
   });
 });

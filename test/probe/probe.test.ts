@@ -43,11 +43,12 @@ forEachEngine((engine) => {
     });
     after(() => rm(folder, { recursive: true, force: true }));
 
-    const probe = (args: readonly string[], secrets: { password?: string; clientSecret?: string } = {}) =>
+    const probe = (args: readonly string[], secrets: { password?: string; clientSecret?: string; input?: string } = {}) =>
       runProbeCommand({
         args: ['--issuer', suite.server.config.issuer, '--client-id', confidential.client.clientId, '--redirect-uri', REDIRECT_URI, '--username', user.username, ...args],
-        password: secrets.password ?? PASSWORD,
+        password: secrets.input === undefined ? (secrets.password ?? PASSWORD) : undefined,
         clientSecret: secrets.clientSecret ?? confidential.secret!,
+        input: secrets.input,
         cwd: folder,
       });
 
@@ -83,9 +84,9 @@ forEachEngine((engine) => {
       assert.deepEqual(await readdir(folder), ['gatehouse-probe.prom']);
     });
 
-    it('fails at the login step on a wrong password, with exit 1, and says so in the textfile too', async () => {
+    it('fails at the login step on a wrong password (from stdin), with exit 1, and says so in the textfile too', async () => {
       const textfile = join(folder, 'failed.prom');
-      const result = await probe(['--prometheus-textfile', textfile], { password: 'not the password' });
+      const result = await probe(['--password-stdin', '--prometheus-textfile', textfile], { input: 'not the password\n' });
       assertFailedAt(result, 'login', 1, /the login form came back \(status 200\): "Invalid username or password\."/);
       assert.deepEqual([...stepLines(result.stdout).keys()], ['discovery', 'authorize', 'login']);
       const metrics = await readFile(textfile, 'utf8');

@@ -7,6 +7,8 @@ export interface ProbeRun {
   readonly password?: string;
   readonly clientSecret?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Piped to stdin (for --password-stdin). */
+  readonly input?: string;
   readonly cwd: string;
 }
 
@@ -14,7 +16,7 @@ export function runProbeCommand(run: ProbeRun): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...run.env };
   if (run.password !== undefined) env.GATEHOUSE_PROBE_PASSWORD = run.password;
   if (run.clientSecret !== undefined) env.GATEHOUSE_PROBE_CLIENT_SECRET = run.clientSecret;
-  return runCli(['probe', ...run.args], { env, cwd: run.cwd });
+  return runCli(['probe', ...run.args], { env, cwd: run.cwd, input: run.input });
 }
 
 /** The step lines of a text report: step name to what followed its latency ("ok", "FAILED: ...", "skipped: ..."). */

@@ -117,10 +117,10 @@ export async function resolveProbeSettings(options: ProbeOptions): Promise<Probe
   const timeoutSeconds = parseTimeout(options.timeout);
   await checkTextfilePath(options.prometheusTextfile);
   const target = options.dev ? await devTarget(options) : options;
-  const client = probeClient(options, target);
+  const issuer = checkUrl(required(target.issuer, '--issuer'), '--issuer');
   return {
-    issuer: checkUrl(required(target.issuer, '--issuer'), '--issuer'),
-    client,
+    issuer,
+    client: probeClient(options, target),
     username: required(target.username, '--username'),
     password: await readProbePassword(options),
     scope: options.scope,
