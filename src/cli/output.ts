@@ -9,7 +9,7 @@ import { DevSecretError } from '../tokens/keys/dev-secret.js';
 import { KeyDecryptionError } from '../tokens/keys/key-encryption.js';
 import { InvalidUserInput, UserNotFound, UsernameTaken } from '../users/errors.js';
 
-/** 0 ok; 1 the operation failed; 2 invalid configuration or usage; 3 database unavailable. */
+/** 0 ok; 1 the operation failed; 2 invalid configuration or usage; 3 database (for `probe`: the issuer) unavailable. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -21,10 +21,21 @@ export class UsageError extends Error {
   }
 }
 
+/** A command that printed its result and still failed (a probe step): its one-line message and exit code. */
+export class CommandFailed extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+    this.name = 'CommandFailed';
+  }
+}
+
 /** Failures whose message is written for an operator; anything else is unexpected. */
 const OPERATION_ERRORS = [
   InvalidClientMetadata, ClientNotFound, ClientNameTaken, ClientOperationRefused, InvalidUserInput, UserNotFound, UsernameTaken,
-  DevSecretError, KeyDecryptionError, InvalidApiMetadata, ApiNotFound, ApiIdentifierTaken,
+  DevSecretError, KeyDecryptionError, InvalidApiMetadata, ApiNotFound, ApiIdentifierTaken, CommandFailed,
 ];
 
 export interface OutputOptions {
@@ -44,6 +55,7 @@ export function printNote(message: string): void {
 
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (error instanceof CommandFailed) return error.exitCode;
   // A host or port that cannot be listened on is a setting to change, like an invalid one.
   if (error instanceof ConfigError || error instanceof UsageError || error instanceof ListenError) return EXIT.usage;
   if (error instanceof StoreUnavailableError) return EXIT.unavailable;
