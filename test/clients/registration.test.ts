@@ -2,7 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClientNameTaken, ClientNotFound, ClientOperationRefused, InvalidClientMetadata } from '../../src/clients/errors.js';
-import { ClientRegistrationService, generateClientId } from '../../src/clients/registration.js';
+import { ClientRegistrationService } from '../../src/clients/registration.js';
+import { generateClientId } from '../../src/clients/client-credentials.js';
 import { EventBus, type EventContext, type GatehouseEvent } from '../../src/observability/events.js';
 import { hashOpaqueValue } from '../../src/tokens/opaque.js';
 import { forEachEngine, useTestStore } from '../support/database.js';

@@ -9,6 +9,7 @@ import type { ClientMetadataInput } from '../../clients/metadata.js';
 import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
 import { printNote, printResult, UsageError } from '../output.js';
 import { registerClientApiCommands } from './apis.js';
+import { registerClientFileCommands } from './clients-file.js';
 import { describeClient, describeClientList } from './client-text.js';
 
 interface MetadataOptions extends CommonOptions {
@@ -208,4 +209,5 @@ export function registerClientCommands(program: Command): void {
   registerRotateSecret(clients);
   registerDelete(clients);
   registerClientApiCommands(clients);
+  registerClientFileCommands(clients);
 }
