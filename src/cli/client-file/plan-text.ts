@@ -36,7 +36,7 @@ export function describeGeneratedSecrets(applied: readonly AppliedChange[]): str
 export function toChangesJson(applied: readonly AppliedChange[], dryRun: boolean): unknown {
   return {
     dry_run: dryRun,
-    ...countChanges(applied),
+    counts: countChanges(applied),
     changes: applied.map(({ change, generatedSecret }) => {
       const { clientId, clientName } = identityOf(change);
       const fields = change.action === 'update' ? Object.fromEntries(change.fields.map((field) => [field.field, { before: field.before, after: field.after }])) : undefined;
