@@ -1,6 +1,7 @@
 // A client's credentials: the client_id and secret Gatehouse generates, and the ones an operator chooses (`clients apply`).
 import { randomBytes } from 'node:crypto';
 import { generateOpaqueValue } from '../tokens/opaque.js';
+import { InvalidClientMetadata } from './errors.js';
 
 /** RFC 6749 §10.10: 256 bits, far beyond guessing; stored only as its SHA-256. */
 const SECRET_BYTES = 32;
@@ -26,8 +27,19 @@ export function generateClientId(): string {
   }
 }
 
-export function generateClientSecret(): string {
-  return generateOpaqueValue(SECRET_BYTES);
+/** The chosen secret when it is acceptable, else a generated one when none was chosen. @throws InvalidClientMetadata */
+export function secretChosenOrGenerated(chosen: string | undefined): string {
+  if (chosen === undefined) return generateOpaqueValue(SECRET_BYTES);
+  const problem = describeInvalidSecret(chosen);
+  if (problem !== undefined) throw new InvalidClientMetadata('client_secret', problem);
+  return chosen;
+}
+
+/** @throws InvalidClientMetadata */
+export function checkedClientId(clientId: string): string {
+  const problem = describeInvalidClientId(clientId);
+  if (problem !== undefined) throw new InvalidClientMetadata('client_id', problem);
+  return clientId;
 }
 
 /** Why a client_id an operator chose cannot be used, or undefined when it can. */

@@ -4,8 +4,8 @@ import type { EventBus, EventContext } from '../observability/events.js';
 import type { ClientRecord, ClientUpdate } from '../store/records.js';
 import { DuplicateError, type Store } from '../store/store.js';
 import { hashOpaqueValue } from '../tokens/opaque.js';
-import { describeInvalidClientId, describeInvalidSecret, generateClientId, generateClientSecret } from './client-credentials.js';
-import { ClientNameTaken, ClientNotFound, ClientOperationRefused, InvalidClientMetadata } from './errors.js';
+import { checkedClientId, generateClientId, secretChosenOrGenerated } from './client-credentials.js';
+import { ClientNameTaken, ClientNotFound, ClientOperationRefused } from './errors.js';
 import { validateClientMetadata, type ClientMetadata, type ClientMetadataInput } from './metadata.js';
 
 export interface ClientRegistrationDeps {
@@ -74,7 +74,7 @@ export class ClientRegistrationService {
   /** @throws InvalidClientMetadata, ClientNameTaken */
   async create(input: ClientMetadataInput, chosen: ChosenCredentials = {}): Promise<ClientWithSecret> {
     const metadata = validateClientMetadata(input);
-    const clientSecret = hasSecret(metadata) ? checkedSecret(chosen.clientSecret) : null;
+    const clientSecret = hasSecret(metadata) ? secretChosenOrGenerated(chosen.clientSecret) : null;
     const now = this.now();
     const record: ClientRecord = {
       ...metadata,
@@ -115,7 +115,7 @@ export class ClientRegistrationService {
     const existing = await this.findRecord(clientId);
     if (existing.clientType === 'public') throw new ClientOperationRefused(`client "${clientId}" is public and has no secret`);
     if (!hasSecret(existing)) throw new ClientOperationRefused(`client "${clientId}" authenticates with private_key_jwt and has no secret`);
-    const clientSecret = checkedSecret(chosenSecret);
+    const clientSecret = secretChosenOrGenerated(chosenSecret);
     const now = this.now();
     const previousSecretValidUntil = now + this.deps.clientSecretGracePeriod;
     const rotated = await this.deps.store.clients.rotateSecret(clientId, hashOpaqueValue(clientSecret), previousSecretValidUntil, now);
@@ -165,23 +165,8 @@ function secretsAfterUpdate(existing: ClientRecord, merged: ClientMetadata, chos
     return { secrets, clientSecret: null };
   }
   if (existing.secretHash !== null) return { secrets: {}, clientSecret: null };
-  const clientSecret = checkedSecret(chosenSecret);
+  const clientSecret = secretChosenOrGenerated(chosenSecret);
   return { secrets: { secretHash: hashOpaqueValue(clientSecret) }, clientSecret };
-}
-
-/** The chosen secret when it is acceptable, a generated one when none was chosen. @throws InvalidClientMetadata */
-function checkedSecret(chosen: string | undefined): string {
-  if (chosen === undefined) return generateClientSecret();
-  const problem = describeInvalidSecret(chosen);
-  if (problem !== undefined) throw new InvalidClientMetadata('client_secret', problem);
-  return chosen;
-}
-
-/** @throws InvalidClientMetadata */
-function checkedClientId(clientId: string): string {
-  const problem = describeInvalidClientId(clientId);
-  if (problem !== undefined) throw new InvalidClientMetadata('client_id', problem);
-  return clientId;
 }
 
 /** Confidential clients authenticate with a secret, except private_key_jwt ones, which sign with their own keys. */

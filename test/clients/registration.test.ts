@@ -107,8 +107,8 @@ forEachEngine((engine) => {
       const badId = await service.create({ ...billing, clientName: 'Other' }, { clientId: '-option' }).catch((error: unknown) => error);
       assert.ok(badId instanceof InvalidClientMetadata && badId.field === 'client_id', String(badId));
       const weak = 'short secret';
-      for (const attempt of [service.rotateSecret('billing-web', weak), service.create({ ...billing, clientName: 'Weak' }, { clientSecret: weak })]) {
-        const error = await attempt.catch((caught: unknown) => caught);
+      for (const attempt of [() => service.rotateSecret('billing-web', weak), () => service.create({ ...billing, clientName: 'Weak' }, { clientSecret: weak })]) {
+        const error = await attempt().catch((caught: unknown) => caught);
         assert.ok(error instanceof InvalidClientMetadata && error.field === 'client_secret', String(error));
         assert.equal(error.message.includes(weak), false);
       }

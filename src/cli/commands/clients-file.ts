@@ -2,12 +2,13 @@
 import type { Command } from 'commander';
 import { canSignIdTokensFor, describeMissingIdTokenKey } from '../../clients/id-token-algorithm.js';
 import { applyClientChanges, type AppliedChange } from '../client-file/apply.js';
-import { lintClientFile, type ClientDefinition } from '../client-file/lint.js';
-import { planClientChanges } from '../client-file/plan.js';
+import { lintClientFile } from '../client-file/lint.js';
+import { planClientChanges, type PlannedChange } from '../client-file/plan.js';
 import { describeChanges, describeGeneratedSecrets, summarizeChanges, toChangesJson } from '../client-file/plan-text.js';
 import { formatProblem, type FileProblem } from '../client-file/source.js';
 import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
 import { printNote, printResult, ProblemsFound, type OutputOptions } from '../output.js';
+import { warnAboutLocalhost } from './client-warnings.js';
 
 interface ApplyOptions extends CommonOptions {
   readonly dryRun?: boolean;
@@ -44,7 +45,7 @@ function registerApply(clients: Command): void {
       await withStore(options, async (context) => {
         const plan = await planClientChanges(context.store, definitions, { environment: process.env, prune: options.prune ?? false });
         if ('problems' in plan) throw problemsFound(file, plan.problems, '; nothing was applied');
-        warnAboutMissingKeys(context, definitions);
+        warnAboutChangedClients(context, plan.changes);
         const { applied, failure } = dryRun
           ? { applied: plan.changes.map((change) => ({ change, generatedSecret: null })), failure: undefined }
           : await applyClientChanges(context, plan.changes);
@@ -59,9 +60,12 @@ function printApplied(options: OutputOptions, applied: readonly AppliedChange[],
   printResult(options, human, toChangesJson(applied, dryRun));
 }
 
-/** As `clients create` does: a client whose ID token algorithm has no key in this configuration cannot get ID tokens. */
-function warnAboutMissingKeys(context: CommandContext, definitions: readonly ClientDefinition[]): void {
-  for (const { clientId, metadata } of definitions) {
+/** The warnings of `clients create` and `update`, for each client created or changed: localhost URIs, an ID token algorithm without keys. */
+function warnAboutChangedClients(context: CommandContext, changes: readonly PlannedChange[]): void {
+  for (const change of changes) {
+    if (change.action !== 'create' && change.action !== 'update') continue;
+    const { clientId, metadata } = change.definition;
+    warnAboutLocalhost(metadata.redirectUris);
     if (!canSignIdTokensFor(metadata, context.config.keys.algorithms)) printNote(`warning: ${describeMissingIdTokenKey({ ...metadata, clientId })}`);
   }
 }
