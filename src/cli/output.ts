@@ -32,10 +32,21 @@ export class CommandFailed extends Error {
   }
 }
 
+/**
+ * A file with problems, each located (`FILE:LINE:COL path: message`): every line is printed, then the summary; with
+ * --json, `{"error": summary, "problems": [...]}`. Exit code 1.
+ */
+export class ProblemsFound extends Error {
+  constructor(message: string, readonly lines: readonly string[], readonly problems: readonly unknown[]) {
+    super(message);
+    this.name = 'ProblemsFound';
+  }
+}
+
 /** Failures whose message is written for an operator; anything else is unexpected. */
 const OPERATION_ERRORS = [
   InvalidClientMetadata, ClientNotFound, ClientNameTaken, ClientOperationRefused, InvalidUserInput, UserNotFound, UsernameTaken,
-  DevSecretError, KeyDecryptionError, InvalidApiMetadata, ApiNotFound, ApiIdentifierTaken, CommandFailed,
+  DevSecretError, KeyDecryptionError, InvalidApiMetadata, ApiNotFound, ApiIdentifierTaken, CommandFailed, ProblemsFound,
 ];
 
 export interface OutputOptions {
@@ -72,7 +83,10 @@ export function reportError(error: unknown, options: OutputOptions): ExitCode {
   if (error instanceof CommanderError && (code === EXIT.ok || error.code === 'commander.help')) return code;
   const problems = error instanceof ConfigError ? error.problems.map(redactSecrets) : undefined;
   const message = describeError(error);
-  if (options.json) {
+  if (error instanceof ProblemsFound) {
+    const lines = options.json ? [JSON.stringify({ error: message, problems: error.problems })] : [...error.lines.map(redactSecrets), `gatehouse: ${message}`];
+    process.stderr.write(`${lines.join('\n')}\n`);
+  } else if (options.json) {
     process.stderr.write(`${JSON.stringify(problems ? { error: message, problems } : { error: message })}\n`);
   } else if (problems !== undefined && problems.length > 1) {
     // Several problems get a line each: fixing them one run at a time is tedious.
