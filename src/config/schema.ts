@@ -303,6 +303,26 @@ export const configSchema = z
         }),
       })
       .prefault({}),
+    tracing: z
+      .strictObject({
+        otlpEndpoint: setting(z.url({ protocol: /^https?$/ }).optional(), {
+          expected: 'an absolute http(s) URL, e.g. http://collector:4318/v1/traces',
+          description: 'OpenTelemetry traces are sent to this OTLP/HTTP traces URL (the full path, /v1/traces included). Unset: no tracing at all.',
+        }),
+        serviceName: setting(z.string().min(1).max(100).default('gatehouse'), {
+          expected: 'a name of 1-100 characters',
+          description: 'The `service.name` resource attribute of every span, as the tracing backend lists the service.',
+        }),
+        sampleRatio: setting(z.number().min(0).max(1).default(1), {
+          expected: 'a number 0-1',
+          description: 'Share of requests traced, chosen by trace id; a traced request keeps all its storage spans. 1 traces every request, 0 none.',
+        }),
+        exportTimeout: setting(z.number().int().min(100).max(60_000).default(5000), {
+          expected: 'milliseconds 100-60000',
+          description: 'How long one export of spans may take; a collector that does not answer in time loses that batch, never a request. Also bounds the last export at shutdown.',
+        }),
+      })
+      .prefault({}),
     clientSecretGracePeriod: setting(seconds(0, 2_592_000).default(86_400), {
       expected: 'seconds 0-2592000',
       description: 'After `clients rotate-secret`, the previous secret keeps working this long.',
