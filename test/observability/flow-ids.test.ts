@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AuditEventRecord } from '../../src/store/records.js';
 import { forEachEngine } from '../support/database.js';
-import { createClient, createUser } from '../support/flow-fixtures.js';
+import { createClient, createUser, pkcePair, postToken, REDIRECT_URI } from '../support/flow-fixtures.js';
 import { decideOnDevice, createDeviceClient, pollDeviceToken, startDeviceAuthorization } from '../support/device.js';
 import { runScriptedFlow } from '../support/scripted-flow.js';
 import { useTestServer, type TestServer } from '../support/server.js';
@@ -94,6 +94,20 @@ forEachEngine((engine) => {
       const expected = ['device_authorization.requested', 'login.succeeded', 'consent.granted', 'device_authorization.approved', 'device_authorization.redeemed', 'token.issued'];
       const rows = await auditRowsOf(server, flowId, expected.length);
       assert.deepEqual(rows.map((row) => row.type).sort(), expected.sort());
+    });
+
+    it('starts a flow at an /authorize backed by a pushed request, not at the push', async () => {
+      const { server } = suite;
+      const as = await createClient(server);
+      const request = { response_type: 'code', redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' };
+      const pushed = await postToken(server, request, { as, path: '/par' });
+      assert.equal(pushed.status, 201);
+      const { request_uri: requestUri } = (await pushed.json()) as { request_uri: string };
+      const query = new URLSearchParams({ client_id: as.client.clientId, request_uri: requestUri });
+      const authorize = await fetch(`${server.url}/authorize?${query.toString()}`, { redirect: 'manual' });
+      assert.equal(authorize.status, 303);
+      assert.equal(requestLines(server, pushed.headers.get('x-request-id') ?? '')[0]?.flowId, undefined);
+      assert.match(String(requestLines(server, authorize.headers.get('x-request-id') ?? '')[0]?.flowId), /^[0-9a-f-]{36}$/);
     });
 
     it('never logs a secret of the flow, at any level', async () => {
