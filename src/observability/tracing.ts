@@ -16,7 +16,7 @@ import {
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Config } from '../config/schema.js';
 
-export type TracingSettings = Config['tracing'];
+type TracingSettings = Config['tracing'];
 
 export interface Tracing {
   /** Undefined when tracing is off: then nothing creates a span. */
@@ -25,7 +25,7 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-export const TRACING_OFF: Tracing = { tracer: undefined, shutdown: () => Promise.resolve() };
+const TRACING_OFF: Tracing = { tracer: undefined, shutdown: () => Promise.resolve() };
 
 // Spans nest along async calls (request, then its storage calls) only through the API's one context manager. It is
 // process-wide by design of @opentelemetry/api, so it is installed once and left in place for any other instance.
@@ -69,6 +69,6 @@ function withinTimeout(shutdown: Promise<void>, exportTimeout: number): Promise<
   const deadline = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, exportTimeout + SHUTDOWN_GRACE_MS).unref();
   });
-  // A failed last export costs only those spans: shutdown goes on.
+  // A collector that hangs or refuses fails the last export: those spans are lost, and shutdown goes on.
   return Promise.race([shutdown.catch(() => undefined), deadline]).finally(() => clearTimeout(timer));
 }

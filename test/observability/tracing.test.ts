@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { describe, it } from 'node:test';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createTestStore, forEachEngine, type TestEngine } from '../support/database.js';
-import { basicAuthorization, postToken, startGrant } from '../support/flow-fixtures.js';
+import { basicAuthorization, createClient, createUser, issueCode, pkcePair, postToken, REDIRECT_URI, startGrant } from '../support/flow-fixtures.js';
 import { beginInteraction, PASSWORD, postLogin, seedClient, seedUser } from '../support/login.js';
 import { freePort, startTestServer, useTestServer } from '../support/server.js';
 
@@ -77,6 +77,29 @@ forEachEngine((engine) => {
       assert.ok(transaction, `a transaction span under the endpoint, got ${children.map((span) => span.name).join(', ')}`);
       const inTransaction = exporter.getFinishedSpans().filter((span) => span.parentSpanContext?.spanId === transaction.spanContext().spanId).map((span) => span.name);
       assert.ok(inTransaction.includes('authorizationCodes.consume') && inTransaction.includes('refreshTokens.createFamily'), inTransaction.join(', '));
+    });
+
+    it('keeps storage spans under the endpoint when the body arrives in pieces, after the request began', async () => {
+      const as = await createClient(suite.server);
+      const pkce = pkcePair();
+      const code = await issueCode(suite.server, as.client, await createUser(suite.server), pkce);
+      const body = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: pkce.verifier }).toString();
+      const encoder = new TextEncoder();
+      // The second half is sent only once the server has begun the request: it arrives on a later socket event.
+      const stream = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          controller.enqueue(encoder.encode(body.slice(0, 10)));
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          controller.enqueue(encoder.encode(body.slice(10)));
+          controller.close();
+        },
+      });
+      const headers = { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuthorization(as.client.clientId, as.secret ?? '') };
+      const response = await fetch(`${suite.server.url}/token`, { method: 'POST', headers, body: stream, duplex: 'half' });
+      assert.equal(response.status, 200, await response.text());
+      const endpoint = await finishedSpan(exporter, (span) => span.name === 'POST /token' && span.attributes['oauth.client_id'] === as.client.clientId);
+      const children = exporter.getFinishedSpans().filter((span) => span.parentSpanContext?.spanId === endpoint.spanContext().spanId);
+      assert.ok(children.some((span) => span.name === 'transaction'), 'the redemption, after the body came, is a child of the endpoint span');
     });
 
     it('records a refused request by its error code, with no secret in any span', async () => {

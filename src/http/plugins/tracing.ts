@@ -49,10 +49,5 @@ export function registerTracing(app: FastifyInstance, tracer: Tracer | undefined
     request.traceContext = trace.setSpan(context.active(), span);
     context.with(request.traceContext, done);
   });
-  // A body arrives on the socket's events, outside the span's context: the handler is put back into it.
-  app.addHook('preHandler', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    if (request.traceContext === null) done();
-    else context.with(request.traceContext, done);
-  });
   app.addHook('onResponse', async (request, reply) => endSpan(request, reply));
 }
