@@ -16,6 +16,7 @@ import { deviceAuthorizationMigration } from './012-device-authorization.js';
 import { pushedAuthorizationRequestsMigration } from './013-pushed-authorization-requests.js';
 import { dpopMigration } from './014-dpop.js';
 import { accountMigration } from './015-account.js';
+import { flowIdsMigration } from './016-flow-ids.js';
 import { familyContextMigration } from './018-family-context.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
@@ -35,6 +36,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '013-pushed-authorization-requests': pushedAuthorizationRequestsMigration,
   '014-dpop': dpopMigration,
   '015-account': accountMigration,
+  '016-flow-ids': flowIdsMigration,
   '018-family-context': familyContextMigration,
 };
 
