@@ -46,6 +46,24 @@ export function limitPasswordHashing(passwords: PasswordHasher, slots: HashingSl
   };
 }
 
+/** `passwords` with the time of every hash and verification told to `onHashed` (seconds), whatever its outcome. */
+export function timePasswordHashing(passwords: PasswordHasher, onHashed: (seconds: number) => void): PasswordHasher {
+  const timed = async <T>(run: () => Promise<T>): Promise<T> => {
+    const started = process.hrtime.bigint();
+    try {
+      return await run();
+    } finally {
+      onHashed(Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  };
+  return {
+    verify: (phc, password) => timed(() => passwords.verify(phc, password)),
+    verifyDummy: (password) => timed(() => passwords.verifyDummy(password)),
+    needsRehash: (phc) => passwords.needsRehash(phc),
+    hash: (password) => timed(() => passwords.hash(password)),
+  };
+}
+
 export interface LoginDeps {
   readonly store: Pick<Store, 'users'>;
   /** Failed and throttled logins reach the log through it, named by the username's hash (never the password). */
