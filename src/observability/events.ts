@@ -37,7 +37,8 @@ export type GatehouseEvent =
   // `usernameHash`: SHA-256 of the username as typed (base64url), never the username itself; `knownDevice`: the browser
   // held a genuine device cookie for the account, so the failure counted against the device instead of the account.
   | { readonly type: 'login.failed'; readonly clientId?: string; readonly userId: string | null; readonly usernameHash: string; readonly knownDevice: boolean }
-  | { readonly type: 'login.throttled'; readonly clientId?: string; readonly usernameHash: string; readonly scope: 'account' | 'ip'; readonly retryAfter: number }
+  // `passwordChecked`: this attempt's own failure brought the lock (it was also a login.failed); false: refused unchecked.
+  | { readonly type: 'login.throttled'; readonly clientId?: string; readonly usernameHash: string; readonly scope: 'account' | 'ip'; readonly retryAfter: number; readonly passwordChecked: boolean }
   // `clientId`: the client that asked for the logout (RP-Initiated Logout), when one did. `startedAt`: when the session
   // began (its length feeds the session duration metric); `endedBy`: the person logging out of it, or it being ended
   // from elsewhere (another session of the account page, a new login in the same browser).

@@ -39,6 +39,12 @@ function countTokenFailure({ catalogue, clients }: EventMetrics, event: Of<'toke
   catalogue.refreshFailures.inc({ client_id, reason });
 }
 
+/** Each attempt once: the failure that brings a lock is bad_credentials; throttled are the attempts refused unchecked. */
+function countLoginAttempt({ catalogue, clients }: EventMetrics, event: Of<'login.succeeded' | 'login.failed' | 'login.throttled'>): void {
+  if (event.type === 'login.throttled' && event.passwordChecked) return;
+  catalogue.loginAttempts.inc({ client_id: clients.of(event.clientId), outcome: LOGIN_OUTCOMES[event.type] });
+}
+
 /** Counts one event; most events feed no metric. */
 export function countEvent(metrics: EventMetrics, event: GatehouseEvent): void {
   const { catalogue, clients } = metrics;
@@ -65,7 +71,7 @@ export function countEvent(metrics: EventMetrics, event: GatehouseEvent): void {
     case 'login.succeeded':
     case 'login.failed':
     case 'login.throttled':
-      return void catalogue.loginAttempts.inc({ client_id: clients.of(event.clientId), outcome: LOGIN_OUTCOMES[event.type] });
+      return countLoginAttempt(metrics, event);
     case 'consent.granted':
     case 'consent.denied':
       return void catalogue.consentDecisions.inc({ client_id: clients.of(event.clientId), decision: event.type === 'consent.granted' ? 'allow' : 'deny' });
