@@ -10,6 +10,7 @@ import { forEachEngine } from '../support/database.js';
 import { createClient, createUser, epochNow, postToken, REDIRECT_URI, type TestClient, type TokenResponseBody } from '../support/flow-fixtures.js';
 import { beginInteraction, PASSWORD, postForm, postLogin } from '../support/login.js';
 import { checkWithPromtool, parseExposition, scrape, valueOf, type Sample } from '../support/prometheus.js';
+import { postPushedRequest, pushedAuthorizeUrl, pushRequest } from '../support/pushed-requests.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 
 const METRICS_TOKEN = 'metrics-scraper-token-0123456789abcdef';
@@ -21,6 +22,7 @@ interface Script {
   readonly as: TestClient;
   readonly denied: TestClient;
   readonly throttled: TestClient;
+  readonly pushing: TestClient;
   readonly user: UserRecord;
   readonly secrets: readonly string[];
 }
@@ -40,7 +42,7 @@ const refresh = (server: TestServer, as: TestClient, token: string) => postToken
 
 async function runScript(server: TestServer): Promise<Script> {
   const grants = { grantTypes: ['authorization_code', 'refresh_token'] as const, scope: SCOPE };
-  const [as, denied, throttled] = [await createClient(server, grants), await createClient(server, grants), await createClient(server, grants)];
+  const [as, denied, throttled, pushing] = [await createClient(server, grants), await createClient(server, grants), await createClient(server, grants), await createClient(server, grants)];
   const user = await createUser(server);
   // A bad password, then the right one, then consent: a code, redeemed, refreshed; the old refresh token and the code again.
   const flow = await beginInteraction(server, as.client, { scope: SCOPE });
@@ -55,6 +57,9 @@ async function runScript(server: TestServer): Promise<Script> {
   assert.equal((await redeem(server, as, second, 'x'.repeat(43))).status, 400, 'PKCE mismatch');
   assert.equal((await flow.browser.get(authorizeUrl(as.client, { code_challenge_method: 'plain' }))).status, 303);
   assert.equal((await flow.browser.get(authorizeUrl(as.client, { redirect_uri: 'https://evil.example/cb' }))).status, 400);
+  // A push with a foreign redirect URI (refused at /par), then a pushed request used at /authorize.
+  assert.equal((await postPushedRequest(server, pushing, { redirect_uri: 'https://evil.example/cb' })).status, 400);
+  assert.equal((await flow.browser.get(pushedAuthorizeUrl(pushing.client.clientId, await pushRequest(server, pushing)))).status, 303);
   // Another client, denied; an unknown client at /token; a route that does not exist.
   const deny = await flow.browser.follow(await flow.browser.get(authorizeUrl(denied.client, { scope: SCOPE })));
   assert.equal((await flow.browser.postForm('/consent', { ...hiddenFields(await deny.text()), decision: 'deny' })).status, 303);
@@ -71,7 +76,7 @@ async function runScript(server: TestServer): Promise<Script> {
   await plantSession(server.store, server.config, new BrowserLike(server.url), user, { createdAt: now - 4000, idleExpiresAt: now - 400, absoluteExpiresAt: now - 100 });
   await sweepExpiredState(server.store, now, sweepPolicy(server.config), { onSessionsExpired: server.metrics!.observeExpiredSessions });
   const secrets = [code, second, tokens.access_token, tokens.refresh_token!, tokens.id_token!, rotated.access_token, rotated.refresh_token!, as.secret!, CODE_VERIFIER];
-  return { as, denied, throttled, user, secrets };
+  return { as, denied, throttled, pushing, user, secrets };
 }
 
 forEachEngine((engine) => {
@@ -108,6 +113,11 @@ forEachEngine((engine) => {
       assert.equal(count('gatehouse_authorization_errors_total', { client_id: client }), 2);
       assert.equal(count('gatehouse_redirect_uri_rejections_total', { client_id: client }), 1);
       assert.equal(count('gatehouse_pkce_failures_total', { stage: 'authorize' }), 1);
+      // A pushed request starts an authorization when used at /authorize; its refusal at /par is a redirect URI rejection only.
+      const pushed = script.pushing.client.clientId;
+      assert.equal(count('gatehouse_authorization_requests_total', { client_id: pushed }), 1);
+      assert.equal(count('gatehouse_redirect_uri_rejections_total', { client_id: pushed }), 1);
+      assert.equal(count('gatehouse_authorization_errors_total', { client_id: pushed }), 0);
       assert.equal(count('gatehouse_pkce_failures_total', { stage: 'token' }), 1);
     });
 
