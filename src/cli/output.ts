@@ -21,10 +21,18 @@ export class UsageError extends Error {
   }
 }
 
+/** A check the command ran found a problem (a broken audit chain): the message says what, the exit code is 1. */
+export class CheckFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckFailed';
+  }
+}
+
 /** Failures whose message is written for an operator; anything else is unexpected. */
 const OPERATION_ERRORS = [
   InvalidClientMetadata, ClientNotFound, ClientNameTaken, ClientOperationRefused, InvalidUserInput, UserNotFound, UsernameTaken,
-  DevSecretError, KeyDecryptionError, InvalidApiMetadata, ApiNotFound, ApiIdentifierTaken,
+  DevSecretError, KeyDecryptionError, InvalidApiMetadata, ApiNotFound, ApiIdentifierTaken, CheckFailed,
 ];
 
 export interface OutputOptions {
