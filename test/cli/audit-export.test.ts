@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { open } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { gatehouseCommand } from '../support/gatehouse-command.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
@@ -97,6 +98,22 @@ forEachEngine((engine) => {
       assertOneLineFailure(missing, 2, /^gatehouse: audit export needs --format jsonl\n$/);
       assertOneLineFailure(csv, 2, /--format.*csv/);
       assertOneLineFailure(since, 2, /--since expects/);
+    });
+
+    it('fails in one line with exit code 1 when stdout cannot be written (a full disk)', async () => {
+      const full = await open('/dev/full', 'w');
+      try {
+        const child = spawn(process.execPath, [...gatehouseCommand(), 'audit', 'export', '--format', 'jsonl'], {
+          cwd: database.dataDir, env: childEnvironment(env()), stdio: ['ignore', full.fd, 'pipe'],
+        });
+        let stderr = '';
+        child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        const [code] = (await once(child, 'close')) as [number | null];
+        assert.equal(code, 1);
+        assert.match(stderr, /^gatehouse: [^\n]*ENOSPC[^\n]*\n$/);
+      } finally {
+        await full.close();
+      }
     });
 
     it('ends quietly with exit code 0 when the reader closes its end (| head)', async () => {

@@ -62,6 +62,14 @@ forEachEngine((engine) => {
       assert.deepEqual(await database.store.audit.verifyChain(), { intact: false, checked: 0, firstBreak: { sequence: 1, position: 1, kind: 'deleted' } });
     });
 
+    it('cannot tell what happened when the head no longer matches a chain pruned to nothing', async () => {
+      const database = current();
+      await appendEvents(database, 2);
+      await database.store.audit.prune(Number.MAX_SAFE_INTEGER, 10);
+      await database.sql(`update audit_chain_head set hash = '${'e'.repeat(64)}'`);
+      assert.deepEqual(await database.store.audit.verifyChain(), { intact: false, checked: 0, firstBreak: { sequence: 2, position: 1, kind: 'unknown' } });
+    });
+
     it('cannot tell what happened when an event links to nothing the chain holds', async () => {
       const database = current();
       await appendEvents(database, 3);
