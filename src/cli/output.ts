@@ -21,7 +21,7 @@ export class UsageError extends Error {
   }
 }
 
-/** A command that printed its result and still failed (a probe step): its one-line message and exit code. */
+/** A command that printed its result and still failed (a probe step, a broken audit chain): its one-line message and exit code. */
 export class CommandFailed extends Error {
   constructor(
     message: string,

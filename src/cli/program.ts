@@ -1,6 +1,7 @@
 // The `gatehouse` command tree and its error policy: usage errors are one line and exit 2, never a help dump.
 import { Command } from 'commander';
 import { registerApiCommands } from './commands/apis.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerClientCommands } from './commands/clients.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerConsentCommands } from './commands/consents.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerKeyCommands(program);
   registerOpsCommands(program);
   registerProbeCommand(program);
+  registerAuditCommands(program);
   return program;
 }
 

@@ -235,6 +235,35 @@ export interface AuditEventRecord extends AuditEventInput {
   readonly previousHash: string;
 }
 
+/** Which events `audit.list` returns: newest first, at most `limit`, each given filter applied (times in epoch seconds, inclusive). */
+export interface AuditListFilter {
+  readonly limit: number;
+  readonly type?: string;
+  readonly userId?: string;
+  readonly clientId?: string;
+  readonly since?: number;
+  readonly until?: number;
+}
+
+/**
+ * What a break in the chain looks like: `altered` (content or hash changed in place), `inserted` (a record the chain
+ * never linked, or one past the head), `deleted` (a missing sequence number), or `unknown` when it cannot be told.
+ */
+export type AuditChainBreakKind = 'altered' | 'inserted' | 'deleted' | 'unknown';
+
+export interface AuditChainBreak {
+  /** The sequence number of the record at fault (for a deletion, the one missing). */
+  readonly sequence: number;
+  /** Its 1-based place among the records kept since the pruned head (for a deletion, where it would be). */
+  readonly position: number;
+  readonly kind: AuditChainBreakKind;
+}
+
+/** The outcome of recomputing the chain: intact up to the head, or the first break found. */
+export type AuditChainVerification =
+  | { readonly intact: true; readonly checked: number; readonly head: { readonly sequence: number; readonly hash: string } }
+  | { readonly intact: false; readonly checked: number; readonly firstBreak: AuditChainBreak };
+
 /** A validated authorization request (RFC 6749 §4.1.1, OpenID Connect Core §3.1.2.1), as carried through login and consent. */
 export interface AuthorizationRequestRecord {
   readonly clientId: string;

@@ -5,8 +5,10 @@ import type {
   ApiRecord,
   ApiUpdate,
   ClientApiAccess,
+  AuditChainVerification,
   AuditEventInput,
   AuditEventRecord,
+  AuditListFilter,
   AuthorizationCodeRecord,
   ClientRecord,
   ClientUpdate,
@@ -366,14 +368,20 @@ export interface BackChannelLogoutRepository {
 export interface AuditRepository {
   /** Appends an event to the hash chain (serialised so the chain never forks). */
   append(event: AuditEventInput): Promise<AuditEventRecord>;
-  /** Most recent first. */
-  list(options: { readonly limit: number; readonly type?: string }): Promise<readonly AuditEventRecord[]>;
+  /** Most recent first, filtered as `filter` says. */
+  list(filter: AuditListFilter): Promise<readonly AuditEventRecord[]>;
   /**
-   * Recomputes the chain from the pruned head (the genesis hash until a prune); returns the first sequence number
-   * whose hash does not match, or null. Events removed from the end are caught too: the chain head remembers the
-   * last append.
+   * Up to `limit` events with a sequence number above `afterSequence` (and, with `since`, that occurred at or after
+   * it), oldest first: one page of an export, so a reader never holds the whole trail. Sequence numbers are given
+   * under the chain head's lock, so an event never becomes visible behind one already read.
    */
-  verifyChain(): Promise<number | null>;
+  listAfter(afterSequence: number, options: { readonly limit: number; readonly since?: number }): Promise<readonly AuditEventRecord[]>;
+  /**
+   * Recomputes the chain from the pruned head (the genesis hash until a prune) and reports the first break: its
+   * sequence number, its position, and whether it looks altered, inserted or deleted. Events removed from the end or
+   * forged past it are caught too: the chain head remembers the last append. Events appended while it runs are checked as well.
+   */
+  verifyChain(): Promise<AuditChainVerification>;
   /**
    * Deletes up to `limit` of the oldest events (one sweep batch), stopping at the first that occurred at or after
    * `before`, so only a prefix of the chain ever goes. In the same transaction the last deleted event becomes the

@@ -22,7 +22,7 @@ export function cliEnvironment(database: { readonly databaseUrl: string | undefi
 }
 
 /** The runner's own GATEHOUSE_* variables are dropped so only `env` configures the child. */
-function childEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function childEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GATEHOUSE_')));
   return { ...inherited, ...env };
 }

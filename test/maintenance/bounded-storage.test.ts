@@ -58,7 +58,7 @@ forEachEngine((engine) => {
       }
       // audit.retention is a day: about one day's events are kept of the seven days' appended.
       assert.ok(day7.audit_events > 0 && day7.audit_events < (await auditAppended(suite)) / 3);
-      assert.equal(await suite.server.store.audit.verifyChain(), null);
+      assert.equal((await suite.server.store.audit.verifyChain()).intact, true);
     });
   });
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { canonicalJson } from '../../src/store/kysely/audit-chain.js';
+import { breakOf } from '../support/audit-tampering.js';
 import { forEachEngine, useTestStore } from '../support/database.js';
 import { anAuditEvent, NOW } from './fixtures.js';
 
@@ -22,7 +23,7 @@ forEachEngine((engine) => {
       assert.equal(first.hash, createHash('sha256').update(GENESIS + content).digest('hex'));
       assert.equal(second.sequence, 2);
       assert.equal(second.previousHash, first.hash);
-      assert.equal(await store.audit.verifyChain(), null);
+      assert.deepEqual(await store.audit.verifyChain(), { intact: true, checked: 2, head: { sequence: 2, hash: second.hash } });
     });
 
     it('hashes canonical JSON: key order does not matter, content does', () => {
@@ -36,7 +37,7 @@ forEachEngine((engine) => {
       await store.audit.append(anAuditEvent({ details }));
       const [event] = await store.audit.list({ limit: 1 });
       assert.deepEqual(event?.details, details);
-      assert.equal(await store.audit.verifyChain(), null);
+      assert.equal((await store.audit.verifyChain()).intact, true);
     });
 
     it('lists most recent first, with a limit and an optional type filter', async () => {
@@ -48,32 +49,32 @@ forEachEngine((engine) => {
     });
 
     it('verifies an empty trail', async () => {
-      assert.equal(await current().store.audit.verifyChain(), null);
+      assert.deepEqual(await current().store.audit.verifyChain(), { intact: true, checked: 0, head: { sequence: 0, hash: GENESIS } });
     });
 
     it('serialises concurrent appends into one unforked chain', async () => {
       const { store } = current();
       const events = await Promise.all(Array.from({ length: 40 }, (_, index) => store.audit.append(anAuditEvent({ occurredAt: NOW + index }))));
       assert.deepEqual(events.map((event) => event.sequence).sort((a, b) => a - b), Array.from({ length: 40 }, (_, index) => index + 1));
-      assert.equal(await store.audit.verifyChain(), null);
+      assert.equal((await store.audit.verifyChain()).intact, true);
     });
 
     it('detects an event altered directly in the database', async () => {
       const database = current();
       for (let index = 0; index < 5; index += 1) await database.store.audit.append(anAuditEvent());
       await database.sql(`update audit_events set details = '{"method":"forged"}' where sequence = 3`);
-      assert.equal(await database.store.audit.verifyChain(), 3);
+      assert.deepEqual(await database.store.audit.verifyChain(), { intact: false, checked: 2, firstBreak: { sequence: 3, position: 3, kind: 'altered' } });
     });
 
     it('detects a rewritten hash, a removed event and events cut from the end', async () => {
       const database = current();
       for (let index = 0; index < 6; index += 1) await database.store.audit.append(anAuditEvent());
       await database.sql(`update audit_events set user_id = 'mallory', hash = 'f00d' where sequence = 6`);
-      assert.equal(await database.store.audit.verifyChain(), 6);
+      assert.deepEqual(breakOf(await database.store.audit.verifyChain()), { sequence: 6, position: 6, kind: 'altered' });
       await database.sql('delete from audit_events where sequence = 6');
-      assert.equal(await database.store.audit.verifyChain(), 6, 'the head still remembers sequence 6');
+      assert.deepEqual(breakOf(await database.store.audit.verifyChain()), { sequence: 6, position: 6, kind: 'deleted' }, 'the head still remembers sequence 6');
       await database.sql('delete from audit_events where sequence = 2');
-      assert.equal(await database.store.audit.verifyChain(), 2);
+      assert.deepEqual(breakOf(await database.store.audit.verifyChain()), { sequence: 2, position: 2, kind: 'deleted' });
     });
   });
 });

@@ -24,6 +24,7 @@ const ALL_MIGRATIONS = [
   '015-account',
   '016-flow-ids',
   '018-family-context',
+  '019-audit-lookups',
 ];
 
 async function withDatabase(engine: { name: 'sqlite' | 'postgres' }, work: (database: TestDatabase) => Promise<void>): Promise<void> {

@@ -40,7 +40,7 @@ forEachEngine((engine) => {
       assert.equal(await store.clients.findById(client.clientId), undefined);
       assert.deepEqual(await store.audit.list({ limit: 10 }), []);
       assert.equal((await store.audit.append(anAuditEvent())).sequence, 1, 'the chain head rolled back too');
-      assert.equal(await store.audit.verifyChain(), null);
+      assert.equal((await store.audit.verifyChain()).intact, true);
     });
 
     it('undoes a redemption rolled back with its transaction, so the code can be redeemed again', async () => {

@@ -1,7 +1,8 @@
 // The audit_events table: an append-only hash chain, serialised through the audit_chain_head row.
-import type { AuditEventInput, AuditEventRecord } from '../records.js';
+import type { AuditChainVerification, AuditEventInput, AuditEventRecord, AuditListFilter } from '../records.js';
 import type { AuditRepository } from '../store.js';
 import { chainHash, GENESIS_HASH, normaliseDetails } from './audit-chain.js';
+import { afterPruning, compareWithHead, confirmBreak, judgeRow, type ChainRow, type ChainWalk } from './audit-verification.js';
 import type { AuditChainHeadTable, AuditEventsTable } from './database.js';
 import { inTransaction, type Db } from './transaction.js';
 
@@ -29,34 +30,6 @@ function rowToAuditEvent(row: AuditEventsTable): AuditEventRecord {
     previousHash: row.previous_hash,
     hash: row.hash,
   };
-}
-
-/** Checks one stored event against the hash expected before it; false when it was altered. */
-function isIntact(row: AuditEventsTable, expectedSequence: number, expectedPreviousHash: string): boolean {
-  if (row.sequence !== expectedSequence || row.previous_hash !== expectedPreviousHash) return false;
-  try {
-    return chainHash(row.previous_hash, row.sequence, rowToAuditEvent(row)) === row.hash;
-  } catch {
-    return false;
-  }
-}
-
-/** Where verification stands: the last event checked, or the pruned head when pruning has passed it. */
-interface ChainPosition {
-  readonly sequence: number;
-  readonly hash: string;
-}
-
-/** The pruned head, when a prune has moved past `position` (perhaps while the chain was being read). */
-function afterPruning(position: ChainPosition, head: Pick<AuditChainHeadTable, 'pruned_sequence' | 'pruned_hash'>): ChainPosition {
-  return head.pruned_sequence > position.sequence ? { sequence: head.pruned_sequence, hash: head.pruned_hash } : position;
-}
-
-/** The head remembers the last append, so events deleted from the end or forged past it are caught too. */
-function compareWithHead(head: { sequence: number; hash: string }, lastSequence: number, lastHash: string): number | null {
-  if (head.sequence < lastSequence) return head.sequence + 1;
-  if (head.sequence > lastSequence) return lastSequence + 1;
-  return head.hash === lastHash ? null : Math.max(lastSequence, 1);
 }
 
 export class KyselyAuditRepository implements AuditRepository {
@@ -99,35 +72,56 @@ export class KyselyAuditRepository implements AuditRepository {
     });
   }
 
-  async list(options: { readonly limit: number; readonly type?: string }): Promise<readonly AuditEventRecord[]> {
-    let query = this.db.selectFrom('audit_events').selectAll().orderBy('sequence', 'desc').limit(options.limit);
-    if (options.type !== undefined) query = query.where('type', '=', options.type);
+  async list(filter: AuditListFilter): Promise<readonly AuditEventRecord[]> {
+    let query = this.db.selectFrom('audit_events').selectAll().orderBy('sequence', 'desc').limit(filter.limit);
+    if (filter.type !== undefined) query = query.where('type', '=', filter.type);
+    if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
+    if (filter.clientId !== undefined) query = query.where('client_id', '=', filter.clientId);
+    if (filter.since !== undefined) query = query.where('occurred_at', '>=', filter.since);
+    if (filter.until !== undefined) query = query.where('occurred_at', '<=', filter.until);
     return (await query.execute()).map(rowToAuditEvent);
   }
 
-  async verifyChain(): Promise<number | null> {
-    let position: ChainPosition = { sequence: 0, hash: GENESIS_HASH };
+  async listAfter(afterSequence: number, options: { readonly limit: number; readonly since?: number }): Promise<readonly AuditEventRecord[]> {
+    let query = this.db.selectFrom('audit_events').selectAll().where('sequence', '>', afterSequence).orderBy('sequence').limit(options.limit);
+    if (options.since !== undefined) query = query.where('occurred_at', '>=', options.since);
+    return (await query.execute()).map(rowToAuditEvent);
+  }
+
+  async verifyChain(): Promise<AuditChainVerification> {
+    let walk: ChainWalk = { sequence: 0, hash: GENESIS_HASH, linkedFrom: null, checked: 0 };
     for (;;) {
-      // Each page reads the pruned head in the same statement, so a prune running meanwhile is seen with the rows it left.
-      const rows = await this.db
-        .selectFrom('audit_events')
-        .innerJoin('audit_chain_head', (join) => join.onTrue())
-        .selectAll('audit_events')
-        .select(['audit_chain_head.pruned_sequence', 'audit_chain_head.pruned_hash'])
-        .where('audit_events.sequence', '>', position.sequence)
-        .orderBy('audit_events.sequence')
-        .limit(VERIFY_PAGE_SIZE)
-        .execute();
+      const rows = await this.chainPage(walk.sequence);
       for (const row of rows) {
-        position = afterPruning(position, row);
-        if (!isIntact(row, position.sequence + 1, position.hash)) return position.sequence + 1;
-        position = row;
+        walk = afterPruning(walk, row);
+        const suspect = judgeRow(row, walk, rowToAuditEvent);
+        if (suspect !== null) return confirmBreak(suspect, await this.head());
+        walk = { sequence: row.sequence, hash: row.hash, linkedFrom: row.previous_hash, checked: walk.checked + 1 };
       }
-      if (rows.length < VERIFY_PAGE_SIZE) break;
+      if (rows.length === VERIFY_PAGE_SIZE) continue;
+      const head = await this.head();
+      walk = afterPruning(walk, head);
+      // Events appended since the last page was read are walked too, rather than taken for a cut end.
+      if (head.sequence > walk.sequence && (await this.chainPage(walk.sequence)).length > 0) continue;
+      return compareWithHead(walk, head);
     }
-    const head = await this.db.selectFrom('audit_chain_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
-    position = afterPruning(position, head);
-    return compareWithHead(head, position.sequence, position.hash);
+  }
+
+  /** The next events after `afterSequence`; each row carries the pruned head, read in the same statement, so a prune running meanwhile is seen with the rows it left. */
+  private chainPage(afterSequence: number): Promise<ChainRow[]> {
+    return this.db
+      .selectFrom('audit_events')
+      .innerJoin('audit_chain_head', (join) => join.onTrue())
+      .selectAll('audit_events')
+      .select(['audit_chain_head.pruned_sequence', 'audit_chain_head.pruned_hash'])
+      .where('audit_events.sequence', '>', afterSequence)
+      .orderBy('audit_events.sequence')
+      .limit(VERIFY_PAGE_SIZE)
+      .execute();
+  }
+
+  private head(): Promise<AuditChainHeadTable> {
+    return this.db.selectFrom('audit_chain_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
   }
 
   async prune(before: number, limit: number): Promise<number> {

@@ -18,6 +18,7 @@ import { dpopMigration } from './014-dpop.js';
 import { accountMigration } from './015-account.js';
 import { flowIdsMigration } from './016-flow-ids.js';
 import { familyContextMigration } from './018-family-context.js';
+import { auditLookupsMigration } from './019-audit-lookups.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
 const migrations: Readonly<Record<string, Migration>> = {
@@ -38,6 +39,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '015-account': accountMigration,
   '016-flow-ids': flowIdsMigration,
   '018-family-context': familyContextMigration,
+  '019-audit-lookups': auditLookupsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

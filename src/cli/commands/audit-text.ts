@@ -1,0 +1,68 @@
+// How audit events and chain verifications read: the export's stable JSON shape, and a table and sentences for people.
+import type { AuditChainBreak, AuditChainVerification, AuditEventRecord } from '../../store/records.js';
+import { formatTable, formatTime } from '../table.js';
+
+/** One event as `audit export` and `audit list --json` print it: field names a SIEM can rely on. */
+export function toAuditJson(event: AuditEventRecord): Record<string, unknown> {
+  return {
+    sequence: event.sequence,
+    occurredAt: formatTime(event.occurredAt),
+    type: event.type,
+    userId: event.userId,
+    clientId: event.clientId,
+    ip: event.ip,
+    userAgent: event.userAgent,
+    requestId: event.requestId,
+    details: event.details,
+    hash: event.hash,
+  };
+}
+
+// Request values (a user agent, a client id someone typed) reach the trail: a terminal must never run their control characters.
+const CONTROL_CHARACTERS = /\p{Cc}/gu;
+
+function printable(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function compactValue(value: unknown): string {
+  if (typeof value === 'string') return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
+  if (Array.isArray(value) && value.every((item) => typeof item !== 'object' || item === null)) return value.map(compactValue).join(',');
+  return JSON.stringify(value);
+}
+
+/** `actor=cli:root fields=scope,redirect_uris`: the details on one line. */
+export function compactDetails(details: Readonly<Record<string, unknown>>): string {
+  const pairs = Object.entries(details).map(([key, value]) => `${key}=${compactValue(value)}`);
+  return pairs.length === 0 ? '-' : pairs.join(' ');
+}
+
+/** Newest first, as listed; `usernames` names the users who still exist. */
+export function describeEvents(events: readonly AuditEventRecord[], usernames: ReadonlyMap<string, string>): string[] {
+  if (events.length === 0) return ['no audit events'];
+  const user = (userId: string | null) => (userId === null ? '-' : (usernames.get(userId) ?? userId));
+  return formatTable(
+    ['TIME', 'TYPE', 'USER', 'CLIENT', 'IP', 'REQUEST_ID', 'DETAILS'],
+    events.map((event) =>
+      [formatTime(event.occurredAt), event.type, user(event.userId), event.clientId ?? '-', event.ip ?? '-', event.requestId ?? '-', compactDetails(event.details)].map(printable),
+    ),
+  );
+}
+
+const KIND_TEXT: Readonly<Record<AuditChainBreak['kind'], string>> = {
+  altered: 'the record was altered',
+  inserted: 'a record was inserted',
+  deleted: 'a record was deleted',
+  unknown: 'it cannot be told whether a record was altered, inserted or deleted',
+};
+
+/** One line for a person: the summary of an intact chain, or where and how it breaks. */
+export function describeVerification(verification: AuditChainVerification): string {
+  const records = (count: number) => `${count} record${count === 1 ? '' : 's'}`;
+  if (verification.intact) {
+    const { head } = verification;
+    return `audit trail intact: ${records(verification.checked)} checked, head at sequence ${head.sequence} (${head.hash})`;
+  }
+  const { sequence, position, kind } = verification.firstBreak;
+  return `audit trail broken at sequence ${sequence} (position ${position} in the chain): ${KIND_TEXT[kind]}; ${records(verification.checked)} before it verified`;
+}
