@@ -1,36 +1,13 @@
-// Networks at the configured prefix lengths, User-Agents without versions, and how a family's context moves.
+// User-Agents without versions, and how a family's context moves between networks and User-Agents.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { contextOf, moveContext } from './family-context.js';
-import { isInNetwork, networkOf } from './network.js';
 import { userAgentWithoutVersions } from './user-agent.js';
 
 const PREFIXES = { ipv4Prefix: 24, ipv6Prefix: 48 };
 const CHROME_120 = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.71 Safari/537.36';
 const CHROME_131 = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0';
-
-describe('networkOf and isInNetwork', () => {
-  it('cuts IPv4 at /24 and IPv6 at /48 by default, reading IPv4-mapped IPv6 addresses as IPv4', () => {
-    assert.equal(networkOf('203.0.113.77', PREFIXES), '203.0.113.0/24');
-    assert.equal(networkOf('::ffff:203.0.113.77', PREFIXES), '203.0.113.0/24');
-    assert.equal(networkOf('2001:db8:abcd:12::1', PREFIXES), '2001:db8:abcd:0:0:0:0:0/48');
-    assert.equal(networkOf('2001:db8:abcd:12::1', { ipv4Prefix: 24, ipv6Prefix: 52 }), '2001:db8:abcd:0:0:0:0:0/52');
-    assert.equal(networkOf('2001:db8:abcd:1200::1', { ipv4Prefix: 24, ipv6Prefix: 56 }), '2001:db8:abcd:1200:0:0:0:0/56');
-    assert.equal(networkOf('198.51.100.200', { ipv4Prefix: 20, ipv6Prefix: 48 }), '198.51.96.0/20');
-    assert.equal(networkOf('not an ip', PREFIXES), undefined);
-  });
-
-  it('holds an address in a network at the network\'s own prefix length, whatever the prefixes are now', () => {
-    assert.equal(isInNetwork('203.0.113.200', '203.0.113.0/24'), true);
-    assert.equal(isInNetwork('203.0.114.1', '203.0.113.0/24'), false);
-    assert.equal(isInNetwork('203.0.114.1', '203.0.112.0/22'), true, 'a network recorded at /22 keeps its /22');
-    assert.equal(isInNetwork('2001:db8:abcd:ffff::9', '2001:db8:abcd:0:0:0:0:0/48'), true);
-    assert.equal(isInNetwork('2001:db8:abce::9', '2001:db8:abcd:0:0:0:0:0/48'), false);
-    assert.equal(isInNetwork('203.0.113.1', '2001:db8:abcd:0:0:0:0:0/48'), false, 'another IP version');
-    assert.equal(isInNetwork('203.0.113.1', 'garbage'), false);
-  });
-});
 
 describe('userAgentWithoutVersions', () => {
   it('keeps the browser and platform and drops every version, so an update is the same User-Agent', () => {

@@ -1,7 +1,7 @@
 // Where a refresh comes from, compared with where its token family was last used (README "Security events").
 import type { EventContext, GatehouseEvent } from '../observability/events.js';
 import type { FamilyContext } from '../store/records.js';
-import { isInNetwork, networkOf, type NetworkPrefixes } from './network.js';
+import { isInNetwork, networkOf, type NetworkPrefixes } from '../protocol/ip-network.js';
 import { userAgentDigest } from './user-agent.js';
 
 /** What differs between a family's context and a refresh's: the event's `change`. */

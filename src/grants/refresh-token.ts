@@ -55,7 +55,8 @@ export class RefreshTokenGrant implements Grant {
     this.deps.events.emit({ type: 'refresh_token.rotated', ...facts, familyId: family.familyId }, request.origin);
     // A signal, not proof (README "Security events"): reported, never refused or revoked.
     if (move.change && this.deps.config.anomalies.enabled) {
-      this.deps.events.emit({ type: 'refresh_token.context_changed', ...facts, familyId: family.familyId, change: move.change }, request.origin);
+      const networks = { previousNetwork: family.context?.network ?? null, network: move.context?.network ?? null };
+      this.deps.events.emit({ type: 'refresh_token.context_changed', ...facts, familyId: family.familyId, change: move.change, ...networks }, request.origin);
     }
     this.deps.events.emit({ type: 'token.issued', ...facts, grantType: this.grantType }, request.origin);
     return response;

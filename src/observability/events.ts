@@ -97,6 +97,9 @@ export type GatehouseEvent =
       readonly clientId: string;
       readonly familyId: string;
       readonly change: 'network' | 'user_agent' | 'both';
+      /** The networks (CIDR, at the prefix lengths each was recorded at) moved from and to; null where the IP was unknown. */
+      readonly previousNetwork: string | null;
+      readonly network: string | null;
     }
   // RFC 7009: a client revoked its refresh token (so its whole grant) or one access token (its jti is denied until expiry).
   | { readonly type: 'refresh_token.revoked'; readonly userId: string; readonly clientId: string; readonly familyId: string }

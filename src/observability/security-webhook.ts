@@ -56,9 +56,10 @@ export class SecurityWebhook {
   enqueue(event: GatehouseEvent, context: EventContext): void {
     // Stopping: the event is in the audit trail and the log, but no longer sent.
     if (this.draining.signal.aborted) return this.deps.onDelivery?.('dropped');
-    const { type, occurredAt, clientId, userId, requestId, ip, details } = toAuditEvent(event, context, this.deps.clock());
+    // The receiver gets what the audit row holds: the request's IP and User-Agent (cut to 512 bytes) included.
+    const { type, occurredAt, clientId, userId, requestId, ip, userAgent, details } = toAuditEvent(event, context, this.deps.clock());
     const id = randomUUID();
-    const body = JSON.stringify({ id, type, occurredAt, clientId, userId, requestId, ip, details });
+    const body = JSON.stringify({ id, type, occurredAt, clientId, userId, requestId, ip, userAgent, details });
     // Full: the oldest goes, so the latest events (an attack in progress) are the ones kept.
     if (this.queue.length >= this.deps.settings.queueLimit) {
       this.queue.shift();

@@ -1,7 +1,7 @@
 // Brute-force throttling of logins: failures counted per account, known device and client network in the store, locks that grow.
 import { createHash } from 'node:crypto';
-import { isIPv6 } from 'node:net';
 import type { Config } from '../config/schema.js';
+import { networkAt, parseIp } from '../protocol/ip-network.js';
 import type { LoginThrottleRecord } from '../store/records.js';
 import type { LoginThrottleRepository } from '../store/store.js';
 
@@ -41,23 +41,11 @@ export function lockSeconds(failures: number, limit: number): number {
   return Math.min(FIRST_LOCK_SECONDS * 2 ** Math.min(failures - limit, 20), MAX_LOCK_SECONDS);
 }
 
-function expandIPv6(address: string): number[] {
-  const [head = '', tail] = address.split('%')[0]!.split('::');
-  const toGroups = (part: string | undefined): number[] =>
-    (part ? part.split(':') : []).flatMap((group) =>
-      group.includes('.') ? [0, 0] : [Number.parseInt(group, 16)],
-    );
-  const left = toGroups(head);
-  const right = toGroups(tail);
-  return [...left, ...Array<number>(Math.max(8 - left.length - right.length, 0)).fill(0), ...right];
-}
-
 /** One person's network: an IPv4 address, or an IPv6 /64 (one subscriber usually holds a whole /64). */
 export function ipNetwork(ip: string): string {
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
-  if (mapped) return mapped[1]!;
-  if (!isIPv6(ip)) return ip;
-  return `${expandIPv6(ip).slice(0, 4).map((group) => group.toString(16)).join(':')}::/64`;
+  const address = parseIp(ip);
+  if (address === undefined) return ip;
+  return address.family === 'ipv4' ? address.address : networkAt(address, 64);
 }
 
 /** SHA-256 of the username as typed, base64url: the account's throttle key, its device cookies and its log lines name it so. */

@@ -104,8 +104,8 @@ describe('throttle policy', () => {
     assert.equal(ipNetwork('::ffff:203.0.113.9'), '203.0.113.9');
     assert.equal(ipNetwork('2001:db8:1:2:3:4:5:6'), '2001:db8:1:2::/64');
     assert.equal(ipNetwork('2001:DB8:0001:2::1'), '2001:db8:1:2::/64');
-    assert.equal(ipNetwork('2001:db8::1'), '2001:db8:0:0::/64');
-    assert.equal(ipNetwork('::1'), '0:0:0:0::/64');
-    assert.equal(ipNetwork('fe80::1%eth0'), 'fe80:0:0:0::/64');
+    assert.equal(ipNetwork('2001:db8::1'), '2001:db8::/64');
+    assert.equal(ipNetwork('::1'), '::/64');
+    assert.equal(ipNetwork('fe80::1%eth0'), 'fe80::/64');
   });
 });

@@ -58,7 +58,11 @@ forEachEngine((engine) => {
       await grant.refreshFrom({ ip: '2001:db8:1:ffff::9', userAgent: 'curl/8.11.1' });
       await grant.refreshFrom({ ip: '2001:db8:2::1', userAgent: 'curl/8.11.1' });
       const changes = await contextChanges(suite.server, grant.familyId, 2);
-      assert.deepEqual(changes.map((event) => event.details.change), ['both', 'network'], 'the same IPv6 /48 is the same network');
+      const moves = changes.map(({ details }) => [details.change, details.previousNetwork, details.network]);
+      assert.deepEqual(moves, [
+        ['both', '198.51.100.0/24', '2001:db8:1::/48'],
+        ['network', '2001:db8:1::/48', '2001:db8:2::/48'],
+      ], 'the same IPv6 /48 is the same network');
     });
   });
 

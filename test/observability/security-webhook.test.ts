@@ -53,7 +53,7 @@ describe('security webhook sender', () => {
     assert.match(event.id, /^[0-9a-f-]{36}$/);
     assert.deepEqual({ ...event, id: '' }, {
       id: '', type: 'refresh_token.reused', occurredAt: 1_700_000_000, clientId: 'c-1', userId: 'u-1', requestId: 'req-1', ip: '203.0.113.9',
-      details: { familyId: 'f-1', firstUse: null },
+      userAgent: 'thief/0.1', details: { familyId: 'f-1', firstUse: null },
     });
     assert.match(signature, /^t=1700000000,v1=[0-9a-f]{64}$/);
     assert.equal(verifyWebhookSignature(SECRET, signature, body), true);

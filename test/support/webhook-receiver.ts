@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 export interface ReceivedWebhook {
   readonly signature: string;
   readonly body: string;
-  readonly event: { id: string; type: string; occurredAt: number; clientId: string | null; userId: string | null; requestId: string | null; ip: string | null; details: Record<string, unknown> };
+  readonly event: { id: string; type: string; occurredAt: number; clientId: string | null; userId: string | null; requestId: string | null; ip: string | null; userAgent: string | null; details: Record<string, unknown> };
 }
 
 /** A status to answer with, or `hang`: never answer (until released or the sender gives up). */
