@@ -1,4 +1,5 @@
 // Step `discovery`: the issuer's OpenID Provider Metadata, checked for what the rest of the probe relies on.
+import { isLoopbackHost } from '../config/rules.js';
 import { ProbeFailure } from './probe-failure.js';
 import type { ProbeHttp } from './probe-http.js';
 
@@ -32,9 +33,13 @@ export async function discover(http: ProbeHttp, issuer: string, signal: AbortSig
   if (!list('code_challenge_methods_supported').includes('S256')) throw new ProbeFailure('discovery: code_challenge_methods_supported lacks "S256"');
   const idTokenSigningAlgorithms = list('id_token_signing_alg_values_supported');
   if (idTokenSigningAlgorithms.length === 0) throw new ProbeFailure('discovery: id_token_signing_alg_values_supported is missing');
+  const authorizationEndpoint = endpoint('authorization_endpoint');
+  // The login and consent forms are reached from here and posted only on their page's origin: the test account's
+  // password goes to the issuer's own origin, whatever discovery says.
+  if (authorizationEndpoint.origin !== new URL(issuer).origin) throw new ProbeFailure("discovery: authorization_endpoint is not on the issuer's origin");
   return {
     issuer,
-    authorizationEndpoint: endpoint('authorization_endpoint'),
+    authorizationEndpoint,
     tokenEndpoint: endpoint('token_endpoint'),
     jwksUri: endpoint('jwks_uri'),
     userinfoEndpoint: endpoint('userinfo_endpoint'),
@@ -44,12 +49,16 @@ export async function discover(http: ProbeHttp, issuer: string, signal: AbortSig
   };
 }
 
-/** An absolute URL; https unless the issuer itself is plain http (a loopback dev issuer). */
+/**
+ * An absolute URL, https; http only on a loopback host while the issuer itself is http (RFC 9700 §4.1, as the
+ * server's own rules): the token, userinfo and revocation requests carry the client secret and tokens.
+ */
 function endpointOf(document: Record<string, unknown>, name: string, issuer: string): URL {
   const value = document[name];
   if (typeof value !== 'string' || !URL.canParse(value)) throw new ProbeFailure(`discovery: ${name} is missing or not a URL`);
   const url = new URL(value);
-  if (url.protocol !== 'https:' && url.protocol !== new URL(issuer).protocol) throw new ProbeFailure(`discovery: ${name} is not https`);
+  const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && new URL(issuer).protocol === 'http:';
+  if (url.protocol !== 'https:' && !loopbackHttp) throw new ProbeFailure(`discovery: ${name} is not https (http only on a loopback host while the issuer is http)`);
   return url;
 }
 

@@ -52,7 +52,7 @@ function describeJoseFailure(error: unknown): string {
   if (error instanceof errors.JWTClaimValidationFailed) return `the ${error.claim} claim is not as expected (${error.reason})`;
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the signature does not verify';
   if (error instanceof errors.JWKSNoMatchingKey) return 'no key of the JWK Set matches the ID token';
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'signed with an algorithm discovery does not list';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'signed with an algorithm that is not one of the asymmetric ones discovery lists';
   if (error instanceof errors.JWKSInvalid) return 'jwks_uri did not answer a JWK Set';
   if (error instanceof errors.JOSEError) return `the ID token is not a valid JWT (${error.code})`;
   return 'the ID token could not be verified';

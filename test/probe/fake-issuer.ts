@@ -8,7 +8,12 @@ export const FAKE_PASSWORD = 'fake password 123';
 export const FAKE_CLIENT_ID = 'fake-client';
 export const FAKE_REDIRECT_URI = 'http://127.0.0.1/fake-callback';
 
+/** The shared secret of an HS256 key the JWK Set publishes when `idTokenSigning` is HS256. */
+const HMAC_SECRET = new TextEncoder().encode('a shared secret of at least thirty-two bytes');
+
 export interface Knobs {
+  /** Fields merged over the discovery document's (undefined removes one). */
+  discovery?: Record<string, unknown>;
   /** Claims merged over the ID token's. */
   idTokenClaims?: Record<string, unknown>;
   /** Parameters merged over the authorization response's (undefined removes one). */
@@ -17,6 +22,13 @@ export interface Knobs {
   loginPage?: string;
   /** Markup of the consent page (default: a correct form). */
   consentPage?: string;
+  /**
+   * How the ID token is signed: by a key the JWK Set does not hold (`unknown-key`), by another key under the published
+   * key's kid (`wrong-key`), or with HS256 under a shared-secret key the JWK Set publishes too (`HS256`).
+   */
+  idTokenSigning?: 'unknown-key' | 'wrong-key' | 'HS256';
+  /** Fields merged over the code exchange's answer (undefined removes one). */
+  tokenAnswer?: Record<string, unknown>;
   tokenType?: string;
   /** Leave the refresh token out of the code exchange. */
   withoutRefreshToken?: boolean;
@@ -24,6 +36,10 @@ export interface Knobs {
   withoutRotation?: boolean;
   /** Accept a revoked refresh token anyway. */
   ignoreRevocation?: boolean;
+  /** The error a revoked refresh token is refused with (default invalid_grant). */
+  revokedError?: string;
+  /** A Set-Cookie header on the answer to POST /login. */
+  cookieAfterLogin?: string;
   userinfoSub?: string;
   /** Where POST /login redirects (default /consent). */
   afterLogin?: string;
@@ -46,6 +62,9 @@ export class FakeIssuer {
   knobs: Knobs = {};
   private server!: Server;
   private key!: { privateKey: CryptoKey; jwk: JWK };
+  private foreignKey!: CryptoKey;
+  /** The Cookie header of the last request, by route ("GET /consent"). */
+  readonly cookiesSeen = new Map<string, string>();
   private request = new URLSearchParams();
   private readonly revoked = new Set<string>();
   private issued = 0;
@@ -54,6 +73,7 @@ export class FakeIssuer {
   async start(): Promise<void> {
     const { privateKey, publicKey } = await generateKeyPair('RS256');
     this.key = { privateKey, jwk: { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' } };
+    this.foreignKey = (await generateKeyPair('RS256')).privateKey;
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
     this.server = createServer((request, response) => void this.handle(request, response));
@@ -69,7 +89,9 @@ export class FakeIssuer {
     const url = new URL(request.url ?? '/', this.url);
     let body = '';
     for await (const chunk of request) body += String(chunk);
-    const answer = await this.answer(`${request.method} ${url.pathname}`, url.searchParams, new URLSearchParams(body), request.headers.cookie ?? '');
+    const route = `${request.method} ${url.pathname}`;
+    this.cookiesSeen.set(route, request.headers.cookie ?? '');
+    const answer = await this.answer(route, url.searchParams, new URLSearchParams(body), request.headers.cookie ?? '');
     response.writeHead(answer.status, answer.headers).end(answer.body);
   }
 
@@ -83,7 +105,7 @@ export class FakeIssuer {
           issuer: this.url, authorization_endpoint: `${this.url}/authorize`, token_endpoint: `${this.url}/token`, jwks_uri: `${this.url}/jwks`,
           userinfo_endpoint: `${this.url}/userinfo`, revocation_endpoint: `${this.url}/revoke`, response_types_supported: ['code'],
           subject_types_supported: ['public'], code_challenge_methods_supported: ['S256'], id_token_signing_alg_values_supported: ['RS256'],
-          authorization_response_iss_parameter_supported: true,
+          authorization_response_iss_parameter_supported: true, ...knobs.discovery,
         });
       case 'GET /authorize':
         this.request = query;
@@ -92,6 +114,7 @@ export class FakeIssuer {
         return page(knobs.loginPage ?? LOGIN_PAGE);
       case 'POST /login': {
         const accepted = form.get('password') === FAKE_PASSWORD && form.get('csrf_token') === 'c&1' && cookie.includes('fake_session=s1');
+        if (accepted && knobs.cookieAfterLogin !== undefined) return { status: 303, headers: { location: '/consent', 'set-cookie': knobs.cookieAfterLogin } };
         return accepted ? redirect(knobs.afterLogin ?? '/consent') : page(`<p role="alert">Invalid username or password.</p>${LOGIN_PAGE}`);
       }
       case 'GET /consent':
@@ -101,7 +124,7 @@ export class FakeIssuer {
       case 'POST /token':
         return this.token(form);
       case 'GET /jwks':
-        return json(200, { keys: [this.key.jwk] });
+        return json(200, { keys: [this.key.jwk, ...(knobs.idTokenSigning === 'HS256' ? [{ kty: 'oct', k: Buffer.from(HMAC_SECRET).toString('base64url'), kid: 'h1' }] : [])] });
       case 'GET /loop':
         return redirect('/loop');
       case 'GET /userinfo':
@@ -126,14 +149,22 @@ export class FakeIssuer {
     const tokens = { access_token: 'an-access-token', token_type: knobs.tokenType ?? 'Bearer', expires_in: 600 };
     if (form.get('grant_type') === 'refresh_token') {
       const presented = form.get('refresh_token') ?? '';
-      if (this.revoked.has(presented) && !knobs.ignoreRevocation) return json(400, { error: 'invalid_grant' });
+      if (this.revoked.has(presented) && !knobs.ignoreRevocation) return json(400, { error: knobs.revokedError ?? 'invalid_grant' });
       return json(200, { ...tokens, refresh_token: knobs.withoutRotation ? presented : `refresh-${(this.issued += 1)}` });
     }
     const challenge = createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url');
     if (form.get('code') !== 'the-code' || challenge !== this.request.get('code_challenge')) return json(400, { error: 'invalid_grant' });
     const now = Math.floor(Date.now() / 1000);
     const claims = { iss: this.url, sub: 'user-1', aud: FAKE_CLIENT_ID, nonce: this.request.get('nonce'), iat: now, exp: now + 300, ...knobs.idTokenClaims };
-    const idToken = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1', typ: 'JWT' }).sign(this.key.privateKey);
-    return json(200, { ...tokens, id_token: idToken, ...(knobs.withoutRefreshToken ? {} : { refresh_token: 'refresh-0' }) });
+    const idToken = await this.signIdToken(claims);
+    return json(200, { ...tokens, id_token: idToken, ...(knobs.withoutRefreshToken ? {} : { refresh_token: 'refresh-0' }), ...knobs.tokenAnswer });
+  }
+
+  private signIdToken(claims: Record<string, unknown>): Promise<string> {
+    const signing = this.knobs.idTokenSigning;
+    const token = new SignJWT(claims);
+    if (signing === 'HS256') return token.setProtectedHeader({ alg: 'HS256', kid: 'h1', typ: 'JWT' }).sign(HMAC_SECRET);
+    const key = signing === undefined ? this.key.privateKey : this.foreignKey;
+    return token.setProtectedHeader({ alg: 'RS256', kid: signing === 'unknown-key' ? 'k2' : 'k1', typ: 'JWT' }).sign(key);
   }
 }

@@ -104,6 +104,14 @@ describe('gatehouse probe refuses', () => {
     assertOneLineFailure(await probe(['--timeout', '0']), 2, /--timeout: expected seconds/);
   });
 
+  it('an http issuer that is not loopback, before anything is sent to it', async () => {
+    const result = await runProbeCommand({ args: ['--issuer', 'http://gatehouse.example', '--client-id', 'c', '--redirect-uri', 'http://127.0.0.1/cb', '--username', 'u'], password: 'pw', cwd: folder });
+    assertOneLineFailure(result, 2, /--issuer: expected https \(http only for a loopback host: localhost, 127\.0\.0\.0\/8, \[::1\]\)/);
+    routes = {};
+    const otherLoopback = await probe(['--timeout', '1'], issuer.replace('127.0.0.1', '127.0.0.2'));
+    assertFailedAt(otherLoopback, 'discovery', 3, /cannot reach http:\/\/127\.0\.0\.2:\d+|no answer within 1 s/);
+  });
+
   it('a client authentication that does not fit the secret given, and a run without an issuer', async () => {
     assertOneLineFailure(await probe(['--token-endpoint-auth-method', 'client_secret_post']), 2, /client_secret_post needs the client secret in GATEHOUSE_PROBE_CLIENT_SECRET/);
     assertOneLineFailure(await probe(['--token-endpoint-auth-method', 'private_key_jwt']), 2, /expected client_secret_basic, client_secret_post, none/);

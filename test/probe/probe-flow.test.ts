@@ -2,6 +2,8 @@
 // should notice it, with a reason that never quotes a secret.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { discover } from '../../src/probe/discovery.js';
+import { ProbeHttp } from '../../src/probe/probe-http.js';
 import type { ProbeSettings } from '../../src/probe/probe-settings.js';
 import { runProbe, type ProbeResult } from '../../src/probe/run-probe.js';
 import { FAKE_CLIENT_ID, FAKE_PASSWORD, FAKE_REDIRECT_URI, FakeIssuer, json, LOGIN_PAGE, page, type Knobs } from './fake-issuer.js';
@@ -105,5 +107,62 @@ describe('probe flow against a scripted issuer', () => {
     assertFailed(await probeWith({ withoutRotation: true }), 'refresh', /repeats the refresh token used/);
     assertFailed(await probeWith({ ignoreRevocation: true }), 'revocation', /the revoked refresh token was still accepted/);
     assertFailed(await probeWith({ answers: { 'POST /revoke': json(401, { error: 'invalid_client' }) } }), 'revocation', /the revocation endpoint answered 401 invalid_client/);
+  });
+
+  it('fails discovery without what the flow needs, or with endpoints the password or secret would leave loopback for', async () => {
+    assertFailed(await probeWith({ discovery: { response_types_supported: ['token'] } }), 'discovery', /response_types_supported lacks "code"/);
+    assertFailed(await probeWith({ discovery: { id_token_signing_alg_values_supported: undefined } }), 'discovery', /id_token_signing_alg_values_supported is missing/);
+    assertFailed(await probeWith({ discovery: { token_endpoint: 'http://gatehouse.example/token' } }), 'discovery', /token_endpoint is not https/);
+    const elsewhere = issuer.url.replace('127.0.0.1', 'localhost');
+    assertFailed(await probeWith({ discovery: { authorization_endpoint: `${elsewhere}/authorize` } }), 'discovery', /authorization_endpoint is not on the issuer's origin/);
+  });
+
+  it('refuses an http endpoint, loopback or not, when the issuer is https', async () => {
+    const https = 'https://issuer.example';
+    const document = (await (await fetch(`${issuer.url}/.well-known/openid-configuration`)).text()).replaceAll(issuer.url, https);
+    const answering = (body: string) => new (class extends ProbeHttp {
+      override send(): Promise<Response> {
+        return Promise.resolve(new Response(body, { status: 200 }));
+      }
+    })('probe-test');
+    const signal = AbortSignal.timeout(5000);
+    assert.equal((await discover(answering(document), https, signal)).tokenEndpoint.href, `${https}/token`);
+    const withHttpToken = document.replace(`${https}/token`, 'http://127.0.0.1/token');
+    await assert.rejects(discover(answering(withHttpToken), https, signal), /discovery: token_endpoint is not https/);
+  });
+
+  it('refuses an ID token whose signature fails, by a key not published, or not asymmetric', async () => {
+    assertFailed(await probeWith({ idTokenSigning: 'wrong-key' }), 'id_token', /the signature does not verify/);
+    assertFailed(await probeWith({ idTokenSigning: 'unknown-key' }), 'id_token', /no key of the JWK Set matches the ID token/);
+    const withHmac = { id_token_signing_alg_values_supported: ['RS256', 'HS256'] };
+    assertFailed(await probeWith({ idTokenSigning: 'HS256', discovery: withHmac }), 'id_token', /not one of the asymmetric ones discovery lists/);
+    const noAsymmetric = /discovery lists no asymmetric ID token signing algorithm/;
+    assertFailed(await probeWith({ discovery: { id_token_signing_alg_values_supported: ['HS256'] } }), 'id_token', noAsymmetric);
+    assertFailed(await probeWith({ discovery: { id_token_signing_alg_values_supported: ['none'] } }), 'id_token', noAsymmetric);
+  });
+
+  it('fails the token step without an access token or an ID token', async () => {
+    assertFailed(await probeWith({ tokenAnswer: { access_token: undefined } }), 'token', /answered the code without an access_token/);
+    assertFailed(await probeWith({ tokenAnswer: { id_token: undefined } }), 'token', /no id_token in the token answer/);
+  });
+
+  it('fails on an answer that is not JSON or not a JSON object', async () => {
+    assertFailed(await probeWith({ answers: { 'GET /userinfo': page('<p>hello</p>') } }), 'userinfo', /the userinfo endpoint answered 200 without a JSON body/);
+    assertFailed(await probeWith({ answers: { 'GET /userinfo': json(200, ['user-1']) } }), 'userinfo', /the userinfo endpoint did not answer a JSON object/);
+  });
+
+  it('fails revocation when the revoked token is refused with another error than invalid_grant', async () => {
+    assertFailed(await probeWith({ revokedError: 'invalid_request' }), 'revocation', /refused with 400 invalid_request, not invalid_grant/);
+  });
+
+  it('forgets a cookie the issuer deletes with Max-Age or a past Expires, and keeps one still valid', async () => {
+    const sentToConsent = async (cookieAfterLogin: string) => {
+      assert.equal((await probeWith({ cookieAfterLogin })).success, true);
+      return issuer.cookiesSeen.get('GET /consent') ?? '';
+    };
+    assert.doesNotMatch(await sentToConsent('fake_session=s1; Path=/; Max-Age=0'), /fake_session/);
+    assert.doesNotMatch(await sentToConsent('fake_session=s1; Path=/; Max-Age=-1'), /fake_session/);
+    assert.doesNotMatch(await sentToConsent('fake_session=s1; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT'), /fake_session/);
+    assert.match(await sentToConsent('fake_session=s2; Path=/; Max-Age=600'), /fake_session=s2/);
   });
 });

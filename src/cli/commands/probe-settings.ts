@@ -2,9 +2,10 @@
 // (never argv), and with --dev the dev server's issuer, the demo user and the dev probe client.
 import { access, constants, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { isLoopbackHost } from '../../config/rules.js';
 import { DEMO_USERNAME } from '../../dev/seed-demo.js';
 import { ensureDevProbeClient, PROBE_CLIENT_NAME } from '../../dev/probe-client.js';
-import type { ProbeClient, ProbeClientAuthentication, ProbeSettings } from '../../probe/probe-settings.js';
+import type { ProbeClientAuthentication, ProbeSettings } from '../../probe/probe-settings.js';
 import { withStore } from '../context.js';
 import { printNote, UsageError } from '../output.js';
 import { readPassword } from '../password-input.js';
@@ -33,9 +34,9 @@ export interface ProbeOptions {
   readonly config?: string;
 }
 
-/** Who and where to probe, as flags name them or --dev fills them in. */
+/** Who and where to probe, as flags name them or --dev fills them in; the issuer already checked. */
 interface Target {
-  readonly issuer?: string | undefined;
+  readonly issuer: string;
   readonly clientId?: string | undefined;
   readonly redirectUri?: string | undefined;
   readonly username?: string | undefined;
@@ -57,6 +58,15 @@ function required(value: string | undefined, flag: string): string {
 function checkUrl(value: string, flag: string): string {
   const url = URL.canParse(value) ? new URL(value) : undefined;
   if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new UsageError(`${flag}: expected an http or https URL`);
+  return value;
+}
+
+/** RFC 9700 §4.1, as the server's own issuer rule: the password and secret travel in clear over http, so only to loopback. */
+function checkIssuer(value: string): string {
+  const url = new URL(checkUrl(value, '--issuer'));
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new UsageError('--issuer: expected https (http only for a loopback host: localhost, 127.0.0.0/8, [::1])');
+  }
   return value;
 }
 
@@ -84,7 +94,12 @@ async function readProbePassword(options: ProbeOptions): Promise<string> {
   return password;
 }
 
-function probeClient(options: ProbeOptions, target: Target): ProbeClient {
+interface ClientAuthentication {
+  readonly authentication: ProbeClientAuthentication;
+  readonly clientSecret: string | undefined;
+}
+
+function clientAuthentication(options: ProbeOptions): ClientAuthentication {
   const clientSecret = process.env[CLIENT_SECRET_VARIABLE] || undefined;
   const method = options.tokenEndpointAuthMethod ?? (clientSecret === undefined ? 'none' : 'client_secret_basic');
   if (!(AUTHENTICATION_METHODS as readonly string[]).includes(method)) {
@@ -92,18 +107,13 @@ function probeClient(options: ProbeOptions, target: Target): ProbeClient {
   }
   if (method === 'none' && clientSecret !== undefined) throw new UsageError(`a public client (none) takes no secret: unset ${CLIENT_SECRET_VARIABLE}`);
   if (method !== 'none' && clientSecret === undefined) throw new UsageError(`${method} needs the client secret in ${CLIENT_SECRET_VARIABLE}`);
-  return {
-    clientId: required(target.clientId, '--client-id'),
-    authentication: method as ProbeClientAuthentication,
-    clientSecret,
-    redirectUri: checkUrl(required(target.redirectUri, '--redirect-uri'), '--redirect-uri'),
-  };
+  return { authentication: method as ProbeClientAuthentication, clientSecret };
 }
 
 /** --dev: the issuer `serve --dev` uses with the same settings, the demo user, and the dev probe client unless named. */
 async function devTarget(options: ProbeOptions): Promise<Target> {
   return withStore({ config: options.config, dev: true }, async (context) => {
-    const dev = { issuer: options.issuer ?? context.config.issuer, username: options.username ?? DEMO_USERNAME };
+    const dev = { issuer: checkIssuer(options.issuer ?? context.config.issuer), username: options.username ?? DEMO_USERNAME };
     if (options.clientId !== undefined) return { ...dev, clientId: options.clientId, redirectUri: options.redirectUri };
     const client = await ensureDevProbeClient({ ...context, context: context.eventContext, clientSecretGracePeriod: context.config.clientSecretGracePeriod });
     if (client === undefined) throw new UsageError(`a client named "${PROBE_CLIENT_NAME}" exists but is not the dev probe client; name one with --client-id and --redirect-uri`);
@@ -116,13 +126,19 @@ async function devTarget(options: ProbeOptions): Promise<Target> {
 export async function resolveProbeSettings(options: ProbeOptions): Promise<ProbeSettings> {
   const timeoutSeconds = parseTimeout(options.timeout);
   await checkTextfilePath(options.prometheusTextfile);
-  const target = options.dev ? await devTarget(options) : options;
-  const issuer = checkUrl(required(target.issuer, '--issuer'), '--issuer');
+  // Everything that can be refused is, before --dev registers (and audits) its client in the database.
+  const authentication = clientAuthentication(options);
+  const password = await readProbePassword(options);
+  const target = options.dev ? await devTarget(options) : { ...options, issuer: checkIssuer(required(options.issuer, '--issuer')) };
   return {
-    issuer,
-    client: probeClient(options, target),
+    issuer: target.issuer,
+    client: {
+      ...authentication,
+      clientId: required(target.clientId, '--client-id'),
+      redirectUri: checkUrl(required(target.redirectUri, '--redirect-uri'), '--redirect-uri'),
+    },
     username: required(target.username, '--username'),
-    password: await readProbePassword(options),
+    password,
     scope: options.scope,
     timeoutSeconds,
     clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
