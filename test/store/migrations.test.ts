@@ -22,6 +22,7 @@ const ALL_MIGRATIONS = [
   '013-pushed-authorization-requests',
   '014-dpop',
   '015-account',
+  '017-admin-role',
 ];
 
 async function withDatabase(engine: { name: 'sqlite' | 'postgres' }, work: (database: TestDatabase) => Promise<void>): Promise<void> {

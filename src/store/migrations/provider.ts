@@ -16,6 +16,7 @@ import { deviceAuthorizationMigration } from './012-device-authorization.js';
 import { pushedAuthorizationRequestsMigration } from './013-pushed-authorization-requests.js';
 import { dpopMigration } from './014-dpop.js';
 import { accountMigration } from './015-account.js';
+import { adminRoleMigration } from './017-admin-role.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
 const migrations: Readonly<Record<string, Migration>> = {
@@ -34,6 +35,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '013-pushed-authorization-requests': pushedAuthorizationRequestsMigration,
   '014-dpop': dpopMigration,
   '015-account': accountMigration,
+  '017-admin-role': adminRoleMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
