@@ -5,6 +5,8 @@ import { withListeningPort } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { canSignIdTokensFor, describeMissingIdTokenKey } from './clients/id-token-algorithm.js';
 import { presentDemo } from './dev/seed-demo.js';
+import { openDashboardSources } from './admin/dashboard-sources.js';
+import { Registry } from 'prom-client';
 import { listenHttp, type HttpListener } from './http/http-server.js';
 import { attachAudit } from './observability/audit.js';
 import { attachEventLog } from './observability/event-log.js';
@@ -71,13 +73,16 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
     attachAudit(events, store, clock);
     attachEventLog(events, logger);
+    // Subscribed before anything is served, so the dashboard's memory misses no event.
+    const dashboard = openDashboardSources({ registry: new Registry(), events, clock, onError: (error) => logger.warn({ err: error }, 'dashboard sample failed') });
     const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock });
     if (config.seedDemo) await presentDemo({ store, config, events, clock, print: options.print ?? ((text) => process.stderr.write(text)) });
     await warnAboutClientsWithoutIdTokenKey(store, keyRing, logger);
 
-    const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures, passwords: options.passwords, events, logger, clock }, listener);
+    const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures, passwords: options.passwords, events, logger, clock, dashboard }, listener);
     await app.ready();
     keyRing.start();
+    dashboard.timeSeries.start();
     const sweeper = new Sweeper(store, logger, clock, sweepPolicy(config));
     sweeper.start();
     // Every instance delivers from the shared outbox; pending logout tokens of a previous run are picked up here.
@@ -89,6 +94,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     const close = async () => {
       // Closes the listener too, once requests arriving on open connections get 503 and in-flight ones are answered.
       await app.close();
+      dashboard.timeSeries.stop();
       await keyRing.stop();
       await sweeper.stop();
       await deliverer.stop();
