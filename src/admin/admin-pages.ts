@@ -26,7 +26,7 @@ export interface AdminDeps {
 type AdminPage = (deps: AdminDeps, parameters: ReadonlyMap<string, string>) => FlowReply | Promise<FlowReply>;
 
 /** Flow ids are ours (random, URL-safe); anything else cannot name a flow, so it is refused before the lookup. */
-const FLOW_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const FLOW_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 function readRange(parameters: ReadonlyMap<string, string>): AdminRange {
   const range = parameters.get('range') ?? 'hour';
