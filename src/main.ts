@@ -82,7 +82,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures, passwords: options.passwords, events, logger, clock, dashboard }, listener);
     await app.ready();
     keyRing.start();
-    dashboard.timeSeries.start();
+    dashboard.timeSeries?.start();
     const sweeper = new Sweeper(store, logger, clock, sweepPolicy(config));
     sweeper.start();
     // Every instance delivers from the shared outbox; pending logout tokens of a previous run are picked up here.
@@ -94,7 +94,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     const close = async () => {
       // Closes the listener too, once requests arriving on open connections get 503 and in-flight ones are answered.
       await app.close();
-      dashboard.timeSeries.stop();
+      dashboard.timeSeries?.stop();
       await keyRing.stop();
       await sweeper.stop();
       await deliverer.stop();

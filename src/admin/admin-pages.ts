@@ -11,7 +11,7 @@ import { readParameters } from '../protocol/parameters.js';
 import { pageResponse } from '../protocol/rendered-response.js';
 import type { Store } from '../store/store.js';
 import { renderDebugPage, renderFlowPage } from '../ui/admin-debug.js';
-import { renderOverviewPage } from '../ui/admin-overview.js';
+import { renderMetricsDisabled, renderOverviewPage } from '../ui/admin-overview.js';
 import { renderAdminForbidden, renderAdminSignIn, type AdminRange } from '../ui/admin-page.js';
 import type { DashboardSources } from './dashboard-sources.js';
 import { breakdownTables, figureCards, VIEW_SPECS } from './dashboard-views.js';
@@ -50,7 +50,9 @@ const overview =
   (view: 'executive' | 'on-call'): AdminPage =>
   async (deps, parameters) => {
     const range = readRange(parameters);
-    const samples = await deps.dashboard.timeSeries.window(range);
+    const { timeSeries } = deps.dashboard;
+    if (timeSeries === undefined) return withCookies(pageResponse(renderMetricsDisabled(view)));
+    const samples = await timeSeries.window(range);
     const now = samples.at(-1)?.at ?? deps.clock();
     const spec = VIEW_SPECS[view];
     const page = renderOverviewPage({

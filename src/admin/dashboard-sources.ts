@@ -8,18 +8,19 @@ import { MetricTimeSeries } from '../observability/time-series.js';
 
 /** What the dashboard reads: this process's time series of its metrics, and its memory of recent events. */
 export interface DashboardSources {
-  readonly timeSeries: MetricTimeSeries;
+  /** Undefined when metrics are disabled (`metrics.enabled`): the executive and on-call views then say so. */
+  readonly timeSeries: MetricTimeSeries | undefined;
   readonly recentEvents: RecentEvents;
 }
 
 export interface DashboardSourceOptions {
-  /** The process's Prometheus registry, with the catalogue's metrics (README, Metrics). */
-  readonly registry: Registry;
+  /** The process's Prometheus registry, with the catalogue's metrics (README, Metrics); undefined when metrics are off. */
+  readonly registry: Registry | undefined;
   readonly events: EventBus;
   readonly clock: Clock;
   readonly onError: (error: unknown) => void;
 }
 
 export function openDashboardSources({ registry, events, clock, onError }: DashboardSourceOptions): DashboardSources {
-  return { timeSeries: new MetricTimeSeries({ registry, clock, onError }), recentEvents: attachRecentEvents(events, clock) };
+  return { timeSeries: registry && new MetricTimeSeries({ registry, clock, onError }), recentEvents: attachRecentEvents(events, clock) };
 }

@@ -41,3 +41,13 @@ export function renderOverviewPage(options: OverviewPageOptions): RenderedPage {
 ${options.tables.map(renderTable)}`,
   });
 }
+
+/** Metrics are off (`metrics.enabled`), so this process keeps no time series to chart. */
+export function renderMetricsDisabled(view: 'executive' | 'on-call'): RenderedPage {
+  return renderAdminPage({
+    title: TITLES[view],
+    view,
+    body: html`<p class="notice" role="status">Metrics are disabled on this instance (<code>metrics.enabled</code> is false), so there are no figures
+to chart. The debug view still lists refused token requests and flows.</p>`,
+  });
+}
