@@ -59,7 +59,7 @@ const overview =
       view,
       range,
       covered: now - (samples[0]?.at ?? now),
-      frame: { now, span: SERIES_RANGES[range].span },
+      frame: { now, ...SERIES_RANGES[range] },
       cards: figureCards(spec, samples),
       tables: breakdownTables(spec, samples),
     });

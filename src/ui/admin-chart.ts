@@ -27,11 +27,14 @@ export interface ChartFrame {
   readonly now: number;
   /** Seconds the chart spans, ending at `now`. */
   readonly span: number;
+  /** Seconds between samples: what one point of the line covers. */
+  readonly step: number;
 }
 
-const WIDTH = 640;
-const HEIGHT = 200;
-const PLOT = { left: 64, right: WIDTH - 12, top: 12, bottom: HEIGHT - 28 } as const;
+// Small enough that the labels stay legible when the chart is scaled down to a third of a screen.
+const WIDTH = 400;
+const HEIGHT = 170;
+const PLOT = { left: 56, right: WIDTH - 8, top: 10, bottom: HEIGHT - 24 } as const;
 
 /** "98.5%", "12", "87 ms", "1.25 s"; a dash when there is nothing to show. */
 export function formatFigure(value: number | null, unit: FigureUnit): string {
@@ -81,13 +84,18 @@ ${lines}
 </svg>`;
 }
 
+/** "5 min", "10 s": the length of one interval. */
+const stepLabel = (step: number): string => (step >= 60 ? `${step / 60} min` : `${step} s`);
+
 export function renderFigureCard(card: FigureCard, frame: ChartFrame): SafeHtml {
   const slug = card.title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const latest = card.points.at(-1);
   return html`<section class="figure-card" aria-labelledby="figure-${slug}">
 <h2 id="figure-${slug}">${card.title}</h2>
 <p class="figure" data-figure="${slug}">${formatFigure(card.value, card.unit)}</p>
 <p class="facts">${card.explanation}</p>
 ${renderChart(card, frame)}
+${latest === undefined ? '' : html`<p class="facts">Latest ${stepLabel(frame.step)}: <span data-latest="${slug}">${formatFigure(latest.value, card.unit)}</span></p>`}
 </section>`;
 }
 
@@ -100,7 +108,7 @@ export const ADMIN_STYLE = `
 .chart .line{fill:none;stroke:var(--accent);stroke-width:2;stroke-linejoin:round}
 .chart .grid{stroke:var(--border);stroke-width:1}
 .chart .axis-line{stroke:var(--muted);stroke-width:1}
-.chart .axis{fill:var(--muted);font-size:12px}
+.chart .axis{fill:var(--muted);font-size:13px}
 .admin-nav{display:flex;flex-wrap:wrap;gap:1rem;margin:0 0 .5rem}
 .admin-nav a[aria-current=page]{font-weight:700;color:var(--text);text-decoration:none}
 .table-wrap{overflow-x:auto}
