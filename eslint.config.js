@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.gatehouse/**', '.gatehouse-demo/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'dist-test/**', 'node_modules/**', '.gatehouse/**', '.gatehouse-demo/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

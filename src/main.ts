@@ -11,6 +11,7 @@ import { listenHttp, type HttpListener } from './http/http-server.js';
 import { attachAudit } from './observability/audit.js';
 import { attachEventLog } from './observability/event-log.js';
 import { EventBus } from './observability/events.js';
+import { attachSecurityWebhook } from './observability/security-webhook.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Sweeper, sweepPolicy } from './maintenance/sweeper.js';
 import { BackChannelDeliverer } from './logout/back-channel-deliverer.js';
@@ -35,7 +36,7 @@ export interface Gatehouse {
   readonly app: FastifyInstance;
   readonly store: Store;
   readonly keyRing: KeyRing;
-  /** Stops accepting, finishes in-flight requests, stops timers, flushes audit writes, closes the database. */
+  /** Stops accepting, finishes in-flight requests, stops timers, flushes audit writes and security webhook deliveries (bounded), closes the database. */
   close(): Promise<void>;
 }
 
@@ -73,6 +74,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
     attachAudit(events, store, clock);
     attachEventLog(events, logger);
+    const securityWebhook = attachSecurityWebhook(events, config.securityWebhook, { logger, clock });
     // Subscribed before anything is served, so the dashboard's memory misses no event.
     const dashboard = openDashboardSources({ registry: new Registry(), events, clock, onError: (error) => logger.warn({ err: error }, 'dashboard sample failed') });
     const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock });
@@ -99,6 +101,8 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
       await sweeper.stop();
       await deliverer.stop();
       await events.drain();
+      // Bounded by securityWebhook.timeout: a receiver that never answers holds the shutdown no longer.
+      await securityWebhook?.stop();
       await store.close();
     };
     return { url, config, app, store, keyRing, close };

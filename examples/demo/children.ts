@@ -1,12 +1,20 @@
 // The demo's child processes: started with their output in a log file, waited on until they say they are ready,
 // stopped together; the first one to exit unasked is reported to `onFailure`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The repository root: the nearest folder above this module holding package.json (also when a test runs it compiled). */
+function repositoryRoot(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
+  return folder;
+}
+
+const ROOT = repositoryRoot();
 const TSX = import.meta.resolve('tsx');
-const EXIT_WITH_PARENT = import.meta.resolve('./exit-with-parent.ts');
+const EXIT_WITH_PARENT = join(ROOT, 'examples/demo/exit-with-parent.ts');
 /** How long a child may take to stop after SIGTERM before it is killed. */
 const STOP_TIMEOUT_MS = 15_000;
 /** How long a child may take to say it is ready: one that never does would leave the demo waiting forever. */
@@ -45,12 +53,11 @@ export class Children {
   start(name: string, logName: string, entry: string, args: readonly string[], env: NodeJS.ProcessEnv): Child {
     // Started after stopAll, it would outlive the demo.
     if (this.stopping) throw new Error('the demo is stopping');
-    const root = fileURLToPath(new URL('../..', import.meta.url));
     const logPath = join(this.logFolder, `${logName}.log`);
     const log = createWriteStream(logPath, { flags: 'a', mode: 0o600 });
     // Its own process group: a Ctrl-C in the terminal reaches the demo alone, which then stops each child once.
     const child = spawn(process.execPath, ['--import', TSX, '--import', EXIT_WITH_PARENT, entry, ...args], {
-      cwd: root,
+      cwd: ROOT,
       env: { ...inheritedEnvironment(), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,

@@ -5,6 +5,7 @@ import { registerClientCommands } from './commands/clients.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerConsentCommands } from './commands/consents.js';
 import { registerKeyCommands } from './commands/keys.js';
+import { registerOpsCommands } from './commands/ops.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerUserCommands } from './commands/users.js';
 import { reportError, type ExitCode } from './output.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerConsentCommands(program);
   registerKeyCommands(program);
+  registerOpsCommands(program);
   return program;
 }
 

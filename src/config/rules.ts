@@ -53,6 +53,29 @@ export function checkProductionRules(config: Config, whereToSet: (path: string) 
   return problems;
 }
 
+/**
+ * The security webhook: a secret to sign with, and https, with http only to a loopback host while the issuer itself
+ * is http (local development), as for a client's jwks_uri.
+ */
+export function checkSecurityWebhookRules(config: Config, whereToSet: (path: string) => string): RuleProblem[] {
+  const { url, secret } = config.securityWebhook;
+  if (url === undefined) return [];
+  const problems: RuleProblem[] = [];
+  if (secret === undefined) {
+    problems.push({ path: 'securityWebhook.secret', message: `required when securityWebhook.url is set: ${whereToSet('securityWebhook.secret')} to at least 32 random characters` });
+  }
+  const target = new URL(url);
+  const loopbackHttp = target.protocol === 'http:' && isLoopbackHost(target.hostname) && config.issuer.startsWith('http:');
+  if (target.protocol !== 'https:' && !loopbackHttp) {
+    problems.push({ path: 'securityWebhook.url', message: 'must be https (http only to a loopback host while the issuer is http)' });
+  }
+  // fetch refuses a URL with credentials: every delivery would fail.
+  if (target.username !== '' || target.password !== '') {
+    problems.push({ path: 'securityWebhook.url', message: 'must not carry a user name or password; authenticate the receiver by the signature' });
+  }
+  return problems;
+}
+
 function checkIssuer(config: Config): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const issuer = new URL(config.issuer);

@@ -303,6 +303,54 @@ export const configSchema = z
         }),
       })
       .prefault({}),
+    anomalies: z
+      .strictObject({
+        enabled: setting(z.boolean().default(true), {
+          expected: 'true or false',
+          description:
+            'Raise refresh_token.context_changed when a refresh token family is refreshed from another network or User-Agent than it was last used from (a signal: nothing is refused). Contexts are recorded either way, so turning this on compares with where each family is used now.',
+        }),
+        ipv4Prefix: setting(z.number().int().min(8).max(32).default(24), {
+          expected: 'a prefix length 8-32',
+          description: 'An IPv4 client stays in its network while its address keeps this many leading bits (24: the same /24).',
+        }),
+        ipv6Prefix: setting(z.number().int().min(16).max(128).default(48), {
+          expected: 'a prefix length 16-128',
+          description: 'An IPv6 client stays in its network while its address keeps this many leading bits (48: the same site).',
+        }),
+      })
+      .prefault({}),
+    securityWebhook: z
+      .strictObject({
+        url: setting(z.url({ protocol: /^https?$/ }).optional(), {
+          expected: 'an absolute https URL (http only to a loopback host while the issuer is http)',
+          secret: true,
+          description:
+            'Where every security event is POSTed as signed JSON (README "Security events"); unset sends nothing. Redirects are not followed. Treated as a secret, since such URLs often carry one.',
+        }),
+        secret: setting(z.string().min(32).optional(), {
+          expected: 'a secret of at least 32 characters',
+          secret: true,
+          description: 'HMAC-SHA256 key of the Gatehouse-Signature header. Required when securityWebhook.url is set; never logged.',
+        }),
+        timeout: setting(z.number().int().min(100).max(10_000).default(3000), {
+          expected: 'milliseconds 100-10000',
+          description: 'How long one delivery attempt may take; also how long shutdown waits for undelivered events.',
+        }),
+        maxAttempts: setting(z.number().int().min(1).max(20).default(5), {
+          expected: 'a count 1-20',
+          description: 'Delivery attempts per event before it is given up on (logged).',
+        }),
+        retryDelay: setting(z.number().int().min(10).max(60_000).default(1000), {
+          expected: 'milliseconds 10-60000',
+          description: 'Wait before the first retry; each further retry waits twice as long, each wait taken at random between half and all of that (jitter).',
+        }),
+        queueLimit: setting(z.number().int().min(1).max(100_000).default(1000), {
+          expected: 'a count 1-100000',
+          description: 'Events waiting in memory for delivery at most; when full, the oldest is dropped (logged with how many).',
+        }),
+      })
+      .prefault({}),
     clientSecretGracePeriod: setting(seconds(0, 2_592_000).default(86_400), {
       expected: 'seconds 0-2592000',
       description: 'After `clients rotate-secret`, the previous secret keeps working this long.',

@@ -101,7 +101,7 @@ export class AuthorizationCodeGrant implements Grant {
   }
 
   private async issue(store: Store, code: AuthorizationCodeRecord, request: TokenRequest, resource: string | undefined, now: number): Promise<Redemption> {
-    const { response, family } = await issueFamily(this.deps, store, { ...code, client: request.client }, { resource, dpopJkt: request.dpop?.jkt }, now);
+    const { response, family } = await issueFamily(this.deps, store, { ...code, client: request.client }, { resource, dpopJkt: request.dpop?.jkt, origin: request.origin }, now);
     return { outcome: 'issued', response, family };
   }
 }

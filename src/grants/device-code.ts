@@ -26,7 +26,7 @@ export class DeviceCodeGrant implements Grant {
     const deviceCode = request.parameters.get('device_code');
     // RFC 8628 §3.4: device_code is required.
     if (deviceCode === undefined) throw new InvalidRequest({ description: 'The device_code parameter is missing.' });
-    const issuance = { resource: requestedResource(request.resources), dpopJkt: request.dpop?.jkt };
+    const issuance = { resource: requestedResource(request.resources), dpopJkt: request.dpop?.jkt, origin: request.origin };
     const deviceCodeHash = hashOpaqueValue(deviceCode);
     const { client, origin } = request;
     // One transaction: the redemption is undone if issuing fails (a resource not granted), so the device may retry.

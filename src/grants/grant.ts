@@ -39,7 +39,7 @@ export interface GrantDependencies {
   readonly keyRing: { activeKey(alg: SigningAlgorithm): SigningKey | undefined };
   readonly keyEncryption: KeyEncryption;
   readonly events: EventBus;
-  readonly config: Pick<Config, 'issuer' | 'tokens'> & { readonly keys: Pick<Config['keys'], 'accessTokenAlgorithm'> };
+  readonly config: Pick<Config, 'issuer' | 'tokens' | 'anomalies'> & { readonly keys: Pick<Config['keys'], 'accessTokenAlgorithm'> };
   readonly clock: Clock;
 }
 

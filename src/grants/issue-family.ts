@@ -1,5 +1,7 @@
 // A new token family for a person's grant (a redeemed authorization code or device code): its tokens, all stored at once.
 import { randomUUID } from 'node:crypto';
+import { contextOf } from '../anomalies/family-context.js';
+import type { EventContext } from '../observability/events.js';
 import { includesScope } from '../protocol/scope.js';
 import type { ClientRecord, TokenFamilyRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -29,8 +31,11 @@ export async function issueFamily(
   deps: Pick<GrantDependencies, 'keyRing' | 'config'>,
   store: Store,
   grant: PersonGrant,
-  /** The `resource` asked for, and the thumbprint of the request's DPoP key when it carried a proof (RFC 9449 §5). */
-  request: { readonly resource: string | undefined; readonly dpopJkt: string | undefined },
+  /**
+   * The `resource` asked for, the thumbprint of the request's DPoP key when it carried a proof (RFC 9449 §5), and
+   * where the request came from: the family's first context.
+   */
+  request: { readonly resource: string | undefined; readonly dpopJkt: string | undefined; readonly origin: EventContext },
   now: number,
 ): Promise<{ readonly response: TokenResponse; readonly family: TokenFamilyRecord }> {
   const { client } = grant;
@@ -52,6 +57,7 @@ export async function issueFamily(
     expiresAt: now + deps.config.tokens.refreshTokenAbsoluteTtl,
     revokedAt: null,
     revokedReason: null,
+    context: contextOf(request.origin, deps.config.anomalies),
   };
   // Refresh tokens only when the client may use the refresh grant AND the person granted offline_access
   // (OpenID Connect Core §11): a client's registration alone never keeps access alive beyond what was consented.

@@ -7,6 +7,7 @@ import { requestedResource, selectAudience, type AccessTokenAudience } from './a
 import { issueTokens, mintRefreshToken } from './issue-tokens.js';
 import { RefreshRetryWindow, retryFingerprint } from './refresh-retry.js';
 import { narrowScope } from '../protocol/scope.js';
+import { moveContext } from '../anomalies/family-context.js';
 
 /** The presented token, its family, and what this request asks for. */
 interface Presentation {
@@ -37,11 +38,13 @@ export class RefreshTokenGrant implements Grant {
     const idTokenSignedResponseAlg = request.client.idTokenSignedResponseAlg;
     const dpopJkt = request.dpop?.jkt;
     const response = issueTokens(this.deps, { family, scope, audience, nonce: null, refreshToken: successor.value, idTokenSignedResponseAlg, dpopJkt, now });
+    const move = moveContext(family.context, request.origin, this.deps.config.anomalies);
     const result = await this.deps.store.refreshTokens.rotate({
       tokenHash,
       successor: successor.record,
       firstUse: originOf(request),
       retry: this.retryWindow.seal(tokenHash, fingerprint, response, now),
+      ...(move.context && { familyContext: move.context }),
       now,
     });
     if (result.outcome === 'replayed') return this.answerReplay(result, presentation, request, now);
@@ -50,6 +53,10 @@ export class RefreshTokenGrant implements Grant {
     // The account page shows when each connected application last got tokens.
     await this.deps.store.consents.recordUse(family.userId, token.clientId, now);
     this.deps.events.emit({ type: 'refresh_token.rotated', ...facts, familyId: family.familyId }, request.origin);
+    // A signal, not proof (README "Security events"): reported, never refused or revoked.
+    if (move.change && this.deps.config.anomalies.enabled) {
+      this.deps.events.emit({ type: 'refresh_token.context_changed', ...facts, familyId: family.familyId, change: move.change }, request.origin);
+    }
     this.deps.events.emit({ type: 'token.issued', ...facts, grantType: this.grantType }, request.origin);
     return response;
   }

@@ -71,6 +71,17 @@ export type GatehouseEvent =
       /** The request that rotated the token first, so both requests' origins are on record. */
       readonly firstUse: { readonly ip: string | null; readonly userAgent: string | null } | null;
     }
+  /**
+   * A refresh from another network or User-Agent than its family was last used from (README "Security events"): the
+   * family now follows the new context, so one move is one event. A signal, not proof: nothing is refused.
+   */
+  | {
+      readonly type: 'refresh_token.context_changed';
+      readonly userId: string;
+      readonly clientId: string;
+      readonly familyId: string;
+      readonly change: 'network' | 'user_agent' | 'both';
+    }
   // RFC 7009: a client revoked its refresh token (so its whole grant) or one access token (its jti is denied until expiry).
   | { readonly type: 'refresh_token.revoked'; readonly userId: string; readonly clientId: string; readonly familyId: string }
   | { readonly type: 'access_token.revoked'; readonly userId: string | null; readonly clientId: string; readonly tokenId: string }
@@ -130,6 +141,7 @@ export const SECURITY_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'code.replayed',
   'code.replayed_by_other_client',
   'refresh_token.reused',
+  'refresh_token.context_changed',
   'client_assertion.replayed',
   'request_uri.replayed',
   'dpop_proof.replayed',

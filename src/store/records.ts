@@ -149,6 +149,16 @@ export interface TokenFamilyRecord {
   readonly expiresAt: number;
   readonly revokedAt: number | null;
   readonly revokedReason: string | null;
+  /** Where the family is used from, as of its last move; null for a family from before contexts were recorded. */
+  readonly context: FamilyContext | null;
+}
+
+/** Where a token family is used from, coarsely enough that routine changes go unnoticed (README "Security events"). */
+export interface FamilyContext {
+  /** The client IP's network as CIDR (`203.0.113.0/24`, prefix lengths from `anomalies.*`); null when the IP was unknown. */
+  readonly network: string | null;
+  /** Digest of the User-Agent with its version numbers removed; an absent User-Agent has a digest too. */
+  readonly userAgent: string;
 }
 
 export interface RefreshTokenRecord {
@@ -315,6 +325,8 @@ export interface RefreshTokenRotation {
   readonly firstUse: RequestOrigin;
   /** The response to hand a retry; null when the retry window is off, and then nothing is kept. */
   readonly retry: RefreshRetryResponse | null;
+  /** The context the family moves to when this rotation wins; absent leaves the family's context as it is. */
+  readonly familyContext?: FamilyContext;
   readonly now: number;
 }
 

@@ -154,8 +154,9 @@ export interface RefreshTokenRepository {
   findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   /**
    * Rotates a refresh token in one transaction: one conditional update (not yet rotated, not expired, family live)
-   * marks it rotated and records `firstUse` and `retry` on it, then the successor is inserted. Of N concurrent callers
-   * exactly one gets `redeemed` and only its successor and response exist; the rest get `replayed` with the winner's
+   * marks it rotated and records `firstUse` and `retry` on it, then the successor is inserted and the family takes
+   * `familyContext` (when given). Of N concurrent callers
+   * exactly one gets `redeemed` and only its successor, response and context exist; the rest get `replayed` with the winner's
    * `firstUse` and `retry` (seen once the winner committed). A token already rotated or of a revoked family gives
    * `replayed` (a revoked family's never-rotated token with `firstUse: null`); otherwise a token at or past its
    * `expiresAt`, or of a family at or past its `expiresAt`, gives `expired`; an unknown hash gives `unknown`.

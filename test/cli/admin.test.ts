@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROJECT_ROOT } from '../support/project-root.js';
 import { createTestDatabase, forEachEngine, type TestDatabase } from '../support/database.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli, TEST_ENCRYPTION_SECRET } from './run-cli.js';
 
@@ -59,7 +60,7 @@ describe('gatehouse without a database', () => {
     const reference = await gatehouse(['config', 'reference'], {});
     assert.equal(reference.code, 0, reference.stderr);
     const { readFile } = await import('node:fs/promises');
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const readme = await readFile(join(PROJECT_ROOT, 'README.md'), 'utf8');
     assert.ok(readme.includes(reference.stdout), 'the README carries the reference verbatim');
     assert.match(reference.stdout, /\| `tokens\.accessTokenTtl` \| `GATEHOUSE_TOKENS_ACCESS_TOKEN_TTL` \| `600` \|/);
   });

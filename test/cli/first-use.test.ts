@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROJECT_ROOT } from '../support/project-root.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli } from './run-cli.js';
 
 describe('gatehouse on first use', () => {
@@ -17,7 +18,7 @@ describe('gatehouse on first use', () => {
   after(() => rm(dataDir, { recursive: true, force: true }));
 
   it('prints the version of package.json', async () => {
-    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
     for (const flag of ['--version', '-V']) {
       const result = await gatehouse([flag], {});
       assert.deepEqual([result.code, result.stdout, result.stderr], [0, `${version}\n`, '']);

@@ -136,6 +136,7 @@ export function aFamily(client: ClientRecord, user: UserRecord, overrides: Parti
     expiresAt: NOW + 86_400,
     revokedAt: null,
     revokedReason: null,
+    context: null,
     ...overrides,
   };
 }

@@ -23,6 +23,7 @@ const ALL_MIGRATIONS = [
   '014-dpop',
   '015-account',
   '017-admin-role',
+  '018-family-context',
 ];
 
 async function withDatabase(engine: { name: 'sqlite' | 'postgres' }, work: (database: TestDatabase) => Promise<void>): Promise<void> {

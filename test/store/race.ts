@@ -1,18 +1,21 @@
 // Starts several processes on one database and releases them at once, to race them for real.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { RaceTask } from './race-worker.js';
+import { PROJECT_ROOT } from '../support/project-root.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const WORKER = join(import.meta.dirname, 'race-worker.ts');
+// The worker beside this module: its TypeScript source through tsx, or its compiled twin when the tests run compiled.
+const COMPILED = !fileURLToPath(import.meta.url).endsWith('.ts');
+const WORKER = join(import.meta.dirname, COMPILED ? 'race-worker.js' : 'race-worker.ts');
 
 type Child = ChildProcessByStdio<Writable, Readable, null>;
 
 function startRacer(task: RaceTask): { child: Child; ready: Promise<void>; result: Promise<string[]> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...(COMPILED ? [] : ['--import', 'tsx']), WORKER], {
+    cwd: PROJECT_ROOT,
     env: { ...process.env, RACE_TASK: JSON.stringify(task) },
     stdio: ['pipe', 'pipe', 'inherit'],
   });

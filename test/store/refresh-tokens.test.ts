@@ -7,6 +7,7 @@ import { forEachEngine, useTestStore } from '../support/database.js';
 import { aFamily, aRefreshToken, NOW, seedClientAndUser, seedFamily } from './fixtures.js';
 
 const ORIGIN = { ip: '192.0.2.7', userAgent: 'first-app/1.0' };
+const FAMILY_CONTEXT = { network: '192.0.2.0/24', userAgent: 'digest-a' };
 const RETRY: RefreshRetryResponse = { retryUntil: NOW + 6, fingerprint: 'fingerprint-1', encryptedResponse: 'v1.kek.iv.tag.ciphertext' };
 
 function aRotation(token: RefreshTokenRecord, family: TokenFamilyRecord, overrides: Partial<RefreshTokenRotation> = {}): RefreshTokenRotation {
@@ -55,6 +56,28 @@ forEachEngine((engine) => {
         retry: RETRY,
       });
       assert.equal(await store.refreshTokens.findByHash(again.successor.tokenHash), undefined, 'a loser writes no successor');
+    });
+
+    it('stores a family\'s context, with or without a network, and finds it field for field', async () => {
+      const { store } = current();
+      for (const context of [FAMILY_CONTEXT, { network: null, userAgent: 'digest-of-nothing' }]) {
+        const { family } = await seedFamily(store, { family: { context } });
+        assert.deepEqual((await store.refreshTokens.findFamily(family.familyId))?.context, context);
+      }
+    });
+
+    it('moves the family to the winning rotation\'s context; a rotation without one, or a loser, leaves it', async () => {
+      const { store } = current();
+      const { family, token } = await seedFamily(store, { family: { context: FAMILY_CONTEXT } });
+      const moved = { network: '198.51.100.0/24', userAgent: 'digest-b' };
+      const winner = aRotation(token, family, { familyContext: moved });
+      assert.equal((await store.refreshTokens.rotate(winner)).outcome, 'redeemed');
+      assert.deepEqual((await store.refreshTokens.findFamily(family.familyId))?.context, moved);
+      const loser = aRotation(token, family, { now: NOW + 2, familyContext: FAMILY_CONTEXT });
+      assert.equal((await store.refreshTokens.rotate(loser)).outcome, 'replayed');
+      assert.deepEqual((await store.refreshTokens.findFamily(family.familyId))?.context, moved, 'a loser moves nothing');
+      assert.equal((await store.refreshTokens.rotate(aRotation(winner.successor, family, { now: NOW + 3 }))).outcome, 'redeemed');
+      assert.deepEqual((await store.refreshTokens.findFamily(family.familyId))?.context, moved, 'no context given: unchanged');
     });
 
     it('keeps nothing for a retry when the rotation brings none (window off)', async () => {

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { PROJECT_ROOT as ROOT } from './project-root.js';
 
 const running = new Set<ChildProcess>();
 // Once the importing file's tests are over, passed or failed, no demo is left running (its children stop with it).

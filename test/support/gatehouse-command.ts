@@ -1,9 +1,8 @@
 // How tests start the real `gatehouse` CLI: the build in dist/ when it is up to date, the TypeScript source otherwise.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT as ROOT } from './project-root.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SOURCE_ENTRY = join(ROOT, 'src/cli/index.ts');
 const BUILT_ENTRY = join(ROOT, 'dist/src/cli/index.js');
 const TSX_LOADER = import.meta.resolve('tsx');

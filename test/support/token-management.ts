@@ -60,6 +60,7 @@ export async function storeRefreshToken(
     expiresAt: now + 3600,
     revokedAt: null,
     revokedReason: null,
+    context: null,
     ...overrides.family,
   };
   const value = generateOpaqueValue();

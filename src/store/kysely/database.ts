@@ -98,6 +98,10 @@ export interface TokenFamiliesTable {
   expires_at: number;
   revoked_at: number | null;
   revoked_reason: string | null;
+  /** The client's network as CIDR; null without a known IP, or (with context_user_agent null) no context recorded yet. */
+  context_network: string | null;
+  /** Digest of the User-Agent without versions; null until a context is recorded. */
+  context_user_agent: string | null;
 }
 
 export interface RefreshTokensTable {

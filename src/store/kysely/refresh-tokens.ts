@@ -1,5 +1,5 @@
 // The token_families and refresh_tokens tables: grants, rotation with one conditional update, retry responses, revocation.
-import type { RefreshRetryResponse, RefreshTokenRecord, RefreshTokenRotation, RequestOrigin, RotationResult, TokenFamilyRecord } from '../records.js';
+import type { FamilyContext, RefreshRetryResponse, RefreshTokenRecord, RefreshTokenRotation, RequestOrigin, RotationResult, TokenFamilyRecord } from '../records.js';
 import type { RefreshTokenRepository } from '../store.js';
 import type { RefreshTokensTable, TokenFamiliesTable } from './database.js';
 import { deleteExpiredFamilies, deleteExpiredRefreshTokens } from './token-sweep.js';
@@ -22,7 +22,12 @@ function tokenFamilyToRow(family: TokenFamilyRecord): TokenFamiliesTable {
     expires_at: family.expiresAt,
     revoked_at: family.revokedAt,
     revoked_reason: family.revokedReason,
+    ...contextToColumns(family.context),
   };
+}
+
+function contextToColumns(context: FamilyContext | null): Pick<TokenFamiliesTable, 'context_network' | 'context_user_agent'> {
+  return { context_network: context?.network ?? null, context_user_agent: context?.userAgent ?? null };
 }
 
 function rowToTokenFamily(row: TokenFamiliesTable): TokenFamilyRecord {
@@ -41,6 +46,7 @@ function rowToTokenFamily(row: TokenFamiliesTable): TokenFamilyRecord {
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
     revokedReason: row.revoked_reason,
+    context: row.context_user_agent === null ? null : { network: row.context_network, userAgent: row.context_user_agent },
   };
 }
 
@@ -85,7 +91,7 @@ export class KyselyRefreshTokenRepository implements RefreshTokenRepository {
   }
 
   async rotate(rotation: RefreshTokenRotation): Promise<RotationResult> {
-    const { tokenHash, successor, firstUse, retry, now } = rotation;
+    const { tokenHash, successor, firstUse, retry, familyContext, now } = rotation;
     const rotated = await inTransaction(this.db, async (trx) => {
       // SECURITY.md: a refresh token works once; the check and the mark are one statement so concurrent callers cannot both win.
       const row = await trx
@@ -113,8 +119,11 @@ export class KyselyRefreshTokenRepository implements RefreshTokenRepository {
         )
         .returningAll()
         .executeTakeFirst();
-      // Only the winner's successor exists: no second branch of the family is ever written.
+      // Only the winner's successor and context exist: no second branch of the family is ever written.
       if (row) await insertToken(trx, successor);
+      if (row && familyContext) {
+        await trx.updateTable('token_families').set(contextToColumns(familyContext)).where('family_id', '=', row.family_id).execute();
+      }
       return row;
     });
     if (rotated) return { outcome: 'redeemed', record: rowToRefreshToken(rotated) };

@@ -17,6 +17,7 @@ import { pushedAuthorizationRequestsMigration } from './013-pushed-authorization
 import { dpopMigration } from './014-dpop.js';
 import { accountMigration } from './015-account.js';
 import { adminRoleMigration } from './017-admin-role.js';
+import { familyContextMigration } from './018-family-context.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
 const migrations: Readonly<Record<string, Migration>> = {
@@ -36,6 +37,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '014-dpop': dpopMigration,
   '015-account': accountMigration,
   '017-admin-role': adminRoleMigration,
+  '018-family-context': familyContextMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
