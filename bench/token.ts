@@ -40,7 +40,7 @@ for (let i = 0; i < CODES; i += 1) {
   await store.authorizationCodes.create({
     codeHash: hashOpaqueValue(code), clientId: client.clientId, userId: user.userId, sessionId: `sid-${i}`, redirectUri: REDIRECT_URI,
     redirectUriSent: true, scope: 'openid profile email offline_access', codeChallenge: challenge, codeChallengeMethod: 'S256',
-    nonce: null, authTime: now(), resources: [], apiScope: '', dpopJkt: null, createdAt: now(), expiresAt: now() + 600, consumedAt: null,
+    nonce: null, authTime: now(), resources: [], apiScope: '', dpopJkt: null, flowId: null, createdAt: now(), expiresAt: now() + 600, consumedAt: null,
   });
 }
 await store.close();

@@ -1,10 +1,12 @@
 // buildApp: the Fastify instance with every plugin and route, used by main and by tests.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { Config } from './config/schema.js';
 import { ServerMetadata } from './discovery/server-metadata.js';
 import { registerErrorHandling, rejectMalformedHttp } from './http/plugins/error-handler.js';
 import { registerRequestContext, requestIdGenerator } from './http/plugins/request-context.js';
+import { registerRequestLog } from './http/plugins/request-log.js';
+import { registerCorrelation } from './http/event-context.js';
 import { compileProxyTrust } from './http/proxy-trust.js';
 import type { HttpListener } from './http/http-server.js';
 import { registerFaviconRoute } from './http/routes/favicon.js';
@@ -35,7 +37,9 @@ import { PrivateKeyJwtVerifier } from './clients/private-key-jwt.js';
 import { DpopProofChecker } from './dpop/proof-checker.js';
 import { registerDpopNonces } from './http/plugins/dpop-nonce.js';
 import { DpopNonces } from './tokens/dpop-nonce.js';
+import type { Tracer } from '@opentelemetry/api';
 import type { EventBus } from './observability/events.js';
+import { registerTracing } from './http/plugins/tracing.js';
 import type { KeyRing } from './tokens/keys/key-ring.js';
 import type { KeyEncryption } from './tokens/keys/key-encryption.js';
 import type { MessageAuthentication } from './tokens/keys/message-authentication.js';
@@ -60,10 +64,12 @@ export interface AppDependencies {
   readonly logger: Logger;
   /** This process's time series and recent events, which the ops dashboard (/admin) shows. */
   readonly dashboard: DashboardSources;
+  /** Makes a span per request when tracing is on (src/observability/tracing.ts); undefined: none. */
+  readonly tracer?: Tracer;
 }
 
 /** What protocol routes are built from: each takes the slices it needs. */
-export interface RouteContext extends Omit<AppDependencies, 'logger'> {
+export interface RouteContext extends Omit<AppDependencies, 'logger' | 'tracer'> {
   readonly config: Config;
   readonly clients: ClientLookup;
   /** Verifies private_key_jwt client assertions, for every endpoint that authenticates clients. */
@@ -84,6 +90,8 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   const app: FastifyInstance = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     ...(bound && { serverFactory: bound.serverFactory }),
     loggerInstance: deps.logger,
+    // Fastify's two lines per request are replaced by the one of registerRequestLog.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.limits.bodyBytes,
     // A function, not the setting: Fastify 5 reads a bare hop count as "trust nothing".
     trustProxy: proxyTrust,
@@ -96,7 +104,11 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
     // After Fastify marks itself closing (later requests on open connections get 503): stop accepting, finish in-flight.
     app.addHook('onClose', bound.close);
   }
+  // First: every later hook, handler and storage call runs inside the request's span.
+  registerTracing(app, deps.tracer);
   registerRequestContext(app);
+  registerCorrelation(app);
+  registerRequestLog(app);
   registerSecurityHeaders(app, config.issuer);
   registerErrorHandling(app);
   // Before the routes: those with `config.cors` register their paths with it as they are added.

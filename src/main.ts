@@ -13,6 +13,9 @@ import { attachEventLog } from './observability/event-log.js';
 import { EventBus } from './observability/events.js';
 import { attachSecurityWebhook } from './observability/security-webhook.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { instrumentStore } from './observability/instrument-store.js';
+import { startTracing } from './observability/tracing.js';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { Sweeper, sweepPolicy } from './maintenance/sweeper.js';
 import { BackChannelDeliverer } from './logout/back-channel-deliverer.js';
 import { openStore } from './store/open.js';
@@ -47,6 +50,8 @@ export interface StartOptions {
   readonly passwords?: PasswordHasher;
   /** Where dev mode's demo credentials and reminders go: a person's terminal, never the log (default stderr). */
   readonly print?: (text: string) => void;
+  /** Receives every span as it ends, tracing on whatever `tracing.otlpEndpoint` says; tests inject an in-memory one. */
+  readonly spanExporter?: SpanExporter;
 }
 
 /** @throws ListenError when the host or port cannot be listened on, before anything else is touched */
@@ -69,7 +74,10 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
   const deviceCookieSignatures = createMessageAuthentication(secrets, DEVICE_COOKIE_PURPOSE);
   // RFC 9449 §8: likewise for DPoP nonces, so a nonce one instance issued is accepted by every other.
   const dpopNonceSignatures = createMessageAuthentication(secrets, DPOP_NONCE_PURPOSE);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const opened = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const tracing = startTracing(config.tracing, options.spanExporter);
+  // Every storage call a span of the request that made it, when tracing is on.
+  const store = instrumentStore(opened, { tracer: tracing.tracer });
   try {
     const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
     attachAudit(events, store, clock);
@@ -81,7 +89,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     if (config.seedDemo) await presentDemo({ store, config, events, clock, print: options.print ?? ((text) => process.stderr.write(text)) });
     await warnAboutClientsWithoutIdTokenKey(store, keyRing, logger);
 
-    const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures, passwords: options.passwords, events, logger, clock, dashboard }, listener);
+    const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures, passwords: options.passwords, events, logger, clock, dashboard, tracer: tracing.tracer }, listener);
     await app.ready();
     keyRing.start();
     dashboard.timeSeries?.start();
@@ -104,10 +112,12 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
       // Bounded by securityWebhook.timeout: a receiver that never answers holds the shutdown no longer.
       await securityWebhook?.stop();
       await store.close();
+      await tracing.shutdown();
     };
     return { url, config, app, store, keyRing, close };
   } catch (error) {
     await store.close();
+    await tracing.shutdown();
     throw error;
   }
 }

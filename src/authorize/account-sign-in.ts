@@ -12,7 +12,7 @@ export function accountLocation(issuer: string): string {
 
 /** Sends a browser without a session to the login page, bound to it by the interaction cookie like any sign-in. */
 export async function beginAccountSignIn(deps: InteractionDeps, now: number): Promise<FlowReply> {
-  const { interaction, setCookie } = await createInteraction(deps, null, { awaiting: 'login', loginSessionId: null, consentSessionId: null }, now);
+  const { interaction, setCookie } = await createInteraction(deps, null, { awaiting: 'login', loginSessionId: null, consentSessionId: null }, null, now);
   return seeOther(interactionLocation(deps.issuer, '/login', interaction.id), [setCookie]);
 }
 

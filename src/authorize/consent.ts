@@ -30,6 +30,7 @@ async function describeScopes(deps: AuthorizationDeps, request: AuthorizationReq
 async function loadInteraction(deps: AuthorizationDeps, interactionId: string | undefined, info: RequestInfo, now: number): Promise<Interaction> {
   const interaction = await findInteraction({ store: deps.store, issuer: deps.config.issuer }, info.cookies, interactionId, now);
   if (interaction === undefined) throw new InvalidInteraction({ cause: new Error('consent: no live interaction for this browser') });
+  info.joinFlow(interaction.record.flowId, interaction.record.request.clientId);
   return interaction;
 }
 
@@ -42,7 +43,7 @@ async function passConsentGate(deps: AuthorizationDeps, interaction: Interaction
   const { record } = interaction;
   if (record.awaiting !== 'consent') return seeOther(interactionLocation(deps.config.issuer, '/login', interaction.id));
   const login = await checkLoginRequirements(deps, record.request, record, info.cookies, now);
-  if (!login.ok) return sendToStep(deps, { request: record.request, interaction, now }, loginStep(interaction));
+  if (!login.ok) return sendToStep(deps, { request: record.request, interaction, info, now }, loginStep(interaction));
   // Another session (another account signed in meanwhile) starts over at resume, which decides afresh for it.
   if (login.session.sessionId !== record.consentSessionId) return seeOther(interactionLocation(deps.config.issuer, '/authorize/resume', interaction.id));
   return login;

@@ -57,11 +57,11 @@ async function hasConsent(deps: AuthorizationDeps, input: FlowInput, login: Sati
  * Sends the browser to the page of `step`, recording it on the request's interaction (created on first need), so the
  * other pages refuse to act on it meanwhile.
  */
-export async function sendToStep(deps: AuthorizationDeps, input: Pick<FlowInput, 'request' | 'interaction' | 'now'>, step: InteractionStep): Promise<FlowReply> {
+export async function sendToStep(deps: AuthorizationDeps, input: Pick<FlowInput, 'request' | 'interaction' | 'info' | 'now'>, step: InteractionStep): Promise<FlowReply> {
   const path = step.awaiting === 'login' ? '/login' : '/consent';
   const interactionDeps = { store: deps.store, issuer: deps.config.issuer };
   if (input.interaction === undefined) {
-    const { interaction, setCookie } = await createInteraction(interactionDeps, input.request, step, input.now);
+    const { interaction, setCookie } = await createInteraction(interactionDeps, input.request, step, input.info.eventContext.flowId ?? null, input.now);
     return seeOther(interactionLocation(deps.config.issuer, path, interaction.id), [setCookie]);
   }
   if ((await advanceInteraction(interactionDeps, input.interaction, step, input.now)) === undefined) {

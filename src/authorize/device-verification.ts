@@ -67,6 +67,8 @@ export async function submitDeviceCode(deps: DeviceVerificationDeps, body: unkno
       deps.events.emit({ type: 'user_code.throttled', retryAfter: locked }, info.eventContext);
       return codePage(deps, info, typed, { kind: 'throttled', retryAfter: locked });
     }
+    // The person's side of the device's flow: login and approval join the flow the device started.
+    info.joinFlow(authorization.flowId, authorization.clientId);
     return await continueAuthorization(deps, { client, request: deviceRequestOf(authorization), target: undefined, info, now });
   } catch (error) {
     return failure(error, undefined, info.requestId);

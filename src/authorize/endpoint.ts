@@ -2,6 +2,7 @@
 import { knownApplication } from '../clients/application-home.js';
 import { matchRedirectUri } from '../clients/redirect-uri.js';
 import { InvalidInteraction } from '../errors/oauth-errors.js';
+import { mintFlowId } from '../observability/flow-id.js';
 import { targetOf, type AuthorizationTarget } from '../protocol/authorization-response.js';
 import { failure } from '../protocol/error-responses.js';
 import type { FlowReply, KnownApplication, RequestInfo } from '../protocol/flow.js';
@@ -29,6 +30,8 @@ export async function handleAuthorizationRequest(deps: AuthorizationDeps, source
   if (!validation.ok) return failure(validation.error, validation.target, info.requestId, { application });
   try {
     const { client, request, target } = validation;
+    // A valid request starts an authorization: every later step of it joins this flow.
+    info.joinFlow(mintFlowId(), client.clientId);
     return await continueAuthorization(deps, { client, request, target, info, now });
   } catch (error) {
     return failure(error, validation.target, info.requestId, { application });
@@ -50,6 +53,7 @@ export async function resumeAuthorization(deps: AuthorizationDeps, interactionId
     const interaction = await findInteraction({ store: deps.store, issuer: deps.config.issuer }, info.cookies, interactionId, now);
     // SECURITY.md (interactions): only the browser that started the interaction may carry it on, and only while it is live.
     if (interaction === undefined) throw new InvalidInteraction({ cause: new Error('resume: no live interaction for this browser') });
+    info.joinFlow(interaction.record.flowId, interaction.record.request.clientId);
     const { request } = interaction.record;
     const client = await deps.clients.find(request.clientId);
     // RFC 6749 §3.1.2.3: the client may have changed meanwhile; its redirect URI (or device grant) must still be registered.

@@ -43,11 +43,12 @@ export function clearInteractionCookie(issuer: string): string {
   return clearCookieHeader(issuer, INTERACTION_COOKIE);
 }
 
-/** Stores `request` as a new interaction at `step`; the caller sets `setCookie` on its response and redirects to the step's page. */
+/** Stores `request` as a new interaction of flow `flowId` at `step`; the caller sets `setCookie` on its response and redirects to the step's page. */
 export async function createInteraction<Request extends AuthorizationRequestRecord | null>(
   deps: InteractionDeps,
   request: Request,
   step: InteractionStep,
+  flowId: string | null,
   now: number,
 ): Promise<{ readonly interaction: Interaction<Request>; readonly setCookie: string }> {
   // 256 random bits each; only their hashes are stored.
@@ -57,6 +58,7 @@ export async function createInteraction<Request extends AuthorizationRequestReco
     interactionHash: hashOpaqueValue(id),
     request,
     csrfTokenHash: hashOpaqueValue(csrfToken),
+    flowId,
     createdAt: now,
     expiresAt: now + INTERACTION_TTL,
     completedAt: null,

@@ -40,6 +40,8 @@ export async function issueAuthorizationCode(
     apiScope: await apiScopeOf(deps.store.apis, request),
     // RFC 9449 §10: the code exchange must prove possession of this key.
     dpopJkt: request.dpopJkt,
+    // Its redemption at the token endpoint joins this flow.
+    flowId: context.flowId ?? null,
     createdAt: now,
     // RFC 6749 §4.1.2 and SECURITY.md (authorization codes): short-lived (60 s by default, at most 10 minutes).
     expiresAt: now + deps.config.tokens.authorizationCodeTtl,

@@ -44,6 +44,7 @@ async function loadInteraction(deps: AuthorizationDeps, info: RequestInfo, id: s
   // SECURITY.md (interactions): the interaction is bound to the browser that started it (checked by findAnyInteraction).
   const interaction = await findAnyInteraction({ store: deps.store, issuer: deps.config.issuer }, info.cookies, id, now);
   if (interaction === undefined) throw new InvalidInteraction({ cause: new Error('login: no live interaction for this browser') });
+  info.joinFlow(interaction.record.flowId, interaction.record.request?.clientId);
   const { request } = interaction.record;
   if (request === null) return { interaction, client: null };
   const client = await deps.clients.find(request.clientId);

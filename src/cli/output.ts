@@ -9,7 +9,7 @@ import { DevSecretError } from '../tokens/keys/dev-secret.js';
 import { KeyDecryptionError } from '../tokens/keys/key-encryption.js';
 import { InvalidUserInput, UserNotFound, UsernameTaken } from '../users/errors.js';
 
-/** 0 ok; 1 the operation failed; 2 invalid configuration or usage; 3 database unavailable. */
+/** 0 ok; 1 the operation failed; 2 invalid configuration or usage; 3 database (for `probe`: the issuer) unavailable. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -21,10 +21,32 @@ export class UsageError extends Error {
   }
 }
 
+/** A command that printed its result and still failed (a probe step): its one-line message and exit code. */
+export class CommandFailed extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+    this.name = 'CommandFailed';
+  }
+}
+
+/**
+ * A file with problems, each located (`FILE:LINE:COL path: message`): every line is printed, then the summary; with
+ * --json, `{"error": summary, "problems": [...]}`. Exit code 1.
+ */
+export class ProblemsFound extends Error {
+  constructor(message: string, readonly lines: readonly string[], readonly problems: readonly unknown[]) {
+    super(message);
+    this.name = 'ProblemsFound';
+  }
+}
+
 /** Failures whose message is written for an operator; anything else is unexpected. */
 const OPERATION_ERRORS = [
   InvalidClientMetadata, ClientNotFound, ClientNameTaken, ClientOperationRefused, InvalidUserInput, UserNotFound, UsernameTaken,
-  DevSecretError, KeyDecryptionError, InvalidApiMetadata, ApiNotFound, ApiIdentifierTaken,
+  DevSecretError, KeyDecryptionError, InvalidApiMetadata, ApiNotFound, ApiIdentifierTaken, CommandFailed, ProblemsFound,
 ];
 
 export interface OutputOptions {
@@ -44,6 +66,7 @@ export function printNote(message: string): void {
 
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (error instanceof CommandFailed) return error.exitCode;
   // A host or port that cannot be listened on is a setting to change, like an invalid one.
   if (error instanceof ConfigError || error instanceof UsageError || error instanceof ListenError) return EXIT.usage;
   if (error instanceof StoreUnavailableError) return EXIT.unavailable;
@@ -60,7 +83,10 @@ export function reportError(error: unknown, options: OutputOptions): ExitCode {
   if (error instanceof CommanderError && (code === EXIT.ok || error.code === 'commander.help')) return code;
   const problems = error instanceof ConfigError ? error.problems.map(redactSecrets) : undefined;
   const message = describeError(error);
-  if (options.json) {
+  if (error instanceof ProblemsFound) {
+    const lines = options.json ? [JSON.stringify({ error: message, problems: error.problems })] : [...error.lines.map(redactSecrets), `gatehouse: ${message}`];
+    process.stderr.write(`${lines.join('\n')}\n`);
+  } else if (options.json) {
     process.stderr.write(`${JSON.stringify(problems ? { error: message, problems } : { error: message })}\n`);
   } else if (problems !== undefined && problems.length > 1) {
     // Several problems get a line each: fixing them one run at a time is tedious.

@@ -6,6 +6,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerConsentCommands } from './commands/consents.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerOpsCommands } from './commands/ops.js';
+import { registerProbeCommand } from './commands/probe.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerUserCommands } from './commands/users.js';
 import { reportError, type ExitCode } from './output.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerConsentCommands(program);
   registerKeyCommands(program);
   registerOpsCommands(program);
+  registerProbeCommand(program);
   return program;
 }
 

@@ -3,14 +3,31 @@
 /** RFC 7591 §3.2.2 error codes, so an admin API can answer with the registration error response. */
 export type ClientMetadataErrorCode = 'invalid_redirect_uri' | 'invalid_client_metadata';
 
-/** A metadata value breaks the registration policy; `field` is its RFC 7591 name (e.g. `redirect_uris`). */
+/** One broken rule: the RFC 7591 field (e.g. `redirect_uris`), the list item when it is one, and what is wrong. */
+export interface MetadataProblem {
+  readonly field: string;
+  readonly index?: number;
+  readonly message: string;
+}
+
+/**
+ * Metadata breaks the registration policy; `field` is the RFC 7591 name of the first broken field, `problems` lists
+ * every broken rule, and the message names them all on one line.
+ */
 export class InvalidClientMetadata extends Error {
   readonly code: ClientMetadataErrorCode;
 
-  constructor(readonly field: string, message: string) {
-    super(`${field}: ${message}`);
+  constructor(readonly field: string, message: string, readonly problems: readonly MetadataProblem[] = [{ field, message }]) {
+    super(problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '));
     this.name = 'InvalidClientMetadata';
     this.code = field === 'redirect_uris' || field === 'post_logout_redirect_uris' ? 'invalid_redirect_uri' : 'invalid_client_metadata';
+  }
+
+  /** @param problems at least one */
+  static listing(problems: readonly MetadataProblem[]): InvalidClientMetadata {
+    const [first] = problems;
+    if (first === undefined) throw new TypeError('InvalidClientMetadata.listing needs a problem');
+    return new InvalidClientMetadata(first.field, first.message, problems);
   }
 }
 

@@ -1,10 +1,10 @@
 // Client registration service: create, update, rotate the secret of, delete and read clients; used by the CLI and admin API.
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { EventBus, EventContext } from '../observability/events.js';
 import type { ClientRecord, ClientUpdate } from '../store/records.js';
 import { DuplicateError, type Store } from '../store/store.js';
-import { generateOpaqueValue, hashOpaqueValue } from '../tokens/opaque.js';
+import { hashOpaqueValue } from '../tokens/opaque.js';
+import { checkedClientId, generateClientId, secretChosenOrGenerated } from './client-credentials.js';
 import { ClientNameTaken, ClientNotFound, ClientOperationRefused } from './errors.js';
 import { validateClientMetadata, type ClientMetadata, type ClientMetadataInput } from './metadata.js';
 
@@ -34,20 +34,10 @@ export interface RotatedSecret {
   readonly previousSecretValidUntil: number;
 }
 
-/** RFC 6749 §10.10: 256 bits, far beyond guessing; stored only as its SHA-256. */
-const SECRET_BYTES = 32;
-/** 128 bits: a client_id is not a secret, but an unguessable one tells nothing about other clients. */
-const CLIENT_ID_BYTES = 16;
-
-/**
- * A new client_id: 128 random bits as base64url, never starting with `-`, which a command line would take for an
- * option (`gatehouse clients show -x...`).
- */
-export function generateClientId(): string {
-  for (;;) {
-    const clientId = randomBytes(CLIENT_ID_BYTES).toString('base64url');
-    if (!clientId.startsWith('-')) return clientId;
-  }
+/** What an operator chooses instead of generated values (`clients apply`); each is checked before use. */
+export interface ChosenCredentials {
+  readonly clientId?: string | undefined;
+  readonly clientSecret?: string | undefined;
 }
 
 /** Copies an allow-list of fields, so a field added to the record later is not shown until chosen. */
@@ -82,13 +72,13 @@ export class ClientRegistrationService {
   }
 
   /** @throws InvalidClientMetadata, ClientNameTaken */
-  async create(input: ClientMetadataInput): Promise<ClientWithSecret> {
+  async create(input: ClientMetadataInput, chosen: ChosenCredentials = {}): Promise<ClientWithSecret> {
     const metadata = validateClientMetadata(input);
-    const clientSecret = hasSecret(metadata) ? generateOpaqueValue(SECRET_BYTES) : null;
+    const clientSecret = hasSecret(metadata) ? secretChosenOrGenerated(chosen.clientSecret) : null;
     const now = this.now();
     const record: ClientRecord = {
       ...metadata,
-      clientId: generateClientId(),
+      clientId: chosen.clientId === undefined ? generateClientId() : checkedClientId(chosen.clientId),
       secretHash: clientSecret === null ? null : hashOpaqueValue(clientSecret),
       previousSecretHash: null,
       previousSecretExpiresAt: null,
@@ -104,14 +94,14 @@ export class ClientRegistrationService {
    * Changes the given fields; the result must pass the same policy as a new client. The client type is fixed.
    * @throws ClientNotFound, InvalidClientMetadata, ClientNameTaken
    */
-  async update(clientId: string, changes: Omit<ClientMetadataInput, 'clientType'>): Promise<ClientWithSecret> {
+  async update(clientId: string, changes: Omit<ClientMetadataInput, 'clientType'>, chosen: Pick<ChosenCredentials, 'clientSecret'> = {}): Promise<ClientWithSecret> {
     const existing = await this.findRecord(clientId);
     const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     const merged = validateClientMetadata({ ...existing, ...defined, ...keysAfter(changes), clientType: existing.clientType });
     const update = changedFields(existing, merged);
     const fields = Object.keys(update).map(toMetadataName);
     if (fields.length === 0) return { client: toClientView(existing), clientSecret: null };
-    const { secrets, clientSecret } = secretsAfterUpdate(existing, merged);
+    const { secrets, clientSecret } = secretsAfterUpdate(existing, merged, chosen.clientSecret);
     const updated = await this.translateDuplicate(merged.clientName, () =>
       this.deps.store.clients.update(clientId, { ...update, ...secrets }, this.now()),
     );
@@ -120,12 +110,12 @@ export class ClientRegistrationService {
     return { client: toClientView(updated), clientSecret };
   }
 
-  /** @throws ClientNotFound, ClientOperationRefused for a public client */
-  async rotateSecret(clientId: string): Promise<RotatedSecret> {
+  /** A new secret, generated or `chosenSecret`. @throws ClientNotFound, ClientOperationRefused for a public client, InvalidClientMetadata */
+  async rotateSecret(clientId: string, chosenSecret?: string): Promise<RotatedSecret> {
     const existing = await this.findRecord(clientId);
     if (existing.clientType === 'public') throw new ClientOperationRefused(`client "${clientId}" is public and has no secret`);
     if (!hasSecret(existing)) throw new ClientOperationRefused(`client "${clientId}" authenticates with private_key_jwt and has no secret`);
-    const clientSecret = generateOpaqueValue(SECRET_BYTES);
+    const clientSecret = secretChosenOrGenerated(chosenSecret);
     const now = this.now();
     const previousSecretValidUntil = now + this.deps.clientSecretGracePeriod;
     const rotated = await this.deps.store.clients.rotateSecret(clientId, hashOpaqueValue(clientSecret), previousSecretValidUntil, now);
@@ -169,18 +159,18 @@ export class ClientRegistrationService {
  * What an update does to the secrets. A client moving to private_key_jwt gives them up, so switching back later never
  * revives one it had; a client moving to a secret method without one gets a new secret, returned to be shown once.
  */
-function secretsAfterUpdate(existing: ClientRecord, merged: ClientMetadata): { secrets: ClientUpdate; clientSecret: string | null } {
+function secretsAfterUpdate(existing: ClientRecord, merged: ClientMetadata, chosenSecret: string | undefined): { secrets: ClientUpdate; clientSecret: string | null } {
   if (!hasSecret(merged)) {
     const secrets = existing.secretHash === null ? {} : { secretHash: null, previousSecretHash: null, previousSecretExpiresAt: null };
     return { secrets, clientSecret: null };
   }
   if (existing.secretHash !== null) return { secrets: {}, clientSecret: null };
-  const clientSecret = generateOpaqueValue(SECRET_BYTES);
+  const clientSecret = secretChosenOrGenerated(chosenSecret);
   return { secrets: { secretHash: hashOpaqueValue(clientSecret) }, clientSecret };
 }
 
 /** Confidential clients authenticate with a secret, except private_key_jwt ones, which sign with their own keys. */
-function hasSecret(client: Pick<ClientMetadata, 'clientType' | 'tokenEndpointAuthMethod'>): boolean {
+export function hasSecret(client: Pick<ClientMetadata, 'clientType' | 'tokenEndpointAuthMethod'>): boolean {
   return client.clientType === 'confidential' && client.tokenEndpointAuthMethod !== 'private_key_jwt';
 }
 

@@ -348,6 +348,26 @@ export const configSchema = z
         queueLimit: setting(z.number().int().min(1).max(100_000).default(1000), {
           expected: 'a count 1-100000',
           description: 'Events waiting in memory for delivery at most; when full, the oldest is dropped (logged with how many).',
+          }),
+        })
+        .prefault({}),
+    tracing: z
+      .strictObject({
+        otlpEndpoint: setting(z.url({ protocol: /^https?$/ }).optional(), {
+          expected: 'an absolute http(s) URL, e.g. http://collector:4318/v1/traces',
+          description: 'OpenTelemetry traces are sent to this OTLP/HTTP traces URL (the full path, /v1/traces included). Unset: no tracing at all.',
+        }),
+        serviceName: setting(z.string().min(1).max(100).default('gatehouse'), {
+          expected: 'a name of 1-100 characters',
+          description: 'The `service.name` resource attribute of every span, as the tracing backend lists the service.',
+        }),
+        sampleRatio: setting(z.number().min(0).max(1).default(1), {
+          expected: 'a number 0-1',
+          description: 'Share of requests traced, chosen by trace id; a traced request keeps all its storage spans. 1 traces every request, 0 none.',
+        }),
+        exportTimeout: setting(z.number().int().min(100).max(60_000).default(5000), {
+          expected: 'milliseconds 100-60000',
+          description: 'How long one export of spans may take; a collector that does not answer in time loses that batch, never a request. Also bounds the last export at shutdown.',
         }),
       })
       .prefault({}),

@@ -4,6 +4,7 @@ import { checkScope } from '../authorize/steps/check-scope.js';
 import type { Config } from '../config/schema.js';
 import { UnauthorizedClient } from '../errors/oauth-errors.js';
 import type { EventBus, EventContext } from '../observability/events.js';
+import { mintFlowId, type JoinFlow } from '../observability/flow-id.js';
 import type { Parameters } from '../protocol/parameters.js';
 import { generateUserCode, hashUserCode, normaliseUserCode } from '../protocol/user-code.js';
 import { DEVICE_CODE_GRANT_TYPE, type ClientRecord, type DeviceAuthorizationRecord } from '../store/records.js';
@@ -29,6 +30,7 @@ export interface DeviceAuthorizationCall {
   readonly resources: readonly string[];
   readonly origin: EventContext;
   readonly now: number;
+  readonly joinFlow: JoinFlow;
 }
 
 /** RFC 8628 §3.2: the device authorization response. */
@@ -54,7 +56,10 @@ export async function requestDeviceAuthorization(deps: DeviceAuthorizationDeps, 
   const deviceCode = generateOpaqueValue(32);
   const { codeLifetime, interval } = deps.config.deviceAuthorization;
   const base = { deviceCodeHash: hashOpaqueValue(deviceCode), clientId: client.clientId, scope, resources, status: 'pending' as const };
-  const record = { ...base, interval, lastPolledAt: null, approval: null, createdAt: now, expiresAt: now + codeLifetime };
+  // The device's request starts the flow: the person's verification, login and approval, and the redemption join it.
+  const flowId = mintFlowId();
+  call.joinFlow(flowId);
+  const record = { ...base, interval, lastPolledAt: null, approval: null, flowId, createdAt: now, expiresAt: now + codeLifetime };
   const userCode = await storeWithUserCode(deps.store, record);
   deps.events.emit({ type: 'device_authorization.requested', clientId: client.clientId, scope }, call.origin);
   const verificationUri = `${deps.config.issuer.replace(/\/$/, '')}${DEVICE_VERIFICATION_PATH}`;

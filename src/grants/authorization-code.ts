@@ -83,6 +83,8 @@ export class AuthorizationCodeGrant implements Grant {
 
   private async redeem(store: Store, codeHash: string, request: TokenRequest, parameters: CodeParameters, now: number): Promise<Redemption> {
     const consumed = await store.authorizationCodes.consume(codeHash, now);
+    // A replay is filed under the flow it replays, so one query shows the whole story.
+    if (consumed.outcome !== 'unknown') request.joinFlow(consumed.record.flowId);
     if (consumed.outcome === 'replayed') {
       // SECURITY.md (authorization codes): only the code's own client can trigger the revocation; any other client
       // could otherwise end a victim's grant with a code it merely saw.

@@ -11,6 +11,7 @@ import { DEVICE_CODE_GRANT_TYPE, type ClientRecord, type DeviceAuthorizationReco
 import type { Store } from '../store/store.js';
 import { hashOpaqueValue } from '../tokens/opaque.js';
 import { requestedResource } from './audience.js';
+import type { JoinFlow } from '../observability/flow-id.js';
 import type { Grant, GrantDependencies, TokenRequest, TokenResponse } from './grant.js';
 import { issueFamily } from './issue-family.js';
 
@@ -33,9 +34,11 @@ export class DeviceCodeGrant implements Grant {
     const issued = await this.deps.store.transaction(async (store) => {
       // RFC 8628 §3.5: tokens exactly once, only to the client the device code was issued to.
       const redeemed = await store.deviceAuthorizations.redeem(deviceCodeHash, client.clientId, now);
-      return redeemed === undefined ? undefined : this.issue(store, redeemed, client, issuance, now);
+      if (redeemed === undefined) return undefined;
+      request.joinFlow(redeemed.flowId);
+      return this.issue(store, redeemed, client, issuance, now);
     });
-    if (issued === undefined) return this.refuse(deviceCodeHash, client.clientId, now);
+    if (issued === undefined) return this.refuse(deviceCodeHash, client.clientId, request.joinFlow, now);
     const { family, response } = issued;
     this.deps.events.emit({ type: 'device_authorization.redeemed', userId: family.userId, clientId: client.clientId, familyId: family.familyId }, origin);
     this.deps.events.emit({ type: 'token.issued', userId: family.userId, clientId: client.clientId, grantType: this.grantType }, origin);
@@ -54,10 +57,12 @@ export class DeviceCodeGrant implements Grant {
   }
 
   /** Why nothing was redeemed: RFC 8628 §3.5's answer for the authorization's state, counting a poll while pending. */
-  private async refuse(deviceCodeHash: string, clientId: string, now: number): Promise<never> {
+  private async refuse(deviceCodeHash: string, clientId: string, joinFlow: JoinFlow, now: number): Promise<never> {
     const authorization = await this.deps.store.deviceAuthorizations.findByDeviceCode(deviceCodeHash);
     // RFC 8628 §3.5 and RFC 6749 §5.2: unknown, another client's or already redeemed is invalid_grant.
     if (authorization === undefined || authorization.clientId !== clientId) throw new InvalidGrant({ cause: new Error('unknown device code, or issued to another client') });
+    // The device's polls are part of its flow.
+    joinFlow(authorization.flowId);
     if (authorization.status === 'redeemed') throw new InvalidGrant({ cause: new Error('device code already redeemed') });
     if (authorization.status === 'denied') throw new DeviceAccessDenied();
     if (authorization.expiresAt <= now) throw new ExpiredToken();

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Parameters } from '../protocol/parameters.js';
 import type { EventBus, EventContext } from '../observability/events.js';
+import type { JoinFlow } from '../observability/flow-id.js';
 import type { ClientRecord, GrantType, SigningAlgorithm } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { KeyEncryption } from '../tokens/keys/key-encryption.js';
@@ -31,6 +32,8 @@ export interface TokenRequest {
   readonly origin: EventContext;
   /** The request's accepted DPoP proof (RFC 9449 §5), or undefined without one. */
   readonly dpop: AcceptedDpopProof | undefined;
+  /** Joins the request to the flow of the code or device authorization it redeems, so its events and log line carry it. */
+  readonly joinFlow: JoinFlow;
 }
 
 /** What grant modules are built from: each takes what it needs. */

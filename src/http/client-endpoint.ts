@@ -5,10 +5,11 @@ import type { RouteContext } from '../app.js';
 import { authenticateClient } from '../clients/authenticate.js';
 import { UnsupportedMediaType } from '../errors/oauth-errors.js';
 import type { EventContext } from '../observability/events.js';
+import type { JoinFlow } from '../observability/flow-id.js';
 import { readParameters, type Parameters } from '../protocol/parameters.js';
 import { splitResourceParameters } from '../protocol/resource-indicators.js';
 import type { ClientRecord } from '../store/records.js';
-import { eventContext } from './event-context.js';
+import { eventContext, flowJoiner } from './event-context.js';
 import { rejectOtherMethods } from './plugins/error-handler.js';
 
 /**
@@ -30,6 +31,8 @@ export interface ClientCall {
   readonly now: number;
   /** The `DPoP` request header as received (RFC 9449 §4.1), for an endpoint that takes proofs. */
   readonly dpopHeader: string | readonly string[] | undefined;
+  /** Joins the call to the authorization flow its code or device authorization belongs to (or starts). */
+  readonly joinFlow: JoinFlow;
 }
 
 /**
@@ -69,7 +72,8 @@ export function registerClientEndpoint(
       const now = clock();
       const origin = eventContext(request);
       const client = await authenticateClient({ authorization: request.headers.authorization, parameters, now, assertionAudiences, origin }, clients, clientAssertions);
-      const body = await handle({ client, parameters, resources, origin, now, dpopHeader: request.headers.dpop });
+      request.clientId = client.clientId;
+      const body = await handle({ client, parameters, resources, origin, now, dpopHeader: request.headers.dpop, joinFlow: flowJoiner(request) });
       if (body === undefined) return reply.send();
       return reply.code(endpoint.successStatus ?? 200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
     });

@@ -22,7 +22,7 @@ export function eventLogLevel(type: EventType): 'warn' | 'info' | 'debug' {
 export function attachEventLog(bus: EventBus, logger: Logger): void {
   bus.subscribe((event: GatehouseEvent, context: EventContext) => {
     const { type, ...facts } = event;
-    const { requestId, ip, userAgent, actor } = context;
-    logger[eventLogLevel(type)]({ event: type, ...facts, reqId: requestId ?? undefined, ip, userAgent, actor }, `event ${type}`);
+    const { requestId, ip, userAgent, actor, flowId } = context;
+    logger[eventLogLevel(type)]({ event: type, ...facts, reqId: requestId ?? undefined, flowId: flowId ?? undefined, ip, userAgent, actor }, `event ${type}`);
   });
 }

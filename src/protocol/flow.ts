@@ -1,6 +1,7 @@
 // What the person-facing flows (authorize, login, consent, logout) take from a request and answer with, framework-neutral.
 import type { OAuthError } from '../errors/oauth-errors.js';
 import type { EventContext } from '../observability/events.js';
+import type { JoinFlow } from '../observability/flow-id.js';
 import type { RequestCookies } from '../sessions/cookies.js';
 import type { RenderedResponse } from './rendered-response.js';
 
@@ -8,7 +9,9 @@ import type { RenderedResponse } from './rendered-response.js';
 export interface RequestInfo {
   readonly cookies: RequestCookies;
   readonly requestId: string;
+  /** Its `flowId` is the flow's once the request has joined one. */
   readonly eventContext: EventContext;
+  readonly joinFlow: JoinFlow;
 }
 
 /** The client a person-facing flow is for, once known: its error page names it and leads back to its home. */

@@ -19,14 +19,15 @@ export async function fetchJson(url: string | URL, init: RequestInit): Promise<u
   return JSON.parse(await readCapped(response)) as unknown;
 }
 
-async function readCapped(response: Response): Promise<string> {
+/** The body as text, refusing one over `maxBytes`. @throws Error past the cap */
+export async function readCapped(response: Response, maxBytes = MAX_ANSWER_BYTES): Promise<string> {
   if (response.body === null) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;
   // Leaving the loop early (throw) cancels the stream, so the rest of an oversized body is never read.
   for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
-    if (size > MAX_ANSWER_BYTES) throw new Error(`the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+    if (size > maxBytes) throw new Error(`the answer is larger than ${maxBytes} bytes`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

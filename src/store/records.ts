@@ -106,6 +106,8 @@ export interface AuthorizationCodeRecord {
   readonly apiScope: string;
   /** RFC 9449 §10: the JWK thumbprint the code exchange's DPoP proof must have; null when not asked for. */
   readonly dpopJkt: string | null;
+  /** The authorization flow the code was issued in, so its redemption is logged and audited under it; null for older codes. */
+  readonly flowId: string | null;
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly consumedAt: number | null;
@@ -284,6 +286,8 @@ export interface InteractionRecord extends InteractionStep {
   /** The authorization request it resumes; null for a sign-in to Gatehouse's own account page, which no client asked for. */
   readonly request: AuthorizationRequestRecord | null;
   readonly csrfTokenHash: string;
+  /** The authorization flow it pauses; null for an account sign-in (no client asked for it) and older interactions. */
+  readonly flowId: string | null;
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly completedAt: number | null;
@@ -466,6 +470,8 @@ export interface DeviceAuthorizationRecord {
   readonly lastPolledAt: number | null;
   /** Set once approved. */
   readonly approval: DeviceApproval | null;
+  /** The authorization flow the device started: the person's verification, login and approval, and the redemption. */
+  readonly flowId: string | null;
   readonly createdAt: number;
   readonly expiresAt: number;
 }

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidClientMetadata } from '../../src/clients/errors.js';
-import { validateClientMetadata, type ClientMetadataInput } from '../../src/clients/metadata.js';
+import { checkClientMetadata, validateClientMetadata, type ClientMetadataInput } from '../../src/clients/metadata.js';
 
 const minimal = { clientName: 'Billing', redirectUris: ['https://billing.example.com/cb'] } as const;
 
@@ -117,5 +117,32 @@ describe('validateClientMetadata', () => {
     assert.deepEqual(metadata.redirectUris, ['https://a.example/cb']);
     assert.equal(metadata.clientName, 'Billing');
     assert.equal(metadata.firstParty, true);
+  });
+
+  it('lists every broken rule, list items by index, and names them all in the one-line error', () => {
+    const input = {
+      clientName: '',
+      redirectUris: ['https://ok.example/cb', 'http://app.example/cb', 'https://app.example/cb#top'],
+      grantTypes: ['authorization_code', 'password'],
+      scope: 'openid bad"scope',
+    };
+    const check = checkClientMetadata(input);
+    assert.equal(check.ok, false);
+    assert.deepEqual(!check.ok && check.problems.map((problem) => [problem.field, problem.index]), [
+      ['client_name', undefined],
+      ['grant_types', 1],
+      ['redirect_uris', 1],
+      ['redirect_uris', 2],
+      ['scope', undefined],
+    ]);
+    const error = refusal(input);
+    assert.equal(error.field, 'client_name');
+    assert.equal(error.problems.length, 5);
+    assert.match(error.message, /^client_name: a client name is required; grant_types: the password grant .*; redirect_uris: .*fragment.*; scope: /);
+  });
+
+  it('does not pile problems on an unknown method or grant type: the keys and redirect URIs it would decide are not judged', () => {
+    const check = checkClientMetadata({ ...minimal, tokenEndpointAuthMethod: 'private_key_jw', jwksUri: 'https://keys.example/jwks', grantTypes: ['client_credential'] });
+    assert.deepEqual(!check.ok && check.problems.map((problem) => problem.field), ['token_endpoint_auth_method', 'grant_types']);
   });
 });

@@ -2,7 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClientNameTaken, ClientNotFound, ClientOperationRefused, InvalidClientMetadata } from '../../src/clients/errors.js';
-import { ClientRegistrationService, generateClientId } from '../../src/clients/registration.js';
+import { ClientRegistrationService } from '../../src/clients/registration.js';
+import { generateClientId } from '../../src/clients/client-credentials.js';
 import { EventBus, type EventContext, type GatehouseEvent } from '../../src/observability/events.js';
 import { hashOpaqueValue } from '../../src/tokens/opaque.js';
 import { forEachEngine, useTestStore } from '../support/database.js';
@@ -94,6 +95,27 @@ forEachEngine((engine) => {
       assert.equal(stored?.previousSecretExpiresAt, NOW + GRACE_PERIOD);
       assert.deepEqual(emitted.at(-1)?.event, { type: 'client.secret_rotated', clientId: client.clientId, previousValidUntil: NOW + GRACE_PERIOD });
       await assert.rejects(service.rotateSecret('missing'), ClientNotFound);
+    });
+
+    it('takes a chosen client_id and secret (clients apply), refusing ones that break the rules without naming the secret', async () => {
+      const { store } = current();
+      const { service, emitted } = serviceFor(store);
+      const chosenSecret = 'chosen-secret-0123456789abcdef0123456789';
+      const { client } = await service.create(billing, { clientId: 'billing-web', clientSecret: chosenSecret });
+      assert.equal(client.clientId, 'billing-web');
+      assert.equal((await store.clients.findById('billing-web'))?.secretHash, hashOpaqueValue(chosenSecret));
+      const badId = await service.create({ ...billing, clientName: 'Other' }, { clientId: '-option' }).catch((error: unknown) => error);
+      assert.ok(badId instanceof InvalidClientMetadata && badId.field === 'client_id', String(badId));
+      const weak = 'short secret';
+      for (const attempt of [() => service.rotateSecret('billing-web', weak), () => service.create({ ...billing, clientName: 'Weak' }, { clientSecret: weak })]) {
+        const error = await attempt().catch((caught: unknown) => caught);
+        assert.ok(error instanceof InvalidClientMetadata && error.field === 'client_secret', String(error));
+        assert.equal(error.message.includes(weak), false);
+      }
+      const rotated = await service.rotateSecret('billing-web', `${chosenSecret}-next`);
+      assert.equal(rotated.clientSecret, `${chosenSecret}-next`);
+      assert.equal((await store.clients.findById('billing-web'))?.previousSecretHash, hashOpaqueValue(chosenSecret));
+      assert.equal(emitted.at(-1)?.event.type, 'client.secret_rotated');
     });
 
     it('lists, shows and deletes clients without ever exposing a secret hash', async () => {

@@ -1,4 +1,5 @@
-// trustProxy end to end: which X-Forwarded-For entry becomes the audited client IP, and whose X-Request-Id is kept.
+// trustProxy end to end: which X-Forwarded-For entry becomes the audited client IP, and whose X-Request-Id is kept
+// (returned, audited, and on the request's one log line).
 // The rule is the same on every storage engine, so these run on SQLite only.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +19,8 @@ async function failedLogin(suite: TestServerSuite, headers: Record<string, strin
   const response = await postLogin(flow, { username: `nobody-${randomBytes(4).toString('hex')}`, password: 'wrong password' }, headers);
   assert.equal(response.status, 200, 'the login page again');
   const requestId = response.headers.get('x-request-id') ?? assert.fail('every response carries x-request-id');
+  const logged = server.logs().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { msg: string; reqId?: string });
+  assert.equal(logged.filter((line) => line.msg === 'request completed' && line.reqId === requestId).length, 1, 'one log line under that id');
   for (let attempt = 0; attempt < 100; attempt++) {
     const event = (await auditEvents(server, 'login.failed')).find((candidate) => candidate.requestId === requestId);
     if (event) return { requestId, ip: event.ip };

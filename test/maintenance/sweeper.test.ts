@@ -55,7 +55,7 @@ forEachEngine((engine) => {
       await store.clients.create(client);
       const authorization = (hash: string, expiresAt: number) => ({
         deviceCodeHash: hash, userCodeHash: `user-${hash}`, clientId: client.clientId, scope: 'openid', resources: [], status: 'pending' as const,
-        interval: 5, lastPolledAt: null, approval: null, createdAt: expiresAt - 600, expiresAt,
+        interval: 5, lastPolledAt: null, approval: null, flowId: null, createdAt: expiresAt - 600, expiresAt,
       });
       await store.deviceAuthorizations.create(authorization('forgotten', NOW - DEVICE_AUTHORIZATION_RETENTION_SECONDS - 1));
       await store.deviceAuthorizations.create(authorization('retained', NOW - 1));

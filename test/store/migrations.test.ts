@@ -22,6 +22,7 @@ const ALL_MIGRATIONS = [
   '013-pushed-authorization-requests',
   '014-dpop',
   '015-account',
+  '016-flow-ids',
   '017-admin-role',
   '018-family-context',
 ];

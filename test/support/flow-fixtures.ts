@@ -82,6 +82,7 @@ export async function issueCode(
     resources: [],
     apiScope: '',
     dpopJkt: null,
+    flowId: null,
     createdAt: now,
     expiresAt: now + 60,
     consumedAt: null,

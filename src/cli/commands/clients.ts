@@ -9,7 +9,9 @@ import type { ClientMetadataInput } from '../../clients/metadata.js';
 import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
 import { printNote, printResult, UsageError } from '../output.js';
 import { registerClientApiCommands } from './apis.js';
+import { registerClientFileCommands } from './clients-file.js';
 import { describeClient, describeClientList } from './client-text.js';
+import { warnAboutLocalhost } from './client-warnings.js';
 
 interface MetadataOptions extends CommonOptions {
   readonly name?: string;
@@ -114,20 +116,6 @@ function printClient(options: CommonOptions, client: ClientView): void {
 
 const SECRET_SHOWN_ONCE = 'Store the secret now: it is shown only this once.';
 
-/**
- * RFC 8252 §8.3: a `localhost` redirect URI stays allowed (matched exactly), but the loopback IP literal is advised:
- * `localhost` may resolve elsewhere, or be answered by another program on the machine. Said on stderr.
- */
-function warnAboutLocalhost(redirectUris: readonly string[] | undefined): void {
-  for (const uri of redirectUris ?? []) {
-    if (!URL.canParse(uri)) continue;
-    const url = new URL(uri);
-    if (url.protocol !== 'http:' || url.hostname !== 'localhost') continue;
-    url.hostname = '127.0.0.1';
-    printNote(`warning: redirect URI ${uri} uses "localhost"; RFC 8252 §8.3 advises the loopback IP literal instead, e.g. ${url.href}`);
-  }
-}
-
 function registerCreate(clients: Command): void {
   addMetadataOptions(withCommonOptions(clients.command('create').description('register a client; prints its secret once')))
     // Not a commander requiredOption: commander would report it missing before naming a mistyped flag.
@@ -208,4 +196,5 @@ export function registerClientCommands(program: Command): void {
   registerRotateSecret(clients);
   registerDelete(clients);
   registerClientApiCommands(clients);
+  registerClientFileCommands(clients);
 }

@@ -55,6 +55,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: 
 export function logError(request: FastifyRequest, error: OAuthError, known: FailureSubject = {}): void {
   const requested = requestedSubject(request);
   const subject = { client_id: known.clientId ?? requested.clientId, redirect_uri: known.redirectUri ?? requested.redirectUri };
+  request.errorCode = error.code;
   if (error.status >= 500) {
     request.log.error({ err: error.cause ?? error, ...subject }, 'request failed');
     return;

@@ -20,8 +20,8 @@ export function registerTokenRoute(app: FastifyInstance, context: RouteContext):
   context.metadata.contribute({ dpop_signing_alg_values_supported: DPOP_SIGNING_ALGORITHMS });
   // A public client's browser application redeems its code cross-origin (CORS for its redirect URIs' origins).
   const endpoint = { path: TOKEN_PATH, cors: true, resourceIndicators: true, dpop: true };
-  registerClientEndpoint(app, context, endpoint, async ({ client, parameters, resources, origin, dpopHeader }) => {
+  registerClientEndpoint(app, context, endpoint, async ({ client, parameters, resources, origin, dpopHeader, joinFlow }) => {
     const dpop = await context.dpop.check({ header: dpopHeader, method: 'POST', url, atResource: false, clientId: client.clientId }, origin);
-    return grants.exchange({ client, parameters, resources, origin, dpop });
+    return grants.exchange({ client, parameters, resources, origin, dpop, joinFlow });
   });
 }

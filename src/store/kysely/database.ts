@@ -66,6 +66,8 @@ export interface AuthorizationCodesTable {
   api_scope: string;
   /** RFC 9449 §10: the JWK thumbprint the code is bound to. */
   dpop_jkt: string | null;
+  /** The authorization flow the code was issued in; null before migration 016. */
+  flow_id: string | null;
   created_at: number;
   expires_at: number;
   consumed_at: number | null;
@@ -174,6 +176,8 @@ export interface InteractionsTable {
   awaiting: 'login' | 'consent';
   login_session_id: string | null;
   consent_session_id: string | null;
+  /** The authorization flow the interaction belongs to; null for an account sign-in and before migration 016. */
+  flow_id: string | null;
 }
 
 export interface PushedAuthorizationRequestsTable {
@@ -200,6 +204,8 @@ export interface DeviceAuthorizationsTable {
   session_id: string | null;
   auth_time: number | null;
   api_scope: string | null;
+  /** The authorization flow the device started; null before migration 016. */
+  flow_id: string | null;
   created_at: number;
   expires_at: number;
   decided_at: number | null;

@@ -40,6 +40,7 @@ function rowToRecord(row: DeviceAuthorizationsTable): DeviceAuthorizationRecord 
     interval: row.interval,
     lastPolledAt: row.last_polled_at,
     approval: approvalOf(row),
+    flowId: row.flow_id,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
   };
@@ -65,6 +66,7 @@ export class KyselyDeviceAuthorizationRepository implements DeviceAuthorizationR
         session_id: approval?.sessionId ?? null,
         auth_time: approval?.authTime ?? null,
         api_scope: approval?.apiScope ?? null,
+        flow_id: authorization.flowId,
         created_at: authorization.createdAt,
         expires_at: authorization.expiresAt,
         decided_at: null,

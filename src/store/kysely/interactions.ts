@@ -27,6 +27,7 @@ function rowToInteraction(row: InteractionsTable): InteractionRecord {
     awaiting: row.awaiting,
     loginSessionId: row.login_session_id,
     consentSessionId: row.consent_session_id,
+    flowId: row.flow_id,
   };
 }
 
@@ -47,6 +48,7 @@ export class KyselyInteractionRepository implements InteractionRepository {
         created_at: interaction.createdAt,
         expires_at: interaction.expiresAt,
         completed_at: interaction.completedAt,
+        flow_id: interaction.flowId,
         ...stepToRow(interaction),
       })
       .execute();

@@ -16,6 +16,7 @@ import { deviceAuthorizationMigration } from './012-device-authorization.js';
 import { pushedAuthorizationRequestsMigration } from './013-pushed-authorization-requests.js';
 import { dpopMigration } from './014-dpop.js';
 import { accountMigration } from './015-account.js';
+import { flowIdsMigration } from './016-flow-ids.js';
 import { adminRoleMigration } from './017-admin-role.js';
 import { familyContextMigration } from './018-family-context.js';
 
@@ -36,6 +37,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '013-pushed-authorization-requests': pushedAuthorizationRequestsMigration,
   '014-dpop': dpopMigration,
   '015-account': accountMigration,
+  '016-flow-ids': flowIdsMigration,
   '017-admin-role': adminRoleMigration,
   '018-family-context': familyContextMigration,
 };
