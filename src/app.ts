@@ -43,7 +43,10 @@ import { registerTracing } from './http/plugins/tracing.js';
 import type { KeyRing } from './tokens/keys/key-ring.js';
 import type { KeyEncryption } from './tokens/keys/key-encryption.js';
 import type { MessageAuthentication } from './tokens/keys/message-authentication.js';
-import type { PasswordHasher } from './users/login.js';
+import { argon2Passwords, timePasswordHashing, type PasswordHasher } from './users/login.js';
+import type { GatehouseMetrics } from './observability/metrics.js';
+import { registerRequestMetrics } from './http/plugins/metrics.js';
+import { registerMetricsRoute } from './http/routes/metrics.js';
 import type { Logger } from './observability/logger.js';
 import type { Store } from './store/store.js';
 import type { Clock } from './clock.js';
@@ -66,10 +69,12 @@ export interface AppDependencies {
   readonly dashboard: DashboardSources;
   /** Makes a span per request when tracing is on (src/observability/tracing.ts); undefined: none. */
   readonly tracer?: Tracer;
+  /** Prometheus metrics (`metrics.enabled`): request metrics, password hashing time and GET /metrics. */
+  readonly metrics?: GatehouseMetrics;
 }
 
 /** What protocol routes are built from: each takes the slices it needs. */
-export interface RouteContext extends Omit<AppDependencies, 'logger' | 'tracer'> {
+export interface RouteContext extends Omit<AppDependencies, 'logger' | 'tracer' | 'metrics'> {
   readonly config: Config;
   readonly clients: ClientLookup;
   /** Verifies private_key_jwt client assertions, for every endpoint that authenticates clients. */
@@ -109,6 +114,7 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   registerRequestContext(app);
   registerCorrelation(app);
   registerRequestLog(app);
+  if (deps.metrics) registerRequestMetrics(app, deps.metrics);
   registerSecurityHeaders(app, config.issuer);
   registerErrorHandling(app);
   // Before the routes: those with `config.cors` register their paths with it as they are added.
@@ -118,7 +124,8 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   void app.register(cookie);
 
   const metadata = new ServerMetadata(config.issuer);
-  const { store, clock, keyRing, keyEncryption, deviceCookieSignatures, passwords, events, dashboard } = deps;
+  const { store, clock, keyRing, keyEncryption, deviceCookieSignatures, events, metrics, dashboard } = deps;
+  const passwords = metrics ? timePasswordHashing(deps.passwords ?? argon2Passwords, metrics.observePasswordHash) : deps.passwords;
   const clients = new ClientLookup(store.clients, config.limits.clientCacheTtl);
   const clientAssertions = new PrivateKeyJwtVerifier(
     { issuer: config.issuer, clockTolerance: config.tokens.clockTolerance, ...config.clientAssertions },
@@ -140,6 +147,8 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   registerIntrospectionRoute(app, context);
   registerRevocationRoute(app, context);
   registerHealthRoutes(app, deps.store);
+  // Dev mode: open on the main port; otherwise only to a scraper with the token (see metrics.listen for a private port).
+  if (metrics) registerMetricsRoute(app, metrics, { open: config.dev, bearerToken: config.metrics.bearerToken });
   registerFaviconRoute(app);
   const login = registerLoginRoutes(app, context);
   registerLogoutRoutes(app, context);

@@ -6,7 +6,6 @@ import type { Config } from './config/schema.js';
 import { canSignIdTokensFor, describeMissingIdTokenKey } from './clients/id-token-algorithm.js';
 import { presentDemo } from './dev/seed-demo.js';
 import { openDashboardSources } from './admin/dashboard-sources.js';
-import { Registry } from 'prom-client';
 import { listenHttp, type HttpListener } from './http/http-server.js';
 import { attachAudit } from './observability/audit.js';
 import { attachEventLog } from './observability/event-log.js';
@@ -16,6 +15,8 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { instrumentStore } from './observability/instrument-store.js';
 import { startTracing } from './observability/tracing.js';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { GatehouseMetrics } from './observability/metrics.js';
+import { listenMetrics } from './http/metrics-listener.js';
 import { Sweeper, sweepPolicy } from './maintenance/sweeper.js';
 import { BackChannelDeliverer } from './logout/back-channel-deliverer.js';
 import { openStore } from './store/open.js';
@@ -39,6 +40,10 @@ export interface Gatehouse {
   readonly app: FastifyInstance;
   readonly store: Store;
   readonly keyRing: KeyRing;
+  /** The process's metrics (undefined when `metrics.enabled` is false); dashboards sample its registry. */
+  readonly metrics: GatehouseMetrics | undefined;
+  /** The private metrics listener's URL, when `metrics.listen` is set. */
+  readonly metricsUrl: string | undefined;
   /** Stops accepting, finishes in-flight requests, stops timers, flushes audit writes and security webhook deliveries (bounded), closes the database. */
   close(): Promise<void>;
 }
@@ -76,24 +81,29 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
   const dpopNonceSignatures = createMessageAuthentication(secrets, DPOP_NONCE_PURPOSE);
   const opened = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const tracing = startTracing(config.tracing, options.spanExporter);
-  // Every storage call a span of the request that made it, when tracing is on.
-  const store = instrumentStore(opened, { tracer: tracing.tracer });
+  const metrics = config.metrics.enabled ? new GatehouseMetrics({ clientLabelLimit: config.metrics.clientLabelLimit, clock }) : undefined;
+  // Every storage call timed for the metrics, and a span of the request that made it when tracing is on.
+  const store = instrumentStore(opened, { tracer: tracing.tracer, ...(metrics && { onOperation: metrics.observeStoreOperation }) });
+  let metricsListener: HttpListener | undefined;
   try {
     const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
     attachAudit(events, store, clock);
     attachEventLog(events, logger);
-    const securityWebhook = attachSecurityWebhook(events, config.securityWebhook, { logger, clock });
+    metrics?.attach(events);
+    const securityWebhook = attachSecurityWebhook(events, config.securityWebhook, { logger, clock, ...(metrics && { onDelivery: metrics.observeWebhookDelivery }) });
     // Subscribed before anything is served, so the dashboard's memory misses no event.
-    const dashboard = openDashboardSources({ registry: new Registry(), events, clock, onError: (error) => logger.warn({ err: error }, 'dashboard sample failed') });
-    const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock });
+    const dashboard = openDashboardSources({ registry: metrics?.registry, events, clock, onError: (error) => logger.warn({ err: error }, 'dashboard sample failed') });
+    const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock, ...(metrics && { onSigned: metrics.observeSigning }) });
     if (config.seedDemo) await presentDemo({ store, config, events, clock, print: options.print ?? ((text) => process.stderr.write(text)) });
     await warnAboutClientsWithoutIdTokenKey(store, keyRing, logger);
 
-    const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures, passwords: options.passwords, events, logger, clock, dashboard, tracer: tracing.tracer }, listener);
+    const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures, passwords: options.passwords, events, logger, clock, tracer: tracing.tracer, metrics, dashboard }, listener);
     await app.ready();
+    metricsListener = metrics && config.metrics.listen !== undefined ? await listenMetrics(config.metrics.listen, metrics, config.metrics.bearerToken) : undefined;
+    explainMetricsAccess(config, logger);
     keyRing.start();
     dashboard.timeSeries?.start();
-    const sweeper = new Sweeper(store, logger, clock, sweepPolicy(config));
+    const sweeper = new Sweeper(store, logger, clock, sweepPolicy(config), metrics?.observeExpiredSessions);
     sweeper.start();
     // Every instance delivers from the shared outbox; pending logout tokens of a previous run are picked up here.
     const deliverer = new BackChannelDeliverer({ store, keyRing, config, events, logger, clock });
@@ -105,6 +115,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
       // Closes the listener too, once requests arriving on open connections get 503 and in-flight ones are answered.
       await app.close();
       dashboard.timeSeries?.stop();
+      await metricsListener?.close();
       await keyRing.stop();
       await sweeper.stop();
       await deliverer.stop();
@@ -114,12 +125,22 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
       await store.close();
       await tracing.shutdown();
     };
-    return { url, config, app, store, keyRing, close };
+    const metricsUrl = metricsListener && `http://${config.metrics.listen?.replace(/:\d+$/, '')}:${metricsListener.port}`;
+    return { url, config, app, store, keyRing, metrics, metricsUrl, close };
   } catch (error) {
+    await metricsListener?.close();
     await store.close();
     await tracing.shutdown();
     throw error;
   }
+}
+
+/** Tells the operator how /metrics can be read when the main port refuses every scraper: no token, not dev mode. */
+function explainMetricsAccess(config: Config, logger: Logger): void {
+  const { enabled, bearerToken, listen } = config.metrics;
+  if (!enabled || config.dev || bearerToken !== undefined) return;
+  const privately = listen === undefined ? 'or set metrics.listen to serve it on a private address' : `or scrape the private listener on ${listen}`;
+  logger.info(`/metrics answers 401 on the main port: set GATEHOUSE_METRICS_BEARER_TOKEN (metrics.bearerToken) for scrapers to send as a Bearer token, ${privately}`);
 }
 
 /** Says at start which clients will get server_error for want of a key, rather than at their first token request. */

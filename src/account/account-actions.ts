@@ -10,6 +10,7 @@ import { pageResponse } from '../protocol/rendered-response.js';
 import { clearSessionCookieHeader } from '../sessions/sessions.js';
 import { renderSignedOutPage } from '../ui/logout-page.js';
 import type { DoneNotice } from './account-page.js';
+import type { SessionRecord } from '../store/records.js';
 import { checkAccountForm, type AccountDeps, type FormSource, type SignedIn } from './signed-in.js';
 
 type AccountAction = (deps: AccountDeps, form: Parameters, signedIn: SignedIn, info: RequestInfo) => Promise<FlowReply>;
@@ -53,21 +54,26 @@ export const removeAccess = accountForm(async (deps, form, { user }, info) => {
   return backToAccount(deps, 'access_removed');
 });
 
+/** Signing out of the session in use is a logout; ending another one from here revokes it. */
+const endedByOf = (ended: SessionRecord, current: SessionRecord): 'logout' | 'revoked' => (ended.sessionId === current.sessionId ? 'logout' : 'revoked');
+
 /** POST /account/sessions/sign-out: one of the person's own sessions, ended as /logout ends one. */
 export const signOutSession = accountForm(async (deps, form, { user, session, now }, info) => {
   const sessionId = required(form, 'session_id');
+  const ending = (await deps.store.sessions.listLiveForUser(user.userId, now)).find((live) => live.sessionId === sessionId);
   // Only a live session of this user: another person's session id ends nothing.
-  if (!(await deps.store.sessions.endById(user.userId, sessionId, now))) {
+  if (ending === undefined || !(await deps.store.sessions.endById(user.userId, sessionId, now))) {
     throw new InvalidRequest({ description: 'That session is not one of yours, or it has already ended.' });
   }
-  deps.events.emit({ type: 'session.ended', userId: user.userId }, info.eventContext);
+  deps.events.emit({ type: 'session.ended', userId: user.userId, startedAt: ending.createdAt, endedBy: endedByOf(ending, session) }, info.eventContext);
   return sessionId === session.sessionId ? signedOut(deps) : backToAccount(deps, 'signed_out');
 });
 
 /** POST /account/sessions/sign-out-everywhere: every live session of the person, this one included. */
-export const signOutEverywhere = accountForm(async (deps, _form, { user, now }, info) => {
+export const signOutEverywhere = accountForm(async (deps, _form, { user, session, now }, info) => {
   for (const live of await deps.store.sessions.listLiveForUser(user.userId, now)) {
-    if (await deps.store.sessions.endById(user.userId, live.sessionId, now)) deps.events.emit({ type: 'session.ended', userId: user.userId }, info.eventContext);
+    if (!(await deps.store.sessions.endById(user.userId, live.sessionId, now))) continue;
+    deps.events.emit({ type: 'session.ended', userId: user.userId, startedAt: live.createdAt, endedBy: endedByOf(live, session) }, info.eventContext);
   }
   return signedOut(deps);
 });

@@ -9,6 +9,7 @@ import type { FlowReply, KnownApplication, RequestInfo } from '../protocol/flow.
 import { DEVICE_CODE_GRANT_TYPE, type AuthorizationRequestRecord, type ClientRecord } from '../store/records.js';
 import { continueAuthorization, type AuthorizationDeps } from './continue.js';
 import { isDeviceRequest } from './device-decision.js';
+import { authorizationFailed } from './authorization-failure.js';
 import { findInteraction } from './interactions.js';
 import { validateAuthorizationRequest } from './pipeline.js';
 import { usePushedRequest } from './pushed-requests.js';
@@ -18,23 +19,32 @@ import { usePushedRequest } from './pushed-requests.js';
  * whose parameters are validated in its place.
  */
 export async function handleAuthorizationRequest(deps: AuthorizationDeps, source: unknown, info: RequestInfo): Promise<FlowReply> {
+  const { reply, clientId } = await answerAuthorizationRequest(deps, source, info);
+  // An authorization is counted as started once it names a registered client; its refusal, whatever stage refused it.
+  if (clientId !== undefined) deps.events.emit({ type: 'authorization.requested', clientId }, info.eventContext);
+  if (reply.error !== undefined) deps.events.emit(authorizationFailed('authorize', clientId, reply.error), info.eventContext);
+  return reply;
+}
+
+async function answerAuthorizationRequest(deps: AuthorizationDeps, source: unknown, info: RequestInfo): Promise<{ reply: FlowReply; clientId: string | undefined }> {
   const now = deps.clock();
   const pushed = await usePushedRequest(deps, source, info.eventContext, now);
   if (pushed.kind === 'refused') {
     const application = pushed.client === undefined ? undefined : knownApplication(pushed.client);
-    return failure(pushed.error, undefined, info.requestId, { application });
+    return { reply: failure(pushed.error, undefined, info.requestId, { application }), clientId: pushed.client?.clientId };
   }
   const validation =
     pushed.kind === 'pushed' ? await validateAuthorizationRequest(deps, pushed.parameters, 'pushed') : await validateAuthorizationRequest(deps, source, 'direct');
+  const clientId = validation.client?.clientId;
   const application = validation.client === undefined ? undefined : knownApplication(validation.client);
-  if (!validation.ok) return failure(validation.error, validation.target, info.requestId, { application });
+  if (!validation.ok) return { reply: failure(validation.error, validation.target, info.requestId, { application }), clientId };
   try {
     const { client, request, target } = validation;
     // A valid request starts an authorization: every later step of it joins this flow.
     info.joinFlow(mintFlowId(), client.clientId);
-    return await continueAuthorization(deps, { client, request, target, info, now });
+    return { reply: await continueAuthorization(deps, { client, request, target, info, now }), clientId };
   } catch (error) {
-    return failure(error, validation.target, info.requestId, { application });
+    return { reply: failure(error, validation.target, info.requestId, { application }), clientId };
   }
 }
 

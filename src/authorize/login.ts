@@ -117,7 +117,9 @@ async function startLoggedInSession(
 ): Promise<FlowReply> {
   const origin = { ip: info.eventContext.ip ?? null, userAgent: info.eventContext.userAgent ?? null };
   const started = await startSession(deps, info.cookies, userId, origin, now);
-  if (started.previous !== undefined) deps.events.emit({ type: 'session.ended', userId: started.previous.userId }, info.eventContext);
+    // A new login in the same browser ends its previous session: revoked, not logged out of.
+  const { previous } = started;
+  if (previous !== undefined) deps.events.emit({ type: 'session.ended', userId: previous.userId, startedAt: previous.createdAt, endedBy: 'revoked' }, info.eventContext);
   const cookies = [sessionCookieHeader(deps.config, started.cookieValue), deviceCookie];
   const next = await continueAfterLogin(deps, interaction, started.session.sessionId, now, cookies);
   if (next === undefined) {

@@ -9,6 +9,7 @@ import type { ClientRecord, PushedAuthorizationRequestRecord } from '../store/re
 import type { Store } from '../store/store.js';
 import { generateOpaqueValue, hashOpaqueValue } from '../tokens/opaque.js';
 import { readOne, readTargetParameter, validateAuthorizationRequest, type PipelineDeps } from './pipeline.js';
+import { authorizationFailed } from './authorization-failure.js';
 import { checkClient } from './steps/check-client.js';
 import { checkRequestSize } from './steps/check-request-size.js';
 
@@ -72,7 +73,10 @@ function authorizationParametersOf(call: PushCall): PushedParameters {
 export async function pushAuthorizationRequest(deps: PushDeps, call: PushCall): Promise<PushResponse> {
   const parameters = authorizationParametersOf(call);
   const validation = await validateAuthorizationRequest(deps, parameters, 'pushed');
-  if (!validation.ok) throw validation.error;
+  if (!validation.ok) {
+    deps.events.emit(authorizationFailed('par', validation.client?.clientId, validation.error), call.origin);
+    throw validation.error;
+  }
   // SECURITY.md (pushed authorization requests): a public client_id is enough to push, so what is stored, parameters
   // the steps do not read included, is bounded like an interaction.
   checkRequestSize(parameters, deps.config.limits.interactionBytes);

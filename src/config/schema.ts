@@ -368,6 +368,30 @@ export const configSchema = z
         exportTimeout: setting(z.number().int().min(100).max(60_000).default(5000), {
           expected: 'milliseconds 100-60000',
           description: 'How long one export of spans may take; a collector that does not answer in time loses that batch, never a request. Also bounds the last export at shutdown.',
+          }),
+        })
+        .prefault({}),
+    metrics: z
+      .strictObject({
+        enabled: setting(z.boolean().default(true), {
+          expected: 'true or false',
+          description: 'Serve Prometheus metrics at /metrics (see metrics.bearerToken and metrics.listen for who may read them).',
+        }),
+        bearerToken: setting(z.string().min(32).optional(), {
+          expected: 'a secret of at least 32 characters',
+          secret: true,
+          description:
+            'The token a scraper sends as `Authorization: Bearer <token>` to read /metrics. Unset: /metrics on the main port answers 401 to everyone (in dev mode it is open).',
+        }),
+        listen: setting(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/).optional(), {
+          expected: 'host:port, e.g. 127.0.0.1:9464',
+          description:
+            'A separate listener serving only /metrics, meant for a private network that only the scraper can reach: it answers without a token unless metrics.bearerToken is set.',
+        }),
+        clientLabelLimit: setting(z.number().int().min(0).max(1000).default(50), {
+          expected: 'a count 0-1000',
+          description:
+            'Clients that get their own client_id label in metrics (the first this many registered clients seen by the process); any other client is counted as `other`, a request naming no registered client as `unknown`.',
         }),
       })
       .prefault({}),

@@ -32,7 +32,15 @@ export type OAuthErrorCode =
   | 'not_found'
   | 'method_not_allowed';
 
+/**
+ * Why a request was refused, in one fixed word, for metrics and the dashboard (never shown): which check failed at
+ * /authorize (`client`, `redirect_uri`, `pkce`, `scope`), and what was wrong with a presented code or refresh token.
+ */
+export type RefusalReason = 'client' | 'redirect_uri' | 'pkce' | 'scope' | 'expired' | 'revoked' | 'reused' | 'unknown' | 'wrong_client' | 'dpop';
+
 export interface OAuthErrorOptions {
+  /** The fixed word saying which check refused the request, where the thrower knows it. */
+  readonly reason?: RefusalReason;
   /** Internal detail: logged under the request id, never shown. */
   readonly cause?: unknown;
   /** Overrides the fixed description; must never contain request values. */
@@ -57,6 +65,7 @@ export abstract class OAuthError extends Error {
   readonly noTokenPresented: boolean;
   readonly retryAfter: number | undefined;
   readonly dpopAlgorithms: readonly string[] | undefined;
+  readonly reason: RefusalReason | undefined;
 
   constructor(readonly description: string, options: OAuthErrorOptions = {}) {
     super(options.description ?? description, { cause: options.cause });
@@ -65,6 +74,7 @@ export abstract class OAuthError extends Error {
     this.noTokenPresented = options.noTokenPresented ?? false;
     this.retryAfter = options.retryAfter;
     this.dpopAlgorithms = options.dpopAlgorithms;
+    this.reason = options.reason;
   }
 }
 

@@ -30,9 +30,9 @@ function readCodeParameters(request: TokenRequest): CodeParameters {
   // RFC 6749 §4.1.3: code is required.
   if (code === undefined) throw new InvalidRequest({ description: 'The code parameter is missing.' });
   // SECURITY.md: PKCE for every client, so code_verifier is always required.
-  if (codeVerifier === undefined) throw new InvalidRequest({ description: 'The code_verifier parameter is missing.' });
+  if (codeVerifier === undefined) throw new InvalidRequest({ description: 'The code_verifier parameter is missing.', reason: 'pkce' });
   // RFC 7636 §4.1: a verifier of the wrong length or alphabet is malformed, whatever the challenge.
-  if (!CODE_VERIFIER.test(codeVerifier)) throw new InvalidRequest({ description: 'The code_verifier must be 43 to 128 unreserved characters.' });
+  if (!CODE_VERIFIER.test(codeVerifier)) throw new InvalidRequest({ description: 'The code_verifier must be 43 to 128 unreserved characters.', reason: 'pkce' });
   return { code, redirectUri: request.parameters.get('redirect_uri'), codeVerifier, resource: requestedResource(request.resources) };
 }
 
@@ -40,18 +40,18 @@ function readCodeParameters(request: TokenRequest): CodeParameters {
 function checkRedemption(code: AuthorizationCodeRecord, request: TokenRequest, parameters: CodeParameters): void {
   const { client } = request;
   // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
-  if (code.clientId !== client.clientId) throw new InvalidGrant({ cause: new Error('code issued to another client') });
+  if (code.clientId !== client.clientId) throw new InvalidGrant({ cause: new Error('code issued to another client'), reason: 'wrong_client' });
   // RFC 6749 §4.1.3: redirect_uri is required when the authorization request included it.
-  if (parameters.redirectUri === undefined && code.redirectUriSent) throw new InvalidGrant({ cause: new Error('redirect_uri missing') });
+  if (parameters.redirectUri === undefined && code.redirectUriSent) throw new InvalidGrant({ cause: new Error('redirect_uri missing'), reason: 'redirect_uri' });
   // RFC 6749 §4.1.3: redirect_uri must match the authorization request's byte for byte.
   if (parameters.redirectUri !== undefined && parameters.redirectUri !== code.redirectUri) {
-    throw new InvalidGrant({ cause: new Error('redirect_uri mismatch') });
+    throw new InvalidGrant({ cause: new Error('redirect_uri mismatch'), reason: 'redirect_uri' });
   }
   // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge, compared in constant time.
   const computed = createHash('sha256').update(parameters.codeVerifier, 'ascii').digest('base64url');
-  if (!safeEqual(computed, code.codeChallenge)) throw new InvalidGrant({ cause: new Error('PKCE verification failed') });
+  if (!safeEqual(computed, code.codeChallenge)) throw new InvalidGrant({ cause: new Error('PKCE verification failed'), reason: 'pkce' });
   // RFC 9449 §10: a code requested with dpop_jkt is redeemed only with a proof by that key.
-  if (code.dpopJkt !== null && request.dpop?.jkt !== code.dpopJkt) throw new InvalidGrant({ cause: new Error('DPoP key does not match dpop_jkt') });
+  if (code.dpopJkt !== null && request.dpop?.jkt !== code.dpopJkt) throw new InvalidGrant({ cause: new Error('DPoP key does not match dpop_jkt'), reason: 'dpop' });
 }
 
 export class AuthorizationCodeGrant implements Grant {
@@ -68,12 +68,12 @@ export class AuthorizationCodeGrant implements Grant {
     if (redemption.outcome === 'replayed') {
       const { code, revokedFamilyId } = redemption;
       this.deps.events.emit({ type: 'code.replayed', userId: code.userId, clientId: code.clientId, revokedFamilyId }, origin);
-      throw new InvalidGrant({ cause: new Error('authorization code replayed: its tokens were revoked') });
+      throw new InvalidGrant({ cause: new Error('authorization code replayed: its tokens were revoked'), reason: 'reused' });
     }
     if (redemption.outcome === 'replayed_by_other_client') {
       const { code } = redemption;
       this.deps.events.emit({ type: 'code.replayed_by_other_client', userId: code.userId, clientId: client.clientId, issuedTo: code.clientId }, origin);
-      throw new InvalidGrant({ cause: new Error('spent authorization code presented by a client it was not issued to: nothing revoked') });
+      throw new InvalidGrant({ cause: new Error('spent authorization code presented by a client it was not issued to: nothing revoked'), reason: 'reused' });
     }
     const { family } = redemption;
     this.deps.events.emit({ type: 'code.redeemed', userId: family.userId, clientId: client.clientId, familyId: family.familyId }, origin);
@@ -93,12 +93,12 @@ export class AuthorizationCodeGrant implements Grant {
       const revoked = await store.refreshTokens.revokeFamilyByCode(codeHash, 'code_replayed', now);
       return { outcome: 'replayed', code: consumed.record, revokedFamilyId: revoked?.familyId ?? null };
     }
-    if (consumed.outcome !== 'redeemed') throw new InvalidGrant({ cause: new Error(`authorization code ${consumed.outcome}`) });
+    if (consumed.outcome !== 'redeemed') throw new InvalidGrant({ cause: new Error(`authorization code ${consumed.outcome}`), reason: consumed.outcome });
     const code = consumed.record;
     checkRedemption(code, request, parameters);
     const user = await store.users.findById(code.userId);
     // A user disabled since the code was issued gets no tokens.
-    if (user === undefined || user.disabledAt !== null) throw new InvalidGrant({ cause: new Error('user missing or disabled') });
+    if (user === undefined || user.disabledAt !== null) throw new InvalidGrant({ cause: new Error('user missing or disabled'), reason: 'revoked' });
     return this.issue(store, code, request, parameters.resource, now);
   }
 

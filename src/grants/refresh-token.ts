@@ -48,7 +48,7 @@ export class RefreshTokenGrant implements Grant {
       now,
     });
     if (result.outcome === 'replayed') return this.answerReplay(result, presentation, request, now);
-    if (result.outcome !== 'redeemed') throw new InvalidGrant({ cause: new Error(`refresh token ${result.outcome}`) });
+    if (result.outcome !== 'redeemed') throw new InvalidGrant({ cause: new Error(`refresh token ${result.outcome}`), reason: result.outcome });
     const facts = { userId: family.userId, clientId: token.clientId };
     // The account page shows when each connected application last got tokens.
     await this.deps.store.consents.recordUse(family.userId, token.clientId, now);
@@ -68,17 +68,17 @@ export class RefreshTokenGrant implements Grant {
     if (refreshToken === undefined) throw new InvalidRequest({ description: 'The refresh_token parameter is missing.' });
     const tokenHash = hashOpaqueValue(refreshToken);
     const token = await this.deps.store.refreshTokens.findByHash(tokenHash);
-    if (token === undefined) throw new InvalidGrant({ cause: new Error('unknown refresh token') });
+    if (token === undefined) throw new InvalidGrant({ cause: new Error('unknown refresh token'), reason: 'unknown' });
     // RFC 6749 §6: the refresh token must have been issued to the authenticated client; another client's is left untouched.
-    if (token.clientId !== request.client.clientId) throw new InvalidGrant({ cause: new Error('refresh token of another client') });
+    if (token.clientId !== request.client.clientId) throw new InvalidGrant({ cause: new Error('refresh token of another client'), reason: 'wrong_client' });
     const family = await this.deps.store.refreshTokens.findFamily(token.familyId);
     // A revoked family (reuse, code replay, consent or user revoked) answers nothing, not even a stored retry.
-    if (family === undefined || family.revokedAt !== null) throw new InvalidGrant({ cause: new Error('token family revoked') });
+    if (family === undefined || family.revokedAt !== null) throw new InvalidGrant({ cause: new Error('token family revoked'), reason: 'revoked' });
     // RFC 9449 §5: a public client's DPoP-bound refresh token is used only with a proof by the same key.
-    if (family.dpopJkt !== null && request.dpop?.jkt !== family.dpopJkt) throw new InvalidGrant({ cause: new Error('DPoP key does not match the refresh token') });
+    if (family.dpopJkt !== null && request.dpop?.jkt !== family.dpopJkt) throw new InvalidGrant({ cause: new Error('DPoP key does not match the refresh token'), reason: 'dpop' });
     // SECURITY.md: idle and absolute lifetimes (the rotation re-checks both atomically).
     if (token.rotatedAt === null && (now >= token.expiresAt || now >= family.expiresAt)) {
-      throw new InvalidGrant({ cause: new Error('refresh token expired') });
+      throw new InvalidGrant({ cause: new Error('refresh token expired'), reason: 'expired' });
     }
     const requestedScope = request.parameters.get('scope');
     // RFC 6749 §6: scope may narrow, never widen.
@@ -97,7 +97,7 @@ export class RefreshTokenGrant implements Grant {
   ): Promise<TokenResponse> {
     const { tokenHash, family, fingerprint } = presentation;
     // Never rotated: the family was revoked since it was read; nothing to detect, nothing to hand out.
-    if (result.firstUse === null) throw new InvalidGrant({ cause: new Error('token family revoked') });
+    if (result.firstUse === null) throw new InvalidGrant({ cause: new Error('token family revoked'), reason: 'revoked' });
     const facts = { userId: family.userId, clientId: family.clientId, familyId: family.familyId };
     const retried = this.retryWindow.open(tokenHash, { retry: result.retry, firstUse: result.firstUse }, { fingerprint, origin: originOf(request) }, now);
     if (retried !== undefined) {
@@ -107,6 +107,6 @@ export class RefreshTokenGrant implements Grant {
     // SECURITY.md: a rotated refresh token presented again revokes the whole family and records both requests' origins.
     await this.deps.store.refreshTokens.revokeFamily(family.familyId, 'refresh_token_reused', now);
     this.deps.events.emit({ type: 'refresh_token.reused', ...facts, firstUse: result.firstUse }, request.origin);
-    throw new InvalidGrant({ cause: new Error('refresh token reused') });
+    throw new InvalidGrant({ cause: new Error('refresh token reused'), reason: 'reused' });
   }
 }

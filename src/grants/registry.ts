@@ -26,6 +26,11 @@ export class GrantRegistry {
     });
   }
 
+  /** The `grant_type` values served. */
+  grantTypes(): readonly string[] {
+    return [...this.grants.keys()];
+  }
+
   /** @throws InvalidRequest without grant_type, UnsupportedGrantType, UnauthorizedClient, or the grant's own errors. */
   async exchange(request: TokenRequest): Promise<TokenResponse> {
     const grantType = request.parameters.get('grant_type');

@@ -3,7 +3,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteContext } from '../app.js';
 import { authenticateClient } from '../clients/authenticate.js';
-import { UnsupportedMediaType } from '../errors/oauth-errors.js';
+import { UnsupportedMediaType, type OAuthError } from '../errors/oauth-errors.js';
+import { toOAuthError } from '../protocol/error-responses.js';
 import type { EventContext } from '../observability/events.js';
 import type { JoinFlow } from '../observability/flow-id.js';
 import { readParameters, type Parameters } from '../protocol/parameters.js';
@@ -35,6 +36,13 @@ export interface ClientCall {
   readonly joinFlow: JoinFlow;
 }
 
+/** A refused call: the client once it authenticated (null before), and its body as received. */
+export interface RefusedCall {
+  readonly clientId: string | null;
+  readonly body: unknown;
+  readonly origin: EventContext;
+}
+
 /**
  * Registers `POST path` (answering CORS for public clients' origins when `cors`): the client authenticates by its registered method, as at the token endpoint (`invalid_client`
  * 401 otherwise), errors use its format (RFC 6749 §5.2), and `handle` returns the JSON body (sent with `successStatus`,
@@ -51,6 +59,8 @@ export function registerClientEndpoint(
     readonly dpop?: boolean;
     /** More URLs a client assertion may name as its audience than the issuer and this endpoint's. */
     readonly assertionAudiences?: readonly string[];
+    /** Hears of every call refused once its body was read, with the error it is answered with. */
+    readonly onRefused?: (error: OAuthError, call: RefusedCall) => void;
   },
   handle: (call: ClientCall) => Promise<object | undefined>,
 ): void {
@@ -65,17 +75,23 @@ export function registerClientEndpoint(
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     });
     scope.post(path, { config: { errorChannel: 'token', cors, dpop: endpoint.dpop === true } }, async (request, reply) => {
-      requireFormBody(request);
-      // RFC 8707 §2: where resource indicators are taken, `resource` may repeat; every other parameter once (RFC 6749 §3.2).
-      const { resources, rest } = endpoint.resourceIndicators === true ? splitResourceParameters(request.body, parameterBytes) : { resources: [], rest: request.body };
-      const parameters = readParameters(rest, parameterBytes);
-      const now = clock();
       const origin = eventContext(request);
-      const client = await authenticateClient({ authorization: request.headers.authorization, parameters, now, assertionAudiences, origin }, clients, clientAssertions);
-      request.clientId = client.clientId;
-      const body = await handle({ client, parameters, resources, origin, now, dpopHeader: request.headers.dpop, joinFlow: flowJoiner(request) });
-      if (body === undefined) return reply.send();
-      return reply.code(endpoint.successStatus ?? 200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+      let client: ClientRecord | undefined;
+      try {
+        requireFormBody(request);
+        // RFC 8707 §2: where resource indicators are taken, `resource` may repeat; every other parameter once (RFC 6749 §3.2).
+        const { resources, rest } = endpoint.resourceIndicators === true ? splitResourceParameters(request.body, parameterBytes) : { resources: [], rest: request.body };
+        const parameters = readParameters(rest, parameterBytes);
+        const now = clock();
+        client = await authenticateClient({ authorization: request.headers.authorization, parameters, now, assertionAudiences, origin }, clients, clientAssertions);
+        request.clientId = client.clientId;
+        const body = await handle({ client, parameters, resources, origin, now, dpopHeader: request.headers.dpop, joinFlow: flowJoiner(request) });
+        if (body === undefined) return reply.send();
+        return reply.code(endpoint.successStatus ?? 200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+      } catch (error) {
+        endpoint.onRefused?.(toOAuthError(error), { clientId: client?.clientId ?? null, body: request.body, origin });
+        throw error;
+      }
     });
     rejectOtherMethods(scope, path, ['POST']);
     done();

@@ -8,8 +8,9 @@ export class ListenError extends Error {
     readonly host: string,
     readonly port: number,
     readonly code: string,
+    message: string = describeListenFailure(host, port, code),
   ) {
-    super(describeListenFailure(host, port, code));
+    super(message);
     this.name = 'ListenError';
   }
 }

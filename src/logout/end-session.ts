@@ -88,7 +88,7 @@ async function logOut(deps: LogoutDeps, request: EndSessionRequest, info: Reques
   const cookies = [clearSessionCookieHeader(deps.config)];
   if (ended === undefined) return finish(request, renderNotSignedInPage(), cookies);
   const asking = request.client === undefined ? {} : { clientId: request.client.clientId };
-  deps.events.emit({ type: 'session.ended', userId: ended.userId, ...asking }, info.eventContext);
+  deps.events.emit({ type: 'session.ended', userId: ended.userId, ...asking, startedAt: ended.createdAt, endedBy: 'logout' }, info.eventContext);
   return finish(request, renderSignedOutPage(), cookies);
 }
 

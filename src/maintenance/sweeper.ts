@@ -3,6 +3,7 @@ import { API_TOKEN_TTL } from '../apis/metadata.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
+import type { SweptSession } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -54,6 +55,13 @@ export interface SweepResult {
   readonly logoutDeliveries: number;
 }
 
+/** A sweep's stop signal (at shutdown), and who hears of the sessions it found expired (the session duration metric). */
+export interface SweepOptions {
+  readonly signal?: AbortSignal;
+  /** Called with each batch's sessions that expired without being ended (ended ones were seen when they ended). */
+  readonly onSessionsExpired?: (sessions: readonly SweptSession[]) => void;
+}
+
 /** One sweep batch: deletes at most `limit` rows and says how many went. */
 type Batch = (limit: number) => Promise<number>;
 
@@ -69,8 +77,8 @@ async function drain(batch: Batch, signal: AbortSignal | undefined): Promise<num
 }
 
 /** Deletes what no request can use any more, table by table in batches; idempotent, so instances need no coordination. */
-export async function sweepExpiredState(store: Store, now: number, policy: SweepPolicy, signal?: AbortSignal): Promise<SweepResult> {
-  const sweep = (batch: Batch) => drain(batch, signal);
+export async function sweepExpiredState(store: Store, now: number, policy: SweepPolicy, options: SweepOptions = {}): Promise<SweepResult> {
+  const sweep = (batch: Batch) => drain(batch, options.signal);
   // Every access token a family issued expires within the longest access token lifetime of its last refresh token's expiry (see deleteExpiredFamilies).
   const tokensBefore = now - policy.accessTokenTtl;
   return {
@@ -79,7 +87,7 @@ export async function sweepExpiredState(store: Store, now: number, policy: Sweep
     // RFC 9126 §4: an expired request_uri is refused whatever its row says, so used or not it can go.
     pushedAuthorizationRequests: await sweep((limit) => store.pushedAuthorizationRequests.deleteExpired(now, limit)),
     deviceAuthorizations: await sweep((limit) => store.deviceAuthorizations.deleteExpired(now - DEVICE_AUTHORIZATION_RETENTION_SECONDS, limit)),
-    sessions: await sweep((limit) => store.sessions.deleteExpired(now, limit)),
+    sessions: await sweep((limit) => sweepSessions(store, now, limit, options.onSessionsExpired)),
     // Tokens before families, so removing a family seldom cascades to tokens beyond the batch.
     refreshTokens: await sweep((limit) => store.refreshTokens.deleteExpired(tokensBefore, limit)),
     tokenFamilies: await sweep((limit) => store.refreshTokens.deleteExpiredFamilies(tokensBefore, limit)),
@@ -97,6 +105,13 @@ export async function sweepExpiredState(store: Store, now: number, policy: Sweep
   };
 }
 
+async function sweepSessions(store: Store, now: number, limit: number, onSessionsExpired: SweepOptions['onSessionsExpired']): Promise<number> {
+  const swept = await store.sessions.deleteExpired(now, limit);
+  const expired = swept.filter((session) => session.endedAt === null);
+  if (expired.length > 0) onSessionsExpired?.(expired);
+  return swept.length;
+}
+
 /** Runs the sweep every minute on every instance. */
 export class Sweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -108,6 +123,7 @@ export class Sweeper {
     private readonly logger: Logger,
     private readonly clock: Clock,
     private readonly policy: SweepPolicy,
+    private readonly onSessionsExpired?: SweepOptions['onSessionsExpired'],
   ) {}
 
   start(): void {
@@ -126,7 +142,7 @@ export class Sweeper {
 
   private async sweep(): Promise<void> {
     try {
-      const removed = await sweepExpiredState(this.store, this.clock(), this.policy, this.stopping.signal);
+      const removed = await sweepExpiredState(this.store, this.clock(), this.policy, { signal: this.stopping.signal, onSessionsExpired: this.onSessionsExpired });
       this.logger.debug({ removed }, 'expired state swept');
     } catch (error) {
       this.logger.warn({ err: error }, 'sweeping expired state failed; will try again');

@@ -11,6 +11,9 @@ export interface EventContext {
   readonly flowId?: string | null;
 }
 
+/** Which check refused an authorization request: the named ones, `request` for any other malformed request, else `other`. */
+export type AuthorizationFailureReason = 'redirect_uri' | 'pkce' | 'client' | 'scope' | 'request' | 'other';
+
 export type GatehouseEvent =
   | { readonly type: 'client.created'; readonly clientId: string }
   | { readonly type: 'client.updated'; readonly clientId: string; readonly fields: readonly string[] }
@@ -37,9 +40,12 @@ export type GatehouseEvent =
   // `usernameHash`: SHA-256 of the username as typed (base64url), never the username itself; `knownDevice`: the browser
   // held a genuine device cookie for the account, so the failure counted against the device instead of the account.
   | { readonly type: 'login.failed'; readonly clientId?: string; readonly userId: string | null; readonly usernameHash: string; readonly knownDevice: boolean }
-  | { readonly type: 'login.throttled'; readonly clientId?: string; readonly usernameHash: string; readonly scope: 'account' | 'ip'; readonly retryAfter: number }
-  // `clientId`: the client that asked for the logout (RP-Initiated Logout), when one did.
-  | { readonly type: 'session.ended'; readonly userId: string; readonly clientId?: string }
+  // `passwordChecked`: this attempt's own failure brought the lock (it was also a login.failed); false: refused unchecked.
+  | { readonly type: 'login.throttled'; readonly clientId?: string; readonly usernameHash: string; readonly scope: 'account' | 'ip'; readonly retryAfter: number; readonly passwordChecked: boolean }
+  // `clientId`: the client that asked for the logout (RP-Initiated Logout), when one did. `startedAt`: when the session
+  // began (its length feeds the session duration metric); `endedBy`: the person logging out of it, or it being ended
+  // from elsewhere (another session of the account page, a new login in the same browser).
+  | { readonly type: 'session.ended'; readonly userId: string; readonly clientId?: string; readonly startedAt: number; readonly endedBy: 'logout' | 'revoked' }
   | { readonly type: 'consent.granted'; readonly userId: string; readonly clientId: string; readonly scope: string }
   | { readonly type: 'consent.denied'; readonly userId: string; readonly clientId: string }
   // A client's access removed (the account page, or `gatehouse consents revoke`): what went with it.
@@ -57,6 +63,19 @@ export type GatehouseEvent =
   | { readonly type: 'code.replayed'; readonly userId: string; readonly clientId: string; readonly revokedFamilyId: string | null }
   /** A spent code presented by `clientId`, a client it was not issued to (`issuedTo`): refused, nothing revoked. */
   | { readonly type: 'code.replayed_by_other_client'; readonly userId: string; readonly clientId: string; readonly issuedTo: string }
+  /** /authorize reached with a registered client (a pushed request's included): the start of an authorization. */
+  | { readonly type: 'authorization.requested'; readonly clientId: string }
+  /**
+   * An authorization request refused at /authorize or /par: `error` is the RFC 6749 §4.1.2.1 code, `reason` which check
+   * refused it; `clientId` only when it names a registered client.
+   */
+  | {
+      readonly type: 'authorization.failed';
+      readonly endpoint: 'authorize' | 'par';
+      readonly clientId: string | null;
+      readonly error: string;
+      readonly reason: AuthorizationFailureReason;
+    }
   /** RFC 9126: a client pushed an authorization request to /par; `expiresAt` is when its request_uri stops working. */
   | { readonly type: 'authorization_request.pushed'; readonly clientId: string; readonly expiresAt: number }
   /** A request_uri presented at /authorize after it was used (RFC 9126 §4): a reload, or someone else holding it. */
@@ -150,7 +169,7 @@ export const SECURITY_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
 ]);
 
 /** Events too frequent or too routine for the hash-chained trail; logs, metrics and the dashboard still see them. */
-export const UNAUDITED_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['token.failed']);
+export const UNAUDITED_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['token.failed', 'authorization.requested', 'authorization.failed']);
 
 export type EventHandler = (event: GatehouseEvent, context: EventContext) => void | Promise<void>;
 

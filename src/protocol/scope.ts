@@ -32,7 +32,7 @@ export function mergeScopes(earlier: string, added: string): string {
 /** The tokens of a `scope` parameter a client sent. @throws InvalidScope when it is empty or a token is malformed (RFC 6749 §3.3). */
 export function parseRequestedScope(requested: string): readonly string[] {
   const tokens = parseScope(requested);
-  if (tokens.length === 0 || tokens.some((token) => !SCOPE_TOKEN.test(token))) throw new InvalidScope({ description: 'The requested scope is malformed.' });
+  if (tokens.length === 0 || tokens.some((token) => !SCOPE_TOKEN.test(token))) throw new InvalidScope({ description: 'The requested scope is malformed.', reason: 'scope' });
   return tokens;
 }
 
@@ -40,6 +40,6 @@ export function narrowScope(requested: string | undefined, granted: string): str
   if (requested === undefined) return granted;
   const tokens = parseRequestedScope(requested);
   // RFC 6749 §6: the requested scope must not include any scope not originally granted.
-  if (!scopeCovers(granted, requested)) throw new InvalidScope({ description: 'The requested scope exceeds the scope originally granted.' });
+  if (!scopeCovers(granted, requested)) throw new InvalidScope({ description: 'The requested scope exceeds the scope originally granted.', reason: 'scope' });
   return parseScope(granted).filter((token) => tokens.includes(token)).join(' ');
 }

@@ -191,6 +191,13 @@ export interface SessionRecord {
   readonly userAgent: string | null;
 }
 
+/** A session the sweeper removed: when it began, when it was ended (null: never, it expired), and when it expired. */
+export interface SweptSession {
+  readonly createdAt: number;
+  readonly endedAt: number | null;
+  readonly expiredAt: number;
+}
+
 /** The JWS algorithms Gatehouse signs with (RFC 7518 §3.1, RFC 8037 §3.1); RS256 first, as OpenID Connect's default. */
 export const SIGNING_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];

@@ -1,6 +1,7 @@
 // The storage contract: repositories by aggregate, implemented once over Kysely for SQLite and PostgreSQL.
 import type {
   AccessRevocation,
+  SweptSession,
   ApiRecord,
   ApiUpdate,
   ClientApiAccess,
@@ -210,8 +211,11 @@ export interface SessionRepository {
    * deleted, back-channel logout queued). Returns false when the user has no such live session.
    */
   endById(userId: string, sessionId: string, now: number): Promise<boolean>;
-  /** Removes up to `limit` sessions (one sweep batch) that ended, idle-expired or absolutely expired before `before`. Returns how many. */
-  deleteExpired(before: number, limit: number): Promise<number>;
+  /**
+   * Removes up to `limit` sessions (one sweep batch) that ended, idle-expired or absolutely expired before `before`.
+   * Returns when each removed session began and ended, so the sessions that simply expired can be measured.
+   */
+  deleteExpired(before: number, limit: number): Promise<readonly SweptSession[]>;
 }
 
 export interface SigningKeyRepository {

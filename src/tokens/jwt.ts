@@ -43,5 +43,8 @@ export function signJwt(extras: JwsHeaderExtras, payload: Readonly<Record<string
   header.alg = key.alg;
   header.kid = key.kid;
   const signingInput = `${encodeSegment(header)}.${encodeSegment(payload)}`;
-  return `${signingInput}.${signInput(Buffer.from(signingInput, 'ascii'), key).toString('base64url')}`;
+  const started = process.hrtime.bigint();
+  const signature = signInput(Buffer.from(signingInput, 'ascii'), key);
+  key.onSigned?.(key.alg, Number(process.hrtime.bigint() - started) / 1e9);
+  return `${signingInput}.${signature.toString('base64url')}`;
 }

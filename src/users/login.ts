@@ -46,6 +46,24 @@ export function limitPasswordHashing(passwords: PasswordHasher, slots: HashingSl
   };
 }
 
+/** `passwords` with the time of every hash and verification told to `onHashed` (seconds), whatever its outcome. */
+export function timePasswordHashing(passwords: PasswordHasher, onHashed: (seconds: number) => void): PasswordHasher {
+  const timed = async <T>(run: () => Promise<T>): Promise<T> => {
+    const started = process.hrtime.bigint();
+    try {
+      return await run();
+    } finally {
+      onHashed(Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  };
+  return {
+    verify: (phc, password) => timed(() => passwords.verify(phc, password)),
+    verifyDummy: (password) => timed(() => passwords.verifyDummy(password)),
+    needsRehash: (phc) => passwords.needsRehash(phc),
+    hash: (password) => timed(() => passwords.hash(password)),
+  };
+}
+
 export interface LoginDeps {
   readonly store: Pick<Store, 'users'>;
   /** Failed and throttled logins reach the log through it, named by the username's hash (never the password). */
@@ -90,7 +108,7 @@ export async function attemptLogin(deps: LoginDeps, attempt: LoginAttempt, conte
   const { keys, lock } = await deps.throttle.check(throttleKeys(usernameHash, attempt.ip, deviceId), now);
   const checked: CheckedAttempt = { ...attempt, usernameHash, keys };
   // SECURITY.md (brute force): while a lock is in force the password is not checked at all.
-  if (lock !== undefined) return throttled(deps, checked, lock, context);
+  if (lock !== undefined) return throttled(deps, checked, { lock, passwordChecked: false }, context);
   try {
     return await checkPassword(deps, checked, context, now);
   } catch (error) {
@@ -106,7 +124,7 @@ async function checkPassword(deps: LoginDeps, attempt: CheckedAttempt, context: 
   if (user === undefined || !verified) {
     const lockNow = await deps.throttle.recordFailure(keys, now);
     deps.events.emit({ type: 'login.failed', clientId, userId: user?.userId ?? null, usernameHash, knownDevice: keys.device !== undefined }, context);
-    return lockNow === undefined ? { outcome: 'failed' } : throttled(deps, attempt, lockNow, context);
+    return lockNow === undefined ? { outcome: 'failed' } : throttled(deps, attempt, { lock: lockNow, passwordChecked: true }, context);
   }
   await deps.throttle.recordSuccess(keys);
   await rehashIfNeeded(deps, user, attempt.password, now);
@@ -114,9 +132,10 @@ async function checkPassword(deps: LoginDeps, attempt: CheckedAttempt, context: 
   return { outcome: 'succeeded', user, deviceCookie: deps.deviceCookies.issue(usernameHash, now) };
 }
 
-function throttled(deps: LoginDeps, attempt: CheckedAttempt, lock: Lock, context: EventContext): LoginResult {
+/** `passwordChecked`: the lock came from this very attempt's failure (already emitted as login.failed). */
+function throttled(deps: LoginDeps, attempt: CheckedAttempt, { lock, passwordChecked }: { lock: Lock; passwordChecked: boolean }, context: EventContext): LoginResult {
   const { clientId, usernameHash } = attempt;
-  deps.events.emit({ type: 'login.throttled', clientId, usernameHash, scope: lock.scope, retryAfter: lock.retryAfter }, context);
+  deps.events.emit({ type: 'login.throttled', clientId, usernameHash, scope: lock.scope, retryAfter: lock.retryAfter, passwordChecked }, context);
   return { outcome: 'throttled', lock };
 }
 

@@ -70,7 +70,7 @@ forEachEngine((engine) => {
       await Promise.all(Array.from({ length: count }, () => store.interactions.create(anInteraction({ expiresAt: NOW - 1 }))));
       const stopped = new AbortController();
       stopped.abort();
-      assert.deepEqual(await sweepExpiredState(store, NOW, POLICY, stopped.signal), NOTHING);
+      assert.deepEqual(await sweepExpiredState(store, NOW, POLICY, { signal: stopped.signal }), NOTHING);
       assert.equal((await sweepExpiredState(store, NOW, POLICY)).interactions, count);
     });
 

@@ -12,7 +12,7 @@ import { startWebhookReceiver, verifyWebhookSignature, type WebhookReceiver } fr
 const SECRET = 'webhook-secret-0123456789abcdefghijklmnop';
 const CONTEXT = { requestId: 'req-1', ip: '203.0.113.9', userAgent: 'thief/0.1' };
 /** Security events told apart by their `retryAfter`. */
-const throttled = (marker: number): GatehouseEvent => ({ type: 'login.throttled', usernameHash: 'h', scope: 'ip', retryAfter: marker });
+const throttled = (marker: number): GatehouseEvent => ({ type: 'login.throttled', usernameHash: 'h', scope: 'ip', retryAfter: marker, passwordChecked: false });
 const markers = (receiver: WebhookReceiver) => receiver.received.map(({ event }) => event.details.retryAfter);
 
 /** A sender to `receiver` recording each outcome, then telling `onReport` (which may throw). */

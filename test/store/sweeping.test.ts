@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { forEachEngine, useTestStore, type TestStore } from '../support/database.js';
+import type { SweptSession } from '../../src/store/records.js';
 import { aCode, aFamily, anInteraction, aRefreshToken, aSession, NOW, seedClientAndUser, seedFamily, uniqueId } from './fixtures.js';
 
 const ALL = 100;
@@ -17,8 +18,11 @@ forEachEngine((engine) => {
       const kept = [aSession(user, live), aSession(user, { ...live, endedAt: NOW }), aSession(user, { ...live, idleExpiresAt: NOW }), aSession(user, { ...live, absoluteExpiresAt: NOW })];
       const gone = [aSession(user, { ...live, endedAt: NOW - 1 }), aSession(user, { ...live, idleExpiresAt: NOW - 1 }), aSession(user, { ...live, absoluteExpiresAt: NOW - 1 })];
       for (const session of [...kept, ...gone]) await store.sessions.create(session);
-      assert.equal(await store.sessions.deleteExpired(NOW, ALL), 3);
-      assert.equal(await store.sessions.deleteExpired(NOW, ALL), 0);
+      const byEnd = (a: SweptSession, b: SweptSession) => (a.endedAt ?? 0) - (b.endedAt ?? 0) || a.expiredAt - b.expiredAt;
+      const expected = gone.map(({ createdAt, endedAt, idleExpiresAt, absoluteExpiresAt }) => ({ createdAt, endedAt, expiredAt: Math.min(idleExpiresAt, absoluteExpiresAt) }));
+      // Each swept session says when it began and ended or expired, for the session duration metric.
+      assert.deepEqual([...(await store.sessions.deleteExpired(NOW, ALL))].sort(byEnd), expected.sort(byEnd));
+      assert.equal((await store.sessions.deleteExpired(NOW, ALL)).length, 0);
       assert.ok(await store.sessions.findLive(kept[0]!.sessionHash, NOW - 1));
       assert.equal(await countRows(current(), 'sessions'), kept.length);
     });
@@ -80,7 +84,7 @@ forEachEngine((engine) => {
       const batches: ReadonlyArray<readonly [string, (limit: number) => Promise<number>]> = [
         ['authorization codes', (limit) => store.authorizationCodes.deleteExpired(NOW, limit)],
         ['interactions', (limit) => store.interactions.deleteExpired(NOW, limit)],
-        ['sessions', (limit) => store.sessions.deleteExpired(NOW, limit)],
+        ['sessions', async (limit) => (await store.sessions.deleteExpired(NOW, limit)).length],
         ['login throttle keys', (limit) => store.loginThrottle.deleteStale(NOW, limit)],
         ['refresh tokens', (limit) => store.refreshTokens.deleteExpired(NOW, limit)],
         ['token families', (limit) => store.refreshTokens.deleteExpiredFamilies(NOW, limit)],

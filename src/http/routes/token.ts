@@ -8,7 +8,8 @@ import { ClientCredentialsGrant } from '../../grants/client-credentials.js';
 import { RefreshTokenGrant } from '../../grants/refresh-token.js';
 import { GrantRegistry } from '../../grants/registry.js';
 import { DPOP_SIGNING_ALGORITHMS } from '../../tokens/dpop-proof.js';
-import { registerClientEndpoint } from '../client-endpoint.js';
+import type { OAuthError } from '../../errors/oauth-errors.js';
+import { registerClientEndpoint, type RefusedCall } from '../client-endpoint.js';
 
 export const TOKEN_PATH = '/token';
 
@@ -19,7 +20,14 @@ export function registerTokenRoute(app: FastifyInstance, context: RouteContext):
   // RFC 9449 §5.1: the proof algorithms the server accepts.
   context.metadata.contribute({ dpop_signing_alg_values_supported: DPOP_SIGNING_ALGORITHMS });
   // A public client's browser application redeems its code cross-origin (CORS for its redirect URIs' origins).
-  const endpoint = { path: TOKEN_PATH, cors: true, resourceIndicators: true, dpop: true };
+  const supported: ReadonlySet<string> = new Set(grants.grantTypes());
+  // Every refusal is an event (the dashboard and metrics read it); the grant type only when it is one served here.
+  const onRefused = (error: OAuthError, call: RefusedCall) => {
+    const named = (call.body as Record<string, unknown> | undefined)?.grant_type;
+    const grantType = typeof named === 'string' && supported.has(named) ? named : null;
+    context.events.emit({ type: 'token.failed', clientId: call.clientId, grantType, error: error.code, reason: error.reason ?? null }, call.origin);
+  };
+  const endpoint = { path: TOKEN_PATH, cors: true, resourceIndicators: true, dpop: true, onRefused };
   registerClientEndpoint(app, context, endpoint, async ({ client, parameters, resources, origin, dpopHeader, joinFlow }) => {
     const dpop = await context.dpop.check({ header: dpopHeader, method: 'POST', url, atResource: false, clientId: client.clientId }, origin);
     return grants.exchange({ client, parameters, resources, origin, dpop, joinFlow });

@@ -1,5 +1,5 @@
 // The sessions table: login sessions looked up by cookie hash, with idle and absolute expiry.
-import type { SessionRecord } from '../records.js';
+import type { SessionRecord, SweptSession } from '../records.js';
 import type { SessionRepository } from '../store.js';
 import type { UpdateQueryBuilder, UpdateResult } from 'kysely';
 import type { Database, SessionsTable } from './database.js';
@@ -100,14 +100,18 @@ export class KyselySessionRepository implements SessionRepository {
     );
   }
 
-  async deleteExpired(before: number, limit: number): Promise<number> {
+  async deleteExpired(before: number, limit: number): Promise<readonly SweptSession[]> {
     const over = this.db
       .selectFrom('sessions')
       .select('session_hash')
       .where((eb) => eb.or([eb('ended_at', '<', before), eb('idle_expires_at', '<', before), eb('absolute_expires_at', '<', before)]))
       .limit(limit);
-    const result = await this.db.deleteFrom('sessions').where('session_hash', 'in', over).executeTakeFirst();
-    return Number(result.numDeletedRows);
+    const rows = await this.db
+      .deleteFrom('sessions')
+      .where('session_hash', 'in', over)
+      .returning(['created_at', 'ended_at', 'idle_expires_at', 'absolute_expires_at'])
+      .execute();
+    return rows.map((row) => ({ createdAt: row.created_at, endedAt: row.ended_at, expiredAt: Math.min(row.idle_expires_at, row.absolute_expires_at) }));
   }
 }
 

@@ -9,7 +9,7 @@ import type { Store } from '../../store/store.js';
 import { compareForJwks, currentActiveKey, oldestNextKey, serialiseJwks, type Jwks } from './jwks.js';
 import type { KeyEncryption } from './key-encryption.js';
 import { isRotationDue, KeyRotation, planRotation, type KeyRotationOptions, type PlannedRotation } from './rotation.js';
-import { importSigningKey, readPublicJwk, type PublicJwk, type SigningKey } from './signing-key.js';
+import { importSigningKey, readPublicJwk, type PublicJwk, type SigningKey, type SigningObserver } from './signing-key.js';
 import { KeyRingTimer } from './timer.js';
 
 export interface KeyRingOptions extends KeyRotationOptions {
@@ -17,6 +17,8 @@ export interface KeyRingOptions extends KeyRotationOptions {
   /** Reports a failed background reload or rotation; the ring keeps its previous keys. */
   readonly onTimerError: (error: unknown) => void;
   readonly clock: Clock;
+  /** Hears how long each signature with a key of this ring took. */
+  readonly onSigned?: SigningObserver;
 }
 
 /** A key as the CLI lists it: never any private material. */
@@ -142,7 +144,7 @@ export class KeyRing {
   private load(record: SigningKeyRecord): LoadedKey {
     const known = this.loaded.get(record.kid);
     const signs = record.status !== 'retired' && this.options.keys.algorithms.includes(record.alg);
-    const signing = signs ? (known?.signing ?? importSigningKey(record, this.options.encryption)) : undefined;
+    const signing = signs ? (known?.signing ?? importSigningKey(record, this.options.encryption, this.options.onSigned)) : undefined;
     return { record, jwk: known?.jwk ?? readPublicJwk(record), signing };
   }
 
@@ -184,6 +186,7 @@ export interface OpenKeyRingOptions {
   readonly events: KeyRotationOptions['events'];
   readonly logger: Logger;
   readonly clock: Clock;
+  readonly onSigned?: SigningObserver;
 }
 
 /**
@@ -192,7 +195,7 @@ export interface OpenKeyRingOptions {
  * @throws KeyDecryptionError when the stored keys were sealed under a secret that is no longer configured.
  */
 export async function openKeyRing(options: OpenKeyRingOptions): Promise<KeyRing> {
-  const { store, config, keyEncryption, events, logger, clock } = options;
+  const { store, config, keyEncryption, events, logger, clock, onSigned } = options;
   const { algorithms, rotationInterval, jwksMaxAge, refreshInterval } = config.keys;
   const { accessTokenTtl, idTokenTtl, clockTolerance } = config.tokens;
   // Only the settings the ring needs: the key-encryption secrets stay out of its state.
@@ -203,6 +206,7 @@ export async function openKeyRing(options: OpenKeyRingOptions): Promise<KeyRing>
     encryption: keyEncryption,
     events,
     clock,
+    ...(onSigned && { onSigned }),
     onTimerError: (error) => logger.error({ err: error }, 'signing key refresh failed; still using the keys loaded before'),
   });
   await keyRing.ensureKeys(clock());

@@ -3,11 +3,15 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { SigningAlgorithm, SigningKeyRecord } from '../../store/records.js';
 import type { KeyEncryption } from './key-encryption.js';
 
-/** What `signJwt` needs: the header values and the private key, imported once. */
+/** Told how long each signature took, in seconds (the signing time metric listens; tokens/ knows nothing of metrics). */
+export type SigningObserver = (alg: SigningAlgorithm, seconds: number) => void;
+
+/** What `signJwt` needs: the header values and the private key, imported once, and who hears how long signing took. */
 export interface SigningKey {
   readonly kid: string;
   readonly alg: SigningAlgorithm;
   readonly privateKey: KeyObject;
+  readonly onSigned?: SigningObserver;
 }
 
 /** A public JWK as published in the JWKS. */
@@ -34,7 +38,7 @@ export function readPublicJwk(record: SigningKeyRecord): PublicJwk {
  * Decrypts a record's private key and imports it.
  * @throws KeyDecryptionError when no configured secret opens it; Error when the key does not fit its `alg`.
  */
-export function importSigningKey(record: SigningKeyRecord, encryption: KeyEncryption): SigningKey {
+export function importSigningKey(record: SigningKeyRecord, encryption: KeyEncryption, onSigned?: SigningObserver): SigningKey {
   const der = encryption.decrypt(record.kid, record.privateKeyEncrypted);
   try {
     const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
@@ -42,7 +46,7 @@ export function importSigningKey(record: SigningKeyRecord, encryption: KeyEncryp
     if (privateKey.asymmetricKeyType !== KEY_TYPES[record.alg]) {
       throw new Error(`signing key ${record.kid} holds an ${String(privateKey.asymmetricKeyType)} key, which cannot sign ${record.alg}`);
     }
-    return { kid: record.kid, alg: record.alg, privateKey };
+    return { kid: record.kid, alg: record.alg, privateKey, ...(onSigned && { onSigned }) };
   } finally {
     // Shortens the time plaintext key material lingers in the heap; the KeyObject keeps its own copy.
     der.fill(0);
