@@ -17,10 +17,14 @@ describe('dashboard charts', () => {
   it('breaks the line where there is no value, and tops the axis at 100% or a round number above the largest value', () => {
     const points = [{ at: 920, value: 0.5 }, { at: 930, value: 1 }, { at: 940, value: null }, { at: 950, value: 0.25 }];
     const rate = renderChart(card({ unit: 'percent', points }), frame).value;
-    assert.equal((rate.match(/<polyline /g) ?? []).length, 2);
+    assert.equal((rate.match(/<polyline /g) ?? []).length, 1, 'the first two points make a line');
+    assert.equal((rate.match(/<circle /g) ?? []).length, 1, 'the last one, alone after a gap, a dot');
     assert.match(rate, />100\.0%<\/text>/);
     const counts = renderChart(card({ points: [{ at: 990, value: 7 }] }), frame).value;
     assert.match(counts, />10<\/text>/);
+    assert.match(counts, />5<\/text>/);
+    const one = renderChart(card({ points: [{ at: 990, value: 1 }] }), frame).value;
+    assert.deepEqual([...one.matchAll(/class="axis"[^>]*>(\d+)<\/text>/g)].map((match) => match[1]), ['0', '1'], 'no half a request on the axis');
     assert.match(renderChart(card({ points: [] }), frame).value, />1<\/text>/, 'an empty chart still has an axis');
   });
 

@@ -53,14 +53,25 @@ function axisTop(points: readonly ChartPoint[], unit: FigureUnit): number {
   return [1, 2, 5, 10].map((factor) => factor * power).find((top) => top >= largest) ?? largest;
 }
 
-/** The runs of consecutive points with a value, each drawn as one polyline. */
-function lineRuns(points: readonly ChartPoint[], x: (at: number) => number, y: (value: number) => number): string[] {
-  const runs: string[][] = [[]];
+/** The runs of consecutive points with a value: a line each, or a dot for a run of one (a young process has one interval). */
+function lineRuns(points: readonly ChartPoint[], x: (at: number) => number, y: (value: number) => number): SafeHtml[] {
+  const runs: [number, number][][] = [[]];
   for (const point of points) {
     if (point.value === null) runs.push([]);
-    else runs.at(-1)!.push(`${x(point.at).toFixed(1)},${y(point.value).toFixed(1)}`);
+    else runs.at(-1)!.push([x(point.at), y(point.value)]);
   }
-  return runs.filter((run) => run.length > 0).map((run) => run.join(' '));
+  return runs
+    .filter((run) => run.length > 0)
+    .map((run) => {
+      if (run.length > 1) return html`<polyline class="line" points="${run.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(' ')}"/>`;
+      const [[px, py]] = run as [[number, number]];
+      return html`<circle class="dot" cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="3"/>`;
+    });
+}
+
+/** 0, the middle and the top; a count's middle only when it is a whole number. */
+function valueTicks(top: number, unit: FigureUnit): number[] {
+  return unit === 'count' && !Number.isInteger(top / 2) ? [0, top] : [0, top / 2, top];
 }
 
 /** "−60 min", "−30 min", "now"; or hours for a day. */
@@ -73,10 +84,10 @@ export function renderChart(card: FigureCard, frame: ChartFrame): SafeHtml {
   const top = axisTop(card.points, card.unit);
   const x = (at: number) => PLOT.left + (1 - (frame.now - at) / frame.span) * (PLOT.right - PLOT.left);
   const y = (value: number) => PLOT.bottom - (Math.min(value, top) / top) * (PLOT.bottom - PLOT.top);
-  const yTicks = [0, top / 2, top].map((value) => html`<line class="grid" x1="${PLOT.left}" x2="${PLOT.right}" y1="${y(value).toFixed(1)}" y2="${y(value).toFixed(1)}"/>
+  const yTicks = valueTicks(top, card.unit).map((value) => html`<line class="grid" x1="${PLOT.left}" x2="${PLOT.right}" y1="${y(value).toFixed(1)}" y2="${y(value).toFixed(1)}"/>
 <text class="axis" x="${PLOT.left - 6}" y="${(y(value) + 4).toFixed(1)}" text-anchor="end">${formatFigure(value, card.unit)}</text>`);
   const xTicks = [frame.span, frame.span / 2, 0].map((ago) => html`<text class="axis" x="${x(frame.now - ago).toFixed(1)}" y="${HEIGHT - 8}" text-anchor="${ago === 0 ? 'end' : ago === frame.span ? 'start' : 'middle'}">${timeLabel(ago)}</text>`);
-  const lines = lineRuns(card.points, x, y).map((points) => html`<polyline class="line" points="${points}"/>`);
+  const lines = lineRuns(card.points, x, y);
   return html`<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${card.title} over time, now ${formatFigure(card.value, card.unit)}">
 ${yTicks}${xTicks}
 <line class="axis-line" x1="${PLOT.left}" x2="${PLOT.left}" y1="${PLOT.top}" y2="${PLOT.bottom}"/>
@@ -106,6 +117,7 @@ export const ADMIN_STYLE = `
 .figure{margin:.25rem 0 0;font-size:2rem;font-weight:700;line-height:1.2}
 .chart{display:block;width:100%;height:auto;margin-top:.5rem}
 .chart .line{fill:none;stroke:var(--accent);stroke-width:2;stroke-linejoin:round}
+.chart .dot{fill:var(--accent)}
 .chart .grid{stroke:var(--border);stroke-width:1}
 .chart .axis-line{stroke:var(--muted);stroke-width:1}
 .chart .axis{fill:var(--muted);font-size:13px}

@@ -60,8 +60,8 @@ export function renderAdminPage(options: AdminPageOptions): RenderedPage {
     body: html`<h1>${options.title}</h1>
 ${navigation(view)}
 ${view !== undefined && range !== undefined ? rangeLinks(view, range) : ''}
-<p class="muted">Figures from this instance only, kept in its memory${range === undefined ? '' : `, over ${coverage(range, options.covered)}`}: each
-Gatehouse process counts the requests it served, and forgets them when it restarts. The page reloads every ${REFRESH_SECONDS} s;
+<p class="muted">Per instance: ${range === undefined ? 'this page shows what this Gatehouse process alone has seen' : `these figures come from this Gatehouse process alone, over ${coverage(range, options.covered)}`};
+each process keeps only what it served, in memory, and forgets it when it restarts. The page reloads every ${REFRESH_SECONDS} s;
 <a href="">reload now</a>.</p>
 ${options.body}`,
   });

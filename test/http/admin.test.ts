@@ -69,7 +69,7 @@ forEachEngine((engine) => {
         const page = await response.text();
         assert.equal(response.status, 200, path);
         assert.match(page, expected, path);
-        assert.match(page, /Figures from this instance only/);
+        assert.match(page, /Per instance: /);
         assert.match(page, /<meta http-equiv="refresh" content="30">/);
         assert.doesNotMatch(response.headers.get('content-security-policy') ?? '', /script-src|unsafe-inline/);
       }
