@@ -27,6 +27,8 @@ import { registerLogoutRoutes } from './http/routes/logout.js';
 import { registerDeviceAuthorizationRoute } from './http/routes/device-authorization.js';
 import { registerDeviceRoutes } from './http/routes/device.js';
 import { registerAccountRoutes } from './http/routes/account.js';
+import { registerAdminRoutes } from './http/routes/admin.js';
+import type { DashboardSources } from './admin/dashboard-sources.js';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import { ClientLookup } from './clients/lookup.js';
@@ -63,6 +65,8 @@ export interface AppDependencies {
   readonly passwords?: PasswordHasher;
   readonly events: EventBus;
   readonly logger: Logger;
+  /** This process's time series and recent events, which the ops dashboard (/admin) shows. */
+  readonly dashboard: DashboardSources;
   /** Makes a span per request when tracing is on (src/observability/tracing.ts); undefined: none. */
   readonly tracer?: Tracer;
   /** Prometheus metrics (`metrics.enabled`): request metrics, password hashing time and GET /metrics. */
@@ -120,7 +124,7 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   void app.register(cookie);
 
   const metadata = new ServerMetadata(config.issuer);
-  const { store, clock, keyRing, keyEncryption, deviceCookieSignatures, events, metrics } = deps;
+  const { store, clock, keyRing, keyEncryption, deviceCookieSignatures, events, metrics, dashboard } = deps;
   const passwords = metrics ? timePasswordHashing(deps.passwords ?? argon2Passwords, metrics.observePasswordHash) : deps.passwords;
   const clients = new ClientLookup(store.clients, config.limits.clientCacheTtl);
   const clientAssertions = new PrivateKeyJwtVerifier(
@@ -132,7 +136,7 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   const dpop = new DpopProofChecker(config.dpop, store.dpopProofJtis, new DpopNonces(deps.dpopNonceSignatures, config.dpop.nonceLifetime), events, clock);
   registerDpopNonces(app, dpop);
   const context: RouteContext = {
-    store, clock, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures: deps.dpopNonceSignatures, passwords, events, config, metadata, clients, clientAssertions, dpop,
+    store, clock, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures: deps.dpopNonceSignatures, passwords, events, dashboard, config, metadata, clients, clientAssertions, dpop,
   };
   registerJwksRoute(app, deps.keyRing, metadata, config.keys.jwksMaxAge);
   registerAuthorizationRoutes(app, context);
@@ -151,6 +155,7 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   registerDeviceAuthorizationRoute(app, context);
   registerDeviceRoutes(app, context);
   registerAccountRoutes(app, context, login);
+  registerAdminRoutes(app, context);
   // Discovery last: every endpoint above has contributed its metadata by now.
   registerDiscoveryRoutes(app, metadata);
   return app;

@@ -5,6 +5,7 @@ import { withListeningPort } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { canSignIdTokensFor, describeMissingIdTokenKey } from './clients/id-token-algorithm.js';
 import { presentDemo } from './dev/seed-demo.js';
+import { openDashboardSources } from './admin/dashboard-sources.js';
 import { listenHttp, type HttpListener } from './http/http-server.js';
 import { attachAudit } from './observability/audit.js';
 import { attachEventLog } from './observability/event-log.js';
@@ -90,15 +91,18 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     attachEventLog(events, logger);
     metrics?.attach(events);
     const securityWebhook = attachSecurityWebhook(events, config.securityWebhook, { logger, clock, ...(metrics && { onDelivery: metrics.observeWebhookDelivery }) });
+    // Subscribed before anything is served, so the dashboard's memory misses no event.
+    const dashboard = openDashboardSources({ registry: metrics?.registry, events, clock, onError: (error) => logger.warn({ err: error }, 'dashboard sample failed') });
     const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock, ...(metrics && { onSigned: metrics.observeSigning }) });
     if (config.seedDemo) await presentDemo({ store, config, events, clock, print: options.print ?? ((text) => process.stderr.write(text)) });
     await warnAboutClientsWithoutIdTokenKey(store, keyRing, logger);
 
-    const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures, passwords: options.passwords, events, logger, clock, tracer: tracing.tracer, metrics }, listener);
+    const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures, passwords: options.passwords, events, logger, clock, tracer: tracing.tracer, metrics, dashboard }, listener);
     await app.ready();
     metricsListener = metrics && config.metrics.listen !== undefined ? await listenMetrics(config.metrics.listen, metrics, config.metrics.bearerToken) : undefined;
     explainMetricsAccess(config, logger);
     keyRing.start();
+    dashboard.timeSeries?.start();
     const sweeper = new Sweeper(store, logger, clock, sweepPolicy(config), metrics?.observeExpiredSessions);
     sweeper.start();
     // Every instance delivers from the shared outbox; pending logout tokens of a previous run are picked up here.
@@ -110,6 +114,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     const close = async () => {
       // Closes the listener too, once requests arriving on open connections get 503 and in-flight ones are answered.
       await app.close();
+      dashboard.timeSeries?.stop();
       await metricsListener?.close();
       await keyRing.stop();
       await sweeper.stop();

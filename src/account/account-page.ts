@@ -39,7 +39,7 @@ export async function accountPage(
   }));
   // This device first, then the others as the store orders them (most recently started first).
   sessions.sort((a, b) => Number(b.current) - Number(a.current));
-  const page = renderAccountPage({ username: user.username, applications, sessions, csrfToken: accountCsrfToken(signedIn.cookieValue), ...extras });
+  const page = renderAccountPage({ username: user.username, admin: user.admin, applications, sessions, csrfToken: accountCsrfToken(signedIn.cookieValue), ...extras });
   return withCookies(pageResponse(page, status));
 }
 

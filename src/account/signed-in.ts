@@ -39,7 +39,7 @@ export interface SignedIn {
 const REFUSED = 'This form could not be verified. Open your account page again and retry.';
 
 /** The live session of this browser with its enabled user, or undefined (then the person signs in first). */
-export async function findSignedIn(deps: AccountDeps, info: RequestInfo, now: number): Promise<SignedIn | undefined> {
+export async function findSignedIn(deps: Pick<AccountDeps, 'store' | 'config'>, info: RequestInfo, now: number): Promise<SignedIn | undefined> {
   const session = await findLiveSession(deps, info.cookies, now);
   const cookieValue = sessionCookieValue(deps, info.cookies);
   if (session === undefined || cookieValue === undefined) return undefined;

@@ -1,5 +1,5 @@
-// Dev mode only: on an empty database, a demo user and a demo client so the flow can be tried at once; on a later
-// start, a reminder of how to use them (never the secret, which only the first start knew).
+// Dev mode only: on an empty database, a demo user (an admin, so the ops dashboard opens too) and a demo client so the
+// flow can be tried at once; on a later start, a reminder of how to use them (never the secret, which only the first start knew).
 import { ClientRegistrationService } from '../clients/registration.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
@@ -58,6 +58,7 @@ function demoReminder(issuer: string, clientId: string): string {
     `  new secret:    npx gatehouse clients rotate-secret ${clientId}`,
     `  user:          ${DEMO_USERNAME} (new password: npx gatehouse users set-password ${DEMO_USERNAME})`,
     `  discovery:     ${issuer}/.well-known/openid-configuration`,
+    `  ops dashboard: ${issuer}/admin (the demo user is an admin)`,
     '',
     'Try the flow: open this URL, sign in as demo and allow access:',
     `  ${demoAuthorizationUrl(issuer, clientId)}`,
@@ -72,7 +73,7 @@ async function seedDemo({ store, config, events, clock, print }: SeedDemoOptions
 
   const context = { actor: 'dev-seed' };
   const password = generateOpaqueValue(16);
-  const user = await new UserService({ store, events, context, clock }).create({ username: DEMO_USERNAME, password, name: 'Demo User', email: 'demo@example.com' });
+  const user = await new UserService({ store, events, context, clock }).create({ username: DEMO_USERNAME, password, name: 'Demo User', email: 'demo@example.com', admin: true });
   const { client, clientSecret } = await new ClientRegistrationService({
     store,
     events,
@@ -96,6 +97,7 @@ async function seedDemo({ store, config, events, clock, print }: SeedDemoOptions
       `  client_secret: ${clientSecret ?? '(public client)'}`,
       `  redirect_uri:  ${DEMO_REDIRECT_URI}`,
       `  discovery:     ${config.issuer}/.well-known/openid-configuration`,
+      `  ops dashboard: ${config.issuer}/admin (the demo user is an admin: sign in as demo)`,
       '',
       'Try the flow: open this URL, sign in as demo and allow access:',
       `  ${demoAuthorizationUrl(config.issuer, client.clientId)}`,

@@ -24,6 +24,9 @@ export type GatehouseEvent =
   | { readonly type: 'user.password_changed'; readonly userId: string; readonly sessionsEnded: number; readonly familiesRevoked: number }
   | { readonly type: 'user.disabled'; readonly userId: string; readonly sessionsEnded: number; readonly familiesRevoked: number }
   | { readonly type: 'user.enabled'; readonly userId: string }
+  // The admin role opens the ops dashboard (/admin); only an operator at the CLI grants or removes it.
+  | { readonly type: 'user.admin_granted'; readonly userId: string }
+  | { readonly type: 'user.admin_revoked'; readonly userId: string }
   // The username is kept: once the user is gone, the audit trail is the only place that still names them.
   | { readonly type: 'user.deleted'; readonly userId: string; readonly username: string }
   | { readonly type: 'key.created'; readonly kid: string; readonly alg: string; readonly status: 'next' | 'active' }

@@ -78,6 +78,8 @@ export interface UserRecord {
   /** PHC string: algorithm and parameters are stored with the hash. */
   readonly passwordHash: string;
   readonly disabledAt: number | null;
+  /** May open the ops dashboard (/admin); granted and removed only by an operator with the CLI. */
+  readonly admin: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
 }

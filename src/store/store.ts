@@ -110,6 +110,8 @@ export interface UserRepository {
   disable(userId: string, now: number): Promise<AccessRevocation | undefined>;
   /** Clears `disabledAt`; what disabling ended stays ended. Returns false when no such user. */
   enable(userId: string, now: number): Promise<boolean>;
+  /** Grants (`true`) or removes (`false`) the admin role; setting what is already set still succeeds. Returns false when no such user. */
+  setAdmin(userId: string, admin: boolean, now: number): Promise<boolean>;
   /**
    * Deletes the user and everything issued to them: sessions, authorization codes, consents, token families and
    * their refresh tokens. Audit events keep their user id. Returns false when no such user.

@@ -32,6 +32,8 @@ export interface AccountPageOptions {
   readonly notice?: string;
   /** Why the password form was refused (fixed text, never a password). */
   readonly passwordProblem?: string;
+  /** The person holds the admin role: the page links to the ops dashboard. */
+  readonly admin?: boolean;
 }
 
 /** "2026-11-30 09:15 UTC": one unambiguous form whatever the browser's language. */
@@ -105,6 +107,7 @@ export function renderAccountPage(options: AccountPageOptions): RenderedPage {
     wide: true,
     body: html`<h1>Your account</h1>
 <p class="lead">Signed in as <strong>${options.username}</strong>.</p>
+${options.admin === true ? html`<p><a class="return" href="/admin">Open the ops dashboard</a></p>` : ''}
 ${notice}
 <section aria-labelledby="applications-heading">
 <h2 id="applications-heading">Connected applications</h2>

@@ -17,6 +17,12 @@ export interface PageOptions {
   readonly formActions?: readonly string[];
   /** A wider card, for pages of lists (the account page). */
   readonly wide?: boolean;
+  /** The full width of the window, for pages of charts and tables (the ops dashboard); wins over `wide`. */
+  readonly full?: boolean;
+  /** A trusted stylesheet (a constant, never request data) added after the shared one, under the page's nonce. */
+  readonly style?: string;
+  /** Reloads the page every so many seconds (a page of live figures). */
+  readonly refreshSeconds?: number;
 }
 
 /** A rendered page and the Content-Security-Policy it must be sent with (its nonce is in both). */
@@ -44,6 +50,7 @@ background:var(--bg);color:var(--text);font:1rem/1.5 system-ui,-apple-system,"Se
 main{width:100%;max-width:25rem;background:var(--card);border:1px solid var(--border);border-radius:12px;padding:2rem 1.5rem;
 box-shadow:0 1px 2px rgba(0,0,0,.06),0 4px 16px rgba(0,0,0,.06)}
 main.wide{max-width:40rem}
+main.full{max-width:80rem}
 @media (max-width:40rem){body{justify-content:flex-start;padding-top:2rem}}
 @media (min-width:40rem){main{padding:2.5rem 2.25rem}}
 h1{font-size:1.5rem;line-height:1.25;margin:0 0 .5rem;overflow-wrap:anywhere}
@@ -111,6 +118,11 @@ function contentSecurityPolicy(nonce: string, options: PageOptions): string {
   ].join('; ');
 }
 
+function mainClass(options: PageOptions): SafeHtml {
+  if (options.full === true) return raw(' class="full"');
+  return raw(options.wide === true ? ' class="wide"' : '');
+}
+
 /** Renders a full document around `body`, with a fresh nonce for this response only. */
 export function renderPage(options: PageOptions): RenderedPage {
   const nonce = randomBytes(16).toString('base64');
@@ -122,10 +134,11 @@ export function renderPage(options: PageOptions): RenderedPage {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${options.title}</title>
-<style nonce="${nonce}">${raw(STYLE)}</style>
+${options.refreshSeconds === undefined ? '' : html`<meta http-equiv="refresh" content="${String(options.refreshSeconds)}">`}
+<style nonce="${nonce}">${raw(STYLE)}${raw(options.style ?? '')}</style>
 </head>
 <body>
-<main${options.wide === true ? raw(' class="wide"') : ''}>
+<main${mainClass(options)}>
 <p class="brand">Gatehouse</p>
 ${options.body}
 </main>

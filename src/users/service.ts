@@ -21,6 +21,8 @@ export interface NewUser {
   readonly password: string;
   readonly email?: string | undefined;
   readonly name?: string | undefined;
+  /** Grants the admin role at creation (the ops dashboard, /admin). */
+  readonly admin?: boolean | undefined;
 }
 
 /** A user as it may be shown: never the password hash. */
@@ -44,6 +46,7 @@ export function toUserView(record: UserRecord): UserView {
     emailVerified: record.emailVerified,
     name: record.name,
     disabledAt: record.disabledAt,
+    admin: record.admin,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
@@ -72,6 +75,7 @@ export class UserService {
       name,
       passwordHash,
       disabledAt: null,
+      admin: input.admin === true,
       createdAt: now,
       updatedAt: now,
     };
@@ -82,6 +86,7 @@ export class UserService {
       throw error;
     }
     this.deps.events.emit({ type: 'user.created', userId: record.userId }, this.deps.context);
+    if (record.admin) this.deps.events.emit({ type: 'user.admin_granted', userId: record.userId }, this.deps.context);
     return toUserView(record);
   }
 
@@ -121,6 +126,20 @@ export class UserService {
     if (!(await this.deps.store.users.enable(user.userId, now))) throw new UserNotFound(username);
     this.deps.events.emit({ type: 'user.enabled', userId: user.userId }, this.deps.context);
     return { user: toUserView({ ...user, disabledAt: null, updatedAt: now }), changed: true };
+  }
+
+  /**
+   * Grants (`true`) or removes (`false`) the admin role, which opens the ops dashboard; audited as
+   * `user.admin_granted` / `user.admin_revoked`. Asking for the role the user already has changes nothing.
+   * @throws UserNotFound
+   */
+  async setAdmin(username: string, admin: boolean): Promise<{ readonly user: UserView; readonly changed: boolean }> {
+    const user = await this.findByUsername(username);
+    if (user.admin === admin) return { user: toUserView(user), changed: false };
+    const now = this.now();
+    if (!(await this.deps.store.users.setAdmin(user.userId, admin, now))) throw new UserNotFound(username);
+    this.deps.events.emit({ type: admin ? 'user.admin_granted' : 'user.admin_revoked', userId: user.userId }, this.deps.context);
+    return { user: toUserView({ ...user, admin, updatedAt: now }), changed: true };
   }
 
   /** Deletes the user and everything issued to them; returns the user as it was. @throws UserNotFound */

@@ -37,7 +37,7 @@ forEachEngine((engine) => {
         gatehouse(['users', 'show', 'nobody']),
       ]);
       assert.equal(text.code, 0, text.stderr);
-      assert.match(text.stdout, /^username: +carol\nuser_id: +\S+\nstatus: +active\nemail: +carol@example\.com \(not verified\)\n/);
+      assert.match(text.stdout, /^username: +carol\nuser_id: +\S+\nstatus: +active\nrole: +user\nemail: +carol@example\.com \(not verified\)\n/);
       assert.deepEqual([jsonOf(json).username, jsonOf(json).disabled], ['carol', false]);
       assert.doesNotMatch(`${text.stdout}${json.stdout}`, /argon2|password/i);
       assertOneLineFailure(missing, 1, /^gatehouse: no user named "nobody"\n$/);

@@ -28,7 +28,7 @@ forEachEngine((engine) => {
       assert.equal(created.code, 0, created.stderr);
       assertNoPassword(created, PASSWORD);
       const body = jsonOf(created);
-      assert.deepEqual(Object.keys(body).sort(), ['created_at', 'disabled', 'disabled_at', 'email', 'email_verified', 'name', 'updated_at', 'user_id', 'username']);
+      assert.deepEqual(Object.keys(body).sort(), ['admin', 'created_at', 'disabled', 'disabled_at', 'email', 'email_verified', 'name', 'updated_at', 'user_id', 'username']);
       assert.deepEqual([body.username, body.email, body.name, body.disabled], ['alice', 'alice@example.com', 'Alice', false]);
       const stored = await database.store.users.findByUsername('alice');
       assert.equal(await verifyPassword(stored!.passwordHash, PASSWORD), true, 'the trailing newline is not part of the password');

@@ -56,6 +56,7 @@ export function aUser(overrides: Partial<UserRecord> = {}): UserRecord {
     name: 'Ada Lovelace',
     passwordHash: '$scrypt$ln=15,r=8,p=1$c2FsdA$aGFzaA',
     disabledAt: null,
+    admin: false,
     createdAt: NOW,
     updatedAt: NOW,
     ...overrides,

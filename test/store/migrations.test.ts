@@ -23,6 +23,7 @@ const ALL_MIGRATIONS = [
   '014-dpop',
   '015-account',
   '016-flow-ids',
+  '017-admin-role',
   '018-family-context',
   '019-audit-lookups',
 ];

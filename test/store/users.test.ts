@@ -81,6 +81,24 @@ forEachEngine((engine) => {
       assert.equal(disabled?.updatedAt, NOW + 2);
       assert.equal(await store.users.disable('nobody', NOW), undefined);
     });
+
+    it('grants and removes the admin role, stores it field for field, and reports unknown users', async () => {
+      const { store } = current();
+      const admin = aUser({ admin: true });
+      const user = aUser();
+      await store.users.create(admin);
+      await store.users.create(user);
+      assert.deepEqual(await store.users.findById(admin.userId), admin);
+      assert.equal(await store.users.setAdmin(user.userId, true, NOW + 5), true);
+      assert.deepEqual(await store.users.findByUsername(user.username), { ...user, admin: true, updatedAt: NOW + 5 });
+      assert.equal(await store.users.setAdmin(user.userId, true, NOW + 6), true, 'granting again still succeeds');
+      assert.equal(await store.users.setAdmin(admin.userId, false, NOW + 7), true);
+      assert.deepEqual(
+        (await store.users.list()).filter((listed) => [admin.userId, user.userId].includes(listed.userId)).map((listed) => listed.admin).sort(),
+        [false, true],
+      );
+      assert.equal(await store.users.setAdmin('nobody', true, NOW), false);
+    });
   });
 
   describe('consents', () => {

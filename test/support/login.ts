@@ -54,6 +54,7 @@ export async function seedUser(store: Store, overrides: Partial<UserRecord> = {}
     name: 'Ada Lovelace',
     passwordHash: await hashPassword(PASSWORD),
     disabledAt: null,
+    admin: false,
     createdAt: now,
     updatedAt: now,
     ...overrides,

@@ -1,4 +1,5 @@
-// `gatehouse users ...`: create people who can sign in, show and list them, set passwords, disable, enable and delete them.
+// `gatehouse users ...`: create people who can sign in, show and list them, set passwords, grant and remove the admin
+// role, disable, enable and delete them.
 import type { Command } from 'commander';
 import type { AccessRevocation } from '../../store/records.js';
 import { UserService, type UserView } from '../../users/service.js';
@@ -15,6 +16,7 @@ interface CreateOptions extends PasswordOptions {
   readonly username?: string;
   readonly email?: string;
   readonly name?: string;
+  readonly admin?: boolean;
 }
 
 const PASSWORD_STDIN_HELP = 'read the password from stdin instead of prompting (it is never taken from the command line)';
@@ -33,6 +35,7 @@ function toUserJson(user: UserView): Record<string, unknown> {
     name: user.name,
     disabled: user.disabledAt !== null,
     disabled_at: user.disabledAt,
+    admin: user.admin,
     created_at: user.createdAt,
     updated_at: user.updatedAt,
   };
@@ -43,6 +46,7 @@ function describeUser(user: UserView): string[] {
     ['username', user.username],
     ['user_id', user.userId],
     ['status', user.disabledAt === null ? 'active' : `disabled since ${formatTime(user.disabledAt)}`],
+    ['role', describeRole(user)],
     ['email', user.email === null ? '-' : `${user.email}${user.emailVerified ? '' : ' (not verified)'}`],
     ['name', user.name ?? '-'],
     ['created', formatTime(user.createdAt)],
@@ -60,11 +64,13 @@ function describeEnded({ sessionsEnded, familiesRevoked }: AccessRevocation): st
 
 const endedJson = (ended: AccessRevocation) => ({ sessions_ended: ended.sessionsEnded, token_families_revoked: ended.familiesRevoked });
 
+const describeRole = (user: UserView): string => (user.admin ? 'admin' : 'user');
+
 function describeUsers(users: readonly UserView[]): string[] {
   if (users.length === 0) return ['no users'];
   return formatTable(
-    ['USERNAME', 'USER_ID', 'STATUS', 'EMAIL', 'NAME'],
-    users.map((user) => [user.username, user.userId, user.disabledAt === null ? 'active' : 'disabled', user.email ?? '-', user.name ?? '-']),
+    ['USERNAME', 'USER_ID', 'STATUS', 'ROLE', 'EMAIL', 'NAME'],
+    users.map((user) => [user.username, user.userId, user.disabledAt === null ? 'active' : 'disabled', describeRole(user), user.email ?? '-', user.name ?? '-']),
   );
 }
 
@@ -74,6 +80,7 @@ function registerCreate(users: Command): void {
     .option('--username <username>', 'sign-in name: 1-64 characters, no whitespace (required)')
     .option('--email <email>', 'email address')
     .option('--name <name>', 'display name')
+    .option('--admin', 'let the user open the ops dashboard (/admin)')
     .option('--password-stdin', PASSWORD_STDIN_HELP)
     .action(async (options: CreateOptions) => {
       const username = options.username;
@@ -81,7 +88,7 @@ function registerCreate(users: Command): void {
       // The password is read before the store opens, so a prompt never holds a database connection.
       const password = await readPassword(options);
       const user = await withUsers(options, (service) =>
-        service.create({ username, email: options.email, name: options.name, password }),
+        service.create({ username, email: options.email, name: options.name, admin: options.admin, password }),
       );
       printResult(options, `created user "${user.username}" (${user.userId})`, toUserJson(user));
     });
@@ -110,6 +117,23 @@ export function registerUserCommands(program: Command): void {
     });
 
   registerStatusCommands(users);
+  registerRoleCommands(users);
+}
+
+function registerRoleCommands(users: Command): void {
+  withCommonOptions(users.command('grant-admin').description('let a user open the ops dashboard (/admin)').argument('<username>')).action(
+    async (username: string, options: CommonOptions) => {
+      const { user, changed } = await withUsers(options, (service) => service.setAdmin(username, true));
+      printResult(options, changed ? `user "${user.username}" is now an admin` : `user "${user.username}" was already an admin`, toUserJson(user));
+    },
+  );
+
+  withCommonOptions(users.command('revoke-admin').description('take the admin role (the ops dashboard) from a user').argument('<username>')).action(
+    async (username: string, options: CommonOptions) => {
+      const { user, changed } = await withUsers(options, (service) => service.setAdmin(username, false));
+      printResult(options, changed ? `user "${user.username}" is no longer an admin` : `user "${user.username}" was not an admin`, toUserJson(user));
+    },
+  );
 }
 
 function registerStatusCommands(users: Command): void {

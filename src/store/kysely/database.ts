@@ -43,6 +43,7 @@ export interface UsersTable {
   name: string | null;
   password_hash: string;
   disabled_at: number | null;
+  admin: number;
   created_at: number;
   updated_at: number;
 }

@@ -16,6 +16,7 @@ function userToRow(user: UserRecord): UsersTable {
     name: user.name,
     password_hash: user.passwordHash,
     disabled_at: user.disabledAt,
+    admin: user.admin ? 1 : 0,
     created_at: user.createdAt,
     updated_at: user.updatedAt,
   };
@@ -30,6 +31,7 @@ function rowToUser(row: UsersTable): UserRecord {
     name: row.name,
     passwordHash: row.password_hash,
     disabledAt: row.disabled_at,
+    admin: row.admin === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -86,6 +88,11 @@ export class KyselyUserRepository implements UserRepository {
 
   async enable(userId: string, now: number): Promise<boolean> {
     const result = await this.db.updateTable('users').set({ disabled_at: null, updated_at: now }).where('user_id', '=', userId).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async setAdmin(userId: string, admin: boolean, now: number): Promise<boolean> {
+    const result = await this.db.updateTable('users').set({ admin: admin ? 1 : 0, updated_at: now }).where('user_id', '=', userId).executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
 

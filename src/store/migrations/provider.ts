@@ -17,6 +17,7 @@ import { pushedAuthorizationRequestsMigration } from './013-pushed-authorization
 import { dpopMigration } from './014-dpop.js';
 import { accountMigration } from './015-account.js';
 import { flowIdsMigration } from './016-flow-ids.js';
+import { adminRoleMigration } from './017-admin-role.js';
 import { familyContextMigration } from './018-family-context.js';
 import { auditLookupsMigration } from './019-audit-lookups.js';
 
@@ -38,6 +39,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '014-dpop': dpopMigration,
   '015-account': accountMigration,
   '016-flow-ids': flowIdsMigration,
+  '017-admin-role': adminRoleMigration,
   '018-family-context': familyContextMigration,
   '019-audit-lookups': auditLookupsMigration,
 };

@@ -1,0 +1,26 @@
+// Makes what the ops dashboard reads in one process: the time series of its metric registry, sampled from start to
+// close, and its memory of recent events, subscribed to the event bus before any request is served.
+import type { Registry } from 'prom-client';
+import type { Clock } from '../clock.js';
+import type { EventBus } from '../observability/events.js';
+import { attachRecentEvents, type RecentEvents } from '../observability/recent-events.js';
+import { MetricTimeSeries } from '../observability/time-series.js';
+
+/** What the dashboard reads: this process's time series of its metrics, and its memory of recent events. */
+export interface DashboardSources {
+  /** Undefined when metrics are disabled (`metrics.enabled`): the executive and on-call views then say so. */
+  readonly timeSeries: MetricTimeSeries | undefined;
+  readonly recentEvents: RecentEvents;
+}
+
+export interface DashboardSourceOptions {
+  /** The process's Prometheus registry, with the catalogue's metrics (README, Metrics); undefined when metrics are off. */
+  readonly registry: Registry | undefined;
+  readonly events: EventBus;
+  readonly clock: Clock;
+  readonly onError: (error: unknown) => void;
+}
+
+export function openDashboardSources({ registry, events, clock, onError }: DashboardSourceOptions): DashboardSources {
+  return { timeSeries: registry && new MetricTimeSeries({ registry, clock, onError }), recentEvents: attachRecentEvents(events, clock) };
+}

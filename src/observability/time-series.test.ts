@@ -1,0 +1,153 @@
+// Tests for the dashboard's time series: a registry with the catalogue's names, sampled by hand under a test clock.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { breakdownIncrease, countOf, histogramQuantile, measureWindow, ratioOf, tokenLatencyQuantile } from './dashboard-figures.js';
+import { readSnapshot } from './metric-snapshot.js';
+import { MetricTimeSeries, type Scheduler } from './time-series.js';
+
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** The catalogue's metrics the dashboard reads, as the metrics module registers them. */
+function catalogue() {
+  const registry = new Registry();
+  const registers = [registry];
+  return {
+    registry,
+    authorizations: new Counter({ name: 'gatehouse_authorization_requests_total', help: 'h', labelNames: ['client_id'], registers }),
+    codes: new Counter({ name: 'gatehouse_authorization_codes_issued_total', help: 'h', labelNames: ['client_id'], registers }),
+    consents: new Counter({ name: 'gatehouse_consent_decisions_total', help: 'h', labelNames: ['client_id', 'decision'], registers }),
+    security: new Counter({ name: 'gatehouse_security_events_total', help: 'h', labelNames: ['type'], registers }),
+    tokens: new Counter({ name: 'gatehouse_token_requests_total', help: 'h', labelNames: ['grant_type', 'client_id', 'error'], registers }),
+    tokenLatency: new Histogram({ name: 'gatehouse_token_request_duration_seconds', help: 'h', labelNames: ['grant_type'], buckets: BUCKETS, registers }),
+    http: new Counter({ name: 'gatehouse_http_requests_total', help: 'h', labelNames: ['route', 'method', 'status_class'], registers }),
+    pkce: new Counter({ name: 'gatehouse_pkce_failures_total', help: 'h', labelNames: ['stage'], registers }),
+    redirects: new Counter({ name: 'gatehouse_redirect_uri_rejections_total', help: 'h', labelNames: ['client_id'], registers }),
+  };
+}
+
+/** Floating-point figures compare within a rounding error. */
+function assertNear(actual: number | null, expected: number): void {
+  assert.ok(actual !== null && Math.abs(actual - expected) < 1e-9, `${actual} is not ${expected}`);
+}
+
+/** A scheduler that never fires on its own: the test samples by hand and sees whether it was stopped. */
+function handScheduler(): { schedule: Scheduler; intervals: number[]; stopped: () => boolean } {
+  const intervals: number[] = [];
+  let stopped = false;
+  return {
+    intervals,
+    stopped: () => stopped,
+    schedule: (_tick, intervalMs) => {
+      intervals.push(intervalMs);
+      return () => (stopped = true);
+    },
+  };
+}
+
+describe('metric time series', () => {
+  it('reads counter sums, label filters, breakdowns and summed latency buckets; absent metrics read as zero', async () => {
+    const metrics = catalogue();
+    metrics.tokens.inc({ grant_type: 'authorization_code', client_id: 'a', error: 'none' }, 3);
+    metrics.tokens.inc({ grant_type: 'refresh_token', client_id: 'b', error: 'invalid_grant' }, 2);
+    metrics.tokenLatency.observe({ grant_type: 'authorization_code' }, 0.007);
+    metrics.tokenLatency.observe({ grant_type: 'refresh_token' }, 0.2);
+    metrics.http.inc({ route: '/token', method: 'POST', status_class: '5xx' });
+    metrics.http.inc({ route: '/token', method: 'POST', status_class: '2xx' }, 4);
+    const snapshot = await readSnapshot(metrics.registry, 100);
+    assert.equal(snapshot.at, 100);
+    assert.deepEqual([snapshot.counters.tokenRequests, snapshot.counters.tokenSucceeded], [5, 3]);
+    assert.deepEqual([snapshot.counters.httpRequests, snapshot.counters.httpServerErrors], [5, 1]);
+    assert.deepEqual(snapshot.breakdowns.tokenErrorsByCode, { invalid_grant: 2 });
+    assert.deepEqual(snapshot.tokenLatency.slice(0, 2), [{ upperBound: 0.005, count: 0 }, { upperBound: 0.01, count: 1 }]);
+    assert.deepEqual(snapshot.tokenLatency.at(-1), { upperBound: Infinity, count: 2 });
+
+    const empty = await readSnapshot(new Registry(), 100);
+    assert.equal(empty.counters.authorizationRequests, 0);
+    assert.deepEqual([empty.breakdowns.securityEventsByType, empty.tokenLatency], [{}, []]);
+  });
+
+  it('keeps the last hour at 10 s and the last day at 5 min, and ends every window with a live reading', async () => {
+    const metrics = catalogue();
+    let now = 1_000_000;
+    const scheduler = handScheduler();
+    const series = new MetricTimeSeries({ registry: metrics.registry, clock: () => now, schedule: scheduler.schedule, onError: (error) => assert.fail(String(error)) });
+    series.start();
+    assert.deepEqual(scheduler.intervals, [10_000]);
+    // 2 h of samples at 10 s: each interval has one authorization request.
+    for (let step = 0; step < 720; step += 1) {
+      now += 10;
+      metrics.authorizations.inc({ client_id: 'a' });
+      await series.sample();
+    }
+    metrics.authorizations.inc({ client_id: 'a' }, 5);
+    const hour = await series.window('hour');
+    assert.equal(hour.length, 362, '361 stored samples and the live one');
+    assert.equal(hour[0]!.at, now - 3600);
+    assert.equal(hour.at(-1)!.at, now);
+    assert.equal(measureWindow(countOf('authorizationRequests'), hour).total, 365);
+
+    const day = await series.window('day');
+    assert.ok(day.every((sample, index) => index === 0 || index === day.length - 1 || sample.at - day[index - 1]!.at === 300));
+    assert.equal(day[0]!.at, 1_000_000, 'the first sample of the process is the day\'s baseline');
+    assert.equal(measureWindow(countOf('authorizationRequests'), day).total, 725);
+    series.stop();
+    assert.equal(scheduler.stopped(), true);
+  });
+
+  it('reports a failed reading and keeps sampling', async () => {
+    const failures: unknown[] = [];
+    const broken = new Registry();
+    new Counter({ name: 'gatehouse_security_events_total', help: 'h', registers: [broken], collect: () => { throw new Error('collector broke'); } });
+    const series = new MetricTimeSeries({ registry: broken, clock: () => 5, schedule: handScheduler().schedule, onError: (error) => failures.push(error) });
+    series.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.match(String(failures[0]), /collector broke/);
+    series.stop();
+  });
+});
+
+describe('dashboard figures', () => {
+  it('rates increases between samples, caps a ratio at 1, has no rate without a denominator, and survives a reset', async () => {
+    const metrics = catalogue();
+    const first = await readSnapshot(metrics.registry, 0);
+    metrics.authorizations.inc({ client_id: 'a' }, 4);
+    metrics.codes.inc({ client_id: 'a' }, 3);
+    metrics.consents.inc({ client_id: 'a', decision: 'deny' });
+    metrics.consents.inc({ client_id: 'a', decision: 'allow' }, 3);
+    const second = await readSnapshot(metrics.registry, 10);
+    metrics.codes.inc({ client_id: 'a' }, 2);
+    const third = await readSnapshot(metrics.registry, 20);
+
+    const success = measureWindow(ratioOf('codesIssued', 'authorizationRequests'), [first, second, third]);
+    assert.deepEqual(success.points, [{ at: 10, value: 0.75 }, { at: 20, value: null }]);
+    assert.equal(success.total, 1, '5 codes for 4 requests is capped at all of them');
+    assert.equal(measureWindow(ratioOf('consentDenied', 'consentDecisions'), [first, third]).total, 0.25);
+    assert.equal(measureWindow(countOf('codesIssued'), [third, first]).total, 0, 'a counter that restarted counts from zero');
+    assert.deepEqual(measureWindow(countOf('codesIssued'), [third]), { total: null, points: [] });
+  });
+
+  it('interpolates quantiles within buckets as PromQL does, from bucket increases only', async () => {
+    const buckets = [{ upperBound: 0.1, count: 50 }, { upperBound: 0.5, count: 90 }, { upperBound: 1, count: 100 }, { upperBound: Infinity, count: 100 }];
+    assert.equal(histogramQuantile(0.5, buckets), 0.1);
+    assertNear(histogramQuantile(0.7, buckets), 0.3);
+    assertNear(histogramQuantile(0.95, buckets), 0.75);
+    assert.equal(histogramQuantile(0.99, [{ upperBound: 1, count: 1 }, { upperBound: Infinity, count: 10 }]), 1, 'beyond the last bound: that bound');
+    assert.equal(histogramQuantile(0.99, []), null);
+
+    const metrics = catalogue();
+    metrics.tokenLatency.observe({ grant_type: 'refresh_token' }, 4);
+    const before = await readSnapshot(metrics.registry, 0);
+    for (let request = 0; request < 100; request += 1) metrics.tokenLatency.observe({ grant_type: 'authorization_code' }, request < 96 ? 0.003 : 0.2);
+    const after = await readSnapshot(metrics.registry, 10);
+    assertNear(tokenLatencyQuantile(0.95)(before, after), 0.005 * (95 / 96));
+    assertNear(tokenLatencyQuantile(0.99)(before, after), 0.1 + 0.15 * (3 / 4));
+  });
+
+  it('breaks an increase down by label, largest first, leaving out what did not move', () => {
+    assert.deepEqual(breakdownIncrease({ 'code.replayed': 2, 'login.throttled': 1 }, { 'code.replayed': 2, 'login.throttled': 4, 'refresh_token.reused': 3 }), [
+      ['login.throttled', 3],
+      ['refresh_token.reused', 3],
+    ]);
+  });
+});
