@@ -20,6 +20,8 @@ const SAMPLES: { readonly [T in EventType]: Extract<GatehouseEvent, { type: T }>
   'user.password_changed': { type: 'user.password_changed', ...user, sessionsEnded: 1, familiesRevoked: 2 },
   'user.disabled': { type: 'user.disabled', ...user, sessionsEnded: 1, familiesRevoked: 2 },
   'user.enabled': { type: 'user.enabled', ...user },
+  'user.admin_granted': { type: 'user.admin_granted', ...user },
+  'user.admin_revoked': { type: 'user.admin_revoked', ...user },
   'user.deleted': { type: 'user.deleted', ...user, username: 'alice' },
   'key.created': { type: 'key.created', kid: 'k1', alg: 'ES256', status: 'next' },
   'key.rotated': { type: 'key.rotated', kid: 'k1', alg: 'ES256', retiredKid: 'k0' },
