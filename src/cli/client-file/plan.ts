@@ -21,7 +21,7 @@ export interface FieldChange {
 export type SecretChange =
   | { readonly kind: 'none' }
   | { readonly kind: 'generated' }
-  | { readonly kind: 'set' | 'rotated'; readonly variable: string; readonly value: string };
+  | { readonly kind: 'set' | 'rotated'; readonly value: string };
 
 export type PlannedChange =
   | { readonly action: 'create'; readonly definition: ClientDefinition; readonly secret: SecretChange }
@@ -63,11 +63,12 @@ export async function planClientChanges(
 function readSecret(variable: string, environment: NodeJS.ProcessEnv, report: (field: string, message: string) => void): string | undefined {
   const value = environment[variable];
   if (value === undefined || value === '') {
-    report('client_secret_env', `the environment variable ${variable} is not set`);
+    // The name is never repeated: the location says which one, and output like this ends up in CI logs.
+    report('client_secret_env', 'the environment variable it names is not set');
     return undefined;
   }
   const problem = describeInvalidSecret(value);
-  if (problem !== undefined) report('client_secret_env', `the secret in ${variable} ${problem}`);
+  if (problem !== undefined) report('client_secret_env', `the secret in the environment variable it names ${problem}`);
   return value;
 }
 
@@ -79,7 +80,7 @@ function planClient(
 ): PlannedChange {
   const { metadata, secretEnv } = definition;
   const fromEnvironment = (kind: 'set' | 'rotated'): SecretChange =>
-    secretEnv === undefined || secretValue === undefined ? { kind: 'generated' } : { kind, variable: secretEnv, value: secretValue };
+    secretEnv === undefined || secretValue === undefined ? { kind: 'generated' } : { kind, value: secretValue };
   if (existing === undefined) return { action: 'create', definition, secret: hasSecret(metadata) ? fromEnvironment('set') : { kind: 'none' } };
   if (existing.clientType !== metadata.clientType) {
     report('client_type', `client ${existing.clientId} is ${existing.clientType}; a client's type never changes: delete it, or define the new one with another client_id`);
