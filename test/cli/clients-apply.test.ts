@@ -7,8 +7,9 @@ import { hashOpaqueValue } from '../../src/tokens/opaque.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli, type CliResult } from './run-cli.js';
 
-const REPORTS_SECRET = 'reports-secret-0123456789abcdef0123456789';
-const ROTATED_SECRET = 'reports-secret-rotated-0123456789abcdef01';
+// As `openssl rand -base64 32` prints them.
+const REPORTS_SECRET = 'YraBIOi4jJhK4LcGjcAKf8cFHPYwY9WvPAwtx0X1cbY=';
+const ROTATED_SECRET = 'd+ks1EisL5zanINvgh5TuzLcnk/ljcpfbLPXnvL1tmU=';
 
 const CLIENTS_YAML = `clients:
   - client_id: billing-web
@@ -41,6 +42,10 @@ interface ChangesJson {
   readonly changes: readonly { action: string; client_id: string; fields?: Record<string, { before: unknown; after: unknown }>; client_secret_change?: string; client_secret?: string }[];
 }
 
+/** Three public clients a, b, c; then renamed in a chain (c's old name freed, a taking b's), then a swap. */
+const threeClients = (names: readonly string[]): string =>
+  `clients:\n${names.map((name, index) => `  - client_id: ${'abc'[index]}\n    client_name: ${name}\n    client_type: public\n    redirect_uris: [com.example.app:/cb]\n`).join('')}`;
+
 const outputOf = (result: CliResult): string => result.stdout + result.stderr;
 
 forEachEngine((engine) => {
@@ -60,6 +65,9 @@ forEachEngine((engine) => {
         writeFile(file('literal-secret.yaml'), CLIENTS_YAML.replace('client_secret_env: REPORTS_SECRET', 'client_secret: in-the-file')),
         writeFile(file('type-change.yaml'), CLIENTS_YAML.replace('client_type: public', 'client_type: confidential')),
         writeFile(file('outsider.yaml'), `${CLIENTS_YAML}  - client_id: outsider-2\n    client_name: Outsider\n    redirect_uris: [https://outsider.example/cb]\n`),
+        writeFile(file('three.yaml'), threeClients(['Alpha', 'Beta', 'Gamma'])),
+        writeFile(file('chain.yaml'), threeClients(['Beta', 'Epsilon', 'Delta'])),
+        writeFile(file('three-swap.yaml'), threeClients(['Epsilon', 'Beta', 'Delta'])),
         writeFile(file('swap.yaml'), `clients:\n  - client_id: extra\n    client_name: Extra\n    redirect_uris: [http://localhost:8080/cb]\n${CLIENTS_YAML.slice('clients:\n'.length).replace('client_name: Billing', 'client_name: Reports').replace('client_name: Reports\n    grant', 'client_name: Billing\n    grant')}`),
       ]);
     });
@@ -71,17 +79,18 @@ forEachEngine((engine) => {
       const plan = jsonOf<ChangesJson>(dryRun);
       assert.equal(plan.dry_run, true);
       assert.deepEqual(plan.changes.map((change) => [change.action, change.client_id, change.client_secret_change]), [
-        ['create', 'billing-web', 'generated, shown once'], ['create', 'reports', 'set from $REPORTS_SECRET'], ['create', 'mobile', undefined],
+        ['create', 'billing-web', 'generated, shown once'], ['create', 'reports', 'set from client_secret_env'], ['create', 'mobile', undefined],
       ]);
       assert.deepEqual(await database.store.clients.list(), []);
       assert.equal(await auditCount(), 0);
 
       const applied = await gatehouse(['clients', 'apply', file('clients.yaml')]);
       assert.deepEqual([applied.code, applied.stderr], [0, '']);
-      assert.match(applied.stdout, /^\+ create billing-web \("Billing"\)\n {4}client_secret: generated, shown once\n\+ create reports \("Reports"\)\n {4}client_secret: set from \$REPORTS_SECRET\n\+ create mobile \("Mobile"\)\n3 created, 0 updated, 0 deleted, 0 unchanged\n/);
+      assert.match(applied.stdout, /^\+ create billing-web \("Billing"\)\n {4}client_secret: generated, shown once\n\+ create reports \("Reports"\)\n {4}client_secret: set from client_secret_env\n\+ create mobile \("Mobile"\)\n3 created, 0 updated, 0 deleted, 0 unchanged\n/);
       const generated = /client_secret of billing-web: (\S+)\n/.exec(applied.stdout)?.[1];
       assert.ok(generated !== undefined, applied.stdout);
       assert.equal(outputOf(applied).includes(REPORTS_SECRET), false, 'a secret from the environment is never printed');
+      assert.equal(outputOf(applied).includes('$REPORTS_SECRET'), false, 'nor the name of its variable');
       const [billing, reports, mobile] = await Promise.all(['billing-web', 'reports', 'mobile'].map((id) => database.store.clients.findById(id)));
       assert.equal(billing?.secretHash, hashOpaqueValue(generated));
       assert.equal(billing?.firstParty, true);
@@ -110,7 +119,7 @@ forEachEngine((engine) => {
           redirect_uris: { before: ['https://billing.example.com/cb'], after: ['https://billing.example.com/callback'] },
           first_party: { before: true, after: false },
         }, undefined],
-        ['update', 'reports', {}, 'rotated from $REPORTS_SECRET'],
+        ['update', 'reports', {}, 'rotated from client_secret_env'],
         ['unchanged', 'mobile', undefined, undefined],
       ]);
       assert.equal(outputOf(result).includes(ROTATED_SECRET), false);
@@ -128,7 +137,8 @@ forEachEngine((engine) => {
       const created = await gatehouse(['clients', 'create', '--name', 'Outsider', '--redirect-uri', 'https://outsider.example/cb', '--json']);
       assert.equal(created.code, 0, created.stderr);
       const before = await snapshot();
-      const weak = 'weak-secret-value';
+      // Long enough, but a phrase: SHA-256 alone would not protect it in a leaked database.
+      const weak = 'reports-secret-0123456789abcdef0123456789';
       const [unset, weakSecret, literal, typeChange, outsider] = await Promise.all([
         gatehouse(['clients', 'apply', file('changed.json')], {}),
         gatehouse(['clients', 'apply', file('clients.yaml')], { REPORTS_SECRET: weak }),
@@ -141,8 +151,8 @@ forEachEngine((engine) => {
         assert.equal(result.stdout, '');
         assert.deepEqual(result.stderr.split('\n'), [`${file(name)}:${line}`, `gatehouse: ${file(name)}: 1 problem; nothing was applied`, '']);
       };
-      refusal(unset, 'changed.json', '20:28 clients[1].client_secret_env: the environment variable REPORTS_SECRET is not set');
-      refusal(weakSecret, 'clients.yaml', '10:24 clients[1].client_secret_env: the secret in REPORTS_SECRET must be 32-512 printable ASCII characters (RFC 6749 Appendix A.2)');
+      refusal(unset, 'changed.json', '20:28 clients[1].client_secret_env: the environment variable it names is not set');
+      refusal(weakSecret, 'clients.yaml', '10:24 clients[1].client_secret_env: the secret in the environment variable it names must be at least 32 random bytes as hex or base64, as `openssl rand -base64 32` prints (a chosen phrase or pattern is refused)');
       assert.equal(outputOf(weakSecret).includes(weak), false);
       refusal(literal, 'literal-secret.yaml', '10:5 clients[1].client_secret: a secret must never be in the file: name an environment variable holding it with client_secret_env');
       refusal(typeChange, 'type-change.yaml', "13:18 clients[2].client_type: client mobile is public; a client's type never changes: delete it, or define the new one with another client_id");
@@ -166,14 +176,35 @@ forEachEngine((engine) => {
       assert.equal((await database.store.audit.list({ limit: 5, type: 'client.deleted' })).length, 1);
     });
 
-    it('stops at a change the database refuses, still showing what it applied before (and its secret), with exit 1', async () => {
-      const result = await gatehouse(['clients', 'apply', file('swap.yaml')], { REPORTS_SECRET: ROTATED_SECRET });
-      assert.equal(result.code, 1, result.stderr);
-      assert.match(result.stdout, /^\+ create extra \("Extra"\)\n[^]*\nclient_secret of extra: \S+\n/);
-      // The warnings of `clients create` come first, for each client to be created or changed.
-      assert.match(result.stderr, /^gatehouse: warning: redirect URI http:\/\/localhost:8080\/cb uses "localhost"; RFC 8252 §8\.3 [^\n]+\ngatehouse: a client named "Reports" already exists\n$/);
-      assert.ok(await database.store.clients.findById('extra'));
-      assert.equal((await database.store.clients.findById('billing-web'))?.clientName, 'Billing');
+    it('renames in a chain by freeing each name before it is taken, dry run and apply alike', async () => {
+      const created = await gatehouse(['clients', 'apply', file('three.yaml')]);
+      assert.equal(created.code, 0, created.stderr);
+      const dryRun = await gatehouse(['clients', 'apply', file('chain.yaml'), '--dry-run']);
+      assert.equal(dryRun.code, 0, dryRun.stderr);
+      const applied = await gatehouse(['clients', 'apply', file('chain.yaml')]);
+      assert.deepEqual([applied.code, applied.stderr], [0, '']);
+      // b gives up Beta before a takes it; c, taking a free name, keeps its place in the file.
+      assert.deepEqual(applied.stdout.split('\n').filter((line) => line.startsWith('~')), ['~ update b ("Epsilon")', '~ update a ("Beta")', '~ update c ("Delta")']);
+      const names = await Promise.all(['a', 'b', 'c'].map(async (clientId) => (await database.store.clients.findById(clientId))?.clientName));
+      assert.deepEqual(names, ['Beta', 'Epsilon', 'Delta']);
+    });
+
+    it('refuses renames that form a cycle (a swap) before changing anything, in a dry run too', async () => {
+      const before = await snapshot();
+      const [swap, swapDryRun, threeSwap] = await Promise.all([
+        gatehouse(['clients', 'apply', file('swap.yaml')], { REPORTS_SECRET: ROTATED_SECRET }),
+        gatehouse(['clients', 'apply', file('swap.yaml'), '--dry-run'], { REPORTS_SECRET: ROTATED_SECRET }),
+        gatehouse(['clients', 'apply', file('three-swap.yaml')]),
+      ]);
+      const cycle = (members: string) => `clients ${members} take each other's names in a cycle, which cannot be applied one client at a time: apply once with a temporary name, then again`;
+      for (const result of [swap, swapDryRun]) {
+        assert.equal(result.code, 1, result.stderr);
+        assert.equal(result.stdout, '');
+        assert.deepEqual(result.stderr.split('\n'), [`${file('swap.yaml')}:6:18 clients[1].client_name: ${cycle('billing-web, reports')}`, `gatehouse: ${file('swap.yaml')}: 1 problem; nothing was applied`, '']);
+      }
+      assert.equal(threeSwap.code, 1, threeSwap.stderr);
+      assert.match(threeSwap.stderr, new RegExp(`^${file('three-swap.yaml').replace(/[.\\/]/g, '\\$&')}:3:18 clients\\[0\\]\\.client_name: clients a, b `));
+      assert.equal(await snapshot(), before);
     });
 
     it('exits 2 for an unreadable file or an unknown option', async () => {

@@ -51,6 +51,31 @@ const DEVICE_JSON = `{
 }
 `;
 
+/** A secret pasted by mistake: letters, digits and _ only, which an environment variable name could be. */
+const PASTED_SECRET = 'k3NwQ8Ls_ZpX2vR9tYb4MeD7aHc1JgF0uSiO6nTlWqE';
+const PASTED_HEX = '816948CE122215FEB714EBE5F5D26A1CA3DB03FB';
+
+const SECRET_VARIABLES = `clients:
+${[PASTED_SECRET, PASTED_HEX, 'reports_secret', 'GATEHOUSE_KEYS_ENCRYPTION_SECRET', `REPORTS_${'X'.repeat(60)}`, 'REPORTS_CLIENT_SECRET'].map((variable, index) => `  - client_id: reports-${index}
+    client_name: Reports ${index}
+    grant_types: [client_credentials]
+    client_secret_env: ${variable}
+`).join('')}`;
+
+/** Duplicates where one of each pair has another problem too (a bad redirect URI, a wrongly typed key). */
+const DUPLICATES = `clients:
+  - client_id: billing
+    client_name: Billing
+    redirect_uris: [http://billing.example.com/cb]
+  - client_id: billing
+    client_name: " Reports"
+    redirect_uris: [https://billing.example.com/cb]
+  - client_id: reports
+    client_name: Reports
+    first_party: yes
+    grant_types: [client_credentials]
+`;
+
 const CLEAN_JSON = DEVICE_JSON.replace(', "implicit"', ', "refresh_token"');
 
 describe('gatehouse clients lint', () => {
@@ -68,6 +93,8 @@ describe('gatehouse clients lint', () => {
       writeFile(file('duplicate-key.json'), '{"clients": [{"client_id": "a", "client_id": "b"}]}\n'),
       writeFile(file('shape.yaml'), 'client: []\nclients: {}\n'),
       writeFile(file('empty.yaml'), ''),
+      writeFile(file('secret-variables.yaml'), SECRET_VARIABLES),
+      writeFile(file('duplicates.yaml'), DUPLICATES),
     ]);
   });
   after(() => rm(folder, { recursive: true, force: true }));
@@ -93,6 +120,35 @@ describe('gatehouse clients lint', () => {
       `gatehouse: ${path}: 12 problems`,
     ]);
     assert.equal(result.stderr.includes('s3cr3t-in-the-file'), false);
+  });
+
+  it('refuses a client_secret_env that is not a plain variable name (a pasted secret) or names a server setting, never repeating it', async () => {
+    const path = file('secret-variables.yaml');
+    const result = await lint(path);
+    assert.equal(result.code, 1, result.stderr);
+    const notAName = 'must be the name of an environment variable (UPPER_SNAKE_CASE words, at most 64 characters), never the secret itself';
+    assert.deepEqual(result.stderr.trimEnd().split('\n'), [
+      `${path}:5:24 clients[0].client_secret_env: ${notAName}`,
+      `${path}:9:24 clients[1].client_secret_env: ${notAName}`,
+      `${path}:13:24 clients[2].client_secret_env: ${notAName}`,
+      `${path}:17:24 clients[3].client_secret_env: must not name one of the server's own GATEHOUSE_* settings`,
+      `${path}:21:24 clients[4].client_secret_env: ${notAName}`,
+      `gatehouse: ${path}: 5 problems`,
+    ]);
+    for (const pasted of [PASTED_SECRET, PASTED_HEX]) assert.equal(result.stderr.includes(pasted), false);
+  });
+
+  it('finds a duplicate client_id or client_name (trimmed) even when one of the pair has another problem', async () => {
+    const path = file('duplicates.yaml');
+    const result = await lint(path);
+    assert.equal(result.code, 1, result.stderr);
+    assert.deepEqual(result.stderr.trimEnd().split('\n'), [
+      `${path}:4:21 clients[0].redirect_uris[0]: ${serverReason('http://billing.example.com/cb')}`,
+      `${path}:5:16 clients[1].client_id: "billing" is also the client_id of clients[0]`,
+      `${path}:9:18 clients[2].client_name: "Reports" is also the client_name of clients[1]`,
+      `${path}:10:18 clients[2].first_party: expected true or false`,
+      `gatehouse: ${path}: 4 problems`,
+    ]);
   });
 
   it('reports YAML syntax errors with their location, as many as the parser finds, and stops there', async () => {

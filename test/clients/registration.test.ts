@@ -100,21 +100,33 @@ forEachEngine((engine) => {
     it('takes a chosen client_id and secret (clients apply), refusing ones that break the rules without naming the secret', async () => {
       const { store } = current();
       const { service, emitted } = serviceFor(store);
-      const chosenSecret = 'chosen-secret-0123456789abcdef0123456789';
+      const chosenSecret = 'OHPL/KZHWTcTjkCOd7csv0KXqiaCocmc2WVxHB/MQAA=';
       const { client } = await service.create(billing, { clientId: 'billing-web', clientSecret: chosenSecret });
       assert.equal(client.clientId, 'billing-web');
       assert.equal((await store.clients.findById('billing-web'))?.secretHash, hashOpaqueValue(chosenSecret));
       const badId = await service.create({ ...billing, clientName: 'Other' }, { clientId: '-option' }).catch((error: unknown) => error);
       assert.ok(badId instanceof InvalidClientMetadata && badId.field === 'client_id', String(badId));
-      const weak = 'short secret';
-      for (const attempt of [() => service.rotateSecret('billing-web', weak), () => service.create({ ...billing, clientName: 'Weak' }, { clientSecret: weak })]) {
-        const error = await attempt().catch((caught: unknown) => caught);
-        assert.ok(error instanceof InvalidClientMetadata && error.field === 'client_secret', String(error));
-        assert.equal(error.message.includes(weak), false);
+      // Stored as a plain SHA-256, a chosen secret must be random bytes as hex or base64: phrases and patterns are refused.
+      const weakSecrets = [
+        'short secret',
+        'correct horse battery staple correct horse battery staple',
+        'thisismyverylongclientsecretforbillingprod',
+        'a'.repeat(64),
+        'AbAbAbAbAbAbAbAbAbAbAbAbAbAbAbAbAbAbAbAbAbAbAb',
+        'OHPL/KZHWTcTjkCOd7csv0KXqiaCocmc2WVxHB/MQA', // 31 bytes
+        'OHPL/KZHWTcTjkCOd7csv0KXqiaCocmc2WVxHB_MQAA', // base64 and base64url mixed
+      ];
+      for (const weak of weakSecrets) {
+        for (const attempt of [() => service.rotateSecret('billing-web', weak), () => service.create({ ...billing, clientName: 'Weak' }, { clientSecret: weak })]) {
+          const error = await attempt().catch((caught: unknown) => caught);
+          assert.ok(error instanceof InvalidClientMetadata && error.field === 'client_secret', `${weak}: ${String(error)}`);
+          assert.equal(error.message.includes(weak), false);
+        }
       }
-      const rotated = await service.rotateSecret('billing-web', `${chosenSecret}-next`);
-      assert.equal(rotated.clientSecret, `${chosenSecret}-next`);
-      assert.equal((await store.clients.findById('billing-web'))?.previousSecretHash, hashOpaqueValue(chosenSecret));
+      for (const accepted of ['816948ce122215feb714ebe5f5d26a1ca3db03fb10ff71e9850762bebd86e537', 'k3NwQ8Ls_ZpX2vR9tYb4MeD7aHc1JgF0uSiO6nTlWqE']) {
+        assert.equal((await service.rotateSecret('billing-web', accepted)).clientSecret, accepted);
+      }
+      assert.equal((await store.clients.findById('billing-web'))?.previousSecretHash, hashOpaqueValue('816948ce122215feb714ebe5f5d26a1ca3db03fb10ff71e9850762bebd86e537'));
       assert.equal(emitted.at(-1)?.event.type, 'client.secret_rotated');
     });
 

@@ -44,7 +44,18 @@ const EXPECTED: Readonly<Record<ValueKind, string>> = {
   object: 'expected a mapping (a JWK Set)',
 };
 
-const ENVIRONMENT_VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * A conventional variable name (UPPER_SNAKE_CASE, at most 64 characters) with word-like parts: a secret pasted here by
+ * mistake fails it (a base64 secret has lower case; a hex one is a single long run), so lint refuses it and nothing
+ * ever prints it as a name.
+ */
+const ENVIRONMENT_VARIABLE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+const MAX_VARIABLE_LENGTH = 64;
+/** A part longer than this, or with this many digits, looks generated rather than named. */
+const MAX_WORD_LENGTH = 20;
+const MAX_WORD_DIGITS = 4;
+/** The server's own settings (GATEHOUSE_DATABASE_URL, GATEHOUSE_KEYS_ENCRYPTION_SECRET ...) must never become a client secret. */
+const SERVER_VARIABLE_PREFIX = 'GATEHOUSE_';
 
 type Report = (node: Node | null | undefined, path: string, message: string) => void;
 
@@ -92,10 +103,19 @@ function readEntry(node: YAMLMap, index: number, report: Report): ClientEntry {
   const clientId = values.client_id as string | undefined;
   if (clientId === undefined && !badKeys.has('client_id')) report(node, `clients[${index}].client_id`, 'is required: apply matches the client by it');
   const secretEnv = values.client_secret_env as string | undefined;
-  if (secretEnv !== undefined && !ENVIRONMENT_VARIABLE.test(secretEnv)) {
-    report(node.get('client_secret_env', true), `clients[${index}].client_secret_env`, 'must name an environment variable (letters, digits and _)');
-  }
+  const variableProblem = secretEnv === undefined ? undefined : describeInvalidVariable(secretEnv);
+  if (variableProblem !== undefined) report(node.get('client_secret_env', true), `clients[${index}].client_secret_env`, variableProblem);
   return { index, clientId, secretEnv, input, badKeys, node };
+}
+
+/** Why `client_secret_env` cannot name the variable, without repeating it (it may be a pasted secret). */
+function describeInvalidVariable(variable: string): string | undefined {
+  const words = variable.split('_');
+  const looksNamed = ENVIRONMENT_VARIABLE.test(variable) && variable.length <= MAX_VARIABLE_LENGTH
+    && words.every((word) => word.length <= MAX_WORD_LENGTH && word.replace(/[^0-9]/g, '').length < MAX_WORD_DIGITS);
+  if (!looksNamed) return `must be the name of an environment variable (UPPER_SNAKE_CASE words, at most ${MAX_VARIABLE_LENGTH} characters), never the secret itself`;
+  if (variable.startsWith(SERVER_VARIABLE_PREFIX)) return `must not name one of the server's own ${SERVER_VARIABLE_PREFIX}* settings`;
+  return undefined;
 }
 
 /** The value when it has the key's type; otherwise reported (each wrong list item at its own path) and undefined. */

@@ -30,8 +30,9 @@ export function lintClientFile(path: string): LintResult {
   const problems: FileProblem[] = [];
   const entries = readClientEntries(read.source, problems);
   const definitions = entries.flatMap((entry) => checkEntry(read.source, entry, problems));
-  checkUnique(definitions, 'client_id', (definition) => definition.clientId, problems);
-  checkUnique(definitions, 'client_name', (definition) => definition.metadata.clientName, problems);
+  // Over every entry, not only valid ones: a duplicate is reported even when one of the pair has another problem.
+  checkUnique(read.source, entries, 'client_id', (entry) => entry.clientId, problems);
+  checkUnique(read.source, entries, 'client_name', (entry) => entry.input.clientName?.trim(), problems);
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   return { definitions, problems };
 }
@@ -60,13 +61,23 @@ function checkEntry(source: ClientFileSource, entry: ClientEntry, problems: File
   return [{ clientId: entry.clientId, secretEnv: entry.secretEnv, metadata: check.metadata, locate }];
 }
 
-/** Cross-entry rule: client_id is the identity, and client_name is unique among clients (as in the database). */
-function checkUnique(definitions: readonly ClientDefinition[], field: string, valueOf: (definition: ClientDefinition) => string, problems: FileProblem[]): void {
-  const first = new Map<string, ClientDefinition>();
-  for (const definition of definitions) {
-    const value = valueOf(definition);
+/** Cross-entry rule: client_id is the identity, and client_name (trimmed, as stored) is unique among clients, as in the database. */
+function checkUnique(
+  source: ClientFileSource,
+  entries: readonly ClientEntry[],
+  field: string,
+  valueOf: (entry: ClientEntry) => string | undefined,
+  problems: FileProblem[],
+): void {
+  const first = new Map<string, ClientEntry>();
+  for (const entry of entries) {
+    const value = valueOf(entry);
+    if (value === undefined || value === '') continue;
     const earlier = first.get(value);
-    if (earlier === undefined) first.set(value, definition);
-    else problems.push({ ...definition.locate(field), message: `${JSON.stringify(value)} is also the ${field} of ${earlier.locate(field).path.replace(/\.[a-z_]+$/, '')}` });
+    if (earlier === undefined) first.set(value, entry);
+    else {
+      const at = source.position(entry.node.get(field, true));
+      problems.push({ ...at, path: `clients[${entry.index}].${field}`, message: `${JSON.stringify(value)} is also the ${field} of clients[${earlier.index}]` });
+    }
   }
 }

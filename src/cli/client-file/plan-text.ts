@@ -49,7 +49,7 @@ export function toChangesJson(applied: readonly AppliedChange[], dryRun: boolean
 function describeSecret(secret: SecretChange): string | undefined {
   if (secret.kind === 'none') return undefined;
   if (secret.kind === 'generated') return 'generated, shown once';
-  return `${secret.kind === 'set' ? 'set' : 'rotated'} from $${secret.variable}`;
+  return `${secret.kind === 'set' ? 'set' : 'rotated'} from client_secret_env`;
 }
 
 function identityOf(change: PlannedChange): { readonly clientId: string; readonly clientName: string } {

@@ -5,6 +5,7 @@ import type { ClientRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import { hashOpaqueValue } from '../../tokens/opaque.js';
 import type { ClientDefinition } from './lint.js';
+import { orderByNames } from './rename-order.js';
 import type { FileProblem } from './source.js';
 
 export interface FieldChange {
@@ -21,7 +22,7 @@ export interface FieldChange {
 export type SecretChange =
   | { readonly kind: 'none' }
   | { readonly kind: 'generated' }
-  | { readonly kind: 'set' | 'rotated'; readonly variable: string; readonly value: string };
+  | { readonly kind: 'set' | 'rotated'; readonly value: string };
 
 export type PlannedChange =
   | { readonly action: 'create'; readonly definition: ClientDefinition; readonly secret: SecretChange }
@@ -29,13 +30,16 @@ export type PlannedChange =
   | { readonly action: 'unchanged'; readonly definition: ClientDefinition }
   | { readonly action: 'delete'; readonly existing: ClientRecord };
 
+/** A change to a client the file defines (every change but a deletion). */
+export type DefinedChange = Exclude<PlannedChange, { action: 'delete' }>;
+
 export interface PlanOptions {
   readonly environment: NodeJS.ProcessEnv;
   /** Delete the clients the file does not define. */
   readonly prune: boolean;
 }
 
-/** The changes, deletions first (they free names), or the problems only the database and environment reveal. */
+/** The changes, deletions first and renames before a name is taken (see orderByNames), or the problems only the database and environment reveal. */
 export async function planClientChanges(
   store: Store,
   definitions: readonly ClientDefinition[],
@@ -57,17 +61,27 @@ export async function planClientChanges(
     const secretValue = definition.secretEnv === undefined ? undefined : readSecret(definition.secretEnv, options.environment, report);
     return planClient(definition, byId.get(definition.clientId), secretValue, report);
   });
-  return problems.length > 0 ? { problems } : { changes: [...deletions, ...changes] };
+  if (problems.length > 0) return { problems };
+  const order = orderByNames(changes, existing);
+  if ('cycle' in order) return { problems: [describeCycle(order.cycle)] };
+  return { changes: [...deletions, ...order.ordered] };
+}
+
+function describeCycle(cycle: readonly ClientDefinition[]): FileProblem {
+  const members = cycle.map((definition) => definition.clientId).join(', ');
+  const message = `clients ${members} take each other's names in a cycle, which cannot be applied one client at a time: apply once with a temporary name, then again`;
+  return { ...cycle[0]!.locate('client_name'), message };
 }
 
 function readSecret(variable: string, environment: NodeJS.ProcessEnv, report: (field: string, message: string) => void): string | undefined {
   const value = environment[variable];
   if (value === undefined || value === '') {
-    report('client_secret_env', `the environment variable ${variable} is not set`);
+    // The name is never repeated: the location says which one, and output like this ends up in CI logs.
+    report('client_secret_env', 'the environment variable it names is not set');
     return undefined;
   }
   const problem = describeInvalidSecret(value);
-  if (problem !== undefined) report('client_secret_env', `the secret in ${variable} ${problem}`);
+  if (problem !== undefined) report('client_secret_env', `the secret in the environment variable it names ${problem}`);
   return value;
 }
 
@@ -76,10 +90,10 @@ function planClient(
   existing: ClientRecord | undefined,
   secretValue: string | undefined,
   report: (field: string, message: string) => void,
-): PlannedChange {
+): DefinedChange {
   const { metadata, secretEnv } = definition;
   const fromEnvironment = (kind: 'set' | 'rotated'): SecretChange =>
-    secretEnv === undefined || secretValue === undefined ? { kind: 'generated' } : { kind, variable: secretEnv, value: secretValue };
+    secretEnv === undefined || secretValue === undefined ? { kind: 'generated' } : { kind, value: secretValue };
   if (existing === undefined) return { action: 'create', definition, secret: hasSecret(metadata) ? fromEnvironment('set') : { kind: 'none' } };
   if (existing.clientType !== metadata.clientType) {
     report('client_type', `client ${existing.clientId} is ${existing.clientType}; a client's type never changes: delete it, or define the new one with another client_id`);
