@@ -45,6 +45,22 @@ function countLoginAttempt({ catalogue, clients }: EventMetrics, event: Of<'logi
   catalogue.loginAttempts.inc({ client_id: clients.of(event.clientId), outcome: LOGIN_OUTCOMES[event.type] });
 }
 
+/** The kind label of gatehouse_token_reuse_detections_total, by the events that count it. */
+const REUSE_KINDS = { 'code.replayed': 'authorization_code', 'code.replayed_by_other_client': 'authorization_code', 'refresh_token.reused': 'refresh_token' } as const;
+/** The stage label of gatehouse_pkce_failures_total. */
+const PKCE_STAGES = ['authorize', 'token'] as const;
+
+/**
+ * Creates every series with a fixed label set at 0. An alert on `increase(...) > 0` then sees the first event as a
+ * rise from 0; without it a series is born at 1 and shows no increase, and working around that (`x unless x offset`)
+ * mistakes every counter for new after a scrape gap.
+ */
+export function startAtZero(catalogue: MetricCatalogue): void {
+  for (const kind of new Set(Object.values(REUSE_KINDS))) catalogue.tokenReuseDetections.inc({ kind }, 0);
+  for (const type of SECURITY_EVENT_TYPES) catalogue.securityEvents.inc({ type }, 0);
+  for (const stage of PKCE_STAGES) catalogue.pkceFailures.inc({ stage }, 0);
+}
+
 /** Counts one event; most events feed no metric. */
 export function countEvent(metrics: EventMetrics, event: GatehouseEvent): void {
   const { catalogue, clients } = metrics;
@@ -65,9 +81,8 @@ export function countEvent(metrics: EventMetrics, event: GatehouseEvent): void {
       return countTokenFailure(metrics, event);
     case 'code.replayed':
     case 'code.replayed_by_other_client':
-      return void catalogue.tokenReuseDetections.inc({ kind: 'authorization_code' });
     case 'refresh_token.reused':
-      return void catalogue.tokenReuseDetections.inc({ kind: 'refresh_token' });
+      return void catalogue.tokenReuseDetections.inc({ kind: REUSE_KINDS[event.type] });
     case 'login.succeeded':
     case 'login.failed':
     case 'login.throttled':

@@ -5,7 +5,7 @@ import type { SigningAlgorithm, SweptSession } from '../store/records.js';
 import { ClientLabels } from './client-labels.js';
 import type { EventBus } from './events.js';
 import { defineCatalogue, type MetricCatalogue } from './metric-catalogue.js';
-import { countEvent, grantTypeLabel } from './metric-events.js';
+import { countEvent, grantTypeLabel, startAtZero } from './metric-events.js';
 
 export interface MetricsOptions {
   /** `metrics.clientLabelLimit`: clients that keep their own client_id label. */
@@ -36,6 +36,7 @@ export class GatehouseMetrics {
   constructor(private readonly options: MetricsOptions) {
     collectDefaultMetrics({ register: this.registry });
     this.catalogue = defineCatalogue(this.registry);
+    startAtZero(this.catalogue);
     this.clients = new ClientLabels(options.clientLabelLimit);
   }
 

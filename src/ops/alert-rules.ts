@@ -1,6 +1,7 @@
 // `gatehouse ops alerts`: the Prometheus rule file (recording rules for the SLO error ratios, then every alert).
 import { stringify } from 'yaml';
 import { THRESHOLD_ALERTS, type AlertDefinition } from './alerts.js';
+import { identityLabels } from './selector.js';
 import {
   BURN_RATE_ALERTS, BURN_RATE_WINDOWS, errorRatio, errorRatioRecord, percent, SERVICE_LEVEL_OBJECTIVES,
   type BurnRateAlert, type ServiceLevelObjective,
@@ -37,9 +38,12 @@ export function runbookUrl(runbookBaseUrl: string, alertName: string): string {
 
 function burnRateRule(slo: ServiceLevelObjective, policy: BurnRateAlert, options: RuleOptions): AlertingRule {
   const threshold = (factor: number): string => `(${factor} * (1 - ${slo.objective}))`;
+  // Another deployment's rule file records the same names with its own identity labels: read only this one's.
+  const { matchers } = identityLabels(options.selector);
+  const recorded = (window: string): string => `${errorRatioRecord(slo, window)}${matchers === '' ? '' : `{${matchers}}`}`;
   const expr = policy.conditions
     .map(({ factor, longWindow, shortWindow }) =>
-      `(${errorRatioRecord(slo, longWindow)} > ${threshold(factor)} and ${errorRatioRecord(slo, shortWindow)} > ${threshold(factor)})`)
+      `(${recorded(longWindow)} > ${threshold(factor)} and ${recorded(shortWindow)} > ${threshold(factor)})`)
     .join(' or ');
   const pace = policy.conditions.map(({ factor, longWindow, shortWindow }) => `${factor}x over ${longWindow} and ${shortWindow}`).join(', or ');
   const name = `${slo.alertPrefix}${policy.nameSuffix}`;

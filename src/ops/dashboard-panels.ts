@@ -67,7 +67,7 @@ function executiveRow(selector: string): DashboardRow {
       },
       {
         title: 'Security events',
-        description: 'Replays, reuse and throttling, by event type (the GatehouseReplayDetected, GatehouseTokenReuseDetected and GatehouseThrottlingSpike alerts).',
+        description: 'Replays, reuse, throttling and refresh context changes, by event type (the GatehouseReplayDetected, GatehouseTokenReuseDetected, GatehouseThrottlingSpike and GatehouseRefreshContextChangeSpike alerts). A context change is a signal: nothing was refused.',
         kind: 'timeseries',
         unit: 'short',
         queries: [{ expr: sumIncrease(series(OPS_METRICS.securityEvents, selector), RATE_INTERVAL, ['type']), legend: '{{type}}' }],

@@ -1,4 +1,4 @@
-// The catalogue metrics the generated alerts and dashboard read: a test checks each one is served on /metrics.
+// The catalogue metrics the generated alerts and dashboard read: test/cli/ops-metrics-served.test.ts checks a running server serves each one, with every label value they select on.
 
 /** Every series name an expression of `gatehouse ops` may mention; the expressions name them only through this. */
 export const OPS_METRICS = {

@@ -15,9 +15,9 @@ export function sumRate(seriesText: string, window: string, by: readonly string[
   return `sum${byClause(by)}(rate(${seriesText}[${window}]))`;
 }
 
-/** `sum [by (labels)] (increase(series[window]))`. */
-export function sumIncrease(seriesText: string, window: string, by: readonly string[] = []): string {
-  return `sum${byClause(by)}(increase(${seriesText}[${window}]))`;
+/** `sum [by (labels)] (increase(series[window] [offset offset]))`. */
+export function sumIncrease(seriesText: string, window: string, by: readonly string[] = [], offset?: string): string {
+  return `sum${byClause(by)}(increase(${seriesText}[${window}]${offset === undefined ? '' : ` offset ${offset}`}))`;
 }
 
 /** The q-quantile of a histogram over `window`, from its `_bucket` series, per `by` labels. */

@@ -11,25 +11,47 @@ export class InvalidSelector extends Error {
 /** One matcher: a label name, an operator and a double-quoted value with Prometheus string escapes. */
 const MATCHER = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\\n]|\\.)*)"\s*(,|$)/;
 
+/** One parsed matcher, e.g. job, =, gatehouse. */
+interface Matcher {
+  readonly label: string;
+  readonly operator: string;
+  readonly value: string;
+}
+
+const render = ({ label, operator, value }: Matcher): string => `${label}${operator}"${value}"`;
+
 /**
  * Parses `job="gatehouse",env!="dev"` (braces optional) and returns it normalised, ready to put inside `{...}`.
  * Refuses what would change the meaning of a rule rather than narrow it: `__name__` and the other reserved labels.
  * @throws InvalidSelector
  */
 export function parseSelector(text: string): string {
+  return parseMatchers(text).map(render).join(',');
+}
+
+/**
+ * The labels a normalised selector fixes to one value (`job="a"`, not `job=~"a|b"`): a deployment's identity, kept on
+ * every aggregate so the rules of two deployments in one Prometheus never mix or overwrite each other's series.
+ */
+export function identityLabels(selector: string): { readonly names: readonly string[]; readonly matchers: string } {
+  const fixed = parseMatchers(selector).filter((matcher) => matcher.operator === '=');
+  return { names: fixed.map((matcher) => matcher.label), matchers: fixed.map(render).join(',') };
+}
+
+function parseMatchers(text: string): Matcher[] {
   let rest = text.trim();
   if (rest.startsWith('{') && rest.endsWith('}')) rest = rest.slice(1, -1);
-  const matchers: string[] = [];
+  const matchers: Matcher[] = [];
   while (rest.trim() !== '') {
     const match = MATCHER.exec(rest);
     if (match === null) throw new InvalidSelector(`cannot parse "${shorten(rest.trim())}"`);
     const [whole, label = '', operator = '', value = ''] = match;
     if (label.startsWith('__')) throw new InvalidSelector(`the reserved label ${label} cannot be matched`);
     if (operator.includes('~')) checkRegularExpression(label, value);
-    matchers.push(`${label}${operator}"${value}"`);
+    matchers.push({ label, operator, value });
     rest = rest.slice(whole.length);
   }
-  return matchers.join(',');
+  return matchers;
 }
 
 /** Prometheus speaks RE2; JavaScript's syntax is close enough to refuse what is plainly broken, such as `(`. */

@@ -1,6 +1,7 @@
 // The two service level objectives and the multi-window, multi-burn-rate policy that guards them.
 import { OPS_METRICS } from './metrics-used.js';
 import { anyOf, series, sumRate } from './promql.js';
+import { identityLabels } from './selector.js';
 
 /**
  * Answers a token request can fail with because of the server rather than the client (RFC 6749 §5.2 codes and the
@@ -26,11 +27,14 @@ export interface ServiceLevelObjective {
   readonly alertPrefix: string;
   /** The fraction of valid events that must succeed, e.g. 0.9995. */
   readonly objective: number;
-  /** Bad events per second over `window`; never empty, so a service without failures records 0, not no data. */
-  readonly errorRate: (selector: string, window: string) => string;
-  /** Valid events per second over `window`: empty or 0 without traffic, so the ratio is NaN and no alert fires. */
+  /** Bad events per second over `window`, per identity label, as parts to add up; a part without failures is empty. */
+  readonly errorRates: (selector: string, window: string) => readonly string[];
+  /** Valid events per second over `window`, per identity label: empty or 0 without traffic, so no alert fires. */
   readonly validRate: (selector: string, window: string) => string;
 }
+
+/** Ratios are kept per identity label of the selector (selector.ts), so two deployments' ratios never merge. */
+const by = (selector: string): readonly string[] => identityLabels(selector).names;
 
 const serverCaused = `error=~"${anyOf(SERVER_CAUSED_ERRORS)}"`;
 
@@ -40,9 +44,9 @@ export const TOKEN_EXCHANGE_SLO: ServiceLevelObjective = {
   errors: 'Server-caused token endpoint failures',
   alertPrefix: 'GatehouseTokenExchange',
   objective: 0.9995,
-  errorRate: (selector, window) => `(${sumRate(series(OPS_METRICS.tokenRequests, selector, serverCaused), window)} or vector(0))`,
+  errorRates: (selector, window) => [sumRate(series(OPS_METRICS.tokenRequests, selector, serverCaused), window, by(selector))],
   validRate: (selector, window) =>
-    sumRate(series(OPS_METRICS.tokenRequests, selector, `error=~"${anyOf(['none', ...SERVER_CAUSED_ERRORS])}"`), window),
+    sumRate(series(OPS_METRICS.tokenRequests, selector, `error=~"${anyOf(['none', ...SERVER_CAUSED_ERRORS])}"`), window, by(selector)),
 };
 
 /**
@@ -58,12 +62,11 @@ export const AUTHORIZATION_SLO: ServiceLevelObjective = {
   errors: 'Server failures during authorization flows',
   alertPrefix: 'GatehouseAuthorization',
   objective: 0.999,
-  errorRate: (selector, window) => {
-    const flowServerErrors = series(OPS_METRICS.httpRequests, selector, `route=~"${anyOf(AUTHORIZATION_FLOW_ROUTES)}",status_class="5xx"`);
-    const redirectedServerErrors = series(OPS_METRICS.authorizationErrors, selector, serverCaused);
-    return `((${sumRate(flowServerErrors, window)} or vector(0)) + (${sumRate(redirectedServerErrors, window)} or vector(0)))`;
-  },
-  validRate: (selector, window) => sumRate(series(OPS_METRICS.authorizationRequests, selector), window),
+  errorRates: (selector, window) => [
+    sumRate(series(OPS_METRICS.httpRequests, selector, `route=~"${anyOf(AUTHORIZATION_FLOW_ROUTES)}",status_class="5xx"`), window, by(selector)),
+    sumRate(series(OPS_METRICS.authorizationErrors, selector, serverCaused), window, by(selector)),
+  ],
+  validRate: (selector, window) => sumRate(series(OPS_METRICS.authorizationRequests, selector), window, by(selector)),
 };
 
 export const SERVICE_LEVEL_OBJECTIVES: readonly ServiceLevelObjective[] = [TOKEN_EXCHANGE_SLO, AUTHORIZATION_SLO];
@@ -107,9 +110,15 @@ export function errorRatioRecord(slo: ServiceLevelObjective, window: string): st
   return `gatehouse:${slo.id}_error_ratio:rate${window}`;
 }
 
-/** The error ratio of an objective over `window`, computed from the raw series (what the recording rules store). */
+/**
+ * The error ratio of an objective over `window`, computed from the raw series (what the recording rules store). A part
+ * of the errors without series counts as 0 wherever there were valid events, so a service without failures records 0,
+ * not no data; `0 * valid` rather than `vector(0)` keeps the identity labels, which a bare 0 would not match.
+ */
 export function errorRatio(slo: ServiceLevelObjective, selector: string, window: string): string {
-  return `${slo.errorRate(selector, window)} / ${slo.validRate(selector, window)}`;
+  const valid = slo.validRate(selector, window);
+  const errors = slo.errorRates(selector, window).map((part) => `(${part} or 0 * ${valid})`);
+  return `(${errors.join(' + ')}) / ${valid}`;
 }
 
 /** "99.95 %" from 0.9995, without floating-point noise. */

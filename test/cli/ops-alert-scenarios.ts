@@ -2,6 +2,8 @@
 
 /** Every scenario's series carry the selector the rules are generated with; job="other" series must be ignored. */
 export const SCENARIO_SELECTOR = 'job="gatehouse"';
+/** The selector's identity label (an equality matcher): every alert and recorded ratio keeps it. */
+export const SCENARIO_IDENTITY: Readonly<Record<string, string>> = { job: 'gatehouse' };
 
 /** Rules are evaluated every 10 minutes (a minute would make the three-day scenarios slow); expectations fall on them. */
 export const EVALUATION_INTERVAL_MINUTES = 10;
@@ -146,13 +148,14 @@ export const SCENARIOS: readonly Scenario[] = [
     expectations: [silent('GatehousePkceFailureSpike', DAY + 20), silent('GatehouseRedirectUriRejectionSpike', DAY + 20)],
   },
   {
-    name: 'token reuse: a series born with its first detection, and one counted up from zero; then quiet',
+    name: 'token reuse and replays counted up from the zero Gatehouse starts them at; context changes and throttling are no replay; then quiet',
     series: {
-      [series('gatehouse_token_reuse_detections_total', { kind: 'refresh_token' })]: '_x12 1x18',
+      [series('gatehouse_token_reuse_detections_total', { kind: 'refresh_token' })]: '0x12 1x18',
       [series('gatehouse_token_reuse_detections_total', { kind: 'authorization_code' })]: '0x12 1x18',
       [securityEvent('dpop_proof.replayed')]: '0x12 1x18',
       [securityEvent('login.throttled')]: '0x12 1x18',
       [securityEvent('refresh_token.reused')]: '0x12 1x18',
+      [securityEvent('refresh_token.context_changed')]: '0x12 1x18',
     },
     expectations: [
       { atMinute: 20, alert: 'GatehouseTokenReuseDetected', firing: [{ kind: 'refresh_token' }, { kind: 'authorization_code' }] },
@@ -162,8 +165,60 @@ export const SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
+    name: 'a fresh start: Gatehouse comes up at minute 30 with its counters at zero, and a replay follows',
+    series: {
+      [series('gatehouse_token_reuse_detections_total', { kind: 'refresh_token' })]: '_x30 0x5 1x20',
+      [securityEvent('request_uri.replayed')]: '_x30 0x5 1x20',
+    },
+    expectations: [
+      silent('GatehouseTokenReuseDetected', 30),
+      firing('GatehouseTokenReuseDetected', 40, { kind: 'refresh_token' }),
+      firing('GatehouseReplayDetected', 40, { type: 'request_uri.replayed' }),
+    ],
+  },
+  {
+    name: 'a scrape gap of 12 minutes over flat counters is no new detection',
+    series: {
+      [series('gatehouse_token_reuse_detections_total', { kind: 'authorization_code' })]: '3x60 _x12 3x30',
+      [securityEvent('client_assertion.replayed')]: '3x60 _x12 3x30',
+    },
+    expectations: [80, 90, 100].flatMap((minute) => [silent('GatehouseTokenReuseDetected', minute), silent('GatehouseReplayDetected', minute)]),
+  },
+  {
+    name: 'refresh context changes: a surge after a day of a few opens a ticket; a steady trickle does not',
+    series: {
+      [securityEvent('refresh_token.context_changed')]: `0+0.5x${DAY} 720+10x30`,
+    },
+    expectations: [silent('GatehouseRefreshContextChangeSpike', DAY), firing('GatehouseRefreshContextChangeSpike', DAY + 20)],
+  },
+  {
+    name: 'refresh context changes steady at 30 per 10 minutes',
+    series: { [securityEvent('refresh_token.context_changed')]: `0+3x${DAY + 30}` },
+    expectations: [silent('GatehouseRefreshContextChangeSpike', DAY + 30)],
+  },
+  {
     name: 'throttling surges after a quiet half hour; an occasional throttle does not alert',
     series: { [securityEvent('login.throttled')]: '0x30 0+5x20', [securityEvent('user_code.throttled')]: '0+0.1x50' },
     expectations: [firing('GatehouseThrottlingSpike', 50), silent('GatehouseThrottlingSpike', 20)],
   },
 ];
+
+/** Two deployments scraped by one Prometheus, each with a rule file of its own (`--selector` with its deployment). */
+export const DEPLOYMENT_SELECTORS = { a: 'job="gatehouse",deployment="a"', b: 'job="gatehouse",deployment="b"' } as const;
+
+const deploymentToken = (deployment: string, error: string): string =>
+  series('gatehouse_token_requests_total', { deployment, grant_type: 'authorization_code', client_id: 'app', error });
+
+/** Deployment a fails, b (busier) is healthy: a's page fires once, with its labels, and b's ratios never replace a's. */
+export const TWO_DEPLOYMENTS: Scenario = {
+  name: 'two deployments: each rule file records and alerts on its own ratios',
+  series: {
+    [deploymentToken('a', 'none')]: '0+100x120',
+    [deploymentToken('a', 'server_error')]: '0x60 10+10x59',
+    [deploymentToken('b', 'none')]: '0+10000x120',
+  },
+  expectations: [
+    silent('GatehouseTokenExchangeErrorBudgetBurn', 60),
+    firing('GatehouseTokenExchangeErrorBudgetBurn', 120, { deployment: 'a' }),
+  ],
+};

@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { PROJECT_ROOT } from '../support/project-root.js';
 import { promtoolAvailability, runPromtool } from '../support/promtool.js';
-import { EVALUATION_INTERVAL_MINUTES, SCENARIO_SELECTOR, SCENARIOS, type Scenario } from './ops-alert-scenarios.js';
+import { SECURITY_EVENT_TYPES } from '../../src/observability/events.js';
+import { SECURITY_EVENT_CLASSES } from '../../src/ops/security-event-classes.js';
+import {
+  DEPLOYMENT_SELECTORS, EVALUATION_INTERVAL_MINUTES, SCENARIO_IDENTITY, SCENARIO_SELECTOR, SCENARIOS, TWO_DEPLOYMENTS, type Scenario,
+} from './ops-alert-scenarios.js';
 import { assertOneLineFailure, runCli } from './run-cli.js';
 
 interface AlertRule {
@@ -48,7 +52,7 @@ function otherJobOnly(alertNames: readonly string[]): Scenario {
   };
 }
 
-function promtoolTestFile(rules: RuleFile, scenarios: readonly Scenario[]): string {
+function promtoolTestFile(rules: RuleFile, scenarios: readonly Scenario[], ruleFiles = ['alerts.yml']): string {
   const byName = new Map(alertRulesOf(rules).map((rule) => [rule.alert, rule]));
   const tests = scenarios.map((scenario) => ({
     interval: scenario.interval ?? '1m',
@@ -60,11 +64,14 @@ function promtoolTestFile(rules: RuleFile, scenarios: readonly Scenario[]): stri
       return {
         eval_time: `${atMinute}m`,
         alertname: alert,
-        exp_alerts: firing.map((labels) => ({ exp_labels: { ...rule.labels, ...labels }, exp_annotations: renderAnnotations(rule.annotations, labels) })),
+        exp_alerts: firing.map((own) => {
+          const labels = { ...SCENARIO_IDENTITY, ...own };
+          return { exp_labels: { ...rule.labels, ...labels }, exp_annotations: renderAnnotations(rule.annotations, labels) };
+        }),
       };
     }),
   }));
-  return stringify({ rule_files: ['alerts.yml'], evaluation_interval: `${EVALUATION_INTERVAL_MINUTES}m`, tests }, { lineWidth: 0 });
+  return stringify({ rule_files: ruleFiles, evaluation_interval: `${EVALUATION_INTERVAL_MINUTES}m`, tests }, { lineWidth: 0 });
 }
 
 /** GitHub's anchor of a Markdown heading: lower case, punctuation dropped, spaces as hyphens. */
@@ -100,6 +107,21 @@ describe('gatehouse ops alerts', () => {
     await writeFile(join(folder, 'alerts.test.yml'), promtoolTestFile(rules, scenarios));
     const tested = await runPromtool(['test', 'rules', 'alerts.test.yml'], folder);
     assert.equal(tested.code, 0, tested.output);
+  });
+
+  it('keeps two deployments\' ratios and alerts apart when both rule files run in one Prometheus', promtool, async () => {
+    for (const [deployment, selector] of Object.entries(DEPLOYMENT_SELECTORS)) {
+      const written = await gatehouse(['ops', 'alerts', '--selector', selector, '--runbook-base-url', RUNBOOK, '--output', join(folder, `alerts-${deployment}.yml`)]);
+      assert.equal(written.code, 0, written.stderr);
+    }
+    await writeFile(join(folder, 'deployments.test.yml'), promtoolTestFile(rules, [TWO_DEPLOYMENTS], ['alerts-a.yml', 'alerts-b.yml']));
+    const tested = await runPromtool(['test', 'rules', 'deployments.test.yml'], folder);
+    assert.equal(tested.code, 0, tested.output);
+  });
+
+  it('sorts every security event type into replay, reuse, throttling or context change', () => {
+    assert.deepEqual([...SECURITY_EVENT_TYPES].filter((type) => SECURITY_EVENT_CLASSES[type] === undefined), [], 'unclassified security events');
+    assert.deepEqual(Object.keys(SECURITY_EVENT_CLASSES).filter((type) => !SECURITY_EVENT_TYPES.has(type as never)), [], 'classified types that are no security event');
   });
 
   it('gives every alert a severity, a summary, a description and its own section of docs/runbook.md', async () => {
