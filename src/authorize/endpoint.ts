@@ -21,7 +21,11 @@ import { usePushedRequest } from './pushed-requests.js';
 export async function handleAuthorizationRequest(deps: AuthorizationDeps, source: unknown, info: RequestInfo): Promise<FlowReply> {
   const { reply, clientId } = await answerAuthorizationRequest(deps, source, info);
   // An authorization is counted as started once it names a registered client; its refusal, whatever stage refused it.
-  if (clientId !== undefined) deps.events.emit({ type: 'authorization.requested', clientId }, info.eventContext);
+  // A refused one starts no flow, yet its log line and span name the client all the same.
+  if (clientId !== undefined) {
+    info.identifyClient(clientId);
+    deps.events.emit({ type: 'authorization.requested', clientId }, info.eventContext);
+  }
   if (reply.error !== undefined) deps.events.emit(authorizationFailed('authorize', clientId, reply.error), info.eventContext);
   return reply;
 }

@@ -1,6 +1,6 @@
 // Client metadata policy: validates and normalises what a client may be registered with (RFC 7591 §2).
 import { parseScope, SCOPE_TOKEN } from '../protocol/scope.js';
-import { DEVICE_CODE_GRANT_TYPE, SIGNING_ALGORITHMS, type ClientRecord, type ClientType, type GrantType, type SigningAlgorithm, type TokenEndpointAuthMethod } from '../store/records.js';
+import { DEVICE_CODE_GRANT_TYPE, GRANT_TYPES, SIGNING_ALGORITHMS, type ClientRecord, type ClientType, type GrantType, type SigningAlgorithm, type TokenEndpointAuthMethod } from '../store/records.js';
 import { InvalidClientMetadata, type MetadataProblem } from './errors.js';
 import { checkBackchannelLogoutUri, checkClientKeys, checkRedirectUris, type ReportProblem } from './metadata-uris.js';
 
@@ -46,7 +46,6 @@ export type ClientMetadata = Pick<
 
 const MAX_CLIENT_NAME_LENGTH = 200;
 const BASE_SCOPE = ['openid', 'profile', 'email'];
-const SUPPORTED_GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT_TYPE];
 const CONFIDENTIAL_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 
 /** Grant types people ask for that Gatehouse deliberately does not offer, with the reason. */
@@ -155,9 +154,9 @@ function checkGrantTypes(requested: readonly string[], report: ReportProblem): r
   let known = true;
   requested.forEach((grantType, index) => {
     const refusal = REFUSED_GRANT_TYPES[grantType];
-    const unknown = !(SUPPORTED_GRANT_TYPES as readonly string[]).includes(grantType);
+    const unknown = !(GRANT_TYPES as readonly string[]).includes(grantType);
     if (refusal !== undefined) report('grant_types', refusal, index);
-    else if (unknown) report('grant_types', `unknown grant type "${grantType}" (expected ${SUPPORTED_GRANT_TYPES.join(', ')})`, index);
+    else if (unknown) report('grant_types', `unknown grant type "${grantType}" (expected ${GRANT_TYPES.join(', ')})`, index);
     if (unknown) known = false;
   });
   if (!known) return undefined;
@@ -171,7 +170,7 @@ function checkGrantTypes(requested: readonly string[], report: ReportProblem): r
     report('grant_types', `authorization_code, client_credentials or ${DEVICE_CODE_GRANT_TYPE} is required`);
     return undefined;
   }
-  return SUPPORTED_GRANT_TYPES.filter((grantType) => requested.includes(grantType));
+  return GRANT_TYPES.filter((grantType) => requested.includes(grantType));
 }
 
 function checkIdTokenSigningAlgorithm(alg: string | undefined, report: ReportProblem): SigningAlgorithm {

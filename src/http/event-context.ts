@@ -1,7 +1,7 @@
 // Who caused an event and from where, read once from the request (the IP honours `trustProxy`).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EventContext } from '../observability/events.js';
-import type { JoinFlow } from '../observability/flow-id.js';
+import type { IdentifyClient, JoinFlow } from '../observability/flow-id.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,5 +54,12 @@ export function flowJoiner(request: FastifyRequest): JoinFlow {
   return (flowId, clientId) => {
     request.flowId = flowId;
     if (clientId !== undefined) request.clientId = clientId;
+  };
+}
+
+/** Records the client `request` is for, once a flow step has validated it as registered (never raw input). */
+export function clientIdentifier(request: FastifyRequest): IdentifyClient {
+  return (clientId) => {
+    request.clientId = clientId;
   };
 }

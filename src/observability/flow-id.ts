@@ -12,3 +12,6 @@ export function mintFlowId(): string {
  * step knows it: the request's events carry the flow id from then on, and its log line and span both.
  */
 export type JoinFlow = (flowId: string | null, clientId?: string) => void;
+
+/** Names the registered client the current request is for (its log line and span), without joining any flow. */
+export type IdentifyClient = (clientId: string) => void;

@@ -6,43 +6,57 @@ import type { Store } from '../store/store.js';
 export interface StoreInstrumentation {
   /** Undefined when tracing is off: then no span object is ever made, and only `onOperation` runs. */
   readonly tracer: Tracer | undefined;
-  /** Called once per storage call, succeeded or failed, with its operation name and duration in seconds. */
+  /**
+   * Called once per repository call, succeeded or failed, with its operation name and duration in seconds (never for
+   * a transaction as a whole: its calls are reported). If it throws, the call's outcome stands and nothing is reported.
+   */
   readonly onOperation?: (operation: string, seconds: number) => void;
 }
 
-type Timed = <T>(operation: string, call: () => Promise<T>) => Promise<T>;
+/** Runs a storage call (or a transaction) named `operation`, with whatever instrumentation surrounds it. */
+type Wrap = <T>(operation: string, call: () => Promise<T>) => Promise<T>;
+
+interface Wrappers {
+  /** A repository method: spanned and timed. */
+  readonly call: Wrap;
+  /** A transaction: spanned only, as its time is its calls' time (reported on their own) plus the commit. */
+  readonly transaction: Wrap;
+}
+
+const direct: Wrap = (_operation, call) => call();
 
 /**
- * `store` with every repository method and `transaction` timed and, with a tracer, each call a span named
- * `<repository>.<method>` (`transaction` for a transaction, whose own store is instrumented the same way). With
- * neither a tracer nor a callback, `store` itself.
+ * `store` with every repository method timed for `onOperation` (`<repository>.<method>`, the catalogue's operation
+ * names) and, with a tracer, each call a span named so, nested in a `transaction` span when made in one. With neither
+ * a tracer nor a callback, `store` itself.
  */
 export function instrumentStore(store: Store, instrumentation: StoreInstrumentation): Store {
   const { tracer, onOperation } = instrumentation;
   if (tracer === undefined && onOperation === undefined) return store;
-  const timed: Timed = tracer === undefined ? measured(onOperation) : traced(tracer, store.engine, onOperation);
-  return wrapStore(store, timed);
+  const span = tracer === undefined ? direct : spanned(tracer, store.engine);
+  const time = onOperation === undefined ? direct : measured(onOperation);
+  return wrapStore(store, { call: (operation, call) => span(operation, () => time(operation, call)), transaction: span });
 }
 
-function wrapStore(store: Store, timed: Timed): Store {
+function wrapStore(store: Store, wrap: Wrappers): Store {
   const repositories = new Map<string, object>();
   return new Proxy(store, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       if (property === 'transaction') {
-        return <T>(fn: (inner: Store) => Promise<T>) => timed('transaction', () => target.transaction((inner) => fn(wrapStore(inner, timed))));
+        return <T>(fn: (inner: Store) => Promise<T>) => wrap.transaction('transaction', () => target.transaction((inner) => fn(wrapStore(inner, wrap))));
       }
       // ping and close stay as they are (bound, as the proxy is not the store); so does `engine`.
       if (typeof value === 'function') return (value as (...args: unknown[]) => unknown).bind(target);
       if (typeof property !== 'string' || typeof value !== 'object' || value === null) return value;
       let repository = repositories.get(property);
-      if (repository === undefined) repositories.set(property, (repository = wrapRepository(property, value, timed)));
+      if (repository === undefined) repositories.set(property, (repository = wrapRepository(property, value, wrap.call)));
       return repository;
     },
   });
 }
 
-function wrapRepository(name: string, repository: object, timed: Timed): object {
+function wrapRepository(name: string, repository: object, wrap: Wrap): object {
   const methods = new Map<string, unknown>();
   return new Proxy(repository, {
     get(target, property) {
@@ -51,34 +65,39 @@ function wrapRepository(name: string, repository: object, timed: Timed): object 
       let method = methods.get(property);
       if (method === undefined) {
         const operation = `${name}.${property}`;
-        methods.set(property, (method = (...args: unknown[]) => timed(operation, () => Promise.resolve(value.apply(target, args)))));
+        methods.set(property, (method = (...args: unknown[]) => wrap(operation, () => Promise.resolve(value.apply(target, args)))));
       }
       return method;
     },
   });
 }
 
-function measured(onOperation: StoreInstrumentation['onOperation']): Timed {
+function measured(onOperation: NonNullable<StoreInstrumentation['onOperation']>): Wrap {
   return async (operation, call) => {
     const started = performance.now();
     try {
       return await call();
     } finally {
-      onOperation?.(operation, (performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      try {
+        onOperation(operation, seconds);
+      } catch {
+        // A metric that cannot be recorded is lost: the storage call it measured (maybe committed) stands as it ended.
+      }
     }
   };
 }
 
-function traced(tracer: Tracer, engine: Store['engine'], onOperation: StoreInstrumentation['onOperation']): Timed {
+function spanned(tracer: Tracer, engine: Store['engine']): Wrap {
   const system = engine === 'postgres' ? 'postgresql' : 'sqlite';
-  const time = measured(onOperation);
   return (operation, call) => {
-    // Only inside a traced request: background work (sweeps, key rotation, deliveries) is timed, not traced.
+    // Only inside a request that is traced and sampled: background work (sweeps, key rotation, deliveries) and
+    // requests the sampler left out make no span object at all (a child of an unsampled span would not be kept).
     const parent = context.active();
-    if (trace.getSpan(parent) === undefined) return time(operation, call);
+    if (trace.getSpan(parent)?.isRecording() !== true) return call();
     const attributes = { [ATTR_DB_OPERATION_NAME]: operation, [ATTR_DB_SYSTEM_NAME]: system };
     const span = tracer.startSpan(operation, { kind: SpanKind.CLIENT, attributes }, parent);
-    return time(operation, () => context.with(trace.setSpan(parent, span), call)).then(
+    return context.with(trace.setSpan(parent, span), call).then(
       (result) => {
         span.end();
         return result;

@@ -1,15 +1,10 @@
 // Domain events as metric increments: what flows emit becomes the catalogue's counters, with bounded labels only.
+import { grantTypeOrOther as grantTypeLabel } from '../store/records.js';
 import type { ClientLabels } from './client-labels.js';
 import { SECURITY_EVENT_TYPES, type GatehouseEvent } from './events.js';
 import type { MetricCatalogue } from './metric-catalogue.js';
 
-/** The grant_type label: the grants Gatehouse serves, anything else `other`. */
-const GRANT_TYPE_LABELS: ReadonlySet<string> = new Set(['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code']);
 const REFRESH_FAILURE_REASONS: ReadonlySet<string> = new Set(['expired', 'revoked', 'reused', 'unknown', 'wrong_client', 'scope', 'dpop']);
-
-export function grantTypeLabel(grantType: string | null | undefined): string {
-  return grantType !== null && grantType !== undefined && GRANT_TYPE_LABELS.has(grantType) ? grantType : 'other';
-}
 
 const LOGIN_OUTCOMES = { 'login.succeeded': 'success', 'login.failed': 'bad_credentials', 'login.throttled': 'throttled' } as const;
 

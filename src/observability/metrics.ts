@@ -5,7 +5,8 @@ import type { SigningAlgorithm, SweptSession } from '../store/records.js';
 import { ClientLabels } from './client-labels.js';
 import type { EventBus } from './events.js';
 import { defineCatalogue, type MetricCatalogue } from './metric-catalogue.js';
-import { countEvent, grantTypeLabel, startAtZero } from './metric-events.js';
+import { countEvent, startAtZero } from './metric-events.js';
+import { grantTypeOrOther } from '../store/records.js';
 
 export interface MetricsOptions {
   /** `metrics.clientLabelLimit`: clients that keep their own client_id label. */
@@ -60,7 +61,7 @@ export class GatehouseMetrics {
 
   /** `grantType` as the request named it; anything but a served grant type is `other`. */
   readonly observeTokenRequest = (grantType: unknown, seconds: number): void => {
-    this.catalogue.tokenRequestDuration.observe({ grant_type: grantTypeLabel(typeof grantType === 'string' ? grantType : null) }, seconds);
+    this.catalogue.tokenRequestDuration.observe({ grant_type: grantTypeOrOther(grantType) }, seconds);
   };
 
   /** `operation` is `<repository>.<method>`, e.g. `refreshTokens.rotate`: the store wrapper's names, a fixed set. */

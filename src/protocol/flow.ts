@@ -1,7 +1,7 @@
 // What the person-facing flows (authorize, login, consent, logout) take from a request and answer with, framework-neutral.
 import type { OAuthError } from '../errors/oauth-errors.js';
 import type { EventContext } from '../observability/events.js';
-import type { JoinFlow } from '../observability/flow-id.js';
+import type { IdentifyClient, JoinFlow } from '../observability/flow-id.js';
 import type { RequestCookies } from '../sessions/cookies.js';
 import type { RenderedResponse } from './rendered-response.js';
 
@@ -12,6 +12,8 @@ export interface RequestInfo {
   /** Its `flowId` is the flow's once the request has joined one. */
   readonly eventContext: EventContext;
   readonly joinFlow: JoinFlow;
+  /** For a request refused before it starts a flow, yet known to be for a registered client. */
+  readonly identifyClient: IdentifyClient;
 }
 
 /** The client a person-facing flow is for, once known: its error page names it and leads back to its home. */

@@ -8,6 +8,14 @@ export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credent
 /** RFC 8628 §3.4: the grant type of the device authorization grant. */
 export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 
+/** Every grant type Gatehouse serves: RFC 6749 §4.1, §6 and §4.4, and RFC 8628 §3.4. */
+export const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT_TYPE];
+
+/** A caller's `grant_type` as a bounded value (span attribute, metric label): a grant Gatehouse serves, else `other`. */
+export function grantTypeOrOther(value: unknown): GrantType | 'other' {
+  return (GRANT_TYPES as readonly unknown[]).includes(value) ? (value as GrantType) : 'other';
+}
+
 /** A JWK Set (RFC 7517 §5) of public keys, as registered or fetched; validated before it is stored or used. */
 export interface JsonWebKeySet {
   readonly keys: readonly Readonly<Record<string, unknown>>[];

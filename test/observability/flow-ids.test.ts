@@ -1,10 +1,14 @@
 // One flow id follows a person's whole login: every request line and every audit row of one flow carries it, another
 // flow has its own; and no secret of the flow reaches the log at any level, debug included.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { AuditEventRecord } from '../../src/store/records.js';
+import { authorizeUrl } from '../support/authorization.js';
+import { BrowserLike } from '../support/browser-like.js';
+import { BOGUS_REFRESH, createKeyClient, generateClientKey, postWithAssertion, signAssertion } from '../support/client-assertions.js';
 import { forEachEngine } from '../support/database.js';
-import { createClient, createUser, pkcePair, postToken, REDIRECT_URI } from '../support/flow-fixtures.js';
+import { basicAuthorization, createClient, createUser, issueCode, pkcePair, postToken, REDIRECT_URI, startGrant } from '../support/flow-fixtures.js';
 import { decideOnDevice, createDeviceClient, pollDeviceToken, startDeviceAuthorization } from '../support/device.js';
 import { runScriptedFlow } from '../support/scripted-flow.js';
 import { useTestServer, type TestServer } from '../support/server.js';
@@ -37,6 +41,52 @@ async function auditRowsOf(server: TestServer, flowId: string, count: number): P
     if (rows.length >= count || attempt >= 100) return rows;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Token requests refused for a wrong secret, an unknown code and a wrong verifier; returns the values they sent. */
+async function refusedTokenRequests(server: TestServer): Promise<string[]> {
+  const as = await createClient(server);
+  const pkce = pkcePair();
+  const code = await issueCode(server, as.client, await createUser(server), pkce);
+  const [wrongSecret, unknownCode, wrongVerifier] = ['wrong-secret-never-logged', 'unknown-code-never-logged', pkcePair().verifier];
+  const exchange = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: pkce.verifier };
+  const badSecret = await postToken(server, exchange, { headers: { authorization: basicAuthorization(as.client.clientId, wrongSecret) } });
+  assert.equal(badSecret.status, 401);
+  assert.equal((await postToken(server, { ...exchange, code: unknownCode }, { as })).status, 400);
+  assert.equal((await postToken(server, { ...exchange, code_verifier: wrongVerifier }, { as })).status, 400);
+  return [wrongSecret, unknownCode, code, pkce.verifier, wrongVerifier, as.secret ?? ''];
+}
+
+/** A device flow whose user code is also opened by link (/device?user_code=); returns its codes and tokens. */
+async function deviceFlow(server: TestServer): Promise<string[]> {
+  const as = await createDeviceClient(server);
+  const authorization = await startDeviceAuthorization(server, as);
+  const linked = await new BrowserLike(server.url).get(`/device?user_code=${encodeURIComponent(authorization.user_code)}`);
+  assert.equal(linked.status, 200);
+  assert.equal((await decideOnDevice(server, await createUser(server), authorization.user_code, 'allow')).status, 200);
+  const redeemed = await pollDeviceToken(server, as, authorization.device_code);
+  assert.equal(redeemed.status, 200);
+  const tokens = (await redeemed.json()) as { access_token: string };
+  return [authorization.device_code, authorization.user_code, authorization.user_code.replace(/-/g, ''), tokens.access_token, as.secret ?? ''];
+}
+
+/** A grant revoked at /revoke and its session ended at /logout?id_token_hint=; returns the tokens they carried. */
+async function endOfGrant(server: TestServer): Promise<string[]> {
+  const { as, tokens } = await startGrant(server);
+  const revoked = await postToken(server, { token: tokens.refresh_token ?? '' }, { as, path: '/revoke' });
+  assert.equal(revoked.status, 200);
+  const logout = await fetch(`${server.url}/logout?id_token_hint=${tokens.id_token ?? ''}`, { redirect: 'manual' });
+  assert.ok(logout.status < 500, `logout answered ${logout.status}`);
+  return [tokens.refresh_token ?? '', tokens.id_token ?? '', tokens.access_token];
+}
+
+/** A private_key_jwt client authenticating by assertion; returns the assertion. */
+async function clientAssertion(server: TestServer): Promise<string[]> {
+  const key = await generateClientKey();
+  const as = await createKeyClient(server, { jwks: [key] });
+  const assertion = await signAssertion(server, as.client.clientId, key);
+  assert.equal((await postWithAssertion(server, BOGUS_REFRESH, assertion)).status, 400, 'authenticated, then refused');
+  return [assertion];
 }
 
 const CODE_FLOW_EVENTS = ['login.succeeded', 'consent.granted', 'code.issued', 'code.redeemed', 'token.issued'];
@@ -112,14 +162,42 @@ forEachEngine((engine) => {
       assert.match(String(requestLines(server, authorize.headers.get('x-request-id') ?? '')[0]?.flowId), /^[0-9a-f-]{36}$/);
     });
 
+    it('names the client of a refused /authorize on its line, without starting a flow', async () => {
+      const { server } = suite;
+      const as = await createClient(server);
+      const refused = await fetch(`${server.url}${authorizeUrl(as.client, { scope: 'openid no-such-scope' })}`, { redirect: 'manual' });
+      const [line] = requestLines(server, refused.headers.get('x-request-id') ?? '');
+      assert.deepEqual([line?.error, line?.clientId, line?.flowId], ['invalid_scope', as.client.clientId, undefined]);
+    });
+
+    it('files a code replay, by its own client or by another, under the flow it replays', async () => {
+      const { server } = suite;
+      const [as, other] = [await createClient(server), await createClient(server)];
+      const pkce = pkcePair();
+      const flowId = randomUUID();
+      const code = await issueCode(server, as.client, await createUser(server), pkce, { flowId });
+      const exchange = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: pkce.verifier };
+      assert.equal((await postToken(server, exchange, { as })).status, 200);
+      for (const replayer of [as, other]) {
+        const replayed = await postToken(server, exchange, { as: replayer });
+        assert.equal(replayed.status, 400);
+        const [line] = requestLines(server, replayed.headers.get('x-request-id') ?? '');
+        assert.deepEqual([line?.error, line?.clientId, line?.flowId], ['invalid_grant', replayer.client.clientId, flowId]);
+      }
+      const types = (await auditRowsOf(server, flowId, 4)).map((row) => row.type);
+      assert.ok(types.includes('code.replayed') && types.includes('code.replayed_by_other_client'), `both replays audited under the flow: ${types.join(', ')}`);
+    });
+
     it('never logs a secret of the flow, at any level', async () => {
       const { server } = suite;
       const user = await createUser(server);
       const basic = await runScriptedFlow(server, await createClient(server), user);
       const post = await runScriptedFlow(server, await createClient(server, { tokenEndpointAuthMethod: 'client_secret_post' }), user);
+      const secrets = [...basic.secrets, ...post.secrets, ...(await refusedTokenRequests(server)), ...(await deviceFlow(server)), ...(await endOfGrant(server))];
+      secrets.push(...(await clientAssertion(server)));
       const logged = server.logs();
       assert.ok(logLines(server).some((line) => line.level === 20), 'debug lines were written');
-      for (const secret of [...basic.secrets, ...post.secrets]) assert.ok(!logged.includes(secret), `a secret reached the log: ${secret.slice(0, 8)}…`);
+      for (const secret of secrets.filter((value) => value !== '')) assert.ok(!logged.includes(secret), `a secret reached the log: ${secret.slice(0, 8)}…`);
     });
   });
 });

@@ -32,14 +32,14 @@ forEachEngine((engine) => {
       assert.equal(instrumentStore(store, { tracer: undefined }), store);
     });
 
-    it('reports every call by operation name, inside transactions too, failures included', async () => {
+    it('reports every repository call by operation name, inside transactions too, failures included, never a transaction', async () => {
       const operations: Array<[string, number]> = [];
       const store = instrumentStore(current().store, { tracer: undefined, onOperation: (operation, seconds) => operations.push([operation, seconds]) });
       const client = aClient();
       await store.transaction(async (inner) => inner.clients.create(client));
       assert.equal((await store.clients.findById(client.clientId))?.clientId, client.clientId);
       await assert.rejects(store.clients.create(client), DuplicateError);
-      assert.deepEqual(operations.map(([operation]) => operation), ['clients.create', 'transaction', 'clients.findById', 'clients.create']);
+      assert.deepEqual(operations.map(([operation]) => operation), ['clients.create', 'clients.findById', 'clients.create'], 'a transaction is its calls: no `transaction` operation');
       assert.ok(operations.every(([, seconds]) => Number.isFinite(seconds) && seconds >= 0));
       assert.equal(store.engine, engine.name, 'other members pass through');
       await store.ping();
@@ -68,7 +68,7 @@ forEachEngine((engine) => {
       assert.equal(created.attributes['db.operation.name'], 'clients.create');
       assert.equal(created.attributes['db.system.name'], engine.name === 'postgres' ? 'postgresql' : 'sqlite');
       assert.deepEqual([duplicate.status, duplicate.attributes['error.type'], duplicate.events], [{ code: SpanStatusCode.ERROR, message: 'DuplicateError' }, 'DuplicateError', []]);
-      assert.deepEqual(operations, ['clients.create', 'transaction', 'clients.create'], 'the callback runs with tracing on too');
+      assert.deepEqual(operations, ['clients.create', 'clients.create'], 'the callback runs with tracing on too, for calls only');
     });
 
     it('makes no span for a call outside any request (sweeps, key rotation), timing it all the same', async () => {
@@ -79,6 +79,40 @@ forEachEngine((engine) => {
       await store.clients.list();
       assert.deepEqual(exporter.getFinishedSpans(), []);
       assert.deepEqual(operations, ['clients.list']);
+    });
+
+    it('makes no span object for a call of a request the sampler left out, timing it all the same', async () => {
+      const exporter = new InMemorySpanExporter();
+      const { tracer } = startTracing({ ...SETTINGS, sampleRatio: 0 }, exporter);
+      assert.ok(tracer);
+      let started = 0;
+      const counting: Tracer = {
+        startSpan: (...args: Parameters<Tracer['startSpan']>) => ((started += 1), tracer.startSpan(...args)),
+        startActiveSpan: tracer.startActiveSpan.bind(tracer),
+      };
+      const operations: string[] = [];
+      const store = instrumentStore(current().store, { tracer: counting, onOperation: (operation) => operations.push(operation) });
+      await inRequestSpan(tracer, async () => {
+        await store.transaction(async (inner) => inner.clients.list());
+        await store.clients.list();
+      });
+      assert.deepEqual(exporter.getFinishedSpans(), []);
+      assert.equal(started, 0, 'no span started under an unsampled request');
+      assert.deepEqual(operations, ['clients.list', 'clients.list']);
+    });
+
+    it('keeps a storage call as it ended when the metrics callback throws', async () => {
+      let calls = 0;
+      const onOperation = () => {
+        calls += 1;
+        throw new Error('metric registry broken');
+      };
+      const store = instrumentStore(current().store, { tracer: undefined, onOperation });
+      const client = aClient();
+      await store.transaction(async (inner) => inner.clients.create(client));
+      assert.equal((await current().store.clients.findById(client.clientId))?.clientId, client.clientId, 'committed, and answered as such');
+      await assert.rejects(store.clients.create(client), DuplicateError, 'a failed call fails with its own error');
+      assert.equal(calls, 2);
     });
   });
 });

@@ -3,20 +3,35 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { describe, it } from 'node:test';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { authorizeUrl } from '../support/authorization.js';
 import { createTestStore, forEachEngine, type TestEngine } from '../support/database.js';
 import { basicAuthorization, createClient, createUser, issueCode, pkcePair, postToken, REDIRECT_URI, startGrant } from '../support/flow-fixtures.js';
 import { beginInteraction, PASSWORD, postLogin, seedClient, seedUser } from '../support/login.js';
 import { freePort, startTestServer, useTestServer } from '../support/server.js';
 
-/** The finished span matching `predicate`, once the server has ended it (after the response was sent). */
-async function finishedSpan(exporter: InMemorySpanExporter, predicate: (span: ReadableSpan) => boolean): Promise<ReadableSpan> {
+/** What `find` finds, once the server has ended the spans it looks for (they end after the response was sent). */
+async function eventually<T>(find: () => T | undefined, what: string): Promise<T> {
   for (let attempt = 0; attempt < 100; attempt += 1) {
-    const found = exporter.getFinishedSpans().find(predicate);
-    if (found) return found;
+    const found = find();
+    if (found !== undefined) return found;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  assert.fail('no such span');
+  assert.fail(`no ${what}`);
+}
+
+/** The finished span matching `predicate`. */
+function finishedSpan(exporter: InMemorySpanExporter, predicate: (span: ReadableSpan) => boolean): Promise<ReadableSpan> {
+  return eventually(() => exporter.getFinishedSpans().find(predicate), 'such span');
+}
+
+/** The finished spans named `name`, once `count` of them have ended, in the order they ended. */
+function finishedSpans(exporter: InMemorySpanExporter, name: string, count: number): Promise<ReadableSpan[]> {
+  return eventually(() => {
+    const found = exporter.getFinishedSpans().filter((span) => span.name === name);
+    return found.length >= count ? found : undefined;
+  }, `${count} spans named ${name}`);
 }
 
 /** A node:http stand-in for a collector: `answer` false accepts requests and never responds. */
@@ -111,6 +126,40 @@ forEachEngine((engine) => {
       assert.deepEqual([span.attributes['http.response.status_code'], span.attributes['oauth.grant_type'], span.attributes['oauth.client_id']], [401, 'refresh_token', undefined]);
       const traced = JSON.stringify(exporter.getFinishedSpans().map(({ name, attributes, events, status }) => ({ name, attributes, events, status })));
       for (const value of [secret, 'refresh-never-traced', as.secret ?? '']) assert.ok(!traced.includes(value), 'a secret reached a span');
+    });
+
+    it('records a grant_type Gatehouse does not serve as `other`, never as sent', async () => {
+      const as = await createClient(suite.server);
+      const hostile = 'password\u0000<script>never-traced';
+      const refused = await postToken(suite.server, { grant_type: hostile }, { as });
+      assert.equal(refused.status, 400);
+      const span = await finishedSpan(exporter, (candidate) => candidate.name === 'POST /token' && candidate.attributes['error.type'] === 'unsupported_grant_type');
+      assert.equal(span.attributes['oauth.grant_type'], 'other');
+      assert.ok(!JSON.stringify(exporter.getFinishedSpans().map(({ attributes }) => attributes)).includes('never-traced'));
+    });
+
+    it('names the registered client of a refused /authorize on its span', async () => {
+      const as = await createClient(suite.server);
+      await fetch(`${suite.server.url}${authorizeUrl(as.client, { scope: 'openid no-such-scope' })}`, { redirect: 'manual' });
+      const span = await finishedSpan(exporter, (candidate) => candidate.name === 'GET /authorize' && candidate.attributes['error.type'] === 'invalid_scope');
+      assert.deepEqual([span.attributes['oauth.client_id'], span.attributes['gatehouse.flow_id']], [as.client.clientId, undefined]);
+    });
+
+    it('sets ERROR status on a 5xx span only, with its code', async (t) => {
+      const database = await createTestStore(engine);
+      const own = new InMemorySpanExporter();
+      const server = await startTestServer(database, {}, { spanExporter: own });
+      t.after(async () => {
+        await server.app.close();
+        await server.keyRing.stop();
+        await database.cleanup();
+      });
+      assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+      await server.store.close();
+      assert.equal((await fetch(`${server.url}/readyz`)).status, 503);
+      const spans = await finishedSpans(own, 'GET /readyz', 2);
+      const statuses = spans.map((span) => [span.attributes['http.response.status_code'], span.status.code]);
+      assert.deepEqual(statuses, [[200, SpanStatusCode.UNSET], [503, SpanStatusCode.ERROR]]);
     });
 
     it('sends spans to an OTLP/HTTP receiver when tracing.otlpEndpoint points to it', async () => {

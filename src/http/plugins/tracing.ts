@@ -3,7 +3,7 @@
 import { context, SpanKind, SpanStatusCode, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { DEVICE_CODE_GRANT_TYPE, type GrantType } from '../../store/records.js';
+import { grantTypeOrOther } from '../../store/records.js';
 import { UNMATCHED_ROUTE } from './request-log.js';
 
 declare module 'fastify' {
@@ -13,14 +13,11 @@ declare module 'fastify' {
   }
 }
 
-/** Only these values of `grant_type` become an attribute; anything else a caller sends is `other`. */
-const GRANT_TYPES: ReadonlySet<string> = new Set<GrantType>(['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT_TYPE]);
-
 function grantTypeOf(request: FastifyRequest): string | undefined {
   const body = request.body as Record<string, unknown> | null | undefined;
   const grantType = typeof body === 'object' && body !== null ? body.grant_type : undefined;
-  if (grantType === undefined) return undefined;
-  return typeof grantType === 'string' && GRANT_TYPES.has(grantType) ? grantType : 'other';
+  // Only a grant Gatehouse serves becomes an attribute; anything else a caller sends is `other`.
+  return grantType === undefined ? undefined : grantTypeOrOther(grantType);
 }
 
 function endSpan(request: FastifyRequest, reply: FastifyReply): void {
