@@ -8,7 +8,7 @@ import { SERIES_RANGES } from '../observability/time-series.js';
 import { failure } from '../protocol/error-responses.js';
 import { withCookies, type FlowReply, type RequestInfo } from '../protocol/flow.js';
 import { readParameters } from '../protocol/parameters.js';
-import { pageResponse } from '../protocol/rendered-response.js';
+import { pageResponse, type RenderedResponse } from '../protocol/rendered-response.js';
 import type { Store } from '../store/store.js';
 import { renderDebugPage, renderFlowPage } from '../ui/admin-debug.js';
 import { renderMetricsDisabled, renderOverviewPage } from '../ui/admin-overview.js';
@@ -34,11 +34,25 @@ function readRange(parameters: ReadonlyMap<string, string>): AdminRange {
   return range;
 }
 
-/** Lets only a live session of an enabled admin through; everyone else gets a page without a single figure. */
+/**
+ * RFC 9110 §15.5.2: a 401 carries a challenge. No registered scheme fits a cookie session opened by signing in on a
+ * page (Basic would make browsers prompt for a password the dashboard never reads; Bearer would invite an access
+ * token it never accepts), so the challenge names its own scheme and where to sign in; browsers show the page.
+ */
+function signInChallenge(): RenderedResponse {
+  const rendered = pageResponse(renderAdminSignIn(), 401);
+  return { ...rendered, headers: { ...rendered.headers, 'www-authenticate': 'Session realm="Gatehouse ops dashboard", sign-in="/account"' } };
+}
+
+/**
+ * Lets only a live session of an enabled admin through; everyone else gets a page without a single figure. The
+ * lookup is not activity: an open tab reloads itself, and must not hold a privileged session open past its idle
+ * expiry (`sessions.idleTtl`), so only what the admin does elsewhere (the account page, a sign-in) extends it.
+ */
 async function showToAdmin(deps: AdminDeps, query: unknown, info: RequestInfo, page: AdminPage): Promise<FlowReply> {
   try {
-    const signedIn = await findSignedIn(deps, info, deps.clock());
-    if (signedIn === undefined) return withCookies(pageResponse(renderAdminSignIn(), 401));
+    const signedIn = await findSignedIn(deps, info, deps.clock(), { activity: false });
+    if (signedIn === undefined) return withCookies(signInChallenge());
     if (!signedIn.user.admin) return withCookies(pageResponse(renderAdminForbidden(), 403));
     return await page(deps, readParameters(query, deps.config.limits.parameterBytes));
   } catch (error) {

@@ -6,6 +6,7 @@ import type { UserRecord } from '../../src/store/records.js';
 import { signInToAccount } from '../support/account.js';
 import { BrowserLike } from '../support/browser-like.js';
 import { forEachEngine } from '../support/database.js';
+import { epochNow } from '../support/flow-fixtures.js';
 import { seedUser } from '../support/login.js';
 import { useTestServer } from '../support/server.js';
 
@@ -34,6 +35,7 @@ forEachEngine((engine) => {
         const response = await browser.get(`${path}?range=day`);
         const page = await response.text();
         assert.equal(response.status, 401, path);
+        assert.equal(response.headers.get('www-authenticate'), 'Session realm="Gatehouse ops dashboard", sign-in="/account"', 'RFC 9110 §15.5.2');
         assert.match(page, /<a class="return" href="\/account">Sign in<\/a>/);
         assertNothingOfTheDashboard(page);
         assert.equal(response.headers.get('cache-control'), 'no-store');
@@ -109,6 +111,25 @@ forEachEngine((engine) => {
       const posted = await browser.fetch('/admin', { method: 'POST' });
       assert.equal(posted.status, 405);
       assert.equal(posted.headers.get('allow'), 'GET, HEAD');
+    });
+  });
+
+  describe(`ops dashboard and the idle expiry (${engine.name})`, () => {
+    let offset = 0;
+    const suite = useTestServer(engine, {}, { clock: () => epochNow() + offset });
+
+    it('ends an admin session at its idle expiry however often the dashboard reloads itself', async () => {
+      const admin = await seedUser(suite.server.store, { admin: true });
+      const browser = await signInToAccount(suite.server, admin);
+      const { idleTtl } = suite.server.config.sessions;
+      // The page reloads itself every 30 s; five minutes between reloads still touches the session many times over.
+      for (let elapsed = 300; elapsed < idleTtl; elapsed += 300) {
+        offset = elapsed;
+        assert.equal((await browser.get('/admin/on-call')).status, 200, `${elapsed} s after the sign-in`);
+      }
+      offset = idleTtl + 1;
+      assert.equal((await browser.get('/admin')).status, 401, 'the reloads did not extend the session');
+      assert.equal((await browser.get('/account')).status, 303, 'the session is gone for every page');
     });
   });
 });
