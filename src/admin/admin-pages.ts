@@ -4,7 +4,7 @@ import { findSignedIn } from '../account/signed-in.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { InvalidRequest, NotFound } from '../errors/oauth-errors.js';
-import { SERIES_RANGES } from '../observability/time-series.js';
+import { SERIES_RANGES, type SeriesRange } from '../observability/time-series.js';
 import { failure } from '../protocol/error-responses.js';
 import { withCookies, type FlowReply, type RequestInfo } from '../protocol/flow.js';
 import { readParameters } from '../protocol/parameters.js';
@@ -12,7 +12,7 @@ import { pageResponse, type RenderedResponse } from '../protocol/rendered-respon
 import type { Store } from '../store/store.js';
 import { renderDebugPage, renderFlowPage } from '../ui/admin-debug.js';
 import { renderMetricsDisabled, renderOverviewPage } from '../ui/admin-overview.js';
-import { renderAdminForbidden, renderAdminSignIn, type AdminRange } from '../ui/admin-page.js';
+import { renderAdminForbidden, renderAdminSignIn, type OverviewView } from '../ui/admin-page.js';
 import type { DashboardSources } from './dashboard-sources.js';
 import { breakdownTables, figureCards, VIEW_SPECS } from './dashboard-views.js';
 
@@ -28,10 +28,10 @@ type AdminPage = (deps: AdminDeps, parameters: ReadonlyMap<string, string>) => F
 /** Flow ids are ours (random, URL-safe); anything else cannot name a flow, so it is refused before the lookup. */
 const FLOW_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
-function readRange(parameters: ReadonlyMap<string, string>): AdminRange {
+function readRange(parameters: ReadonlyMap<string, string>): SeriesRange {
   const range = parameters.get('range') ?? 'hour';
-  if (range !== 'hour' && range !== 'day') throw new InvalidRequest({ description: 'The range must be "hour" or "day".' });
-  return range;
+  if (!Object.hasOwn(SERIES_RANGES, range)) throw new InvalidRequest({ description: 'The range must be "hour" or "day".' });
+  return range as SeriesRange;
 }
 
 /**
@@ -61,7 +61,7 @@ async function showToAdmin(deps: AdminDeps, query: unknown, info: RequestInfo, p
 }
 
 const overview =
-  (view: 'executive' | 'on-call'): AdminPage =>
+  (view: OverviewView): AdminPage =>
   async (deps, parameters) => {
     const range = readRange(parameters);
     const { timeSeries } = deps.dashboard;

@@ -63,7 +63,9 @@ export function breakdownIncrease(from: Readonly<Record<string, number>>, to: Re
 
 /** One point of a chart: the measure over the interval ending at `at`. */
 export interface ChartPoint {
+  /** Epoch seconds at the end of the interval the value covers. */
   readonly at: number;
+  /** Null where the figure has no value (no requests to rate): the line breaks there. */
   readonly value: number | null;
 }
 

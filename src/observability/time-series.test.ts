@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { breakdownIncrease, countOf, histogramQuantile, measureWindow, ratioOf, tokenLatencyQuantile } from './dashboard-figures.js';
 import { readSnapshot } from './metric-snapshot.js';
-import { MetricTimeSeries, type Scheduler } from './time-series.js';
+import { coversRange, MetricTimeSeries, type Scheduler } from './time-series.js';
+import { renderAdminPage } from '../ui/admin-page.js';
+import { html } from '../ui/html.js';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -93,6 +95,32 @@ describe('metric time series', () => {
     assert.equal(measureWindow(countOf('authorizationRequests'), day).total, 725);
     series.stop();
     assert.equal(scheduler.stopped(), true);
+  });
+
+  it('calls a window of a process older than the range the whole range, whenever the page is read between samples', async () => {
+    const metrics = catalogue();
+    const started = 1_000_000;
+    let now = started;
+    const series = new MetricTimeSeries({ registry: metrics.registry, clock: () => now, schedule: handScheduler().schedule, onError: (error) => assert.fail(String(error)) });
+    series.start();
+    const coverage = async (range: 'hour' | 'day') => {
+      const window = await series.window(range);
+      return now - window[0]!.at;
+    };
+    // 23 h: younger than the day, older than the hour.
+    for (; now < started + 23 * 3600; now += 10) await series.sample();
+    assert.equal(coversRange('day', await coverage('day')), false);
+    assert.equal(coversRange('hour', await coverage('hour')), true);
+    for (; now < started + 25 * 3600; now += 10) await series.sample();
+    for (const late of [0, 5, 150, 295]) {
+      now += late;
+      const covered = await coverage('day');
+      assert.equal(coversRange('day', covered), true, `${covered} s read ${late} s after a sample`);
+      const page = renderAdminPage({ title: 'x', view: 'executive', range: 'day', covered, body: html`` }).html;
+      assert.match(page, /over the last day;/);
+      now -= late;
+    }
+    series.stop();
   });
 
   it('reports a failed reading and keeps sampling', async () => {

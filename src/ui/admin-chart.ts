@@ -1,15 +1,9 @@
 // The ops dashboard's figures: a headline value and a server-rendered SVG line chart of it over the range, with axis
 // labels, readable at a glance and needing no script (the pages' CSP allows none).
+import type { ChartPoint } from '../observability/dashboard-figures.js';
 import { html, type SafeHtml } from './html.js';
 
 export type FigureUnit = 'percent' | 'count' | 'seconds';
-
-export interface ChartPoint {
-  /** Epoch seconds at the end of the interval the value covers. */
-  readonly at: number;
-  /** Null where the figure has no value (no requests to rate): the line breaks there. */
-  readonly value: number | null;
-}
 
 export interface FigureCard {
   readonly title: string;
