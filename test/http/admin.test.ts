@@ -5,10 +5,10 @@ import { before, describe, it } from 'node:test';
 import type { UserRecord } from '../../src/store/records.js';
 import { signInToAccount } from '../support/account.js';
 import { BrowserLike } from '../support/browser-like.js';
-import { forEachEngine } from '../support/database.js';
+import { createTestStore, forEachEngine } from '../support/database.js';
 import { epochNow } from '../support/flow-fixtures.js';
 import { seedUser } from '../support/login.js';
-import { useTestServer } from '../support/server.js';
+import { startTestServer, useTestServer } from '../support/server.js';
 
 const VIEWS = ['/admin', '/admin/on-call', '/admin/debug', '/admin/flows/some-flow'];
 
@@ -130,6 +130,26 @@ forEachEngine((engine) => {
       offset = idleTtl + 1;
       assert.equal((await browser.get('/admin')).status, 401, 'the reloads did not extend the session');
       assert.equal((await browser.get('/account')).status, 303, 'the session is gone for every page');
+    });
+  });
+
+  describe(`ops dashboard sampler (${engine.name})`, () => {
+    it('starts sampling with the server and stops before anything else when it closes', async () => {
+      const database = await createTestStore(engine);
+      const runs: string[] = [];
+      const server = await startTestServer(database, {}, {
+        sampleSchedule: (_tick, intervalMs) => {
+          runs.push(`every ${intervalMs} ms`);
+          return () => runs.push('stopped');
+        },
+      });
+      try {
+        assert.deepEqual(runs, ['every 10000 ms']);
+      } finally {
+        await server.close();
+        await database.cleanup();
+      }
+      assert.deepEqual(runs, ['every 10000 ms', 'stopped']);
     });
   });
 });
