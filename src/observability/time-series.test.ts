@@ -148,7 +148,7 @@ describe('dashboard figures', () => {
     const third = await readSnapshot(metrics.registry, 20);
 
     const success = measureWindow(ratioOf('codesIssued', 'authorizationRequests'), [first, second, third]);
-    assert.deepEqual(success.points, [{ at: 10, value: 0.75 }, { at: 20, value: null }]);
+    assert.deepEqual(success.points, [{ from: 0, at: 10, value: 0.75 }, { from: 10, at: 20, value: null }]);
     assert.equal(success.total, 1, '5 codes for 4 requests is capped at all of them');
     assert.equal(measureWindow(ratioOf('consentDenied', 'consentDecisions'), [first, third]).total, 0.25);
     assert.equal(measureWindow(countOf('codesIssued'), [third, first]).total, 0, 'a counter that restarted counts from zero');
