@@ -96,7 +96,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     metrics?.attach(events);
     const securityWebhook = attachSecurityWebhook(events, config.securityWebhook, { logger, clock, ...(metrics && { onDelivery: metrics.observeWebhookDelivery }) });
     // Subscribed before anything is served, so the dashboard's memory misses no event.
-    const sources = openDashboardSources({ registry: metrics?.registry, events, clock, schedule: options.sampleSchedule, onError: (error) => logger.warn({ err: error }, 'dashboard sample failed') });
+    const sources = openDashboardSources({ registry: metrics?.registry, events, clock, limits: config.dashboard, schedule: options.sampleSchedule, onError: (error) => logger.warn({ err: error }, 'dashboard sample failed') });
     dashboard = sources;
     const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock, ...(metrics && { onSigned: metrics.observeSigning }) });
     if (config.seedDemo) await presentDemo({ store, config, events, clock, print: options.print ?? ((text) => process.stderr.write(text)) });

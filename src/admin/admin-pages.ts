@@ -82,7 +82,7 @@ const overview =
 
 const debug: AdminPage = (deps) => {
   const { recentEvents } = deps.dashboard;
-  return withCookies(pageResponse(renderDebugPage(recentEvents.failedTokenRequests(), recentEvents.recentFlows())));
+  return withCookies(pageResponse(renderDebugPage(recentEvents.failedTokenRequests(), recentEvents.recentFlows(), deps.config.dashboard)));
 };
 
 const flowTimeline =

@@ -75,6 +75,9 @@ forEachEngine((engine) => {
         assert.match(page, /<meta http-equiv="refresh" content="30">/);
         assert.doesNotMatch(response.headers.get('content-security-policy') ?? '', /script-src|unsafe-inline/);
       }
+      const debug = await (await browser.get('/admin/debug')).text();
+      assert.match(debug, /keeps the latest 100 naming a registered client and the latest\s+100 others, at most 20 from any one client or IP/, 'the limits in use');
+      assert.match(debug, /keeps\s+the latest 200, at most 20 started from any one IP, and 50 events of each/);
       const executive = await (await browser.get('/admin')).text();
       assert.equal((executive.match(/<svg class="chart"/g) ?? []).length, 3);
       assert.match(executive, /<text class="axis"[^>]*>−60 min<\/text>/);
@@ -114,9 +117,16 @@ forEachEngine((engine) => {
     });
   });
 
-  describe(`ops dashboard and the idle expiry (${engine.name})`, () => {
+  describe(`ops dashboard under a configuration and an accelerated clock (${engine.name})`, () => {
     let offset = 0;
-    const suite = useTestServer(engine, {}, { clock: () => epochNow() + offset });
+    const suite = useTestServer(engine, { GATEHOUSE_DASHBOARD_PER_SOURCE: '3', GATEHOUSE_DASHBOARD_FLOWS: '40' }, { clock: () => epochNow() + offset });
+
+    it('shows the debug memory limits the configuration sets', async () => {
+      const browser = await signInToAccount(suite.server, await seedUser(suite.server.store, { admin: true }));
+      const debug = await (await browser.get('/admin/debug')).text();
+      assert.match(debug, /at most 3 from any one client or IP/);
+      assert.match(debug, /the latest 40, at most 3 started from any one IP/);
+    });
 
     it('ends an admin session at its idle expiry however often the dashboard reloads itself', async () => {
       const admin = await seedUser(suite.server.store, { admin: true });
