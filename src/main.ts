@@ -5,7 +5,8 @@ import { withListeningPort } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { canSignIdTokensFor, describeMissingIdTokenKey } from './clients/id-token-algorithm.js';
 import { presentDemo } from './dev/seed-demo.js';
-import { openDashboardSources } from './admin/dashboard-sources.js';
+import { openDashboardSources, type DashboardSources } from './admin/dashboard-sources.js';
+import type { Scheduler } from './observability/time-series.js';
 import { listenHttp, type HttpListener } from './http/http-server.js';
 import { attachAudit } from './observability/audit.js';
 import { attachEventLog } from './observability/event-log.js';
@@ -57,6 +58,8 @@ export interface StartOptions {
   readonly print?: (text: string) => void;
   /** Receives every span as it ends, tracing on whatever `tracing.otlpEndpoint` says; tests inject an in-memory one. */
   readonly spanExporter?: SpanExporter;
+  /** What runs the dashboard's sampler (default: a timer every 10 s); tests inject one to see it stopped. */
+  readonly sampleSchedule?: Scheduler;
 }
 
 /** @throws ListenError when the host or port cannot be listened on, before anything else is touched */
@@ -85,6 +88,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
   // Every storage call timed for the metrics, and a span of the request that made it when tracing is on.
   const store = instrumentStore(opened, { tracer: tracing.tracer, ...(metrics && { onOperation: metrics.observeStoreOperation }) });
   let metricsListener: HttpListener | undefined;
+  let dashboard: DashboardSources | undefined;
   try {
     const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
     attachAudit(events, store, clock);
@@ -92,17 +96,18 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     metrics?.attach(events);
     const securityWebhook = attachSecurityWebhook(events, config.securityWebhook, { logger, clock, ...(metrics && { onDelivery: metrics.observeWebhookDelivery }) });
     // Subscribed before anything is served, so the dashboard's memory misses no event.
-    const dashboard = openDashboardSources({ registry: metrics?.registry, events, clock, onError: (error) => logger.warn({ err: error }, 'dashboard sample failed') });
+    const sources = openDashboardSources({ registry: metrics?.registry, events, clock, limits: config.dashboard, schedule: options.sampleSchedule, onError: (error) => logger.warn({ err: error }, 'dashboard sample failed') });
+    dashboard = sources;
     const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock, ...(metrics && { onSigned: metrics.observeSigning }) });
     if (config.seedDemo) await presentDemo({ store, config, events, clock, print: options.print ?? ((text) => process.stderr.write(text)) });
     await warnAboutClientsWithoutIdTokenKey(store, keyRing, logger);
 
-    const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures, passwords: options.passwords, events, logger, clock, tracer: tracing.tracer, metrics, dashboard }, listener);
+    const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures, passwords: options.passwords, events, logger, clock, tracer: tracing.tracer, metrics, dashboard: sources }, listener);
     await app.ready();
     metricsListener = metrics && config.metrics.listen !== undefined ? await listenMetrics(config.metrics.listen, metrics, config.metrics.bearerToken) : undefined;
     explainMetricsAccess(config, logger);
     keyRing.start();
-    dashboard.timeSeries?.start();
+    sources.timeSeries?.start();
     const sweeper = new Sweeper(store, logger, clock, sweepPolicy(config), metrics?.observeExpiredSessions);
     sweeper.start();
     // Every instance delivers from the shared outbox; pending logout tokens of a previous run are picked up here.
@@ -112,9 +117,10 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     logger.info({ url, issuer: config.issuer, engine: store.engine }, 'gatehouse listening');
 
     const close = async () => {
+      // First, so no sample reads a registry whose subscribers are going away, whatever fails after.
+      sources.timeSeries?.stop();
       // Closes the listener too, once requests arriving on open connections get 503 and in-flight ones are answered.
       await app.close();
-      dashboard.timeSeries?.stop();
       await metricsListener?.close();
       await keyRing.stop();
       await sweeper.stop();
@@ -128,6 +134,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     const metricsUrl = metricsListener && `http://${config.metrics.listen?.replace(/:\d+$/, '')}:${metricsListener.port}`;
     return { url, config, app, store, keyRing, metrics, metricsUrl, close };
   } catch (error) {
+    dashboard?.timeSeries?.stop();
     await metricsListener?.close();
     await store.close();
     await tracing.shutdown();

@@ -6,7 +6,7 @@ import { InvalidCsrfToken } from '../errors/oauth-errors.js';
 import type { EventBus } from '../observability/events.js';
 import { seeOther, type FlowReply, type RequestInfo } from '../protocol/flow.js';
 import type { Parameters } from '../protocol/parameters.js';
-import { findLiveSession, sessionCookieValue } from '../sessions/sessions.js';
+import { findLiveSession, sessionCookieValue, type SessionLookup } from '../sessions/sessions.js';
 import type { SessionRecord, UserRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { hashOpaqueValue, safeEqual } from '../tokens/opaque.js';
@@ -39,8 +39,8 @@ export interface SignedIn {
 const REFUSED = 'This form could not be verified. Open your account page again and retry.';
 
 /** The live session of this browser with its enabled user, or undefined (then the person signs in first). */
-export async function findSignedIn(deps: Pick<AccountDeps, 'store' | 'config'>, info: RequestInfo, now: number): Promise<SignedIn | undefined> {
-  const session = await findLiveSession(deps, info.cookies, now);
+export async function findSignedIn(deps: Pick<AccountDeps, 'store' | 'config'>, info: RequestInfo, now: number, lookup?: SessionLookup): Promise<SignedIn | undefined> {
+  const session = await findLiveSession(deps, info.cookies, now, lookup);
   const cookieValue = sessionCookieValue(deps, info.cookies);
   if (session === undefined || cookieValue === undefined) return undefined;
   const user = await deps.store.users.findById(session.userId);

@@ -3,8 +3,8 @@
 import type { Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../observability/events.js';
-import { attachRecentEvents, type RecentEvents } from '../observability/recent-events.js';
-import { MetricTimeSeries } from '../observability/time-series.js';
+import { attachRecentEvents, type RecentEventLimits, type RecentEvents } from '../observability/recent-events.js';
+import { MetricTimeSeries, type Scheduler } from '../observability/time-series.js';
 
 /** What the dashboard reads: this process's time series of its metrics, and its memory of recent events. */
 export interface DashboardSources {
@@ -18,9 +18,14 @@ export interface DashboardSourceOptions {
   readonly registry: Registry | undefined;
   readonly events: EventBus;
   readonly clock: Clock;
+  /** The config's `dashboard.*` limits on the debug memory. */
+  readonly limits: RecentEventLimits;
+  /** Runs the sampler; a 10 s timer unless given. */
+  readonly schedule?: Scheduler | undefined;
   readonly onError: (error: unknown) => void;
 }
 
-export function openDashboardSources({ registry, events, clock, onError }: DashboardSourceOptions): DashboardSources {
-  return { timeSeries: registry && new MetricTimeSeries({ registry, clock, onError }), recentEvents: attachRecentEvents(events, clock) };
+export function openDashboardSources({ registry, events, clock, limits, schedule, onError }: DashboardSourceOptions): DashboardSources {
+  const timeSeries = registry && new MetricTimeSeries({ registry, clock, onError, ...(schedule && { schedule }) });
+  return { timeSeries, recentEvents: attachRecentEvents(events, clock, limits) };
 }

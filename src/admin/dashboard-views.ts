@@ -10,6 +10,7 @@ import {
 import type { Breakdown, MetricSnapshot } from '../observability/metric-snapshot.js';
 import type { FigureCard, FigureUnit } from '../ui/admin-chart.js';
 import type { BreakdownTable } from '../ui/admin-overview.js';
+import type { OverviewView } from '../ui/admin-page.js';
 
 interface FigureSpec {
   readonly title: string;
@@ -30,7 +31,7 @@ interface ViewSpec {
   readonly tables: readonly BreakdownSpec[];
 }
 
-export const VIEW_SPECS: Readonly<Record<'executive' | 'on-call', ViewSpec>> = {
+export const VIEW_SPECS: Readonly<Record<OverviewView, ViewSpec>> = {
   executive: {
     figures: [
       { title: 'Authorization success', unit: 'percent', explanation: 'Codes issued per authorization request started.', measure: ratioOf('codesIssued', 'authorizationRequests') },

@@ -395,6 +395,28 @@ export const configSchema = z
         }),
       })
       .prefault({}),
+    dashboard: z
+      .strictObject({
+        failedTokenRequests: setting(z.number().int().min(1).max(10_000).default(100), {
+          expected: 'a count 1-10000',
+          description:
+            'Refused token requests the ops dashboard\'s debug view keeps in memory, in each of two lists: those naming a registered client, and the others (which anyone can send).',
+        }),
+        flows: setting(z.number().int().min(1).max(10_000).default(200), {
+          expected: 'a count 1-10000',
+          description: 'Flows (authorization to token exchange) whose events the debug view keeps in memory; the oldest is forgotten first.',
+        }),
+        eventsPerFlow: setting(z.number().int().min(1).max(1000).default(50), {
+          expected: 'a count 1-1000',
+          description: 'Events kept per flow for its timeline; the oldest is forgotten first.',
+        }),
+        perSource: setting(z.number().int().min(1).max(10_000).default(20), {
+          expected: 'a count 1-10000',
+          description:
+            'Entries one source may hold in each debug list (a client among refusals naming one; an IP among the other refusals and the flows), so one source flooding a list pushes out only its own entries.',
+        }),
+      })
+      .prefault({}),
     clientSecretGracePeriod: setting(seconds(0, 2_592_000).default(86_400), {
       expected: 'seconds 0-2592000',
       description: 'After `clients rotate-secret`, the previous secret keeps working this long.',

@@ -63,7 +63,11 @@ export function breakdownIncrease(from: Readonly<Record<string, number>>, to: Re
 
 /** One point of a chart: the measure over the interval ending at `at`. */
 export interface ChartPoint {
+  /** Epoch seconds at the start of the interval the value covers: the earlier sample. */
+  readonly from: number;
+  /** Epoch seconds at the end of the interval the value covers. */
   readonly at: number;
+  /** Null where the figure has no value (no requests to rate): the line breaks there. */
   readonly value: number | null;
 }
 
@@ -79,6 +83,6 @@ export function measureWindow(measure: Measure, samples: readonly MetricSnapshot
   const first = samples[0];
   const last = samples.at(-1);
   if (first === undefined || last === undefined || first === last) return { total: null, points: [] };
-  const points = samples.slice(1).map((sample, index): ChartPoint => ({ at: sample.at, value: measure(samples[index]!, sample) }));
+  const points = samples.slice(1).map((sample, index): ChartPoint => ({ from: samples[index]!.at, at: sample.at, value: measure(samples[index]!, sample) }));
   return { total: measure(first, last), points };
 }

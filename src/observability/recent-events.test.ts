@@ -10,7 +10,7 @@ describe('recent events', () => {
   it('keeps the latest refused token requests with who sent them, newest first, within its limit', () => {
     let now = 100;
     const bus = new EventBus(assert.fail);
-    const recent = attachRecentEvents(bus, () => now, { failedTokenRequests: 2, flows: 5, eventsPerFlow: 5 });
+    const recent = attachRecentEvents(bus, () => now, { failedTokenRequests: 2, flows: 5, eventsPerFlow: 5, perSource: 5 });
     for (const clientId of ['first', 'second', 'third']) {
       now += 1;
       bus.emit(failure(clientId), { requestId: `req-${clientId}`, ip: '203.0.113.9', flowId: null });
@@ -26,7 +26,7 @@ describe('recent events', () => {
   it('records each flow\'s events in order, forgets the oldest flow and the oldest events beyond the limits', () => {
     let now = 0;
     const bus = new EventBus(assert.fail);
-    const recent = attachRecentEvents(bus, () => (now += 1), { failedTokenRequests: 5, flows: 2, eventsPerFlow: 3 });
+    const recent = attachRecentEvents(bus, () => (now += 1), { failedTokenRequests: 5, flows: 2, eventsPerFlow: 3, perSource: 5 });
     bus.emit({ type: 'code.issued', userId: 'u1', clientId: 'c1' }, { flowId: 'flow-a', requestId: 'r1', ip: '198.51.100.1' });
     bus.emit({ type: 'code.issued', userId: 'u2', clientId: 'c2' }, { flowId: 'flow-b' });
     bus.emit(failure('c1'), { flowId: 'flow-a', requestId: 'r2' });
@@ -45,5 +45,28 @@ describe('recent events', () => {
     assert.equal(flowC.length, 3);
     assert.deepEqual(flowC.map((event) => event.type), ['refresh_token.reused', 'refresh_token.reused', 'refresh_token.reused']);
     assert.deepEqual(flowC[0]?.facts.at(-1), ['firstUse', '{"ip":null,"userAgent":"x"}']);
+  });
+
+  it('keeps refusals naming a client apart from anonymous ones, and lets no source flush the rest', () => {
+    let now = 0;
+    const bus = new EventBus(assert.fail);
+    const recent = attachRecentEvents(bus, () => (now += 1), { failedTokenRequests: 4, flows: 4, eventsPerFlow: 3, perSource: 2 });
+    bus.emit(failure('photo-printer'), { ip: '198.51.100.7' });
+    bus.emit(failure('other-app'), { ip: '198.51.100.8' });
+    bus.emit({ ...failure('x'), clientId: null }, { ip: '198.51.100.9' });
+    // A stranger sends a hundred unauthenticated refusals, then a hundred naming one public client.
+    for (let request = 0; request < 100; request += 1) bus.emit({ ...failure('x'), clientId: null, error: 'invalid_client' }, { ip: '203.0.113.66' });
+    for (let request = 0; request < 100; request += 1) bus.emit(failure('photo-printer'), { ip: '203.0.113.66' });
+    const kept = recent.failedTokenRequests();
+    assert.deepEqual(
+      kept.map((entry) => `${entry.clientId ?? '-'} ${entry.ip}`),
+      ['photo-printer 203.0.113.66', 'photo-printer 203.0.113.66', '- 203.0.113.66', '- 203.0.113.66', '- 198.51.100.9', 'other-app 198.51.100.8'],
+      'the flood keeps its share of each list; the other sources keep theirs',
+    );
+
+    // Flows, by the IP that started them: a flood of flows from one address pushes out only its own.
+    bus.emit({ type: 'code.issued', userId: 'u1', clientId: 'c1' }, { flowId: 'real-flow', ip: '198.51.100.7' });
+    for (let flow = 0; flow < 50; flow += 1) bus.emit({ type: 'authorization.requested', clientId: 'c1' }, { flowId: `noise-${flow}`, ip: '203.0.113.66' });
+    assert.deepEqual(recent.recentFlows().map((flow) => flow.flowId), ['noise-49', 'noise-48', 'real-flow']);
   });
 });

@@ -1,29 +1,18 @@
 // Tests for the dashboard's time series: a registry with the catalogue's names, sampled by hand under a test clock.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { breakdownIncrease, countOf, histogramQuantile, measureWindow, ratioOf, tokenLatencyQuantile } from './dashboard-figures.js';
-import { readSnapshot } from './metric-snapshot.js';
-import { MetricTimeSeries, type Scheduler } from './time-series.js';
+import { defineCatalogue } from './metric-catalogue.js';
+import { DASHBOARD_METRIC_NAMES, readSnapshot } from './metric-snapshot.js';
+import { coversRange, MetricTimeSeries, type Scheduler } from './time-series.js';
+import { renderAdminPage } from '../ui/admin-page.js';
+import { html } from '../ui/html.js';
 
-const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
-
-/** The catalogue's metrics the dashboard reads, as the metrics module registers them. */
+/** The catalogue's metrics, as the metrics module registers them: the names are never retyped here. */
 function catalogue() {
   const registry = new Registry();
-  const registers = [registry];
-  return {
-    registry,
-    authorizations: new Counter({ name: 'gatehouse_authorization_requests_total', help: 'h', labelNames: ['client_id'], registers }),
-    codes: new Counter({ name: 'gatehouse_authorization_codes_issued_total', help: 'h', labelNames: ['client_id'], registers }),
-    consents: new Counter({ name: 'gatehouse_consent_decisions_total', help: 'h', labelNames: ['client_id', 'decision'], registers }),
-    security: new Counter({ name: 'gatehouse_security_events_total', help: 'h', labelNames: ['type'], registers }),
-    tokens: new Counter({ name: 'gatehouse_token_requests_total', help: 'h', labelNames: ['grant_type', 'client_id', 'error'], registers }),
-    tokenLatency: new Histogram({ name: 'gatehouse_token_request_duration_seconds', help: 'h', labelNames: ['grant_type'], buckets: BUCKETS, registers }),
-    http: new Counter({ name: 'gatehouse_http_requests_total', help: 'h', labelNames: ['route', 'method', 'status_class'], registers }),
-    pkce: new Counter({ name: 'gatehouse_pkce_failures_total', help: 'h', labelNames: ['stage'], registers }),
-    redirects: new Counter({ name: 'gatehouse_redirect_uri_rejections_total', help: 'h', labelNames: ['client_id'], registers }),
-  };
+  return { registry, ...defineCatalogue(registry) };
 }
 
 /** Floating-point figures compare within a rounding error. */
@@ -48,12 +37,12 @@ function handScheduler(): { schedule: Scheduler; intervals: number[]; stopped: (
 describe('metric time series', () => {
   it('reads counter sums, label filters, breakdowns and summed latency buckets; absent metrics read as zero', async () => {
     const metrics = catalogue();
-    metrics.tokens.inc({ grant_type: 'authorization_code', client_id: 'a', error: 'none' }, 3);
-    metrics.tokens.inc({ grant_type: 'refresh_token', client_id: 'b', error: 'invalid_grant' }, 2);
-    metrics.tokenLatency.observe({ grant_type: 'authorization_code' }, 0.007);
-    metrics.tokenLatency.observe({ grant_type: 'refresh_token' }, 0.2);
-    metrics.http.inc({ route: '/token', method: 'POST', status_class: '5xx' });
-    metrics.http.inc({ route: '/token', method: 'POST', status_class: '2xx' }, 4);
+    metrics.tokenRequests.inc({ grant_type: 'authorization_code', client_id: 'a', error: 'none' }, 3);
+    metrics.tokenRequests.inc({ grant_type: 'refresh_token', client_id: 'b', error: 'invalid_grant' }, 2);
+    metrics.tokenRequestDuration.observe({ grant_type: 'authorization_code' }, 0.007);
+    metrics.tokenRequestDuration.observe({ grant_type: 'refresh_token' }, 0.2);
+    metrics.httpRequests.inc({ route: '/token', method: 'POST', status_class: '5xx' });
+    metrics.httpRequests.inc({ route: '/token', method: 'POST', status_class: '2xx' }, 4);
     const snapshot = await readSnapshot(metrics.registry, 100);
     assert.equal(snapshot.at, 100);
     assert.deepEqual([snapshot.counters.tokenRequests, snapshot.counters.tokenSucceeded], [5, 3]);
@@ -77,10 +66,10 @@ describe('metric time series', () => {
     // 2 h of samples at 10 s: each interval has one authorization request.
     for (let step = 0; step < 720; step += 1) {
       now += 10;
-      metrics.authorizations.inc({ client_id: 'a' });
+      metrics.authorizationRequests.inc({ client_id: 'a' });
       await series.sample();
     }
-    metrics.authorizations.inc({ client_id: 'a' }, 5);
+    metrics.authorizationRequests.inc({ client_id: 'a' }, 5);
     const hour = await series.window('hour');
     assert.equal(hour.length, 362, '361 stored samples and the live one');
     assert.equal(hour[0]!.at, now - 3600);
@@ -93,6 +82,40 @@ describe('metric time series', () => {
     assert.equal(measureWindow(countOf('authorizationRequests'), day).total, 725);
     series.stop();
     assert.equal(scheduler.stopped(), true);
+  });
+
+  it('calls a window of a process older than the range the whole range, whenever the page is read between samples', async () => {
+    const metrics = catalogue();
+    const started = 1_000_000;
+    let now = started;
+    const series = new MetricTimeSeries({ registry: metrics.registry, clock: () => now, schedule: handScheduler().schedule, onError: (error) => assert.fail(String(error)) });
+    series.start();
+    const coverage = async (range: 'hour' | 'day') => {
+      const window = await series.window(range);
+      return now - window[0]!.at;
+    };
+    // 23 h: younger than the day, older than the hour.
+    for (; now < started + 23 * 3600; now += 10) await series.sample();
+    assert.equal(coversRange('day', await coverage('day')), false);
+    assert.equal(coversRange('hour', await coverage('hour')), true);
+    for (; now < started + 25 * 3600; now += 10) await series.sample();
+    for (const late of [0, 5, 150, 295]) {
+      now += late;
+      const covered = await coverage('day');
+      assert.equal(coversRange('day', covered), true, `${covered} s read ${late} s after a sample`);
+      const page = renderAdminPage({ title: 'x', view: 'executive', range: 'day', covered, body: html`` }).html;
+      assert.match(page, /over the last day;/);
+      now -= late;
+    }
+    series.stop();
+  });
+
+  it('reads only metrics the catalogue defines', async () => {
+    const registry = new Registry();
+    defineCatalogue(registry);
+    const catalogue = new Map((await registry.getMetricsAsJSON()).map((metric) => [metric.name, metric]));
+    const missing = [...DASHBOARD_METRIC_NAMES].filter((name) => !catalogue.has(name));
+    assert.deepEqual(missing, [], 'a misspelled name would read as zero forever');
   });
 
   it('reports a failed reading and keeps sampling', async () => {
@@ -111,16 +134,16 @@ describe('dashboard figures', () => {
   it('rates increases between samples, caps a ratio at 1, has no rate without a denominator, and survives a reset', async () => {
     const metrics = catalogue();
     const first = await readSnapshot(metrics.registry, 0);
-    metrics.authorizations.inc({ client_id: 'a' }, 4);
-    metrics.codes.inc({ client_id: 'a' }, 3);
-    metrics.consents.inc({ client_id: 'a', decision: 'deny' });
-    metrics.consents.inc({ client_id: 'a', decision: 'allow' }, 3);
+    metrics.authorizationRequests.inc({ client_id: 'a' }, 4);
+    metrics.authorizationCodesIssued.inc({ client_id: 'a' }, 3);
+    metrics.consentDecisions.inc({ client_id: 'a', decision: 'deny' });
+    metrics.consentDecisions.inc({ client_id: 'a', decision: 'allow' }, 3);
     const second = await readSnapshot(metrics.registry, 10);
-    metrics.codes.inc({ client_id: 'a' }, 2);
+    metrics.authorizationCodesIssued.inc({ client_id: 'a' }, 2);
     const third = await readSnapshot(metrics.registry, 20);
 
     const success = measureWindow(ratioOf('codesIssued', 'authorizationRequests'), [first, second, third]);
-    assert.deepEqual(success.points, [{ at: 10, value: 0.75 }, { at: 20, value: null }]);
+    assert.deepEqual(success.points, [{ from: 0, at: 10, value: 0.75 }, { from: 10, at: 20, value: null }]);
     assert.equal(success.total, 1, '5 codes for 4 requests is capped at all of them');
     assert.equal(measureWindow(ratioOf('consentDenied', 'consentDecisions'), [first, third]).total, 0.25);
     assert.equal(measureWindow(countOf('codesIssued'), [third, first]).total, 0, 'a counter that restarted counts from zero');
@@ -136,9 +159,9 @@ describe('dashboard figures', () => {
     assert.equal(histogramQuantile(0.99, []), null);
 
     const metrics = catalogue();
-    metrics.tokenLatency.observe({ grant_type: 'refresh_token' }, 4);
+    metrics.tokenRequestDuration.observe({ grant_type: 'refresh_token' }, 4);
     const before = await readSnapshot(metrics.registry, 0);
-    for (let request = 0; request < 100; request += 1) metrics.tokenLatency.observe({ grant_type: 'authorization_code' }, request < 96 ? 0.003 : 0.2);
+    for (let request = 0; request < 100; request += 1) metrics.tokenRequestDuration.observe({ grant_type: 'authorization_code' }, request < 96 ? 0.003 : 0.2);
     const after = await readSnapshot(metrics.registry, 10);
     assertNear(tokenLatencyQuantile(0.95)(before, after), 0.005 * (95 / 96));
     assertNear(tokenLatencyQuantile(0.99)(before, after), 0.1 + 0.15 * (3 / 4));

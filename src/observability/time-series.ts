@@ -13,6 +13,16 @@ export const SERIES_RANGES: Readonly<Record<SeriesRange, { readonly span: number
   day: { span: 86_400, step: 300 },
 };
 
+/**
+ * Whether samples spanning `covered` seconds are the whole range rather than a process younger than it. Once the ring
+ * is full its oldest sample in range lies within one step of the range's start (5 min for the day), and a day sample
+ * can be taken up to one tick late, so the whole range is anything within a step and a tick of its span.
+ */
+export function coversRange(range: SeriesRange, covered: number): boolean {
+  const { span, step } = SERIES_RANGES[range];
+  return covered > span - step - SERIES_RANGES.hour.step;
+}
+
 /** Starts calling `tick` every `intervalMs` and returns how to stop; tests pass one that never fires and call `sample()`. */
 export type Scheduler = (tick: () => void, intervalMs: number) => () => void;
 

@@ -43,15 +43,21 @@ export function clearSessionCookieHeader(config: Pick<Config, 'issuer' | 'sessio
   return clearCookieHeader(config.issuer, config.sessions.cookieName);
 }
 
+/** Whether a request counts as the person's activity; a page that reloads itself does not (see the ops dashboard). */
+export interface SessionLookup {
+  readonly activity: boolean;
+}
+
 /**
  * The live session of the browser that sent `cookies` (not ended, not idle- or absolutely expired at `now`), or
- * undefined. Finding it counts as activity: the idle expiry slides forward, never past the absolute expiry.
+ * undefined. Finding it counts as activity unless `lookup.activity` is false: the idle expiry slides forward, never
+ * past the absolute expiry.
  */
-export async function findLiveSession(deps: SessionDeps, cookies: RequestCookies, now: number): Promise<SessionRecord | undefined> {
+export async function findLiveSession(deps: SessionDeps, cookies: RequestCookies, now: number, lookup: SessionLookup = { activity: true }): Promise<SessionRecord | undefined> {
   const cookieValue = sessionCookieValue(deps, cookies);
   if (cookieValue === undefined) return undefined;
   const session = await deps.store.sessions.findLive(hashOpaqueValue(cookieValue), now);
-  if (session === undefined || now - session.lastSeenAt < TOUCH_INTERVAL) return session;
+  if (session === undefined || !lookup.activity || now - session.lastSeenAt < TOUCH_INTERVAL) return session;
   const idleExpiresAt = Math.min(now + deps.config.sessions.idleTtl, session.absoluteExpiresAt);
   await deps.store.sessions.touch(session.sessionHash, now, idleExpiresAt);
   return { ...session, lastSeenAt: now, idleExpiresAt };

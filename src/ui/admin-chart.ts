@@ -1,15 +1,9 @@
 // The ops dashboard's figures: a headline value and a server-rendered SVG line chart of it over the range, with axis
 // labels, readable at a glance and needing no script (the pages' CSP allows none).
+import type { ChartPoint } from '../observability/dashboard-figures.js';
 import { html, type SafeHtml } from './html.js';
 
 export type FigureUnit = 'percent' | 'count' | 'seconds';
-
-export interface ChartPoint {
-  /** Epoch seconds at the end of the interval the value covers. */
-  readonly at: number;
-  /** Null where the figure has no value (no requests to rate): the line breaks there. */
-  readonly value: number | null;
-}
 
 export interface FigureCard {
   readonly title: string;
@@ -27,8 +21,6 @@ export interface ChartFrame {
   readonly now: number;
   /** Seconds the chart spans, ending at `now`. */
   readonly span: number;
-  /** Seconds between samples: what one point of the line covers. */
-  readonly step: number;
 }
 
 // Small enough that the labels stay legible when the chart is scaled down to a third of a screen.
@@ -69,6 +61,12 @@ function lineRuns(points: readonly ChartPoint[], x: (at: number) => number, y: (
     });
 }
 
+/** An axis label: like the figure, but a millisecond or second value keeps its fraction (the middle of 5 ms is 2.5 ms). */
+function formatTick(value: number, unit: FigureUnit): string {
+  if (unit !== 'seconds' || value === 0) return formatFigure(value, unit);
+  return value < 1 ? `${Number((value * 1000).toPrecision(3))} ms` : `${Number(value.toPrecision(3))} s`;
+}
+
 /** 0, the middle and the top; a count's middle only when it is a whole number. */
 function valueTicks(top: number, unit: FigureUnit): number[] {
   return unit === 'count' && !Number.isInteger(top / 2) ? [0, top] : [0, top / 2, top];
@@ -85,7 +83,7 @@ export function renderChart(card: FigureCard, frame: ChartFrame): SafeHtml {
   const x = (at: number) => PLOT.left + (1 - (frame.now - at) / frame.span) * (PLOT.right - PLOT.left);
   const y = (value: number) => PLOT.bottom - (Math.min(value, top) / top) * (PLOT.bottom - PLOT.top);
   const yTicks = valueTicks(top, card.unit).map((value) => html`<line class="grid" x1="${PLOT.left}" x2="${PLOT.right}" y1="${y(value).toFixed(1)}" y2="${y(value).toFixed(1)}"/>
-<text class="axis" x="${PLOT.left - 6}" y="${(y(value) + 4).toFixed(1)}" text-anchor="end">${formatFigure(value, card.unit)}</text>`);
+<text class="axis" x="${PLOT.left - 6}" y="${(y(value) + 4).toFixed(1)}" text-anchor="end">${formatTick(value, card.unit)}</text>`);
   const xTicks = [frame.span, frame.span / 2, 0].map((ago) => html`<text class="axis" x="${x(frame.now - ago).toFixed(1)}" y="${HEIGHT - 8}" text-anchor="${ago === 0 ? 'end' : ago === frame.span ? 'start' : 'middle'}">${timeLabel(ago)}</text>`);
   const lines = lineRuns(card.points, x, y);
   return html`<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${card.title} over time, now ${formatFigure(card.value, card.unit)}">
@@ -95,18 +93,19 @@ ${lines}
 </svg>`;
 }
 
-/** "5 min", "10 s": the length of one interval. */
-const stepLabel = (step: number): string => (step >= 60 ? `${step / 60} min` : `${step} s`);
+/** "5 min", "7 s": the length of an interval. */
+const durationLabel = (seconds: number): string => (seconds >= 60 ? `${Math.round(seconds / 60)} min` : `${seconds} s`);
 
 export function renderFigureCard(card: FigureCard, frame: ChartFrame): SafeHtml {
   const slug = card.title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-  const latest = card.points.at(-1);
+  // The last point runs from the last stored sample to the live reading, however short; one of no length measures nothing.
+  const latest = card.points.findLast((point) => point.at > point.from);
   return html`<section class="figure-card" aria-labelledby="figure-${slug}">
 <h2 id="figure-${slug}">${card.title}</h2>
 <p class="figure" data-figure="${slug}">${formatFigure(card.value, card.unit)}</p>
 <p class="facts">${card.explanation}</p>
 ${renderChart(card, frame)}
-${latest === undefined ? '' : html`<p class="facts">Latest ${stepLabel(frame.step)}: <span data-latest="${slug}">${formatFigure(latest.value, card.unit)}</span></p>`}
+${latest === undefined ? '' : html`<p class="facts">Latest ${durationLabel(latest.at - latest.from)}: <span data-latest="${slug}">${formatFigure(latest.value, card.unit)}</span></p>`}
 </section>`;
 }
 

@@ -1,5 +1,5 @@
 // The debug view (the latest refused token requests, the latest flows) and one flow's timeline of events.
-import { RECENT_EVENT_LIMITS, type FailedTokenRequest, type FlowEvent, type RecentFlow } from '../observability/recent-events.js';
+import type { FailedTokenRequest, FlowEvent, RecentEventLimits, RecentFlow } from '../observability/recent-events.js';
 import { renderAdminPage } from './admin-page.js';
 import { html, type SafeHtml } from './html.js';
 import type { RenderedPage } from './layout.js';
@@ -36,15 +36,17 @@ function renderFlows(flows: readonly RecentFlow[]): SafeHtml {
 <th scope="col">Latest</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
-export function renderDebugPage(failures: readonly FailedTokenRequest[], flows: readonly RecentFlow[]): RenderedPage {
+export function renderDebugPage(failures: readonly FailedTokenRequest[], flows: readonly RecentFlow[], limits: RecentEventLimits): RenderedPage {
   return renderAdminPage({
     title: 'Debug',
     view: 'debug',
     body: html`<h2>Refused token requests</h2>
-<p class="facts">Newest first; this instance keeps the latest ${RECENT_EVENT_LIMITS.failedTokenRequests}.</p>
+<p class="facts" id="debug-limits">Newest first. This instance keeps the latest ${limits.failedTokenRequests} naming a registered client and the latest
+${limits.failedTokenRequests} others, at most ${limits.perSource} from any one client or IP (<code>dashboard.failedTokenRequests</code>, <code>dashboard.perSource</code>).</p>
 ${renderFailures(failures)}
 <h2>Recent flows</h2>
-<p class="facts">Authorizations followed from /authorize to the token exchange, most recently started first. Open one for its timeline.</p>
+<p class="facts">Authorizations followed from /authorize to the token exchange, most recently started first. Open one for its timeline. This instance keeps
+the latest ${limits.flows}, at most ${limits.perSource} started from any one IP, and ${limits.eventsPerFlow} events of each (<code>dashboard.flows</code>, <code>dashboard.perSource</code>, <code>dashboard.eventsPerFlow</code>).</p>
 ${renderFlows(flows)}`,
   });
 }

@@ -1,6 +1,7 @@
 // The executive and on-call views: a grid of headline figures with their charts, and breakdown tables under them.
 import { renderFigureCard, type ChartFrame, type FigureCard } from './admin-chart.js';
-import { renderAdminPage, type AdminRange } from './admin-page.js';
+import type { SeriesRange } from '../observability/time-series.js';
+import { renderAdminPage, type OverviewView } from './admin-page.js';
 import { html, type SafeHtml } from './html.js';
 import type { RenderedPage } from './layout.js';
 
@@ -14,8 +15,8 @@ export interface BreakdownTable {
 }
 
 export interface OverviewPageOptions {
-  readonly view: 'executive' | 'on-call';
-  readonly range: AdminRange;
+  readonly view: OverviewView;
+  readonly range: SeriesRange;
   readonly covered: number;
   readonly frame: ChartFrame;
   readonly cards: readonly FigureCard[];
@@ -43,7 +44,7 @@ ${options.tables.map(renderTable)}`,
 }
 
 /** Metrics are off (`metrics.enabled`), so this process keeps no time series to chart. */
-export function renderMetricsDisabled(view: 'executive' | 'on-call'): RenderedPage {
+export function renderMetricsDisabled(view: OverviewView): RenderedPage {
   return renderAdminPage({
     title: TITLES[view],
     view,

@@ -1,11 +1,13 @@
 // The ops dashboard's page shell (navigation, range, the per-instance caveat, a periodic reload), and the pages shown
 // instead of it to a browser without a session (401) or to a signed-in person who is not an admin (403).
+import { coversRange, type SeriesRange } from '../observability/time-series.js';
 import { ADMIN_STYLE } from './admin-chart.js';
 import { html, type SafeHtml } from './html.js';
 import { renderPage, type RenderedPage } from './layout.js';
 
 export type AdminView = 'executive' | 'on-call' | 'debug';
-export type AdminRange = 'hour' | 'day';
+/** The views that chart figures over a range. */
+export type OverviewView = Exclude<AdminView, 'debug'>;
 
 const VIEWS: readonly { readonly view: AdminView; readonly path: string; readonly label: string }[] = [
   { view: 'executive', path: '/admin', label: 'Executive' },
@@ -13,7 +15,7 @@ const VIEWS: readonly { readonly view: AdminView; readonly path: string; readonl
   { view: 'debug', path: '/admin/debug', label: 'Debug' },
 ];
 
-const RANGE_LABELS: Readonly<Record<AdminRange, string>> = { hour: 'Last hour', day: 'Last day' };
+const RANGE_LABELS: Readonly<Record<SeriesRange, string>> = { hour: 'Last hour', day: 'Last day' };
 
 /** Figures change every 10 s; a page left open reloads itself twice a minute. */
 const REFRESH_SECONDS = 30;
@@ -23,7 +25,7 @@ export interface AdminPageOptions {
   /** The view the navigation marks as current; none for a flow's timeline. */
   readonly view?: AdminView;
   /** The range shown, with links to the other; none on pages without charts. */
-  readonly range?: AdminRange;
+  readonly range?: SeriesRange;
   /** Seconds the figures cover: less than the range while the process is younger than it. */
   readonly covered?: number;
   readonly body: SafeHtml;
@@ -34,18 +36,17 @@ function navigation(current: AdminView | undefined): SafeHtml {
   return html`<nav class="admin-nav" aria-label="Dashboard views">${links}</nav>`;
 }
 
-function rangeLinks(view: AdminView, range: AdminRange): SafeHtml {
+function rangeLinks(view: AdminView, range: SeriesRange): SafeHtml {
   const path = VIEWS.find((entry) => entry.view === view)?.path ?? '/admin';
-  const links = (Object.keys(RANGE_LABELS) as AdminRange[]).map(
+  const links = (Object.keys(RANGE_LABELS) as SeriesRange[]).map(
     (choice) => html`<a href="${path}?range=${choice}"${choice === range ? html` aria-current="page"` : ''}>${RANGE_LABELS[choice]}</a>`,
   );
   return html`<nav class="admin-nav" aria-label="Time range">${links}</nav>`;
 }
 
 /** "the last hour", or "the 12 minutes since this process started" when it is younger than the range. */
-function coverage(range: AdminRange, covered: number | undefined): string {
-  const span = range === 'hour' ? 3600 : 86_400;
-  if (covered === undefined || covered >= span - 10) return `the ${RANGE_LABELS[range].toLowerCase()}`;
+function coverage(range: SeriesRange, covered: number | undefined): string {
+  if (covered === undefined || coversRange(range, covered)) return `the ${RANGE_LABELS[range].toLowerCase()}`;
   const minutes = Math.max(1, Math.round(covered / 60));
   return `the ${minutes === 1 ? 'minute' : `${minutes} minutes`} since this process started`;
 }

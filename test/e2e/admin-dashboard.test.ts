@@ -25,22 +25,28 @@ async function decide(server: TestServer, traveller: BrowserLike, client: Client
   return new URL((await postForm(traveller, '/consent', { ...fields, decision })).headers.get('location') ?? '');
 }
 
+const allowedCode = (redirect: URL): string => redirect.searchParams.get('code') ?? '';
+
 async function exchange(server: TestServer, client: ClientRecord, code: string, codeVerifier = CODE_VERIFIER): Promise<Response> {
   const body = { grant_type: 'authorization_code', code, redirect_uri: client.redirectUris[0]!, code_verifier: codeVerifier, client_id: client.clientId };
   return fetch(`${server.url}/token`, { method: 'POST', body: new URLSearchParams(body) });
 }
 
 /**
- * Five authorization requests: two allowed and exchanged, one allowed whose exchange fails PKCE, one denied, one with
- * an unregistered redirect_uri; and a token request with a code that never existed.
+ * Six authorization requests: two allowed and exchanged, one allowed whose exchange fails PKCE, one allowed whose code
+ * is exchanged and then replayed (a security event), one denied, one with an unregistered redirect_uri; and a token
+ * request with a code that never existed.
  */
 async function scriptTraffic(server: TestServer, person: UserRecord, client: ClientRecord): Promise<void> {
   const traveller = await signInToAccount(server, person);
   await connectApplication(server, traveller, client);
   await connectApplication(server, traveller, client);
   const allowed = await decide(server, traveller, client, 'allow');
-  const wrongVerifier = await exchange(server, client, allowed.searchParams.get('code') ?? '', 'x'.repeat(43));
+  const wrongVerifier = await exchange(server, client, allowedCode(allowed), 'x'.repeat(43));
   assert.equal(wrongVerifier.status, 400);
+  const replayed = allowedCode(await decide(server, traveller, client, 'allow'));
+  assert.equal((await exchange(server, client, replayed)).status, 200);
+  assert.equal((await exchange(server, client, replayed)).status, 400);
   const denied = await decide(server, traveller, client, 'deny');
   assert.equal(denied.searchParams.get('error'), 'access_denied');
   const unregistered = await traveller.get(authorizeUrl(client, { redirect_uri: 'https://elsewhere.example/cb' }));
@@ -49,6 +55,19 @@ async function scriptTraffic(server: TestServer, person: UserRecord, client: Cli
 }
 
 const figure = (page: Page, name: string): Promise<string | null> => page.locator(`[data-figure="${name}"]`).textContent();
+
+/** The rows of the breakdown table under the heading `title`, as [key, count] cells. */
+async function tableRows(page: Page, title: string): Promise<string[][]> {
+  const rows = await page.locator(`xpath=//h2[normalize-space()="${title}"]/following-sibling::div[1]//tbody/tr`).all();
+  return Promise.all(rows.map((row) => row.locator('td').allTextContents()));
+}
+
+/** A latency figure in seconds: "5 ms" or "1.25 s". */
+function seconds(text: string | null): number {
+  const match = /^(\d+(?:\.\d+)?) (ms|s)$/.exec(text ?? '');
+  assert.ok(match, `${text} is a latency`);
+  return Number(match[1]) / (match[2] === 'ms' ? 1000 : 1);
+}
 
 forEachEngine((engine) => {
   describe(`ops dashboard in a browser (${engine.name})`, { skip }, () => {
@@ -86,8 +105,9 @@ forEachEngine((engine) => {
       await page.getByRole('heading', { name: 'Executive overview' }).waitFor();
       assert.deepEqual(
         [await figure(page, 'authorization-success'), await figure(page, 'consent-declined'), await figure(page, 'security-events')],
-        ['60.0%', '25.0%', '0'],
+        ['66.7%', '20.0%', '1'],
       );
+      assert.deepEqual(await tableRows(page, 'Security events by type'), [['code.replayed', '1']]);
       assert.equal(await page.locator('svg.chart').count(), 3);
       await screenshot(page, 'executive');
 
@@ -97,8 +117,10 @@ forEachEngine((engine) => {
         [await figure(page, 'token-exchange-success'), await figure(page, 'server-errors'), await figure(page, 'pkce-failures'), await figure(page, 'redirect-uri-errors')],
         ['50.0%', '0.0%', '1', '1'],
       );
-      assert.match((await figure(page, 'token-latency-p95')) ?? '', /^\d+ ms$|^\d+\.\d\d s$/);
-      assert.match((await figure(page, 'token-latency-p99')) ?? '', /^\d+ ms$|^\d+\.\d\d s$/);
+      const [p95, p99] = [seconds(await figure(page, 'token-latency-p95')), seconds(await figure(page, 'token-latency-p99'))];
+      assert.ok(p95 > 0 && p95 <= p99, `p95 ${p95} s, p99 ${p99} s`);
+      assert.deepEqual(await tableRows(page, 'Token errors by code'), [['invalid_grant', '3']]);
+      assert.deepEqual(await tableRows(page, 'PKCE failures by stage'), [['token', '1']]);
       await screenshot(page, 'on-call');
 
       await page.getByRole('link', { name: 'Last day' }).click();
@@ -107,7 +129,7 @@ forEachEngine((engine) => {
 
       await page.getByRole('link', { name: 'Debug' }).click();
       const failures = page.locator('#failed-token-requests tbody tr');
-      assert.equal(await failures.count(), 2);
+      assert.equal(await failures.count(), 3);
       const pkce = failures.filter({ hasText: 'pkce' });
       for (const expected of [client.clientId, 'authorization_code', 'invalid_grant', '127.0.0.1']) await pkce.getByText(expected, { exact: true }).waitFor();
       assert.match((await pkce.locator('td').nth(6).textContent()) ?? '', /\S/, 'the request id is shown');

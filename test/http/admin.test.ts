@@ -5,9 +5,10 @@ import { before, describe, it } from 'node:test';
 import type { UserRecord } from '../../src/store/records.js';
 import { signInToAccount } from '../support/account.js';
 import { BrowserLike } from '../support/browser-like.js';
-import { forEachEngine } from '../support/database.js';
+import { createTestStore, forEachEngine } from '../support/database.js';
+import { epochNow } from '../support/flow-fixtures.js';
 import { seedUser } from '../support/login.js';
-import { useTestServer } from '../support/server.js';
+import { startTestServer, useTestServer } from '../support/server.js';
 
 const VIEWS = ['/admin', '/admin/on-call', '/admin/debug', '/admin/flows/some-flow'];
 
@@ -34,6 +35,7 @@ forEachEngine((engine) => {
         const response = await browser.get(`${path}?range=day`);
         const page = await response.text();
         assert.equal(response.status, 401, path);
+        assert.equal(response.headers.get('www-authenticate'), 'Session realm="Gatehouse ops dashboard", sign-in="/account"', 'RFC 9110 §15.5.2');
         assert.match(page, /<a class="return" href="\/account">Sign in<\/a>/);
         assertNothingOfTheDashboard(page);
         assert.equal(response.headers.get('cache-control'), 'no-store');
@@ -73,6 +75,9 @@ forEachEngine((engine) => {
         assert.match(page, /<meta http-equiv="refresh" content="30">/);
         assert.doesNotMatch(response.headers.get('content-security-policy') ?? '', /script-src|unsafe-inline/);
       }
+      const debug = await (await browser.get('/admin/debug')).text();
+      assert.match(debug, /keeps the latest 100 naming a registered client and the latest\s+100 others, at most 20 from any one client or IP/, 'the limits in use');
+      assert.match(debug, /keeps\s+the latest 200, at most 20 started from any one IP, and 50 events of each/);
       const executive = await (await browser.get('/admin')).text();
       assert.equal((executive.match(/<svg class="chart"/g) ?? []).length, 3);
       assert.match(executive, /<text class="axis"[^>]*>−60 min<\/text>/);
@@ -109,6 +114,52 @@ forEachEngine((engine) => {
       const posted = await browser.fetch('/admin', { method: 'POST' });
       assert.equal(posted.status, 405);
       assert.equal(posted.headers.get('allow'), 'GET, HEAD');
+    });
+  });
+
+  describe(`ops dashboard under a configuration and an accelerated clock (${engine.name})`, () => {
+    let offset = 0;
+    const suite = useTestServer(engine, { GATEHOUSE_DASHBOARD_PER_SOURCE: '3', GATEHOUSE_DASHBOARD_FLOWS: '40' }, { clock: () => epochNow() + offset });
+
+    it('shows the debug memory limits the configuration sets', async () => {
+      const browser = await signInToAccount(suite.server, await seedUser(suite.server.store, { admin: true }));
+      const debug = await (await browser.get('/admin/debug')).text();
+      assert.match(debug, /at most 3 from any one client or IP/);
+      assert.match(debug, /the latest 40, at most 3 started from any one IP/);
+    });
+
+    it('ends an admin session at its idle expiry however often the dashboard reloads itself', async () => {
+      const admin = await seedUser(suite.server.store, { admin: true });
+      const browser = await signInToAccount(suite.server, admin);
+      const { idleTtl } = suite.server.config.sessions;
+      // The page reloads itself every 30 s; five minutes between reloads still touches the session many times over.
+      for (let elapsed = 300; elapsed < idleTtl; elapsed += 300) {
+        offset = elapsed;
+        assert.equal((await browser.get('/admin/on-call')).status, 200, `${elapsed} s after the sign-in`);
+      }
+      offset = idleTtl + 1;
+      assert.equal((await browser.get('/admin')).status, 401, 'the reloads did not extend the session');
+      assert.equal((await browser.get('/account')).status, 303, 'the session is gone for every page');
+    });
+  });
+
+  describe(`ops dashboard sampler (${engine.name})`, () => {
+    it('starts sampling with the server and stops before anything else when it closes', async () => {
+      const database = await createTestStore(engine);
+      const runs: string[] = [];
+      const server = await startTestServer(database, {}, {
+        sampleSchedule: (_tick, intervalMs) => {
+          runs.push(`every ${intervalMs} ms`);
+          return () => runs.push('stopped');
+        },
+      });
+      try {
+        assert.deepEqual(runs, ['every 10000 ms']);
+      } finally {
+        await server.close();
+        await database.cleanup();
+      }
+      assert.deepEqual(runs, ['every 10000 ms', 'stopped']);
     });
   });
 });
