@@ -15,6 +15,7 @@ import { instrumentStore } from './observability/instrument-store.js';
 import { startTracing } from './observability/tracing.js';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { GatehouseMetrics } from './observability/metrics.js';
+import { ClientLabelRanking } from './observability/client-label-ranking.js';
 import { listenMetrics } from './http/metrics-listener.js';
 import { Sweeper, sweepPolicy } from './maintenance/sweeper.js';
 import { BackChannelDeliverer } from './logout/back-channel-deliverer.js';
@@ -84,11 +85,15 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
   // Every storage call timed for the metrics, and a span of the request that made it when tracing is on.
   const store = instrumentStore(opened, { tracer: tracing.tracer, ...(metrics && { onOperation: metrics.observeStoreOperation }) });
   let metricsListener: HttpListener | undefined;
+  let labelRanking: ClientLabelRanking | undefined;
   try {
     const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
     attachAudit(events, store, clock);
     attachEventLog(events, logger);
     metrics?.attach(events);
+    // Every instance labels the clients most active in the shared store, ranked before the first request.
+    labelRanking = metrics && new ClientLabelRanking(metrics.clients, store, clock, logger);
+    await labelRanking?.start();
     const securityWebhook = attachSecurityWebhook(events, config.securityWebhook, { logger, clock, ...(metrics && { onDelivery: metrics.observeWebhookDelivery }) });
     const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock, ...(metrics && { onSigned: metrics.observeSigning }) });
     if (config.seedDemo) await presentDemo({ store, config, events, clock, print: options.print ?? ((text) => process.stderr.write(text)) });
@@ -114,6 +119,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
       await keyRing.stop();
       await sweeper.stop();
       await deliverer.stop();
+      await labelRanking?.stop();
       await events.drain();
       // Bounded by securityWebhook.timeout: a receiver that never answers holds the shutdown no longer.
       await securityWebhook?.stop();
@@ -123,6 +129,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     const metricsUrl = metricsListener && `http://${config.metrics.listen?.replace(/:\d+$/, '')}:${metricsListener.port}`;
     return { url, config, app, store, keyRing, metrics, metricsUrl, close };
   } catch (error) {
+    await labelRanking?.stop();
     await metricsListener?.close();
     await store.close();
     await tracing.shutdown();
