@@ -11,7 +11,7 @@ import { readParameters, type Parameters } from '../protocol/parameters.js';
 import { splitResourceParameters } from '../protocol/resource-indicators.js';
 import type { ClientRecord } from '../store/records.js';
 import { eventContext, flowJoiner } from './event-context.js';
-import { rejectOtherMethods } from './plugins/error-handler.js';
+import { answeredError, rejectOtherMethods } from './plugins/error-handler.js';
 
 /**
  * RFC 6749 §3.2, RFC 7662 §2.1, RFC 7009 §2.1: these endpoints take application/x-www-form-urlencoded only (parameters
@@ -59,7 +59,7 @@ export function registerClientEndpoint(
     readonly dpop?: boolean;
     /** More URLs a client assertion may name as its audience than the issuer and this endpoint's. */
     readonly assertionAudiences?: readonly string[];
-    /** Hears of every call refused once its body was read, with the error it is answered with. */
+    /** Hears of every refused POST, before or after its body was read, with the error it is answered with. */
     readonly onRefused?: (error: OAuthError, call: RefusedCall) => void;
   },
   handle: (call: ClientCall) => Promise<object | undefined>,
@@ -74,7 +74,14 @@ export function registerClientEndpoint(
     scope.addHook('onRequest', async (_request, reply) => {
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     });
+    // Refusals before the handler ran (Fastify's 415, 413 or malformed body; a failing hook) are heard of here.
+    const reached = new WeakSet<FastifyRequest>();
+    scope.addHook('onError', async (request, _reply, error) => {
+      if (request.method !== 'POST' || reached.has(request)) return;
+      endpoint.onRefused?.(answeredError(error), { clientId: null, body: request.body, origin: eventContext(request) });
+    });
     scope.post(path, { config: { errorChannel: 'token', cors, dpop: endpoint.dpop === true } }, async (request, reply) => {
+      reached.add(request);
       const origin = eventContext(request);
       let client: ClientRecord | undefined;
       try {
