@@ -386,7 +386,12 @@ export const configSchema = z
         listen: setting(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/).optional(), {
           expected: 'host:port, e.g. 127.0.0.1:9464',
           description:
-            'A separate listener serving only /metrics, meant for a private network that only the scraper can reach: it answers without a token unless metrics.bearerToken is set.',
+            'A separate listener serving only /metrics, meant for a private network that only the scraper can reach: it answers without a token unless metrics.bearerToken is set. Outside dev mode an address beyond loopback is refused without metrics.bearerToken unless metrics.listenWithoutToken is true.',
+        }),
+        listenWithoutToken: setting(z.boolean().default(false), {
+          expected: 'true or false',
+          description:
+            'Let metrics.listen bind beyond loopback without metrics.bearerToken: only for a private network that nobody but the scraper can reach (anyone who can reach it reads the metrics).',
         }),
         clientLabelLimit: setting(z.number().int().min(0).max(1000).default(50), {
           expected: 'a count 0-1000',

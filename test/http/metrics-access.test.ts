@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
 import { checkWithPromtool, parseExposition, scrape } from '../support/prometheus.js';
+import { problemsOf } from '../support/config-problems.js';
 import { freePort, startTestServer, testEnvironment, type TestServer } from '../support/server.js';
 
 const METRICS_TOKEN = 'metrics-scraper-token-0123456789abcdef';
@@ -95,6 +96,18 @@ describe('metrics settings', () => {
 
   it('defaults to enabled, no token, no listener, 50 client labels', () => {
     const { metrics } = load({})();
-    assert.deepEqual(metrics, { enabled: true, clientLabelLimit: 50 });
+    assert.deepEqual(metrics, { enabled: true, listenWithoutToken: false, clientLabelLimit: 50 });
+  });
+
+  it('refuses a listener beyond loopback without a token in production, unless told the network is private', () => {
+    const exposed = { GATEHOUSE_METRICS_LISTEN: '0.0.0.0:9464' };
+    assert.deepEqual(problemsOf(load(exposed)), [
+      '`metrics.listen`: a listener beyond loopback needs metrics.bearerToken: set GATEHOUSE_METRICS_BEARER_TOKEN or `metrics.bearerToken` in gatehouse.config.json, or set metrics.listenWithoutToken=true if only the scraper can reach this address (from env GATEHOUSE_METRICS_LISTEN)',
+    ]);
+    assert.equal(load({ ...exposed, GATEHOUSE_METRICS_BEARER_TOKEN: METRICS_TOKEN })().metrics.listen, '0.0.0.0:9464');
+    assert.equal(load({ ...exposed, GATEHOUSE_METRICS_LISTEN_WITHOUT_TOKEN: 'true' })().metrics.listenWithoutToken, true);
+    for (const listen of ['127.0.0.1:9464', 'localhost:9464', '[::1]:9464']) assert.equal(load({ GATEHOUSE_METRICS_LISTEN: listen })().metrics.listen, listen);
+    const dev = loadConfig({ env: { GATEHOUSE_DATA_DIR: '/tmp/unused', ...exposed }, flags: { dev: true } });
+    assert.equal(dev.metrics.listen, '0.0.0.0:9464');
   });
 });
