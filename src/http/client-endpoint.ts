@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteContext } from '../app.js';
 import { authenticateClient } from '../clients/authenticate.js';
-import { UnsupportedMediaType, type OAuthError } from '../errors/oauth-errors.js';
+import { InvalidClient, UnsupportedMediaType, type OAuthError } from '../errors/oauth-errors.js';
 import { toOAuthError } from '../protocol/error-responses.js';
 import type { EventContext } from '../observability/events.js';
 import type { JoinFlow } from '../observability/flow-id.js';
@@ -36,7 +36,7 @@ export interface ClientCall {
   readonly joinFlow: JoinFlow;
 }
 
-/** A refused call: the client once it authenticated (null before), and its body as received. */
+/** A refused call: the client once it authenticated, or the registered one its refused credentials named (else null), and its body as received. */
 export interface RefusedCall {
   readonly clientId: string | null;
   readonly body: unknown;
@@ -96,7 +96,9 @@ export function registerClientEndpoint(
         if (body === undefined) return reply.send();
         return reply.code(endpoint.successStatus ?? 200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
       } catch (error) {
-        endpoint.onRefused?.(toOAuthError(error), { clientId: client?.clientId ?? null, body: request.body, origin });
+        const refused = toOAuthError(error);
+        const clientId = client?.clientId ?? (refused instanceof InvalidClient ? refused.registeredClientId : null);
+        endpoint.onRefused?.(refused, { clientId, body: request.body, origin });
         throw error;
       }
     });

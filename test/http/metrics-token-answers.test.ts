@@ -1,7 +1,9 @@
 // gatehouse_token_requests_total counts every /token answer, those Fastify gives before the handler runs included.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ACTIVITY_WINDOW_SECONDS } from '../../src/observability/client-label-ranking.js';
 import { forEachEngine } from '../support/database.js';
+import { createClient, epochNow, postToken, type TestClient } from '../support/flow-fixtures.js';
 import { parseExposition, scrape, valueOf } from '../support/prometheus.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 
@@ -12,6 +14,14 @@ async function metricValue(server: TestServer, name: string, labels: Record<stri
   const response = await scrape(`${server.url}/metrics`, `Bearer ${METRICS_TOKEN}`);
   assert.equal(response.status, 200);
   return valueOf(parseExposition(await response.text()), name, labels);
+}
+
+/** Registers a client and ranks the clients again, as the next ranking tick would, so it has its own label. */
+async function labelledClient(server: TestServer, input: Parameters<typeof createClient>[1] = {}): Promise<TestClient> {
+  const as = await createClient(server, input);
+  const { clients } = server.metrics!;
+  clients.rank(await server.store.clients.rankByActivity(epochNow() - ACTIVITY_WINDOW_SECONDS, clients.rankingLength));
+  return as;
 }
 
 forEachEngine((engine) => {
@@ -28,6 +38,19 @@ forEachEngine((engine) => {
       assert.equal(await metricValue(server, 'gatehouse_token_requests_total', { ...other, error: 'invalid_request' }), 3);
       assert.equal(await metricValue(server, 'gatehouse_token_requests_total'), 3);
       assert.equal(await metricValue(server, 'gatehouse_token_request_duration_seconds_count'), 3);
+    });
+
+    it('counts a wrong secret or method of a registered client as that client, and an unknown client as unknown', async () => {
+      const { server } = suite;
+      const as = await labelledClient(server, { grantTypes: ['client_credentials'], redirectUris: [] });
+      const grant = { grant_type: 'client_credentials' };
+      assert.equal((await postToken(server, grant, { as: { ...as, secret: 'not-the-secret' } })).status, 401);
+      const asPost = { ...as, client: { ...as.client, tokenEndpointAuthMethod: 'client_secret_post' as const } };
+      assert.equal((await postToken(server, grant, { as: asPost })).status, 401);
+      assert.equal((await postToken(server, { ...grant, client_id: 'no-such-client', client_secret: 's' })).status, 401);
+      const refused = { grant_type: 'client_credentials', error: 'invalid_client' };
+      assert.equal(await metricValue(server, 'gatehouse_token_requests_total', { ...refused, client_id: as.client.clientId }), 2);
+      assert.equal(await metricValue(server, 'gatehouse_token_requests_total', { ...refused, client_id: 'unknown' }), 1);
     });
   });
 });
