@@ -34,7 +34,7 @@ describe('capped client_id labels', () => {
     // The ranking names the busiest clients first: the last ones of the flood.
     metrics.clients.rank(ids(FLOOD - metrics.clients.rankingLength, FLOOD).reverse());
     for (const clientId of ids(0, FLOOD)) events.emit({ type: 'authorization.requested', clientId });
-    events.emit({ type: 'token.failed', clientId: null, grantType: null, error: 'invalid_client', reason: null });
+    events.emit({ type: 'token.failed', clientId: null, grantType: null, error: 'invalid_client', reason: null, refusedByGrant: false });
 
     const labels = await clientLabels(metrics);
     assert.equal(labels.size, LIMIT + 2);

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { ACTIVITY_WINDOW_SECONDS } from '../../src/observability/client-label-ranking.js';
 import { forEachEngine } from '../support/database.js';
 import { createClient, epochNow, postToken, type TestClient } from '../support/flow-fixtures.js';
+import { dpopKey, dpopProof } from '../support/dpop.js';
 import { parseExposition, scrape, valueOf } from '../support/prometheus.js';
 import { useTestServer, type TestServer } from '../support/server.js';
 
@@ -26,7 +27,8 @@ async function labelledClient(server: TestServer, input: Parameters<typeof creat
 
 forEachEngine((engine) => {
   describe(`token answers Fastify gives before the handler (${engine.name})`, () => {
-    const suite = useTestServer(engine, { GATEHOUSE_METRICS_BEARER_TOKEN: METRICS_TOKEN });
+    // Nonces are asked only of requests with a DPoP proof: the others are answered as without the setting.
+    const suite = useTestServer(engine, { GATEHOUSE_METRICS_BEARER_TOKEN: METRICS_TOKEN, GATEHOUSE_DPOP_REQUIRE_NONCE: 'true' });
 
     it('counts a 415, a 413 and a malformed body as often as the latency histogram', async () => {
       const { server } = suite;
@@ -51,6 +53,24 @@ forEachEngine((engine) => {
       const refused = { grant_type: 'client_credentials', error: 'invalid_client' };
       assert.equal(await metricValue(server, 'gatehouse_token_requests_total', { ...refused, client_id: as.client.clientId }), 2);
       assert.equal(await metricValue(server, 'gatehouse_token_requests_total', { ...refused, client_id: 'unknown' }), 1);
+    });
+
+    it('counts as refresh failures only what the refresh grant refused, never a client, registration or nonce refusal', async () => {
+      const { server } = suite;
+      const as = await labelledClient(server);
+      const codeOnly = await labelledClient(server, { grantTypes: ['authorization_code'] });
+      const refresh = { grant_type: 'refresh_token', refresh_token: 'not-a-refresh-token' };
+      assert.equal((await postToken(server, refresh, { as: { ...as, secret: 'not-the-secret' } })).status, 401);
+      assert.equal((await postToken(server, refresh, { as: codeOnly })).status, 400, 'unauthorized_client');
+      const proof = await dpopProof(await dpopKey(), { htu: `${server.config.issuer}/token` });
+      const nonce = await postToken(server, refresh, { as, headers: { dpop: proof } });
+      assert.equal(((await nonce.json()) as { error: string }).error, 'use_dpop_nonce');
+      assert.equal((await postToken(server, refresh, { as })).status, 400, 'an unknown refresh token');
+      for (const error of ['invalid_client', 'use_dpop_nonce', 'invalid_grant']) {
+        assert.equal(await metricValue(server, 'gatehouse_token_requests_total', { grant_type: 'refresh_token', client_id: as.client.clientId, error }), 1, error);
+      }
+      assert.equal(await metricValue(server, 'gatehouse_refresh_failures_total', { client_id: as.client.clientId }), 1);
+      assert.equal(await metricValue(server, 'gatehouse_refresh_failures_total', { client_id: codeOnly.client.clientId }), 0);
     });
   });
 });
