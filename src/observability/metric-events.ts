@@ -76,6 +76,9 @@ export function countEvent(metrics: EventMetrics, event: GatehouseEvent): void {
     case 'consent.granted':
     case 'consent.denied':
       return void catalogue.consentDecisions.inc({ client_id: clients.of(event.clientId), decision: event.type === 'consent.granted' ? 'allow' : 'deny' });
+    // Deny on the device confirmation page is the person's consent decision too (an approval emits consent.granted).
+    case 'device_authorization.denied':
+      return void catalogue.consentDecisions.inc({ client_id: clients.of(event.clientId), decision: 'deny' });
     case 'session.ended':
       return void catalogue.sessionDuration.observe({ ended_by: event.endedBy }, Math.max(0, metrics.now() - event.startedAt));
     default:
