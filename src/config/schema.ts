@@ -377,14 +377,15 @@ export const configSchema = z
           expected: 'true or false',
           description: 'Serve Prometheus metrics at /metrics (see metrics.bearerToken and metrics.listen for who may read them).',
         }),
-        bearerToken: setting(z.string().min(32).optional(), {
-          expected: 'a secret of at least 32 characters',
+        // RFC 6750 §2.1: a bearer token is b64token characters, so a scraper can send it in the Authorization header.
+        bearerToken: setting(z.string().min(32).regex(/^[A-Za-z0-9\-._~+/]+=*$/).optional(), {
+          expected: 'a secret of at least 32 characters: letters, digits and - . _ ~ + / (then = padding)',
           secret: true,
           description:
             'The token a scraper sends as `Authorization: Bearer <token>` to read /metrics. Unset: /metrics on the main port answers 401 to everyone (in dev mode it is open).',
         }),
-        listen: setting(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/).optional(), {
-          expected: 'host:port, e.g. 127.0.0.1:9464',
+        listen: setting(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/).refine((listen) => Number(listen.slice(listen.lastIndexOf(':') + 1)) <= 65_535).optional(), {
+          expected: 'host:port with a port 0-65535, e.g. 127.0.0.1:9464',
           description:
             'A separate listener serving only /metrics, meant for a private network that only the scraper can reach: it answers without a token unless metrics.bearerToken is set. Outside dev mode an address beyond loopback is refused without metrics.bearerToken unless metrics.listenWithoutToken is true.',
         }),

@@ -86,7 +86,16 @@ describe('metrics settings', () => {
   const load = (env: NodeJS.ProcessEnv) => () => loadConfig({ env: { ...testEnvironment({ databaseUrl: undefined, dataDir: '/tmp/unused' }, 4000), ...env } });
 
   it('refuses a listen address that is not host:port, and a short token without echoing it', () => {
-    assert.throws(load({ GATEHOUSE_METRICS_LISTEN: 'localhost' }), (error: unknown) => error instanceof ConfigError && /metrics\.listen/.test(error.message));
+    for (const listen of ['localhost', '127.0.0.1:65536', '127.0.0.1:99999']) {
+      assert.throws(load({ GATEHOUSE_METRICS_LISTEN: listen }), (error: unknown) => error instanceof ConfigError && /metrics\.listen/.test(error.message), listen);
+    }
+    assert.equal(load({ GATEHOUSE_METRICS_LISTEN: '127.0.0.1:65535' })().metrics.listen, '127.0.0.1:65535');
+    // RFC 6750 §2.1: a token a scraper could not send in the Authorization header is refused, without echoing it.
+    assert.throws(load({ GATEHOUSE_METRICS_BEARER_TOKEN: 'a token with spaces that is long enough' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError && /metrics\.bearerToken/.test(error.message));
+      assert.ok(!error.message.includes('spaces'));
+      return true;
+    });
     assert.throws(load({ GATEHOUSE_METRICS_BEARER_TOKEN: 'short-secret' }), (error: unknown) => {
       assert.ok(error instanceof ConfigError && /metrics\.bearerToken/.test(error.message));
       assert.ok(!error.message.includes('short-secret'));
