@@ -38,6 +38,14 @@ forEachEngine((engine) => {
       await database?.cleanup();
     });
 
+    it('fails to start with a one-line ListenError naming the setting when the metrics port is taken', async () => {
+      const busy = `127.0.0.1:${new URL(guarded.metricsUrl!).port}`;
+      await assert.rejects(startTestServer(database, { GATEHOUSE_METRICS_BEARER_TOKEN: METRICS_TOKEN, GATEHOUSE_METRICS_LISTEN: busy }), {
+        name: 'ListenError',
+        message: `cannot listen on ${busy} for metrics (EADDRINUSE); set GATEHOUSE_METRICS_LISTEN (or \`metrics.listen\` in the config file) to a free address`,
+      });
+    });
+
     it('answers the main port only with the token, the same bare 401 otherwise, and never logs it', async () => {
       const url = `${guarded.url}/metrics`;
       const basic = `Basic ${Buffer.from(`scraper:${METRICS_TOKEN}`).toString('base64')}`;
