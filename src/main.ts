@@ -17,6 +17,7 @@ import { instrumentStore } from './observability/instrument-store.js';
 import { startTracing } from './observability/tracing.js';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { GatehouseMetrics } from './observability/metrics.js';
+import { ClientLabelRanking } from './observability/client-label-ranking.js';
 import { listenMetrics } from './http/metrics-listener.js';
 import { Sweeper, sweepPolicy } from './maintenance/sweeper.js';
 import { BackChannelDeliverer } from './logout/back-channel-deliverer.js';
@@ -89,11 +90,15 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
   const store = instrumentStore(opened, { tracer: tracing.tracer, ...(metrics && { onOperation: metrics.observeStoreOperation }) });
   let metricsListener: HttpListener | undefined;
   let dashboard: DashboardSources | undefined;
+  let labelRanking: ClientLabelRanking | undefined;
   try {
     const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
     attachAudit(events, store, clock);
     attachEventLog(events, logger);
     metrics?.attach(events);
+    // Every instance labels the clients most active in the shared store, ranked before the first request.
+    labelRanking = metrics && new ClientLabelRanking(metrics.clients, store, clock, logger);
+    await labelRanking?.start();
     const securityWebhook = attachSecurityWebhook(events, config.securityWebhook, { logger, clock, ...(metrics && { onDelivery: metrics.observeWebhookDelivery }) });
     // Subscribed before anything is served, so the dashboard's memory misses no event.
     const sources = openDashboardSources({ registry: metrics?.registry, events, clock, limits: config.dashboard, schedule: options.sampleSchedule, onError: (error) => logger.warn({ err: error }, 'dashboard sample failed') });
@@ -125,6 +130,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
       await keyRing.stop();
       await sweeper.stop();
       await deliverer.stop();
+      await labelRanking?.stop();
       await events.drain();
       // Bounded by securityWebhook.timeout: a receiver that never answers holds the shutdown no longer.
       await securityWebhook?.stop();
@@ -135,6 +141,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     return { url, config, app, store, keyRing, metrics, metricsUrl, close };
   } catch (error) {
     dashboard?.timeSeries?.stop();
+    await labelRanking?.stop();
     await metricsListener?.close();
     await store.close();
     await tracing.shutdown();

@@ -122,9 +122,12 @@ export async function authenticateClient(
   const client = await clients.find(credentials.clientId);
   if (client === undefined) throw fail(`unknown client (${method})`);
   const registered = client.tokenEndpointAuthMethod;
+  // The refusals of a registered client's id are counted as that client's (the response is the same either way).
+  const refuse = (reason: string, description?: string) =>
+    new InvalidClient({ basicAuthAttempted, description, cause: new Error(reason), registeredClientId: client.clientId });
   // SECURITY.md (client authentication): exactly the registered method, never a weaker one; the description says what to change.
-  if (registered !== method) throw fail(`${method} used, registered for ${registered}`, METHOD_MISMATCH[`${method} instead of ${registered}`]);
-  if (credentials.clientSecret !== null && !secretMatches(client, credentials.clientSecret, request.now)) throw fail(`wrong client secret (${method})`);
+  if (registered !== method) throw refuse(`${method} used, registered for ${registered}`, METHOD_MISMATCH[`${method} instead of ${registered}`]);
+  if (credentials.clientSecret !== null && !secretMatches(client, credentials.clientSecret, request.now)) throw refuse(`wrong client secret (${method})`);
   if ('assertion' in credentials) await assertions.verify(client, credentials.assertion, request.assertionAudiences, request.origin);
   return client;
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from './errors.js';
 import { DEFAULT_CONFIG_FILE, readLayers, setPath, type LayerOptions, type Layers } from './layers.js';
 import { problemAt, validateLayers } from './problems.js';
-import { checkKeyRules, checkProductionRules, checkSecurityWebhookRules } from './rules.js';
+import { checkKeyRules, checkMetricsRules, checkProductionRules, checkSecurityWebhookRules } from './rules.js';
 import { configSchema, type Config, type ParsedConfig } from './schema.js';
 import { describeSettings, envNameOf } from './settings.js';
 
@@ -31,7 +31,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (data === undefined) throw new ConfigError(problems);
   const config = deriveConfig(data);
   const where = (path: string) => whereToSet(path, layers);
-  const ruleProblems = [...checkKeyRules(config.keys), ...checkProductionRules(config, where), ...checkSecurityWebhookRules(config, where)]
+  const ruleProblems = [...checkKeyRules(config.keys), ...checkProductionRules(config, where), ...checkSecurityWebhookRules(config, where), ...checkMetricsRules(config, where)]
     // A value already reported invalid was replaced by its default: a rule about that default would mislead.
     .filter(({ path }) => !invalidPaths.has(path))
     .map(({ path, message }) => problemAt(path, message, layers.sources));

@@ -76,6 +76,20 @@ export function checkSecurityWebhookRules(config: Config, whereToSet: (path: str
   return problems;
 }
 
+/**
+ * Outside dev mode a metrics listener reachable beyond this host needs metrics.bearerToken, unless the operator says
+ * the address is private (metrics.listenWithoutToken): an open 0.0.0.0:9464 shows every client's traffic to anyone.
+ */
+export function checkMetricsRules(config: Config, whereToSet: (path: string) => string): RuleProblem[] {
+  const { listen, bearerToken, listenWithoutToken } = config.metrics;
+  if (config.dev || listen === undefined || bearerToken !== undefined || listenWithoutToken) return [];
+  if (isLoopbackHost(listen.replace(/:\d+$/, ''))) return [];
+  return [{
+    path: 'metrics.listen',
+    message: `a listener beyond loopback needs metrics.bearerToken: ${whereToSet('metrics.bearerToken')}, or set metrics.listenWithoutToken=true if only the scraper can reach this address`,
+  }];
+}
+
 function checkIssuer(config: Config): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const issuer = new URL(config.issuer);

@@ -377,21 +377,27 @@ export const configSchema = z
           expected: 'true or false',
           description: 'Serve Prometheus metrics at /metrics (see metrics.bearerToken and metrics.listen for who may read them).',
         }),
-        bearerToken: setting(z.string().min(32).optional(), {
-          expected: 'a secret of at least 32 characters',
+        // RFC 6750 §2.1: a bearer token is b64token characters, so a scraper can send it in the Authorization header.
+        bearerToken: setting(z.string().min(32).regex(/^[A-Za-z0-9\-._~+/]+=*$/).optional(), {
+          expected: 'a secret of at least 32 characters: letters, digits and - . _ ~ + / (then = padding)',
           secret: true,
           description:
             'The token a scraper sends as `Authorization: Bearer <token>` to read /metrics. Unset: /metrics on the main port answers 401 to everyone (in dev mode it is open).',
         }),
-        listen: setting(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/).optional(), {
-          expected: 'host:port, e.g. 127.0.0.1:9464',
+        listen: setting(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/).refine((listen) => Number(listen.slice(listen.lastIndexOf(':') + 1)) <= 65_535).optional(), {
+          expected: 'host:port with a port 0-65535, e.g. 127.0.0.1:9464',
           description:
-            'A separate listener serving only /metrics, meant for a private network that only the scraper can reach: it answers without a token unless metrics.bearerToken is set.',
+            'A separate listener serving only /metrics, meant for a private network that only the scraper can reach: it answers without a token unless metrics.bearerToken is set. Outside dev mode an address beyond loopback is refused without metrics.bearerToken unless metrics.listenWithoutToken is true.',
+        }),
+        listenWithoutToken: setting(z.boolean().default(false), {
+          expected: 'true or false',
+          description:
+            'Let metrics.listen bind beyond loopback without metrics.bearerToken: only for a private network that nobody but the scraper can reach (anyone who can reach it reads the metrics).',
         }),
         clientLabelLimit: setting(z.number().int().min(0).max(1000).default(50), {
           expected: 'a count 0-1000',
           description:
-            'Clients that get their own client_id label in metrics (the first this many registered clients seen by the process); any other client is counted as `other`, a request naming no registered client as `unknown`.',
+            'Clients that get their own client_id label in metrics: the most active this many registered clients (authorization codes plus refresh tokens issued in the last 7 days, ranked from the database at start and every 10 minutes, so every instance labels the same clients; a labelled client keeps its label until it falls below 1.5 times this rank). Any other client is counted as `other`, a request naming no registered client as `unknown`.',
         }),
       })
       .prefault({}),

@@ -92,7 +92,15 @@ function defineError(code: OAuthErrorCode, status: number, description: string, 
 
 // RFC 6749 §4.1.2.1 and §5.2
 export class InvalidRequest extends defineError('invalid_request', 400, 'The request is missing a parameter, repeats one, or has one in the wrong form.') {}
-export class InvalidClient extends defineError('invalid_client', 401, 'Client authentication failed.', false) {}
+export class InvalidClient extends defineError('invalid_client', 401, 'Client authentication failed.', false) {
+  /** The registered client the refused credentials named (wrong secret or method), for metrics only: never rendered. */
+  readonly registeredClientId: string | null;
+
+  constructor(options: OAuthErrorOptions & { readonly registeredClientId?: string } = {}) {
+    super(options);
+    this.registeredClientId = options.registeredClientId ?? null;
+  }
+}
 export class InvalidGrant extends defineError('invalid_grant', 400, 'The grant is invalid, expired, revoked, or was issued to another client.') {}
 export class UnauthorizedClient extends defineError('unauthorized_client', 400, 'The client is not allowed to use this grant or response type.') {}
 export class UnsupportedGrantType extends defineError('unsupported_grant_type', 400, 'The grant type is not supported.') {}

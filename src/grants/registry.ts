@@ -8,6 +8,8 @@ import type { Grant, GrantDependencies, TokenRequest, TokenResponse } from './gr
 
 export class GrantRegistry {
   private readonly grants: ReadonlyMap<string, Grant>;
+  /** The errors a grant threw itself, as opposed to the checks before it (client, form, DPoP proof, registration). */
+  private readonly grantRefusals = new WeakSet<object>();
 
   /** Registers `grants` and contributes the token endpoint's metadata (RFC 8414 §2). */
   constructor(
@@ -46,6 +48,16 @@ export class GrantRegistry {
     if (request.client.dpopBoundAccessTokens && request.dpop === undefined) {
       throw new InvalidDpopProof({ description: 'This client must send a DPoP proof with every token request.', cause: new Error('dpop_bound_access_tokens client without DPoP') });
     }
-    return grant.exchange(request, this.deps.clock());
+    try {
+      return await grant.exchange(request, this.deps.clock());
+    } catch (error) {
+      if (typeof error === 'object' && error !== null) this.grantRefusals.add(error);
+      throw error;
+    }
+  }
+
+  /** Whether `error` was thrown by a grant's own checks (its code, refresh token or device code), not before them. */
+  refusedByGrant(error: unknown): boolean {
+    return typeof error === 'object' && error !== null && this.grantRefusals.has(error);
   }
 }

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteContext } from '../app.js';
 import { authenticateClient } from '../clients/authenticate.js';
-import { UnsupportedMediaType, type OAuthError } from '../errors/oauth-errors.js';
+import { InvalidClient, UnsupportedMediaType, type OAuthError } from '../errors/oauth-errors.js';
 import { toOAuthError } from '../protocol/error-responses.js';
 import type { EventContext } from '../observability/events.js';
 import type { JoinFlow } from '../observability/flow-id.js';
@@ -11,7 +11,7 @@ import { readParameters, type Parameters } from '../protocol/parameters.js';
 import { splitResourceParameters } from '../protocol/resource-indicators.js';
 import type { ClientRecord } from '../store/records.js';
 import { eventContext, flowJoiner } from './event-context.js';
-import { rejectOtherMethods } from './plugins/error-handler.js';
+import { answeredError, rejectOtherMethods } from './plugins/error-handler.js';
 
 /**
  * RFC 6749 §3.2, RFC 7662 §2.1, RFC 7009 §2.1: these endpoints take application/x-www-form-urlencoded only (parameters
@@ -36,7 +36,7 @@ export interface ClientCall {
   readonly joinFlow: JoinFlow;
 }
 
-/** A refused call: the client once it authenticated (null before), and its body as received. */
+/** A refused call: the client once it authenticated, or the registered one its refused credentials named (else null), and its body as received. */
 export interface RefusedCall {
   readonly clientId: string | null;
   readonly body: unknown;
@@ -59,7 +59,7 @@ export function registerClientEndpoint(
     readonly dpop?: boolean;
     /** More URLs a client assertion may name as its audience than the issuer and this endpoint's. */
     readonly assertionAudiences?: readonly string[];
-    /** Hears of every call refused once its body was read, with the error it is answered with. */
+    /** Hears of every refused POST, before or after its body was read, with the error it is answered with. */
     readonly onRefused?: (error: OAuthError, call: RefusedCall) => void;
   },
   handle: (call: ClientCall) => Promise<object | undefined>,
@@ -74,7 +74,14 @@ export function registerClientEndpoint(
     scope.addHook('onRequest', async (_request, reply) => {
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     });
+    // Refusals before the handler ran (Fastify's 415, 413 or malformed body; a failing hook) are heard of here.
+    const reached = new WeakSet<FastifyRequest>();
+    scope.addHook('onError', async (request, _reply, error) => {
+      if (request.method !== 'POST' || reached.has(request)) return;
+      endpoint.onRefused?.(answeredError(error), { clientId: null, body: request.body, origin: eventContext(request) });
+    });
     scope.post(path, { config: { errorChannel: 'token', cors, dpop: endpoint.dpop === true } }, async (request, reply) => {
+      reached.add(request);
       const origin = eventContext(request);
       let client: ClientRecord | undefined;
       try {
@@ -89,7 +96,9 @@ export function registerClientEndpoint(
         if (body === undefined) return reply.send();
         return reply.code(endpoint.successStatus ?? 200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
       } catch (error) {
-        endpoint.onRefused?.(toOAuthError(error), { clientId: client?.clientId ?? null, body: request.body, origin });
+        const refused = toOAuthError(error);
+        const clientId = client?.clientId ?? (refused instanceof InvalidClient ? refused.registeredClientId : null);
+        endpoint.onRefused?.(refused, { clientId, body: request.body, origin });
         throw error;
       }
     });

@@ -1,5 +1,5 @@
-// The capped `client_id` metric label: a bounded set of clients keep their own label, so a flood of clients cannot
-// grow the number of series without bound.
+// The capped `client_id` metric label: the most active registered clients keep their own label, so a flood of
+// clients cannot grow the number of series without bound, and every instance labels the same clients.
 
 /** The label of a request that named no registered client. */
 export const UNKNOWN_CLIENT = 'unknown';
@@ -7,20 +7,39 @@ export const UNKNOWN_CLIENT = 'unknown';
 export const OTHER_CLIENTS = 'other';
 
 /**
- * The first `limit` registered clients active in this process keep their client_id as label for the life of the
- * process (a label that moved later would split one client's counts over two series); every later one is `other`.
+ * A labelled client keeps its label until it falls below this multiple of the limit in the ranking, so clients near
+ * the cut do not swap labels at every ranking (a label that moves splits one client's counts over two series).
+ */
+export const KEEP_FACTOR = 1.5;
+
+/**
+ * The labelled set is decided by `rank` from the store's activity ranking (the same on every instance), never by the
+ * requests this process happens to see: a burst of requests naming quiet clients moves no label.
  */
 export class ClientLabels {
-  private readonly labelled = new Set<string>();
+  private labelled: ReadonlySet<string> = new Set();
 
-  constructor(private readonly limit: number) {}
+  constructor(readonly limit: number) {}
+
+  /** How long a ranking `rank` needs: the clients a labelled client may fall to and keep its label. */
+  get rankingLength(): number {
+    return Math.ceil(this.limit * KEEP_FACTOR);
+  }
+
+  /** `ranking`: registered client ids, most active first, `rankingLength` long (shorter when fewer are registered). */
+  rank(ranking: readonly string[]): void {
+    const kept = new Set(ranking.slice(0, this.rankingLength));
+    const labelled = new Set([...this.labelled].filter((clientId) => kept.has(clientId)));
+    for (const clientId of ranking) {
+      if (labelled.size >= this.limit) break;
+      labelled.add(clientId);
+    }
+    this.labelled = labelled;
+  }
 
   /** `clientId` must name a registered client; null or undefined when the request named none. */
   of(clientId: string | null | undefined): string {
     if (clientId === null || clientId === undefined) return UNKNOWN_CLIENT;
-    if (this.labelled.has(clientId)) return clientId;
-    if (this.labelled.size >= this.limit) return OTHER_CLIENTS;
-    this.labelled.add(clientId);
-    return clientId;
+    return this.labelled.has(clientId) ? clientId : OTHER_CLIENTS;
   }
 }

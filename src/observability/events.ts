@@ -154,6 +154,8 @@ export type GatehouseEvent =
       readonly grantType: string | null;
       readonly error: string;
       readonly reason: string | null;
+      /** The grant itself refused (its code, refresh token or device code), not the checks before it. */
+      readonly refusedByGrant: boolean;
     };
 
 export type EventType = GatehouseEvent['type'];

@@ -29,7 +29,8 @@ function countTokenFailure({ catalogue, clients }: EventMetrics, event: Of<'toke
   const grant_type = grantTypeLabel(event.grantType);
   catalogue.tokenRequests.inc({ grant_type, client_id, error: event.error });
   if (event.reason === 'pkce') catalogue.pkceFailures.inc({ stage: 'token' });
-  if (grant_type !== 'refresh_token') return;
+  // A refresh failure is the refresh grant refusing its token; a nonce to retry with (RFC 9449 §8) is none.
+  if (grant_type !== 'refresh_token' || !event.refusedByGrant || event.error === 'use_dpop_nonce') return;
   const reason = event.reason !== null && REFRESH_FAILURE_REASONS.has(event.reason) ? event.reason : 'other';
   catalogue.refreshFailures.inc({ client_id, reason });
 }
@@ -85,6 +86,9 @@ export function countEvent(metrics: EventMetrics, event: GatehouseEvent): void {
     case 'consent.granted':
     case 'consent.denied':
       return void catalogue.consentDecisions.inc({ client_id: clients.of(event.clientId), decision: event.type === 'consent.granted' ? 'allow' : 'deny' });
+    // Deny on the device confirmation page is the person's consent decision too (an approval emits consent.granted).
+    case 'device_authorization.denied':
+      return void catalogue.consentDecisions.inc({ client_id: clients.of(event.clientId), decision: 'deny' });
     case 'session.ended':
       return void catalogue.sessionDuration.observe({ ended_by: event.endedBy }, Math.max(0, metrics.now() - event.startedAt));
     default:

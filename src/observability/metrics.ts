@@ -32,7 +32,8 @@ const METHOD_LABELS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT'
 export class GatehouseMetrics {
   readonly registry = new Registry();
   private readonly catalogue: MetricCatalogue;
-  private readonly clients: ClientLabels;
+  /** The capped client_id label; `ClientLabelRanking` decides which clients keep their own. */
+  readonly clients: ClientLabels;
 
   constructor(private readonly options: MetricsOptions) {
     collectDefaultMetrics({ register: this.registry });

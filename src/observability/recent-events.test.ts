@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { EventBus } from './events.js';
 import { attachRecentEvents } from './recent-events.js';
 
-const failure = (clientId: string) => ({ type: 'token.failed' as const, clientId, grantType: 'authorization_code', error: 'invalid_grant', reason: 'pkce' });
+const failure = (clientId: string) => ({ type: 'token.failed' as const, clientId, grantType: 'authorization_code', error: 'invalid_grant', reason: 'pkce', refusedByGrant: true });
 
 describe('recent events', () => {
   it('keeps the latest refused token requests with who sent them, newest first, within its limit', () => {
@@ -32,7 +32,7 @@ describe('recent events', () => {
     bus.emit(failure('c1'), { flowId: 'flow-a', requestId: 'r2' });
     assert.deepEqual(recent.flow('flow-a'), [
       { at: 1, type: 'code.issued', requestId: 'r1', ip: '198.51.100.1', facts: [['userId', 'u1'], ['clientId', 'c1']] },
-      { at: 3, type: 'token.failed', requestId: 'r2', ip: null, facts: [['clientId', 'c1'], ['grantType', 'authorization_code'], ['error', 'invalid_grant'], ['reason', 'pkce']] },
+      { at: 3, type: 'token.failed', requestId: 'r2', ip: null, facts: [['clientId', 'c1'], ['grantType', 'authorization_code'], ['error', 'invalid_grant'], ['reason', 'pkce'], ['refusedByGrant', 'true']] },
     ]);
     assert.equal(recent.failedTokenRequests()[0]?.flowId, 'flow-a');
 

@@ -66,6 +66,11 @@ export interface ClientRepository {
   rotateSecret(clientId: string, secretHash: string, previousExpiresAt: number, now: number): Promise<ClientRecord | undefined>;
   /** Deletes the client and everything issued to it (codes, families, refresh tokens, consents), and its API access. */
   delete(clientId: string): Promise<boolean>;
+  /**
+   * The first `limit` registered client ids by activity since `since`: authorization codes created plus refresh tokens
+   * issued (each rotation one), most first, ties by client_id; clients without activity follow by client_id.
+   */
+  rankByActivity(since: number, limit: number): Promise<readonly string[]>;
 }
 
 export interface ApiRepository {

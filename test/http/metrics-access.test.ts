@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
 import { checkWithPromtool, parseExposition, scrape } from '../support/prometheus.js';
+import { problemsOf } from '../support/config-problems.js';
 import { freePort, startTestServer, testEnvironment, type TestServer } from '../support/server.js';
 
 const METRICS_TOKEN = 'metrics-scraper-token-0123456789abcdef';
@@ -35,6 +36,14 @@ forEachEngine((engine) => {
     after(async () => {
       for (const server of [guarded, unguarded, dev, disabled]) await server?.close();
       await database?.cleanup();
+    });
+
+    it('fails to start with a one-line ListenError naming the setting when the metrics port is taken', async () => {
+      const busy = `127.0.0.1:${new URL(guarded.metricsUrl!).port}`;
+      await assert.rejects(startTestServer(database, { GATEHOUSE_METRICS_BEARER_TOKEN: METRICS_TOKEN, GATEHOUSE_METRICS_LISTEN: busy }), {
+        name: 'ListenError',
+        message: `cannot listen on ${busy} for metrics (EADDRINUSE); set GATEHOUSE_METRICS_LISTEN (or \`metrics.listen\` in the config file) to a free address`,
+      });
     });
 
     it('answers the main port only with the token, the same bare 401 otherwise, and never logs it', async () => {
@@ -85,7 +94,16 @@ describe('metrics settings', () => {
   const load = (env: NodeJS.ProcessEnv) => () => loadConfig({ env: { ...testEnvironment({ databaseUrl: undefined, dataDir: '/tmp/unused' }, 4000), ...env } });
 
   it('refuses a listen address that is not host:port, and a short token without echoing it', () => {
-    assert.throws(load({ GATEHOUSE_METRICS_LISTEN: 'localhost' }), (error: unknown) => error instanceof ConfigError && /metrics\.listen/.test(error.message));
+    for (const listen of ['localhost', '127.0.0.1:65536', '127.0.0.1:99999']) {
+      assert.throws(load({ GATEHOUSE_METRICS_LISTEN: listen }), (error: unknown) => error instanceof ConfigError && /metrics\.listen/.test(error.message), listen);
+    }
+    assert.equal(load({ GATEHOUSE_METRICS_LISTEN: '127.0.0.1:65535' })().metrics.listen, '127.0.0.1:65535');
+    // RFC 6750 §2.1: a token a scraper could not send in the Authorization header is refused, without echoing it.
+    assert.throws(load({ GATEHOUSE_METRICS_BEARER_TOKEN: 'a token with spaces that is long enough' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError && /metrics\.bearerToken/.test(error.message));
+      assert.ok(!error.message.includes('spaces'));
+      return true;
+    });
     assert.throws(load({ GATEHOUSE_METRICS_BEARER_TOKEN: 'short-secret' }), (error: unknown) => {
       assert.ok(error instanceof ConfigError && /metrics\.bearerToken/.test(error.message));
       assert.ok(!error.message.includes('short-secret'));
@@ -95,6 +113,18 @@ describe('metrics settings', () => {
 
   it('defaults to enabled, no token, no listener, 50 client labels', () => {
     const { metrics } = load({})();
-    assert.deepEqual(metrics, { enabled: true, clientLabelLimit: 50 });
+    assert.deepEqual(metrics, { enabled: true, listenWithoutToken: false, clientLabelLimit: 50 });
+  });
+
+  it('refuses a listener beyond loopback without a token in production, unless told the network is private', () => {
+    const exposed = { GATEHOUSE_METRICS_LISTEN: '0.0.0.0:9464' };
+    assert.deepEqual(problemsOf(load(exposed)), [
+      '`metrics.listen`: a listener beyond loopback needs metrics.bearerToken: set GATEHOUSE_METRICS_BEARER_TOKEN or `metrics.bearerToken` in gatehouse.config.json, or set metrics.listenWithoutToken=true if only the scraper can reach this address (from env GATEHOUSE_METRICS_LISTEN)',
+    ]);
+    assert.equal(load({ ...exposed, GATEHOUSE_METRICS_BEARER_TOKEN: METRICS_TOKEN })().metrics.listen, '0.0.0.0:9464');
+    assert.equal(load({ ...exposed, GATEHOUSE_METRICS_LISTEN_WITHOUT_TOKEN: 'true' })().metrics.listenWithoutToken, true);
+    for (const listen of ['127.0.0.1:9464', 'localhost:9464', '[::1]:9464']) assert.equal(load({ GATEHOUSE_METRICS_LISTEN: listen })().metrics.listen, listen);
+    const dev = loadConfig({ env: { GATEHOUSE_DATA_DIR: '/tmp/unused', ...exposed }, flags: { dev: true } });
+    assert.equal(dev.metrics.listen, '0.0.0.0:9464');
   });
 });

@@ -63,7 +63,7 @@ const SAMPLES: { readonly [T in EventType]: Extract<GatehouseEvent, { type: T }>
   'authorization.requested': { type: 'authorization.requested', ...client },
   'authorization.failed': { type: 'authorization.failed', endpoint: 'authorize', clientId: null, error: 'invalid_request', reason: 'redirect_uri' },
   'refresh_token.context_changed': { type: 'refresh_token.context_changed', ...family, change: 'network', previousNetwork: '198.51.100.0/24', network: '203.0.113.0/24' },
-  'token.failed': { type: 'token.failed', clientId: null, grantType: 'authorization_code', error: 'invalid_grant', reason: 'pkce' },
+  'token.failed': { type: 'token.failed', clientId: null, grantType: 'authorization_code', error: 'invalid_grant', reason: 'pkce', refusedByGrant: true },
 };
 
 forEachEngine((engine) => {

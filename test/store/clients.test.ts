@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DuplicateError } from '../../src/store/store.js';
 import { forEachEngine, useTestStore } from '../support/database.js';
-import { aClient, aCode, aFamily, aRefreshToken, NOW, seedClientAndUser } from './fixtures.js';
+import { aClient, aCode, aFamily, aRefreshToken, aUser, NOW, seedClientAndUser } from './fixtures.js';
 
 forEachEngine((engine) => {
   describe('clients', () => {
@@ -59,6 +59,29 @@ forEachEngine((engine) => {
         field: 'client_id',
       });
       assert.equal((await store.clients.list()).length, 1);
+    });
+
+    it('ranks clients by codes created plus refresh tokens issued since a time, ties and quiet clients by client_id', async () => {
+      const { store } = current();
+      const user = aUser();
+      await store.users.create(user);
+      const [busy, tied, alsoTied, , stale] = await Promise.all(['r-busy', 'r-tied-b', 'r-tied-a', 'r-quiet', 'r-stale'].map(async (clientId) => {
+        const client = aClient({ clientId, clientName: clientId });
+        await store.clients.create(client);
+        return client;
+      }));
+      const since = NOW - 100;
+      const family = aFamily(busy!, user, { createdAt: since - 50 });
+      await store.refreshTokens.createFamily(family);
+      await store.refreshTokens.create(aRefreshToken(family, { issuedAt: since }));
+      await store.refreshTokens.create(aRefreshToken(family, { issuedAt: since + 1 }));
+      await store.authorizationCodes.create(aCode(busy!, user, { createdAt: since + 2 }));
+      await store.authorizationCodes.create(aCode(tied!, user));
+      await store.authorizationCodes.create(aCode(alsoTied!, user));
+      // Activity before `since` does not count.
+      for (let index = 0; index < 5; index += 1) await store.authorizationCodes.create(aCode(stale!, user, { createdAt: since - 1 }));
+      assert.deepEqual(await store.clients.rankByActivity(since, 10), ['r-busy', 'r-tied-a', 'r-tied-b', 'r-quiet', 'r-stale']);
+      assert.deepEqual(await store.clients.rankByActivity(since, 2), ['r-busy', 'r-tied-a']);
     });
 
     it('lists clients by name', async () => {

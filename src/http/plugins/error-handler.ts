@@ -35,11 +35,16 @@ function fromFastifyError(error: FastifyError): OAuthError | undefined {
   }
 }
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: unknown): FastifyReply {
+/** The OAuth error a thrown error is answered with, Fastify's framing errors (415, 413, a malformed body) included. */
+export function answeredError(thrown: unknown): OAuthError {
   const fastifyError = thrown as Partial<FastifyError>;
-  const error = (typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_')
+  return (typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_')
     ? fromFastifyError(thrown as FastifyError)
     : undefined) ?? toOAuthError(thrown);
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: unknown): FastifyReply {
+  const error = answeredError(thrown);
   logError(request, error);
   const channel = request.routeOptions.config.errorChannel ?? 'api';
   const rendered = renderError(channel, error, request.id);

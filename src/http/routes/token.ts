@@ -25,7 +25,8 @@ export function registerTokenRoute(app: FastifyInstance, context: RouteContext):
   const onRefused = (error: OAuthError, call: RefusedCall) => {
     const named = (call.body as Record<string, unknown> | undefined)?.grant_type;
     const grantType = typeof named === 'string' && supported.has(named) ? named : null;
-    context.events.emit({ type: 'token.failed', clientId: call.clientId, grantType, error: error.code, reason: error.reason ?? null }, call.origin);
+    const refusedByGrant = grants.refusedByGrant(error);
+    context.events.emit({ type: 'token.failed', clientId: call.clientId, grantType, error: error.code, reason: error.reason ?? null, refusedByGrant }, call.origin);
   };
   const endpoint = { path: TOKEN_PATH, cors: true, resourceIndicators: true, dpop: true, onRefused };
   registerClientEndpoint(app, context, endpoint, async ({ client, parameters, resources, origin, dpopHeader, joinFlow }) => {

@@ -130,4 +130,19 @@ export class KyselyClientRepository implements ClientRepository {
     const result = await this.db.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
+
+  async rankByActivity(since: number, limit: number): Promise<readonly string[]> {
+    const codes = this.db.selectFrom('authorization_codes').select('client_id').where('created_at', '>=', since);
+    const activity = codes.unionAll(this.db.selectFrom('refresh_tokens').select('client_id').where('issued_at', '>=', since)).as('activity');
+    const rows = await this.db
+      .selectFrom('clients')
+      .leftJoin(activity, 'activity.client_id', 'clients.client_id')
+      .select((eb) => ['clients.client_id', eb.fn.count<number>('activity.client_id').as('events')])
+      .groupBy('clients.client_id')
+      .orderBy('events', 'desc')
+      .orderBy('clients.client_id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.client_id);
+  }
 }

@@ -1,0 +1,42 @@
+// Keeps the metrics' labelled clients those most active in the store: ranked at start and again on a timer.
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/store.js';
+import type { ClientLabels } from './client-labels.js';
+import type { Logger } from './logger.js';
+
+/** Activity counted for the ranking: a week, so a client's daily rhythm does not move its label. */
+export const ACTIVITY_WINDOW_SECONDS = 7 * 86_400;
+const RANKING_INTERVAL_MS = 10 * 60_000;
+
+export class ClientLabelRanking {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly labels: ClientLabels,
+    private readonly store: Pick<Store, 'clients'>,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Ranks once before the server answers (a failure here fails the start), then every RANKING_INTERVAL_MS. */
+  async start(): Promise<void> {
+    await this.rank();
+    this.timer = setInterval(() => {
+      this.running ??= this.rank()
+        .catch((error: unknown) => this.logger.error({ err: error }, 'ranking clients for metric labels failed; the labels stay as they were'))
+        .finally(() => (this.running = undefined));
+    }, RANKING_INTERVAL_MS).unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async rank(): Promise<void> {
+    const { limit, rankingLength } = this.labels;
+    if (limit === 0) return;
+    this.labels.rank(await this.store.clients.rankByActivity(this.clock() - ACTIVITY_WINDOW_SECONDS, rankingLength));
+  }
+}
