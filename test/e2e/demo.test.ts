@@ -103,6 +103,14 @@ describe('npm run demo', { skip }, () => {
     assert.equal(await sessionCookie(), before);
   });
 
+  /** Back-channel logout tokens Gatehouse has delivered to the web app so far, from its log. */
+  function deliveredLogouts(): number {
+    const { webApp } = JSON.parse(readFileSync(join(folder, 'data', 'demo.json'), 'utf8')) as { webApp: { clientId: string } };
+    return readFileSync(join(folder, 'data', 'logs', 'gatehouse.log'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"event":"logout.delivered"') && line.includes(`"clientId":"${webApp.clientId}"`)).length;
+  }
+
   it('signs out through end_session_endpoint, revoking its refresh token first, and lands on its signed-out page', async () => {
     await page.getByRole('button', { name: /sign out/i }).click();
     await page.waitForURL(`${appUrl}/signed-out`);
@@ -191,6 +199,7 @@ describe('npm run demo', { skip }, () => {
   it('loses access when the person removes it on the account page', async () => {
     await signIn({ login: true, consent: 'remembered' });
     assert.equal(await page.locator('#user-name').textContent(), 'Demo User');
+    const logoutsDelivered = deliveredLogouts();
     const account = await context.newPage();
     await account.goto(`${issuer}/account`);
     await account.getByRole('button', { name: 'Remove access for Notes', exact: true }).click();
@@ -202,6 +211,9 @@ describe('npm run demo', { skip }, () => {
       await page.goto(appUrl);
       return /Gatehouse access was removed — sign in again|You were signed out of Gatehouse — sign in again/.test(await text());
     });
+    // Both ways reach the app: wait for the logout token too, or it could arrive during the next test and end (by its
+    // sid) the session that test signs in to the same Gatehouse session.
+    await eventually('Gatehouse delivered the logout token for the removed access', () => deliveredLogouts() > logoutsDelivered);
   });
 
   it('drops its session and says access was removed when Gatehouse refuses its refresh token', async () => {
