@@ -95,7 +95,7 @@ export const THRESHOLD_ALERTS: readonly AlertDefinition[] = [
     for: '0m',
     expr: (selector) => anyIncrease(OPS_METRICS.tokenReuseDetections, selector, 'kind'),
     summary: 'A spent {{ $labels.kind }} was presented again',
-    description: 'Gatehouse detected {{ $labels.kind }} reuse and revoked the tokens issued from it: a token may have been stolen, or a client retries wrongly.',
+    description: 'Gatehouse detected {{ $labels.kind }} reuse and revoked the tokens issued from it (unless another client presented the code, which is refused and revokes nothing): a token may have been stolen, or a client retries wrongly.',
   },
   {
     name: 'GatehouseReplayDetected',

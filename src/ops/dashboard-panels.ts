@@ -132,7 +132,7 @@ function onCallRow(selector: string): DashboardRow {
       },
       {
         title: 'Token reuse detections',
-        description: 'Spent codes and rotated refresh tokens presented again; Gatehouse revoked what was issued from them.',
+        description: 'Spent codes and rotated refresh tokens presented again; Gatehouse revoked what was issued from them, except when another client presented the code (refused, nothing revoked).',
         kind: 'timeseries',
         unit: 'short',
         queries: [{ expr: sumIncrease(series(OPS_METRICS.tokenReuseDetections, selector), RATE_INTERVAL, ['kind']), legend: '{{kind}}' }],
