@@ -8,6 +8,7 @@ import { ApiIdentifierTaken, ApiNotFound, InvalidApiMetadata } from '../apis/err
 import { DevSecretError } from '../tokens/keys/dev-secret.js';
 import { KeyDecryptionError } from '../tokens/keys/key-encryption.js';
 import { InvalidUserInput, UserNotFound, UsernameTaken } from '../users/errors.js';
+import { toTerminalSafeJson } from './terminal-safe.js';
 
 /** 0 ok; 1 the operation failed; 2 invalid configuration or usage; 3 database (for `probe`: the issuer) unavailable. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3 } as const;
@@ -55,7 +56,7 @@ export interface OutputOptions {
 
 /** Prints a command's result: the JSON document with --json, otherwise the human lines. */
 export function printResult(options: OutputOptions, human: string | readonly string[], json: unknown): void {
-  if (options.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  if (options.json) process.stdout.write(`${toTerminalSafeJson(json, 2)}\n`);
   else process.stdout.write(`${typeof human === 'string' ? human : human.join('\n')}\n`);
 }
 

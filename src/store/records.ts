@@ -243,6 +243,10 @@ export interface AuditEventRecord extends AuditEventInput {
   /** SHA-256 over the previous event's hash and this event's content: a chain that shows tampering. */
   readonly hash: string;
   readonly previousHash: string;
+  /** Set by a listing when the stored details are not a JSON object (Gatehouse never writes one): `details` is then `{}`. */
+  readonly detailsInvalid?: true;
+  /** Set by a listing when the stored time is not whole seconds between 1970 and 9999: `occurredAt` is the value as stored. */
+  readonly occurredAtInvalid?: true;
 }
 
 /** Which events `audit.list` returns: newest first, at most `limit`, each given filter applied (times in epoch seconds, inclusive). */

@@ -96,6 +96,8 @@ export interface UserRepository {
   create(user: UserRecord): Promise<void>;
   findById(userId: string): Promise<UserRecord | undefined>;
   findByUsername(username: string): Promise<UserRecord | undefined>;
+  /** The users among `userIds` that exist, in no particular order: a batch lookup (one query per 1,000 ids) rather than one per id. */
+  findByIds(userIds: readonly string[]): Promise<readonly UserRecord[]>;
   /** Ordered by username. */
   list(): Promise<readonly UserRecord[]>;
   /** Replaces the hash alone (a rehash under new parameters at login). Returns false when no such user. */
@@ -375,12 +377,17 @@ export interface BackChannelLogoutRepository {
 export interface AuditRepository {
   /** Appends an event to the hash chain (serialised so the chain never forks). */
   append(event: AuditEventInput): Promise<AuditEventRecord>;
-  /** Most recent first, filtered as `filter` says. */
+  /**
+   * Most recent first, filtered as `filter` says. A row that cannot be decoded is returned flagged
+   * (`detailsInvalid`, `occurredAtInvalid`) rather than failing the listing.
+   */
   list(filter: AuditListFilter): Promise<readonly AuditEventRecord[]>;
   /**
    * Up to `limit` events with a sequence number above `afterSequence` (and, with `since`, that occurred at or after
    * it), oldest first: one page of an export, so a reader never holds the whole trail. Sequence numbers are given
-   * under the chain head's lock, so an event never becomes visible behind one already read.
+   * under the chain head's lock, so an event never becomes visible behind one already read; times are not ordered
+   * (instances' clocks differ), so a reader following the trail pages by sequence alone and uses `since` once, to
+   * find where to start. Rows are flagged as by `list`.
    */
   listAfter(afterSequence: number, options: { readonly limit: number; readonly since?: number }): Promise<readonly AuditEventRecord[]>;
   /**

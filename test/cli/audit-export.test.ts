@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { open } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { gatehouseCommand } from '../support/gatehouse-command.js';
 import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
@@ -89,6 +90,35 @@ forEachEngine((engine) => {
       assert.deepEqual(lines.at(-1), { ...lines.at(-1), occurredAt: new Date((newest?.occurredAt ?? 0) * 1000).toISOString(), hash: newest?.hash, details: newest?.details });
     });
 
+    it('--after resumes after a sequence number, whatever the times; a sequence past the end prints nothing', async () => {
+      const resumed = await gatehouse(['audit', 'export', '--format', 'jsonl', '--after', String(EVENTS - 3)]);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assert.deepEqual(resumed.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as Line).sequence), [EVENTS - 2, EVENTS - 1, EVENTS]);
+      assert.deepEqual(await gatehouse(['audit', 'export', '--format', 'jsonl', '--after', '99999999']), { code: 0, stdout: '', stderr: '' });
+    });
+
+    it('refuses an --after that is not a whole number, and --after with --since, in one line with exit code 2', async () => {
+      const [fraction, word, both] = await Promise.all([
+        gatehouse(['audit', 'export', '--format', 'jsonl', '--after', '1.5']),
+        gatehouse(['audit', 'export', '--format', 'jsonl', '--after', 'last']),
+        gatehouse(['audit', 'export', '--format', 'jsonl', '--after', '1', '--since', '1d']),
+      ]);
+      assertOneLineFailure(fraction, 2, /^gatehouse: --after expects a sequence number \(a whole number from 0\), got "1\.5"\n$/);
+      assertOneLineFailure(word, 2, /--after expects a sequence number .*got "last"/);
+      assertOneLineFailure(both, 2, /--after.* cannot be used with .*--since/);
+    });
+
+    it('without --follow leaves SIGTERM its default: an interrupted export dies of it rather than exiting 0 as if complete', async () => {
+      const child = spawn(process.execPath, [...gatehouseCommand(), 'audit', 'export', '--format', 'jsonl'], { cwd: database.dataDir, env: childEnvironment(env()) });
+      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+      await once(child.stdout, 'data');
+      // Unread, the pipe fills long before the trail is written: the export is still running when the signal comes.
+      child.stdout.pause();
+      child.kill('SIGTERM');
+      child.stdout.resume();
+      assert.deepEqual(await exited, [null, 'SIGTERM']);
+    });
+
     it('needs --format jsonl and a readable --since', async () => {
       const [missing, csv, since] = await Promise.all([
         gatehouse(['audit', 'export']),
@@ -145,6 +175,63 @@ forEachEngine((engine) => {
         } finally {
           running.child.kill('SIGKILL');
         }
+      }
+    });
+  });
+
+  describe('gatehouse audit export --since, on instances whose clocks differ', () => {
+    let database: TestStore;
+    const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+    const start = (...args: string[]) => new RunningCli(['audit', 'export', '--format', 'jsonl', ...args], cliEnvironment(database), database.dataDir);
+
+    before(async () => {
+      database = await createTestStore(engine);
+      // The third event comes from an instance whose clock is behind: appended later, it occurred "earlier".
+      for (const occurredAt of [NOW - 100, NOW, NOW - 50, NOW + 1]) await database.store.audit.append(anAuditEvent({ occurredAt }));
+    });
+    after(() => database.cleanup());
+
+    it('starts at the first event at or after --since and then prints every later one by sequence, whatever its time', async () => {
+      const result = await runCli(['audit', 'export', '--format', 'jsonl', '--since', iso(NOW)], { env: cliEnvironment(database), cwd: database.dataDir });
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(result.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as Line).sequence), [2, 3, 4]);
+    });
+
+    it('--follow --since prints an event appended later with an earlier time', async () => {
+      const running = start('--follow', '--since', iso(NOW));
+      try {
+        await running.waitFor((lines) => lines.length === 3, 'the events from --since on');
+        await database.store.audit.append(anAuditEvent({ occurredAt: NOW - 500 }));
+        await running.waitFor((lines) => lines.at(-1)?.sequence === 5, 'the event with the earlier clock');
+        running.child.kill('SIGTERM');
+        assert.equal(await running.exitCode(), 0, running.stderr);
+      } finally {
+        running.child.kill('SIGKILL');
+      }
+    });
+
+    it('--follow --since a time no event has reached yet prints every event appended from then on', async () => {
+      const running = start('--follow', '--since', iso(NOW + 3600));
+      // Events keep coming until one is printed: those appended before the export found its start are rightly left out.
+      let appending = true;
+      const appender = (async () => {
+        while (appending) {
+          await database.store.audit.append(anAuditEvent({ occurredAt: NOW }));
+          await sleep(200);
+        }
+      })();
+      try {
+        try {
+          await running.waitFor((lines) => lines.length > 0, 'an event appended after the start');
+        } finally {
+          appending = false;
+          await appender;
+        }
+        assert.equal(running.lines[0]?.occurredAt, iso(NOW));
+        running.child.kill('SIGTERM');
+        assert.equal(await running.exitCode(), 0, running.stderr);
+      } finally {
+        running.child.kill('SIGKILL');
       }
     });
   });

@@ -52,6 +52,9 @@ forEachEngine((engine) => {
       assert.deepEqual(await sequences(['--client', 'photos', '--type', 'login.failed']), [3]);
       assert.deepEqual(await sequences(['--since', '2023-11-14T21:43:20Z', '--until', '2023-11-14T22:12:20']), [3, 2], 'a time without a zone is UTC');
       assert.deepEqual(await sequences(['--since', '15m']), [5]);
+      assert.deepEqual(await sequences(['--until', '2023-11-14']), [4, 3, 2, 1], 'a date alone as --until includes all of that day');
+      assert.deepEqual(await sequences(['--since', '2023-11-14', '--until', '2023-11-14']), [4, 3, 2, 1]);
+      assert.deepEqual(await sequences(['--until', '2023-11-13']), []);
       assert.deepEqual(await sequences(['--limit', '2']), [5, 4]);
       const none = await gatehouse(['audit', 'list', '--type', 'key.rotated']);
       assert.deepEqual([none.code, none.stdout], [0, 'no audit events\n']);

@@ -19,6 +19,18 @@ forEachEngine((engine) => {
       assert.equal(await store.users.findByUsername('nobody'), undefined);
     });
 
+    it('finds many users by id in one call: those that exist, each once, whatever the number of ids', async () => {
+      const { store } = current();
+      const [ada, grace, bystander] = [aUser(), aUser(), aUser()];
+      for (const user of [ada, grace, bystander]) await store.users.create(user);
+      const byId = (users: readonly { userId: string }[]) => [...users].sort((a, b) => a.userId.localeCompare(b.userId));
+      assert.deepEqual(byId(await store.users.findByIds([grace.userId, 'nobody', ada.userId, grace.userId])), byId([ada, grace]));
+      assert.deepEqual(await store.users.findByIds([]), []);
+      // More ids than one batch holds, the existing ones in the first and the last batch.
+      const many = [ada.userId, ...Array.from({ length: 2500 }, (_, index) => `missing-${index}`), bystander.userId];
+      assert.deepEqual(byId(await store.users.findByIds(many)), byId([ada, bystander]));
+    });
+
     it('refuses a taken username with DuplicateError("username")', async () => {
       const { store } = current();
       const user = aUser();

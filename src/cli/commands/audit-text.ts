@@ -1,28 +1,27 @@
 // How audit events and chain verifications read: the export's stable JSON shape, and a table and sentences for people.
 import type { AuditChainBreak, AuditChainVerification, AuditEventRecord } from '../../store/records.js';
 import { formatTable, formatTime } from '../table.js';
+import { escapeForTerminal } from '../terminal-safe.js';
 
-/** One event as `audit export` and `audit list --json` print it: field names a SIEM can rely on. */
+/**
+ * One event as `audit export` and `audit list --json` print it: field names a SIEM can rely on. A row that could not
+ * be decoded shows `occurredAt` or `details` null, followed by `occurredAtInvalid` or `detailsInvalid`: true.
+ */
 export function toAuditJson(event: AuditEventRecord): Record<string, unknown> {
   return {
     sequence: event.sequence,
-    occurredAt: formatTime(event.occurredAt),
+    occurredAt: event.occurredAtInvalid ? null : formatTime(event.occurredAt),
+    ...(event.occurredAtInvalid && { occurredAtInvalid: true }),
     type: event.type,
     userId: event.userId,
     clientId: event.clientId,
     ip: event.ip,
     userAgent: event.userAgent,
     requestId: event.requestId,
-    details: event.details,
+    details: event.detailsInvalid ? null : event.details,
+    ...(event.detailsInvalid && { detailsInvalid: true }),
     hash: event.hash,
   };
-}
-
-// Request values (a user agent, a client id someone typed) reach the trail: a terminal must never run their control characters.
-const CONTROL_CHARACTERS = /\p{Cc}/gu;
-
-function printable(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function compactValue(value: unknown): string {
@@ -44,7 +43,15 @@ export function describeEvents(events: readonly AuditEventRecord[], usernames: R
   return formatTable(
     ['TIME', 'TYPE', 'USER', 'CLIENT', 'IP', 'REQUEST_ID', 'DETAILS'],
     events.map((event) =>
-      [formatTime(event.occurredAt), event.type, user(event.userId), event.clientId ?? '-', event.ip ?? '-', event.requestId ?? '-', compactDetails(event.details)].map(printable),
+      [
+        event.occurredAtInvalid ? '(invalid time)' : formatTime(event.occurredAt),
+        event.type,
+        user(event.userId),
+        event.clientId ?? '-',
+        event.ip ?? '-',
+        event.requestId ?? '-',
+        event.detailsInvalid ? '(invalid details)' : compactDetails(event.details),
+      ].map(escapeForTerminal),
     ),
   );
 }

@@ -5,13 +5,14 @@ import type { Store } from '../../store/store.js';
 import { UserNotFound } from '../../users/errors.js';
 import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
 import { CommandFailed, EXIT, printResult, UsageError } from '../output.js';
-import { parseLimit, parseWhen } from '../time-options.js';
-import { exportAuditTrail } from './audit-export.js';
+import { parseLimit, parseSequence, parseWhen } from '../time-options.js';
+import { exportAuditTrail, sequenceBefore } from './audit-export.js';
 import { describeEvents, describeVerification, toAuditJson } from './audit-text.js';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 10_000;
-const WHEN_HELP = 'ISO 8601 (2026-01-31T12:00:00Z) or a duration back from now (15m, 24h, 7d)';
+const WHEN_HELP = 'ISO 8601 in UTC unless it names a zone (2026-01-31T12:00:00Z) or a duration back from now (15m, 24h, 7d)';
+const ESCAPING_HELP = 'Control and invisible format characters in stored values (U+202E, U+200B, U+2028, C1 controls) are printed as \\uXXXX escapes, in the table and in JSON alike.';
 
 interface ListOptions extends CommonOptions {
   readonly user?: string;
@@ -24,6 +25,7 @@ interface ListOptions extends CommonOptions {
 
 interface ExportCommandOptions extends CommonOptions {
   readonly since?: string;
+  readonly after?: string;
   readonly format?: string;
   readonly follow?: boolean;
 }
@@ -38,8 +40,8 @@ async function resolveUserId(store: Store, reference: string): Promise<string> {
 
 async function listFilter(context: CommandContext, options: ListOptions): Promise<AuditListFilter> {
   const now = context.clock();
-  const since = options.since === undefined ? undefined : parseWhen(options.since, now, '--since');
-  const until = options.until === undefined ? undefined : parseWhen(options.until, now, '--until');
+  const since = options.since === undefined ? undefined : parseWhen(options.since, now, '--since', 'start of day');
+  const until = options.until === undefined ? undefined : parseWhen(options.until, now, '--until', 'end of day');
   if (since !== undefined && until !== undefined && since > until) throw new UsageError('--since is later than --until');
   return {
     limit: options.limit === undefined ? DEFAULT_LIMIT : parseLimit(options.limit, MAX_LIMIT, '--limit'),
@@ -51,11 +53,10 @@ async function listFilter(context: CommandContext, options: ListOptions): Promis
   };
 }
 
-/** Usernames of the users among `events` who still exist, by user id. */
+/** Usernames of the users among `events` who still exist, by user id: one batched lookup, not one per row. */
 async function usernamesOf(store: Store, events: readonly AuditEventRecord[]): Promise<Map<string, string>> {
-  const userIds = [...new Set(events.flatMap((event) => (event.userId === null ? [] : [event.userId])))];
-  const users = await Promise.all(userIds.map((userId) => store.users.findById(userId)));
-  return new Map(users.flatMap((user) => (user === undefined ? [] : [[user.userId, user.username] as const])));
+  const users = await store.users.findByIds(events.flatMap((event) => (event.userId === null ? [] : [event.userId])));
+  return new Map(users.map((user) => [user.userId, user.username]));
 }
 
 function registerList(audit: Command): void {
@@ -63,9 +64,10 @@ function registerList(audit: Command): void {
     .option('--user <username|id>', 'only events about this user')
     .option('--client <client_id>', 'only events about this client')
     .option('--type <type>', 'only events of this type, e.g. login.failed')
-    .option('--since <when>', `only events at or after this time: ${WHEN_HELP}`)
-    .option('--until <when>', `only events at or before this time: ${WHEN_HELP}`)
+    .option('--since <when>', `only events at or after this time (a date alone: from its first second): ${WHEN_HELP}`)
+    .option('--until <when>', `only events at or before this time (a date alone: through its last second, so --until 2026-01-31 includes all of that day): ${WHEN_HELP}`)
     .option('--limit <n>', `at most this many events (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})`)
+    .addHelpText('after', `\n${ESCAPING_HELP} A row whose stored details or time cannot be read is shown as "(invalid details)" or "(invalid time)" (with --json: null and detailsInvalid or occurredAtInvalid true); audit verify names it.`)
     .action(async (options: ListOptions) => {
       const { events, usernames } = await withStore(options, async (context) => {
         const events = await context.store.audit.list(await listFilter(context, options));
@@ -88,25 +90,40 @@ function registerVerify(audit: Command): void {
   });
 }
 
+/** Where an export starts: after `--after`, or before the first event from `--since` on, or from the beginning. */
+async function exportStart(context: CommandContext, options: ExportCommandOptions): Promise<number> {
+  if (options.after !== undefined) return parseSequence(options.after, '--after');
+  if (options.since === undefined) return 0;
+  return sequenceBefore(context.store, parseWhen(options.since, context.clock(), '--since', 'start of day'));
+}
+
+/** Runs the export; only a follow, which has no end of its own, turns SIGINT and SIGTERM into a clean stop (exit 0). */
+async function runExport(options: ExportCommandOptions): Promise<void> {
+  const follow = options.follow === true;
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  if (follow) process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  try {
+    await withStore(options, async (context) => {
+      const after = await exportStart(context, options);
+      await exportAuditTrail(context.store, process.stdout, { after, follow, stop: stop.signal });
+    });
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
+}
+
 function registerExport(audit: Command): void {
-  withCommonOptions(audit.command('export').description('print audit events as JSON lines, oldest first, for a SIEM'))
-    .option('--since <when>', `only events at or after this time: ${WHEN_HELP}`)
+  withCommonOptions(audit.command('export').description('print audit events as JSON lines, in sequence order, for a SIEM'))
+    .option('--since <when>', `start at the first event (by sequence) at or after this time, then print every later one whatever its time: ${WHEN_HELP}`)
+    .addOption(new Option('--after <sequence>', 'start after this sequence number (the last one a SIEM received)').conflicts('since'))
     .addOption(new Option('--format <format>', 'output format (required)').choices(['jsonl']))
-    .option('--follow', 'keep printing events as they are appended, until interrupted (SIGINT, SIGTERM)')
+    .option('--follow', 'keep printing events as they are appended, until SIGINT or SIGTERM (then exit 0 after the current line)')
+    .addHelpText('after', `\n${ESCAPING_HELP} A row whose stored details or time cannot be read is printed with null and detailsInvalid or occurredAtInvalid true.`)
     .action(async (options: ExportCommandOptions) => {
       // Not a commander requiredOption: commander would report it missing before naming a mistyped flag.
       if (options.format === undefined) throw new UsageError('audit export needs --format jsonl');
-      const stop = new AbortController();
-      const onSignal = () => stop.abort();
-      process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
-      try {
-        await withStore(options, (context) => {
-          const since = options.since === undefined ? undefined : parseWhen(options.since, context.clock(), '--since');
-          return exportAuditTrail(context.store, process.stdout, { follow: options.follow === true, stop: stop.signal, ...(since !== undefined && { since }) });
-        });
-      } finally {
-        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-      }
+      await runExport(options);
     });
 }
 

@@ -8,15 +8,27 @@ import { inTransaction, type Db } from './transaction.js';
 
 const VERIFY_PAGE_SIZE = 500;
 
-function parseDetails(text: string): Readonly<Record<string, unknown>> {
-  const value: unknown = JSON.parse(text);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError('stored audit details are not a JSON object');
+/** 9999-12-31T23:59:59Z: the last second an ISO 8601 time with a four-digit year can name. */
+const LAST_WRITABLE_SECOND = 253_402_300_799;
+
+/** The stored details as an object, or undefined when they are not a JSON object (Gatehouse only ever writes one). */
+function parseDetails(text: unknown): Readonly<Record<string, unknown>> | undefined {
+  try {
+    const value: unknown = typeof text === 'string' ? JSON.parse(text) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
-  return value as Record<string, unknown>;
 }
 
-function rowToAuditEvent(row: AuditEventsTable): AuditEventRecord {
+/** Whether a stored time is one Gatehouse's clock could have written: whole epoch seconds that a date can show. */
+function isWritableTime(occurredAt: unknown): boolean {
+  return Number.isSafeInteger(occurredAt) && (occurredAt as number) >= 0 && (occurredAt as number) <= LAST_WRITABLE_SECOND;
+}
+
+/** A row for reading: what cannot be decoded is flagged, never thrown, so one corrupt row does not stop a listing. */
+function rowToListedEvent(row: AuditEventsTable): AuditEventRecord {
+  const details = parseDetails(row.details);
   return {
     sequence: row.sequence,
     type: row.type,
@@ -26,10 +38,22 @@ function rowToAuditEvent(row: AuditEventsTable): AuditEventRecord {
     userId: row.user_id,
     ip: row.ip,
     userAgent: row.user_agent,
-    details: parseDetails(row.details),
+    details: details ?? {},
     previousHash: row.previous_hash,
     hash: row.hash,
+    ...(details === undefined && { detailsInvalid: true }),
+    ...(!isWritableTime(row.occurred_at) && { occurredAtInvalid: true }),
   };
+}
+
+/**
+ * A row exactly as it is hashed, for verifyChain: details that are not a JSON object throw (the verification counts
+ * that as altered), rather than being read as `{}`, which could seal like the original empty details.
+ */
+function rowToAuditEvent(row: AuditEventsTable): AuditEventRecord {
+  const event = rowToListedEvent(row);
+  if (event.detailsInvalid) throw new TypeError('stored audit details are not a JSON object');
+  return event;
 }
 
 export class KyselyAuditRepository implements AuditRepository {
@@ -79,13 +103,13 @@ export class KyselyAuditRepository implements AuditRepository {
     if (filter.clientId !== undefined) query = query.where('client_id', '=', filter.clientId);
     if (filter.since !== undefined) query = query.where('occurred_at', '>=', filter.since);
     if (filter.until !== undefined) query = query.where('occurred_at', '<=', filter.until);
-    return (await query.execute()).map(rowToAuditEvent);
+    return (await query.execute()).map(rowToListedEvent);
   }
 
   async listAfter(afterSequence: number, options: { readonly limit: number; readonly since?: number }): Promise<readonly AuditEventRecord[]> {
     let query = this.db.selectFrom('audit_events').selectAll().where('sequence', '>', afterSequence).orderBy('sequence').limit(options.limit);
     if (options.since !== undefined) query = query.where('occurred_at', '>=', options.since);
-    return (await query.execute()).map(rowToAuditEvent);
+    return (await query.execute()).map(rowToListedEvent);
   }
 
   async verifyChain(): Promise<AuditChainVerification> {

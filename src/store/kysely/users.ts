@@ -7,6 +7,8 @@ import { withdrawDeviceApprovals } from './device-authorizations.js';
 import { dropUserRetryResponses } from './refresh-tokens.js';
 import { inTransaction, type Db } from './transaction.js';
 
+const FIND_BATCH_SIZE = 1000;
+
 function userToRow(user: UserRecord): UsersTable {
   return {
     user_id: user.userId,
@@ -52,6 +54,17 @@ export class KyselyUserRepository implements UserRepository {
   async findByUsername(username: string): Promise<UserRecord | undefined> {
     const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
     return row && rowToUser(row);
+  }
+
+  async findByIds(userIds: readonly string[]): Promise<readonly UserRecord[]> {
+    const unique = [...new Set(userIds)];
+    const found: UserRecord[] = [];
+    // Batches keep each statement far below the engines' bound-parameter limits (SQLite 32,766, PostgreSQL 65,535).
+    for (let start = 0; start < unique.length; start += FIND_BATCH_SIZE) {
+      const rows = await this.db.selectFrom('users').selectAll().where('user_id', 'in', unique.slice(start, start + FIND_BATCH_SIZE)).execute();
+      found.push(...rows.map(rowToUser));
+    }
+    return found;
   }
 
   async list(): Promise<readonly UserRecord[]> {
