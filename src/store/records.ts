@@ -263,11 +263,11 @@ export interface AuditListFilter {
 export type AuditChainBreakKind = 'altered' | 'inserted' | 'deleted' | 'head_forged' | 'unknown';
 
 export interface AuditChainBreak {
-  /** The sequence number of the record at fault (for a deletion, the one missing; for a forged head, the one it names). */
+  /** The sequence number of the record at fault (for a deletion, the one missing; for a forged head, the last record reached). */
   readonly sequence: number;
   /**
    * Its 1-based place among the records kept since the pruned head (for a deletion, where it would be; for a forged
-   * head, the place of the last record kept, 0 when none is).
+   * head, the place of the last record reached, 0 when none is kept).
    */
   readonly position: number;
   readonly kind: AuditChainBreakKind;

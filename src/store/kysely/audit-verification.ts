@@ -57,7 +57,7 @@ export function judgeRow(row: AuditEventsTable, walk: ChainWalk, toRecord: (row:
  */
 export function compareWithHead(walk: ChainWalk, head: ChainHead, sealer: AuditSealer): AuditChainVerification {
   const seal = sealStateOf(sealer, head);
-  if (seal === 'forged') return headForged(walk.checked, head);
+  if (seal === 'forged') return headForged(walk);
   if (head.sequence > walk.sequence) return broken({ sequence: walk.sequence + 1, position: walk.checked + 1, kind: 'deleted' });
   if (head.sequence < walk.sequence) {
     const beyond = walk.sequence - head.sequence;
@@ -73,15 +73,15 @@ export function compareWithHead(walk: ChainWalk, head: ChainHead, sealer: AuditS
  * A break in a record past the head's last append is a forged record, whatever else it looks like; unless the head is
  * forged itself, and so cannot say where the chain ends. A break before the head's sequence is the chain's own evidence.
  */
-export function confirmBreak(suspect: AuditChainBreak, head: ChainHead, sealer: AuditSealer): AuditChainVerification {
+export function confirmBreak(suspect: AuditChainBreak, walk: ChainWalk, head: ChainHead, sealer: AuditSealer): AuditChainVerification {
   if (suspect.sequence <= head.sequence) return broken(suspect);
-  if (sealStateOf(sealer, head) === 'forged') return headForged(suspect.position - 1, head);
+  if (sealStateOf(sealer, head) === 'forged') return headForged(walk);
   return broken({ ...suspect, kind: 'inserted' });
 }
 
-/** Every record walked links up, but the head naming the end (and the pruned head) is not the one Gatehouse sealed. */
-function headForged(checked: number, head: ChainHead): AuditChainVerification {
-  return { intact: false, checked, firstBreak: { sequence: head.sequence, position: checked, kind: 'head_forged' } };
+/** The records walked link up to the last one reached, but the head that should vouch for where they end and start is not the one Gatehouse sealed. */
+function headForged(walk: ChainWalk): AuditChainVerification {
+  return { intact: false, checked: walk.checked, firstBreak: { sequence: walk.sequence, position: walk.checked, kind: 'head_forged' } };
 }
 
 /** Every record before the break was verified. */

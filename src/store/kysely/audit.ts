@@ -108,7 +108,7 @@ export class KyselyAuditRepository implements AuditRepository {
       for (const row of rows) {
         walk = afterPruning(walk, row);
         const suspect = judgeRow(row, walk, rowToAuditEvent);
-        if (suspect !== null) return confirmBreak(suspect, await this.head(), sealer);
+        if (suspect !== null) return confirmBreak(suspect, walk, await this.head(), sealer);
         walk = { sequence: row.sequence, hash: row.hash, linkedFrom: row.previous_hash, checked: walk.checked + 1 };
       }
       if (rows.length === VERIFY_PAGE_SIZE) continue;
