@@ -8,7 +8,7 @@ import { presentDemo } from './dev/seed-demo.js';
 import { openDashboardSources, type DashboardSources } from './admin/dashboard-sources.js';
 import type { Scheduler } from './observability/time-series.js';
 import { listenHttp, type HttpListener } from './http/http-server.js';
-import { attachAudit } from './observability/audit.js';
+import { attachAudit, AUDIT_CHAIN_PURPOSE } from './observability/audit.js';
 import { attachEventLog } from './observability/event-log.js';
 import { EventBus } from './observability/events.js';
 import { attachSecurityWebhook } from './observability/security-webhook.js';
@@ -22,7 +22,7 @@ import { listenMetrics } from './http/metrics-listener.js';
 import { Sweeper, sweepPolicy } from './maintenance/sweeper.js';
 import { BackChannelDeliverer } from './logout/back-channel-deliverer.js';
 import { openStore } from './store/open.js';
-import type { Store } from './store/store.js';
+import type { SealedStore, Store } from './store/store.js';
 import { openKeyRing, type KeyRing } from './tokens/keys/key-ring.js';
 import { createKeyEncryption } from './tokens/keys/key-encryption.js';
 import { createMessageAuthentication } from './tokens/keys/message-authentication.js';
@@ -40,7 +40,7 @@ export interface Gatehouse {
   /** The configuration as served: the real port, and the issuer derived from it in dev mode. */
   readonly config: Config;
   readonly app: FastifyInstance;
-  readonly store: Store;
+  readonly store: SealedStore;
   readonly keyRing: KeyRing;
   /** The process's metrics (undefined when `metrics.enabled` is false); dashboards sample its registry. */
   readonly metrics: GatehouseMetrics | undefined;
@@ -83,7 +83,8 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
   const deviceCookieSignatures = createMessageAuthentication(secrets, DEVICE_COOKIE_PURPOSE);
   // RFC 9449 §8: likewise for DPoP nonces, so a nonce one instance issued is accepted by every other.
   const dpopNonceSignatures = createMessageAuthentication(secrets, DPOP_NONCE_PURPOSE);
-  const opened = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // The audit chain head is sealed under the same secret, so no one without it can cut or rewrite the trail unnoticed.
+  const opened = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, createMessageAuthentication(secrets, AUDIT_CHAIN_PURPOSE));
   const tracing = startTracing(config.tracing, options.spanExporter);
   const metrics = config.metrics.enabled ? new GatehouseMetrics({ clientLabelLimit: config.metrics.clientLabelLimit, clock }) : undefined;
   // Every storage call timed for the metrics, and a span of the request that made it when tracing is on.

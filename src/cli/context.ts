@@ -1,4 +1,5 @@
-// What every CLI command shares: its common options, the configuration, an open store and an audited event bus.
+// What every CLI command shares: its common options, the configuration, an open store and, for commands that change
+// anything, an event bus whose events reach the sealed audit trail.
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { systemClock, type Clock } from '../clock.js';
@@ -7,21 +8,27 @@ import type { Config } from '../config/schema.js';
 import { holdsDevSecret } from '../tokens/keys/dev-secret.js';
 import { attachAudit } from '../observability/audit.js';
 import { EventBus, type EventContext } from '../observability/events.js';
-import type { Store } from '../store/store.js';
-import { printNote, type OutputOptions } from './output.js';
+import type { AuditSealer, SealedStore, Store } from '../store/store.js';
+import { printNote, UsageError, type OutputOptions } from './output.js';
 
 export interface CommonOptions extends OutputOptions {
   readonly config?: string | undefined;
   readonly dev?: boolean | undefined;
 }
 
-export interface CommandContext {
+/** What a command that only reads has: no event bus, so it can audit nothing, and needs no key-encryption secret. */
+export interface ReadCommandContext {
   readonly config: Config;
   readonly store: Store;
+  readonly clock: Clock;
+}
+
+/** What a command that changes anything has: a store sealing the audit chain, and the event bus feeding it. */
+export interface CommandContext extends ReadCommandContext {
+  readonly store: SealedStore;
   readonly events: EventBus;
   /** Audit context of every event the command emits: `{ actor: 'cli:<os user>' }`. */
   readonly eventContext: EventContext;
-  readonly clock: Clock;
 }
 
 /** Adds `--json` and `--config` to a command; every leaf command takes both. */
@@ -60,14 +67,37 @@ export function storeOptionsOf(config: DatabaseConfig): { readonly databaseUrl: 
 }
 
 /**
- * Runs `work` with an open store and an event bus whose events reach the audit trail; audit writes are
- * flushed and the store closed on every path, so the process exits as soon as the command is done.
+ * The bus given to a service a read command builds only to read through, its type narrowed to the reading methods
+ * (`Pick<UserService, 'list' | 'show'>`): nothing reachable emits, so it has no audit subscriber.
  */
-export async function withStore<T>(options: CommonOptions, work: (context: CommandContext) => Promise<T>): Promise<T> {
+export function readerEvents(): EventBus {
+  return new EventBus(() => undefined);
+}
+
+/** Runs `work` with a store opened for reading; it needs no key-encryption secret. The store is closed on every path. */
+export async function withStore<T>(options: CommonOptions, work: (context: ReadCommandContext) => Promise<T>): Promise<T> {
   const config = loadCommandConfig(options);
   // Loaded on use: the database drivers and Kysely are most of the CLI's start-up time.
   const { openStore } = await import('../store/open.js');
   const store = await openStore(storeOptionsOf(config));
+  try {
+    return await work({ config, store, clock: systemClock });
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Runs `work` with a store that seals the audit chain and an event bus whose events reach it; audit writes are
+ * flushed and the store closed on every path, so the process exits as soon as the command is done. The secret is
+ * resolved before the store opens: a command that cannot seal changes nothing.
+ * @throws UsageError naming keys.encryptionSecret when no key-encryption secret can be resolved
+ */
+export async function withSealedStore<T>(options: CommonOptions, work: (context: CommandContext) => Promise<T>): Promise<T> {
+  const config = loadCommandConfig(options);
+  const sealer = await resolveAuditSealer(config);
+  const { openStore } = await import('../store/open.js');
+  const store = await openStore(storeOptionsOf(config), sealer);
   // An audit failure is reported but does not undo or fail an operation that already happened.
   const events = new EventBus((error, event) => {
     printNote(`warning: could not write the audit event ${event.type}: ${error instanceof Error ? error.message : String(error)}`);
@@ -78,6 +108,24 @@ export async function withStore<T>(options: CommonOptions, work: (context: Comma
   } finally {
     await events.drain();
     await store.close();
+  }
+}
+
+/** The audit chain's sealer under the key-encryption secret, resolved as the server resolves it (dev mode: the dev secret file). */
+async function resolveAuditSealer(config: Config): Promise<AuditSealer> {
+  const [{ resolveKeyEncryptionSecrets }, { createMessageAuthentication }, { AUDIT_CHAIN_PURPOSE }, { createLogger }] = await Promise.all([
+    import('../tokens/keys/resolve.js'),
+    import('../tokens/keys/message-authentication.js'),
+    import('../observability/audit.js'),
+    import('../observability/logger.js'),
+  ]);
+  try {
+    // Logs (the dev-mode "generated a secret" warning) go to stderr, keeping stdout for the result.
+    const secrets = await resolveKeyEncryptionSecrets(config, createLogger(config.logLevel, process.stderr));
+    return createMessageAuthentication(secrets, AUDIT_CHAIN_PURPOSE);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`this command needs keys.encryptionSecret (GATEHOUSE_KEYS_ENCRYPTION_SECRET) to seal or check the audit trail, and it cannot be resolved: ${reason}`);
   }
 }
 

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { SweptSession } from '../store/records.js';
-import type { Store } from '../store/store.js';
+import type { SealedStore, Store } from '../store/store.js';
 
 /**
  * Consumed codes are kept this long past expiry: a replay within it still finds the code and revokes what it issued
@@ -77,7 +77,7 @@ async function drain(batch: Batch, signal: AbortSignal | undefined): Promise<num
 }
 
 /** Deletes what no request can use any more, table by table in batches; idempotent, so instances need no coordination. */
-export async function sweepExpiredState(store: Store, now: number, policy: SweepPolicy, options: SweepOptions = {}): Promise<SweepResult> {
+export async function sweepExpiredState(store: SealedStore, now: number, policy: SweepPolicy, options: SweepOptions = {}): Promise<SweepResult> {
   const sweep = (batch: Batch) => drain(batch, options.signal);
   // Every access token a family issued expires within the longest access token lifetime of its last refresh token's expiry (see deleteExpiredFamilies).
   const tokensBefore = now - policy.accessTokenTtl;
@@ -119,7 +119,7 @@ export class Sweeper {
   private readonly stopping = new AbortController();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: SealedStore,
     private readonly logger: Logger,
     private readonly clock: Clock,
     private readonly policy: SweepPolicy,

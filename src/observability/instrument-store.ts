@@ -30,12 +30,13 @@ const direct: Wrap = (_operation, call) => call();
  * names) and, with a tracer, each call a span named so, nested in a `transaction` span when made in one. With neither
  * a tracer nor a callback, `store` itself.
  */
-export function instrumentStore(store: Store, instrumentation: StoreInstrumentation): Store {
+export function instrumentStore<S extends Store>(store: S, instrumentation: StoreInstrumentation): S {
   const { tracer, onOperation } = instrumentation;
   if (tracer === undefined && onOperation === undefined) return store;
   const span = tracer === undefined ? direct : spanned(tracer, store.engine);
   const time = onOperation === undefined ? direct : measured(onOperation);
-  return wrapStore(store, { call: (operation, call) => span(operation, () => time(operation, call)), transaction: span });
+  // The proxy keeps every repository the store has, so it is the same kind of store (sealed or not).
+  return wrapStore(store, { call: (operation, call) => span(operation, () => time(operation, call)), transaction: span }) as S;
 }
 
 function wrapStore(store: Store, wrap: Wrappers): Store {

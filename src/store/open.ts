@@ -3,7 +3,7 @@ import type { EngineConnection } from './engine.js';
 import { createKyselyStore } from './kysely/kysely-store.js';
 import { connectPostgres, parsePostgresUrl } from './postgres.js';
 import { connectSqlite, resolveSqliteFile } from './sqlite.js';
-import { StoreUnavailableError, type Store } from './store.js';
+import { StoreUnavailableError, type AuditSealer, type SealedStore, type Store } from './store.js';
 
 export interface OpenStoreOptions {
   /**
@@ -38,12 +38,16 @@ async function connectAndMigrate(options: OpenStoreOptions): Promise<{ engine: E
 }
 
 /**
- * Opens the configured database and applies pending migrations (safe when several instances start at once).
+ * Opens the configured database and applies pending migrations (safe when several instances start at once). With
+ * `auditSealer` (message authentication keyed from the key-encryption secret) the store can append to the audit
+ * chain and verify it; without, it reads the trail only, and needs no secret.
  * @throws StoreUnavailableError with a one-line message naming the file or host, never a password
  */
-export async function openStore(options: OpenStoreOptions): Promise<Store> {
+export async function openStore(options: OpenStoreOptions, auditSealer: AuditSealer): Promise<SealedStore>;
+export async function openStore(options: OpenStoreOptions): Promise<Store>;
+export async function openStore(options: OpenStoreOptions, auditSealer?: AuditSealer): Promise<Store> {
   const { engine } = await connectAndMigrate(options);
-  return createKyselyStore(engine.db, engine.engine);
+  return auditSealer === undefined ? createKyselyStore(engine.db, engine.engine) : createKyselyStore(engine.db, engine.engine, auditSealer);
 }
 
 /** For `gatehouse migrate`: applies pending migrations and reports their names (empty when up to date). */

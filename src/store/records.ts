@@ -261,21 +261,31 @@ export interface AuditListFilter {
 
 /**
  * What a break in the chain looks like: `altered` (content or hash changed in place), `inserted` (a record the chain
- * never linked, or one past the head), `deleted` (a missing sequence number), or `unknown` when it cannot be told.
+ * never linked, or one past the head), `deleted` (a missing sequence number), `head_forged` (the chain head's seal does
+ * not verify: its end or its pruned head was moved without the key-encryption secret), or `unknown` when it cannot be told.
  */
-export type AuditChainBreakKind = 'altered' | 'inserted' | 'deleted' | 'unknown';
+export type AuditChainBreakKind = 'altered' | 'inserted' | 'deleted' | 'head_forged' | 'unknown';
 
 export interface AuditChainBreak {
-  /** The sequence number of the record at fault (for a deletion, the one missing). */
+  /** The sequence number of the record at fault (for a deletion, the one missing; for a forged head, the last record reached). */
   readonly sequence: number;
-  /** Its 1-based place among the records kept since the pruned head (for a deletion, where it would be). */
+  /**
+   * Its 1-based place among the records kept since the pruned head (for a deletion, where it would be; for a forged
+   * head, the place of the last record reached, 0 when none is kept).
+   */
   readonly position: number;
   readonly kind: AuditChainBreakKind;
 }
 
 /** The outcome of recomputing the chain: intact up to the head, or the first break found. */
 export type AuditChainVerification =
-  | { readonly intact: true; readonly checked: number; readonly head: { readonly sequence: number; readonly hash: string } }
+  | {
+      readonly intact: true;
+      readonly checked: number;
+      readonly head: { readonly sequence: number; readonly hash: string };
+      /** False while the head was never sealed (written before sealing existed, with no append or prune since): then only the chain vouches for it. */
+      readonly sealed: boolean;
+    }
   | { readonly intact: false; readonly checked: number; readonly firstBreak: AuditChainBreak };
 
 /** A validated authorization request (RFC 6749 §4.1.1, OpenID Connect Core §3.1.2.1), as carried through login and consent. */

@@ -374,9 +374,18 @@ export interface BackChannelLogoutRepository {
   deleteFinished(before: number, limit: number): Promise<number>;
 }
 
-export interface AuditRepository {
-  /** Appends an event to the hash chain (serialised so the chain never forks). */
-  append(event: AuditEventInput): Promise<AuditEventRecord>;
+/**
+ * Seals the audit chain head and checks a seal: an HMAC keyed from the key-encryption secret (see
+ * createMessageAuthentication), so someone who can write the database but lacks the secret cannot move the head.
+ */
+export interface AuditSealer {
+  sign(message: string): string;
+  /** Whether `signature` was made under the current or a previous secret. */
+  verify(message: string, signature: string): boolean;
+}
+
+/** Reading the audit trail: needs no secret. */
+export interface AuditReader {
   /**
    * Most recent first, filtered as `filter` says. A row that cannot be decoded is returned flagged
    * (`detailsInvalid`, `occurredAtInvalid`) rather than failing the listing.
@@ -390,16 +399,27 @@ export interface AuditRepository {
    * find where to start. Rows are flagged as by `list`.
    */
   listAfter(afterSequence: number, options: { readonly limit: number; readonly since?: number }): Promise<readonly AuditEventRecord[]>;
+}
+
+/** The audit hash chain itself: appending, pruning and verifying all need the sealer, so only a SealedStore has it. */
+export interface AuditRepository extends AuditReader {
+  /**
+   * Appends an event to the hash chain (serialised so the chain never forks) and re-seals the head in the same
+   * transaction. A head whose seal does not verify keeps it, so verifyChain goes on reporting the forgery.
+   */
+  append(event: AuditEventInput): Promise<AuditEventRecord>;
   /**
    * Recomputes the chain from the pruned head (the genesis hash until a prune) and reports the first break: its
    * sequence number, its position, and whether it looks altered, inserted or deleted. Events removed from the end or
    * forged past it are caught too: the chain head remembers the last append. Events appended while it runs are checked as well.
+   * A head whose seal does not verify is `head_forged`: the end of the chain, or where pruning stopped, was moved by
+   * someone without the key-encryption secret. A head never sealed is judged by the chain alone (`sealed: false`).
    */
   verifyChain(): Promise<AuditChainVerification>;
   /**
    * Deletes up to `limit` of the oldest events (one sweep batch), stopping at the first that occurred at or after
    * `before`, so only a prefix of the chain ever goes. In the same transaction the last deleted event becomes the
-   * pruned head (its sequence and hash), where verifyChain starts. Returns how many.
+   * pruned head (its sequence and hash), where verifyChain starts, and the head is re-sealed. Returns how many.
    */
   prune(before: number, limit: number): Promise<number>;
 }
@@ -431,7 +451,8 @@ export interface Store {
   readonly clientAssertionJtis: ClientAssertionJtiRepository;
   readonly dpopProofJtis: DpopProofJtiRepository;
   readonly backChannelLogout: BackChannelLogoutRepository;
-  readonly audit: AuditRepository;
+  /** Reading only: appending to the audit chain takes a SealedStore. */
+  readonly audit: AuditReader;
   readonly revokedAccessTokens: RevokedAccessTokenRepository;
   /**
    * Runs `fn` in one transaction with repositories bound to it; commits when it resolves, rolls back and
@@ -441,4 +462,13 @@ export interface Store {
   /** Throws StoreUnavailableError when the database does not answer (also once the store is closed). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * A store opened with the audit sealer: the only kind that can append to, prune or verify the audit chain, so no
+ * event is ever appended under a head left unsealed.
+ */
+export interface SealedStore extends Store {
+  readonly audit: AuditRepository;
+  transaction<T>(fn: (store: SealedStore) => Promise<T>): Promise<T>;
 }

@@ -94,7 +94,7 @@ forEachEngine((engine) => {
       const result = await verify();
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout, `audit trail intact: 6 records checked, head at sequence 6 (${events[5]?.hash})\n`);
-      assert.deepEqual(jsonOf(await verify('--json')), { intact: true, checked: 6, head: { sequence: 6, hash: events[5]?.hash } });
+      assert.deepEqual(jsonOf(await verify('--json')), { intact: true, checked: 6, head: { sequence: 6, hash: events[5]?.hash }, sealed: true });
     });
 
     it("finds a record's details, type or time altered, naming its position", async () => {

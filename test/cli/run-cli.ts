@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { gatehouseCommand } from '../support/gatehouse-command.js';
 
-export const TEST_ENCRYPTION_SECRET = 'cli-test-key-encryption-secret-0123456789';
+import { CLI_ENCRYPTION_SECRET as TEST_ENCRYPTION_SECRET } from '../support/secrets.js';
+
+export { TEST_ENCRYPTION_SECRET };
 
 export interface CliResult {
   readonly code: number | null;

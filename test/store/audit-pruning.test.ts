@@ -1,7 +1,7 @@
 // Store contract, audit pruning: only a prefix of old events goes, the pruned head is recorded, and tampering after it still shows.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Store } from '../../src/store/store.js';
+import type { SealedStore, Store } from '../../src/store/store.js';
 import { breakOf } from '../support/audit-tampering.js';
 import { forEachEngine, useTestStore } from '../support/database.js';
 import { anAuditEvent, NOW } from './fixtures.js';
@@ -9,7 +9,7 @@ import { anAuditEvent, NOW } from './fixtures.js';
 const ALL = 100;
 
 /** Appends one event per entry of `ages`, that many seconds before NOW, in order. */
-async function appendAged(store: Store, ages: readonly number[]): Promise<void> {
+async function appendAged(store: SealedStore, ages: readonly number[]): Promise<void> {
   for (const age of ages) await store.audit.append(anAuditEvent({ occurredAt: NOW - age }));
 }
 

@@ -62,12 +62,21 @@ forEachEngine((engine) => {
       assert.deepEqual(await database.store.audit.verifyChain(), { intact: false, checked: 0, firstBreak: { sequence: 1, position: 1, kind: 'deleted' } });
     });
 
-    it('cannot tell what happened when the head no longer matches a chain pruned to nothing', async () => {
+    it('cannot tell what happened when an unsealed head no longer matches a chain pruned to nothing', async () => {
+      const database = current();
+      await appendEvents(database, 2);
+      await database.store.audit.prune(Number.MAX_SAFE_INTEGER, 10);
+      // Unsealed, as a database written before sealing: the chain alone judges the head.
+      await database.sql(`update audit_chain_head set hash = '${'e'.repeat(64)}', seal = null`);
+      assert.deepEqual(await database.store.audit.verifyChain(), { intact: false, checked: 0, firstBreak: { sequence: 2, position: 1, kind: 'unknown' } });
+    });
+
+    it('names a sealed head changed behind its back as forged, even when the chain cannot tell', async () => {
       const database = current();
       await appendEvents(database, 2);
       await database.store.audit.prune(Number.MAX_SAFE_INTEGER, 10);
       await database.sql(`update audit_chain_head set hash = '${'e'.repeat(64)}'`);
-      assert.deepEqual(await database.store.audit.verifyChain(), { intact: false, checked: 0, firstBreak: { sequence: 2, position: 1, kind: 'unknown' } });
+      assert.deepEqual(await database.store.audit.verifyChain(), { intact: false, checked: 0, firstBreak: { sequence: 2, position: 0, kind: 'head_forged' } });
     });
 
     it('cannot tell what happened when an event links to nothing the chain holds', async () => {

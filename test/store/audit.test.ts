@@ -23,7 +23,7 @@ forEachEngine((engine) => {
       assert.equal(first.hash, createHash('sha256').update(GENESIS + content).digest('hex'));
       assert.equal(second.sequence, 2);
       assert.equal(second.previousHash, first.hash);
-      assert.deepEqual(await store.audit.verifyChain(), { intact: true, checked: 2, head: { sequence: 2, hash: second.hash } });
+      assert.deepEqual(await store.audit.verifyChain(), { intact: true, checked: 2, head: { sequence: 2, hash: second.hash }, sealed: true });
     });
 
     it('hashes canonical JSON: key order does not matter, content does', () => {
@@ -48,8 +48,8 @@ forEachEngine((engine) => {
       assert.deepEqual(await store.audit.list({ limit: 10, type: 'none' }), []);
     });
 
-    it('verifies an empty trail', async () => {
-      assert.deepEqual(await current().store.audit.verifyChain(), { intact: true, checked: 0, head: { sequence: 0, hash: GENESIS } });
+    it('verifies an empty trail, whose head no append has sealed yet', async () => {
+      assert.deepEqual(await current().store.audit.verifyChain(), { intact: true, checked: 0, head: { sequence: 0, hash: GENESIS }, sealed: false });
     });
 
     it('serialises concurrent appends into one unforked chain', async () => {

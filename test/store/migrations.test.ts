@@ -26,6 +26,7 @@ const ALL_MIGRATIONS = [
   '017-admin-role',
   '018-family-context',
   '019-audit-lookups',
+  '020-audit-head-seal',
 ];
 
 async function withDatabase(engine: { name: 'sqlite' | 'postgres' }, work: (database: TestDatabase) => Promise<void>): Promise<void> {

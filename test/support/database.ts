@@ -8,7 +8,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { openStore } from '../../src/store/open.js';
 import { parsePostgresUrl } from '../../src/store/postgres.js';
-import type { Store } from '../../src/store/store.js';
+import type { SealedStore } from '../../src/store/store.js';
+import { TEST_AUDIT_SEALER } from './secrets.js';
 
 export type EngineName = 'sqlite' | 'postgres';
 
@@ -44,7 +45,8 @@ export interface TestDatabase {
 }
 
 export interface TestStore extends TestDatabase {
-  readonly store: Store;
+  /** Sealing the audit chain with TEST_AUDIT_SEALER, as a CLI run with cliEnvironment does. */
+  readonly store: SealedStore;
 }
 
 function sqliteRunner(file: string): TestDatabase['sql'] {
@@ -111,9 +113,9 @@ export async function createTestDatabase(engine: Pick<TestEngine, 'name'>): Prom
 /** A migrated store on a fresh database; `cleanup()` closes it and removes the database. */
 export async function createTestStore(engine: Pick<TestEngine, 'name'>): Promise<TestStore> {
   const database = await createTestDatabase(engine);
-  let store: Store;
+  let store: SealedStore;
   try {
-    store = await openStore({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    store = await openStore({ databaseUrl: database.databaseUrl, dataDir: database.dataDir }, TEST_AUDIT_SEALER);
   } catch (error) {
     await database.cleanup().catch(() => undefined);
     throw error;

@@ -7,8 +7,9 @@ import type { Config } from '../../src/config/schema.js';
 import { startGatehouse, type Gatehouse, type StartOptions } from '../../src/main.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createTestStore, type TestEngine, type TestStore } from './database.js';
+import { SERVER_ENCRYPTION_SECRET as TEST_ENCRYPTION_SECRET } from './secrets.js';
 
-export const TEST_ENCRYPTION_SECRET = 'test-key-encryption-secret-0123456789abcdef';
+export { TEST_ENCRYPTION_SECRET };
 
 export interface TestServer extends Gatehouse {
   readonly config: Config;

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ApiRegistrationService } from '../../apis/registration.js';
 import { InvalidApiMetadata } from '../../apis/errors.js';
-import { withCommonOptions, withStore, type CommonOptions } from '../context.js';
+import { readerEvents, withCommonOptions, withSealedStore, withStore, type CommonOptions } from '../context.js';
 import { printResult } from '../output.js';
 import { describeApi, describeApiList, describeClientApis, toApiJson, toClientApisJson } from './api-text.js';
 
@@ -26,8 +26,15 @@ function parseTtl(text: string | undefined): number | null | undefined {
 
 /** The service, over a store opened for this one command. */
 export function withApiRegistration<T>(options: CommonOptions, work: (service: ApiRegistrationService) => Promise<T>): Promise<T> {
-  return withStore(options, (context) =>
+  return withSealedStore(options, (context) =>
     work(new ApiRegistrationService({ store: context.store, events: context.events, context: context.eventContext, clock: context.clock, issuer: context.config.issuer })),
+  );
+}
+
+/** The service's reading half, over a store opened without the key-encryption secret: its type offers no change to make. */
+function readApis<T>(options: CommonOptions, work: (service: Pick<ApiRegistrationService, 'list' | 'show' | 'listForClient'>) => Promise<T>): Promise<T> {
+  return withStore(options, (context) =>
+    work(new ApiRegistrationService({ store: context.store, events: readerEvents(), context: {}, clock: context.clock, issuer: context.config.issuer })),
   );
 }
 
@@ -62,11 +69,11 @@ function registerCreateAndUpdate(apis: Command): void {
 
 function registerReadAndDelete(apis: Command): void {
   withCommonOptions(apis.command('list').description('list APIs')).action(async (options: CommonOptions) => {
-    const list = await withApiRegistration(options, (service) => service.list());
+    const list = await readApis(options, (service) => service.list());
     printResult(options, describeApiList(list), list.map(toApiJson));
   });
   withCommonOptions(apis.command('show').description('show one API').argument('<identifier>')).action(async (identifier: string, options: CommonOptions) => {
-    const api = await withApiRegistration(options, (service) => service.show(identifier));
+    const api = await readApis(options, (service) => service.show(identifier));
     printResult(options, describeApi(api), toApiJson(api));
   });
   withCommonOptions(apis.command('delete').description("delete an API and every client's access to it").argument('<identifier>')).action(
@@ -100,7 +107,7 @@ export function registerClientApiCommands(clients: Command): void {
     });
   withCommonOptions(clients.command('apis').description('list the APIs a client may request tokens for').argument('<client_id>')).action(
     async (clientId: string, options: CommonOptions) => {
-      const list = await withApiRegistration(options, (service) => service.listForClient(clientId));
+      const list = await readApis(options, (service) => service.listForClient(clientId));
       printResult(options, describeClientApis(clientId, list), toClientApisJson(clientId, list));
     },
   );

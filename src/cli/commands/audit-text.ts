@@ -60,16 +60,21 @@ const KIND_TEXT: Readonly<Record<AuditChainBreak['kind'], string>> = {
   altered: 'the record was altered',
   inserted: 'a record was inserted',
   deleted: 'a record was deleted',
+  head_forged: "the chain head's seal does not verify: the end of the trail, or where pruning stopped, was moved without the key-encryption secret",
   unknown: 'it cannot be told whether a record was altered, inserted or deleted',
 };
 
-/** One line for a person: the summary of an intact chain, or where and how it breaks. */
-export function describeVerification(verification: AuditChainVerification): string {
+const NOT_SEALED_YET =
+  'the chain head is not sealed yet (no append or prune since upgrading): until the next one seals it, a cut or rewritten end of the trail would go unnoticed';
+
+/** Lines for a person: the summary of an intact chain (and a second if its head is not sealed yet), or where and how it breaks. */
+export function describeVerification(verification: AuditChainVerification): string[] {
   const records = (count: number) => `${count} record${count === 1 ? '' : 's'}`;
   if (verification.intact) {
     const { head } = verification;
-    return `audit trail intact: ${records(verification.checked)} checked, head at sequence ${head.sequence} (${head.hash})`;
+    const summary = `audit trail intact: ${records(verification.checked)} checked, head at sequence ${head.sequence} (${head.hash})`;
+    return verification.sealed ? [summary] : [summary, NOT_SEALED_YET];
   }
   const { sequence, position, kind } = verification.firstBreak;
-  return `audit trail broken at sequence ${sequence} (position ${position} in the chain): ${KIND_TEXT[kind]}; ${records(verification.checked)} before it verified`;
+  return [`audit trail broken at sequence ${sequence} (position ${position} in the chain): ${KIND_TEXT[kind]}; ${records(verification.checked)} before it verified`];
 }

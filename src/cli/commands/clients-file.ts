@@ -6,7 +6,7 @@ import { lintClientFile } from '../client-file/lint.js';
 import { planClientChanges, type PlannedChange } from '../client-file/plan.js';
 import { describeChanges, describeGeneratedSecrets, summarizeChanges, toChangesJson } from '../client-file/plan-text.js';
 import { formatProblem, type FileProblem } from '../client-file/source.js';
-import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
+import { withCommonOptions, withSealedStore, type CommandContext, type CommonOptions } from '../context.js';
 import { printNote, printResult, ProblemsFound, type OutputOptions } from '../output.js';
 import { warnAboutLocalhost } from './client-warnings.js';
 
@@ -42,7 +42,8 @@ function registerApply(clients: Command): void {
       const { definitions, problems } = lintClientFile(file);
       if (problems.length > 0) throw problemsFound(file, problems, '; nothing was applied');
       const dryRun = options.dryRun ?? false;
-      await withStore(options, async (context) => {
+      // Sealing even for --dry-run: the plan and what is applied come from one way of opening the store.
+      await withSealedStore(options, async (context) => {
         const plan = await planClientChanges(context.store, definitions, { environment: process.env, prune: options.prune ?? false });
         if ('problems' in plan) throw problemsFound(file, plan.problems, '; nothing was applied');
         warnAboutChangedClients(context, plan.changes);

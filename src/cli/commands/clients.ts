@@ -6,7 +6,7 @@ import { toRegistrationResponse } from '../../clients/registration-response.js';
 import { canSignIdTokensFor, describeMissingIdTokenKey } from '../../clients/id-token-algorithm.js';
 import { InvalidClientMetadata } from '../../clients/errors.js';
 import type { ClientMetadataInput } from '../../clients/metadata.js';
-import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
+import { readerEvents, withCommonOptions, withSealedStore, withStore, type CommandContext, type CommonOptions } from '../context.js';
 import { printNote, printResult, UsageError } from '../output.js';
 import { registerClientApiCommands } from './apis.js';
 import { registerClientFileCommands } from './clients-file.js';
@@ -84,7 +84,7 @@ function readJwksFile(path: string): unknown {
 }
 
 function withRegistration<T>(options: CommonOptions, work: (service: ClientRegistrationService, context: CommandContext) => Promise<T>): Promise<T> {
-  return withStore(options, (context: CommandContext) =>
+  return withSealedStore(options, (context: CommandContext) =>
     work(
       new ClientRegistrationService({
         store: context.store,
@@ -95,6 +95,13 @@ function withRegistration<T>(options: CommonOptions, work: (service: ClientRegis
       }),
       context,
     ),
+  );
+}
+
+/** The service's reading half, over a store opened without the key-encryption secret: its type offers no change to make. */
+function readClients<T>(options: CommonOptions, work: (service: Pick<ClientRegistrationService, 'list' | 'show'>) => Promise<T>): Promise<T> {
+  return withStore(options, (context) =>
+    work(new ClientRegistrationService({ store: context.store, events: readerEvents(), context: {}, clientSecretGracePeriod: context.config.clientSecretGracePeriod, clock: context.clock })),
   );
 }
 
@@ -170,12 +177,12 @@ function registerRotateSecret(clients: Command): void {
 
 function registerListAndShow(clients: Command): void {
   withCommonOptions(clients.command('list').description('list clients')).action(async (options: CommonOptions) => {
-    const list = await withRegistration(options, (service) => service.list());
+    const list = await readClients(options, (service) => service.list());
     printResult(options, describeClientList(list), list.map((client) => toRegistrationResponse(client)));
   });
 
   withCommonOptions(clients.command('show').description('show one client').argument('<client_id>')).action(async (clientId: string, options: CommonOptions) => {
-    printClient(options, await withRegistration(options, (service) => service.show(clientId)));
+    printClient(options, await readClients(options, (service) => service.show(clientId)));
   });
 }
 

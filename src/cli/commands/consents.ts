@@ -6,7 +6,7 @@ import { listConnectedApplications, type ConnectedApplication } from '../../cons
 import { revokeClientAccess } from '../../consents/revoke-access.js';
 import type { ConsentRevocation, UserRecord } from '../../store/records.js';
 import { UserNotFound } from '../../users/errors.js';
-import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
+import { withCommonOptions, withSealedStore, withStore, type CommandContext, type CommonOptions, type ReadCommandContext } from '../context.js';
 import { printResult, UsageError } from '../output.js';
 import { formatTable, formatTime } from '../table.js';
 
@@ -16,14 +16,14 @@ interface ConsentOptions extends CommonOptions {
 }
 
 /** The user named by username, else by user id. */
-async function findUser(context: CommandContext, reference: string): Promise<UserRecord> {
+async function findUser(context: ReadCommandContext, reference: string): Promise<UserRecord> {
   const user = (await context.store.users.findByUsername(reference)) ?? (await context.store.users.findById(reference));
   if (user === undefined) throw new UserNotFound(reference);
   return user;
 }
 
 /** `--user` (required) and `--client` (when given, a registered client) resolved, or a one-line error. */
-async function resolve(context: CommandContext, options: ConsentOptions, command: string): Promise<{ user: UserRecord; clientId: string | undefined }> {
+async function resolve(context: ReadCommandContext, options: ConsentOptions, command: string): Promise<{ user: UserRecord; clientId: string | undefined }> {
   // Not a commander requiredOption: commander would report it missing before naming a mistyped flag.
   if (options.user === undefined) throw new UsageError(`consents ${command} needs --user <username|id>`);
   const user = await findUser(context, options.user);
@@ -89,7 +89,7 @@ export function registerConsentCommands(program: Command): void {
     .option('--user <username|id>', 'the user (required)')
     .option('--client <client_id>', 'only this client (default: every connected application)')
     .action(async (options: ConsentOptions) => {
-      const { user, revoked } = await withStore(options, (context) => revoke(context, options));
+      const { user, revoked } = await withSealedStore(options, (context) => revoke(context, options));
       const human = revoked.length === 0 ? `user "${user.username}" has no connected applications` : revoked.map((entry) => describeRevocation(user, entry.clientId, entry.revocation));
       printResult(options, human, { user_id: user.userId, username: user.username, revoked: revoked.map((entry) => revocationJson(entry.clientId, entry.revocation)) });
     });

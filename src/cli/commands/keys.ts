@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { createLogger } from '../../observability/logger.js';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../store/records.js';
 import type { KeyInfo, KeyRing } from '../../tokens/keys/key-ring.js';
-import { withCommonOptions, withStore, type CommandContext, type CommonOptions } from '../context.js';
+import { withCommonOptions, withSealedStore, type CommandContext, type CommonOptions } from '../context.js';
 import { printNote, printResult, UsageError } from '../output.js';
 import { formatTable, formatTime } from '../table.js';
 
@@ -78,7 +78,7 @@ function registerRotate(keys: Command): void {
   withCommonOptions(keys.command('rotate').description(description))
     .addOption(new Option('--algorithm <alg>', 'rotate only this algorithm').choices(SIGNING_ALGORITHMS))
     .action(async (options: RotateOptions) => {
-      const outcomes = await withStore(options, async (context) => {
+      const outcomes = await withSealedStore(options, async (context) => {
         const keyRing = await openCommandKeyRing(context);
         const configured = context.config.keys.algorithms;
         if (options.algorithm !== undefined && !configured.includes(options.algorithm)) {
@@ -97,7 +97,8 @@ export function registerKeyCommands(program: Command): void {
   const keys = program.command('keys').description('manage the token signing keys');
 
   withCommonOptions(keys.command('list').description('list signing keys: next, active and retired')).action(async (options: CommonOptions) => {
-    const list = await withStore(options, async (context) => (await openCommandKeyRing(context)).list());
+    // The key ring needs the key-encryption secret anyway; with it, the store can seal what the ring might audit.
+    const list = await withSealedStore(options, async (context) => (await openCommandKeyRing(context)).list());
     printResult(options, describeKeys(list), list.map(toKeyJson));
   });
 

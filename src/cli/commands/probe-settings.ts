@@ -6,7 +6,7 @@ import { isLoopbackHost } from '../../config/rules.js';
 import { DEMO_USERNAME } from '../../dev/seed-demo.js';
 import { ensureDevProbeClient, PROBE_CLIENT_NAME } from '../../dev/probe-client.js';
 import type { ProbeClientAuthentication, ProbeSettings } from '../../probe/probe-settings.js';
-import { withStore } from '../context.js';
+import { withSealedStore } from '../context.js';
 import { printNote, UsageError } from '../output.js';
 import { readPassword } from '../password-input.js';
 
@@ -112,7 +112,7 @@ function clientAuthentication(options: ProbeOptions): ClientAuthentication {
 
 /** --dev: the issuer `serve --dev` uses with the same settings, the demo user, and the dev probe client unless named. */
 async function devTarget(options: ProbeOptions): Promise<Target> {
-  return withStore({ config: options.config, dev: true }, async (context) => {
+  return withSealedStore({ config: options.config, dev: true }, async (context) => {
     const dev = { issuer: checkIssuer(options.issuer ?? context.config.issuer), username: options.username ?? DEMO_USERNAME };
     if (options.clientId !== undefined) return { ...dev, clientId: options.clientId, redirectUri: options.redirectUri };
     const client = await ensureDevProbeClient({ ...context, context: context.eventContext, clientSecretGracePeriod: context.config.clientSecretGracePeriod });

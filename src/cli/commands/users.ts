@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { AccessRevocation } from '../../store/records.js';
 import { UserService, type UserView } from '../../users/service.js';
-import { withCommonOptions, withStore, type CommonOptions } from '../context.js';
+import { readerEvents, withCommonOptions, withSealedStore, withStore, type CommonOptions } from '../context.js';
 import { printResult, UsageError } from '../output.js';
 import { readPassword } from '../password-input.js';
 import { formatFields, formatTable, formatTime } from '../table.js';
@@ -22,7 +22,12 @@ interface CreateOptions extends PasswordOptions {
 const PASSWORD_STDIN_HELP = 'read the password from stdin instead of prompting (it is never taken from the command line)';
 
 function withUsers<T>(options: CommonOptions, work: (service: UserService) => Promise<T>): Promise<T> {
-  return withStore(options, (context) => work(new UserService({ store: context.store, events: context.events, context: context.eventContext, clock: context.clock })));
+  return withSealedStore(options, (context) => work(new UserService({ store: context.store, events: context.events, context: context.eventContext, clock: context.clock })));
+}
+
+/** The service's reading half, over a store opened without the key-encryption secret: its type offers no change to make. */
+function readUsers<T>(options: CommonOptions, work: (service: Pick<UserService, 'list' | 'show'>) => Promise<T>): Promise<T> {
+  return withStore(options, (context) => work(new UserService({ store: context.store, events: readerEvents(), context: {}, clock: context.clock })));
 }
 
 /** Attribute names follow OpenID Connect standard claims, as the rest of the JSON output follows the RFCs. */
@@ -99,12 +104,12 @@ export function registerUserCommands(program: Command): void {
   registerCreate(users);
 
   withCommonOptions(users.command('list').description('list users')).action(async (options: CommonOptions) => {
-    const list = await withUsers(options, (service) => service.list());
+    const list = await readUsers(options, (service) => service.list());
     printResult(options, describeUsers(list), list.map(toUserJson));
   });
 
   withCommonOptions(users.command('show').description('show one user').argument('<username>')).action(async (username: string, options: CommonOptions) => {
-    const user = await withUsers(options, (service) => service.show(username));
+    const user = await readUsers(options, (service) => service.show(username));
     printResult(options, describeUser(user), toUserJson(user));
   });
 

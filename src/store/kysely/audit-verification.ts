@@ -1,12 +1,14 @@
 // Walking the audit hash chain: which record breaks it first, where, and whether it looks altered, inserted or deleted.
 import type { AuditChainBreak, AuditChainVerification, AuditEventRecord } from '../records.js';
+import type { AuditSealer } from '../store.js';
 import { chainHash } from './audit-chain.js';
+import { sealStateOf } from './audit-seal.js';
 import type { AuditChainHeadTable, AuditEventsTable } from './database.js';
 
 /** A stored event as the walk reads it, with the pruned head read in the same statement. */
 export type ChainRow = AuditEventsTable & Pick<AuditChainHeadTable, 'pruned_sequence' | 'pruned_hash'>;
 
-type ChainHead = Pick<AuditChainHeadTable, 'sequence' | 'hash' | 'pruned_sequence' | 'pruned_hash'>;
+type ChainHead = Pick<AuditChainHeadTable, 'sequence' | 'hash' | 'pruned_sequence' | 'pruned_hash' | 'seal'>;
 
 /** Where the walk stands: the last record verified (or the pruned head), and the hash its own link points to. */
 export interface ChainWalk {
@@ -49,8 +51,13 @@ export function judgeRow(row: AuditEventsTable, walk: ChainWalk, toRecord: (row:
   return { ...here, kind: 'unknown' };
 }
 
-/** The head's view once every record is walked: records cut from the end, forged past it, or the last one rehashed. */
-export function compareWithHead(walk: ChainWalk, head: ChainHead): AuditChainVerification {
+/**
+ * The head's view once every record is walked: records cut from the end, forged past it, or the last one rehashed.
+ * A head whose seal does not verify can vouch for none of that: it was moved by someone without the secret.
+ */
+export function compareWithHead(walk: ChainWalk, head: ChainHead, sealer: AuditSealer): AuditChainVerification {
+  const seal = sealStateOf(sealer, head);
+  if (seal === 'forged') return headForged(walk);
   if (head.sequence > walk.sequence) return broken({ sequence: walk.sequence + 1, position: walk.checked + 1, kind: 'deleted' });
   if (head.sequence < walk.sequence) {
     const beyond = walk.sequence - head.sequence;
@@ -59,12 +66,22 @@ export function compareWithHead(walk: ChainWalk, head: ChainHead): AuditChainVer
   if (head.hash !== walk.hash) {
     return broken({ sequence: Math.max(walk.sequence, 1), position: Math.max(walk.checked, 1), kind: walk.linkedFrom === null ? 'unknown' : 'altered' });
   }
-  return { intact: true, checked: walk.checked, head: { sequence: head.sequence, hash: head.hash } };
+  return { intact: true, checked: walk.checked, head: { sequence: head.sequence, hash: head.hash }, sealed: seal === 'sealed' };
 }
 
-/** A break in a record past the head's last append is a forged record, whatever else it looks like. */
-export function confirmBreak(suspect: AuditChainBreak, head: ChainHead): AuditChainVerification {
-  return broken({ ...suspect, kind: suspect.sequence > head.sequence ? 'inserted' : suspect.kind });
+/**
+ * A break in a record past the head's last append is a forged record, whatever else it looks like; unless the head is
+ * forged itself, and so cannot say where the chain ends. A break before the head's sequence is the chain's own evidence.
+ */
+export function confirmBreak(suspect: AuditChainBreak, walk: ChainWalk, head: ChainHead, sealer: AuditSealer): AuditChainVerification {
+  if (suspect.sequence <= head.sequence) return broken(suspect);
+  if (sealStateOf(sealer, head) === 'forged') return headForged(walk);
+  return broken({ ...suspect, kind: 'inserted' });
+}
+
+/** The records walked link up to the last one reached, but the head that should vouch for where they end and start is not the one Gatehouse sealed. */
+function headForged(walk: ChainWalk): AuditChainVerification {
+  return { intact: false, checked: walk.checked, firstBreak: { sequence: walk.sequence, position: walk.checked, kind: 'head_forged' } };
 }
 
 /** Every record before the break was verified. */

@@ -1,7 +1,8 @@
 // The audit_events table: an append-only hash chain, serialised through the audit_chain_head row.
 import type { AuditChainVerification, AuditEventInput, AuditEventRecord, AuditListFilter } from '../records.js';
-import type { AuditRepository } from '../store.js';
+import type { AuditRepository, AuditSealer } from '../store.js';
 import { chainHash, GENESIS_HASH, normaliseDetails } from './audit-chain.js';
+import { resealed } from './audit-seal.js';
 import { afterPruning, compareWithHead, confirmBreak, judgeRow, type ChainRow, type ChainWalk } from './audit-verification.js';
 import type { AuditChainHeadTable, AuditEventsTable } from './database.js';
 import { inTransaction, type Db } from './transaction.js';
@@ -57,9 +58,19 @@ function rowToAuditEvent(row: AuditEventsTable): AuditEventRecord {
 }
 
 export class KyselyAuditRepository implements AuditRepository {
-  constructor(private readonly db: Db) {}
+  /** Without a sealer (a store opened for reading), only list and listAfter may be called: the Store type offers nothing else. */
+  constructor(
+    private readonly db: Db,
+    private readonly sealer: AuditSealer | undefined,
+  ) {}
+
+  private requireSealer(): AuditSealer {
+    if (this.sealer === undefined) throw new Error('the audit chain was used through a store opened without the audit sealer');
+    return this.sealer;
+  }
 
   async append(input: AuditEventInput): Promise<AuditEventRecord> {
+    const sealer = this.requireSealer();
     const event: AuditEventInput = { ...input, details: normaliseDetails(input.details) };
     return inTransaction(this.db, async (trx) => {
       // Updating the head first takes its lock until commit: concurrent appenders, in any process, queue here.
@@ -67,7 +78,7 @@ export class KyselyAuditRepository implements AuditRepository {
         .updateTable('audit_chain_head')
         .set((eb) => ({ sequence: eb('sequence', '+', 1) }))
         .where('id', '=', 1)
-        .returning(['sequence', 'hash'])
+        .returning(['sequence', 'hash', 'pruned_sequence', 'pruned_hash', 'seal'])
         .executeTakeFirstOrThrow();
       const record: AuditEventRecord = {
         ...event,
@@ -91,7 +102,8 @@ export class KyselyAuditRepository implements AuditRepository {
           hash: record.hash,
         })
         .execute();
-      await trx.updateTable('audit_chain_head').set({ hash: record.hash }).where('id', '=', 1).execute();
+      const seal = resealed(sealer, { ...head, sequence: head.sequence - 1 }, { ...head, hash: record.hash });
+      await trx.updateTable('audit_chain_head').set({ hash: record.hash, ...seal }).where('id', '=', 1).execute();
       return record;
     });
   }
@@ -113,13 +125,14 @@ export class KyselyAuditRepository implements AuditRepository {
   }
 
   async verifyChain(): Promise<AuditChainVerification> {
+    const sealer = this.requireSealer();
     let walk: ChainWalk = { sequence: 0, hash: GENESIS_HASH, linkedFrom: null, checked: 0 };
     for (;;) {
       const rows = await this.chainPage(walk.sequence);
       for (const row of rows) {
         walk = afterPruning(walk, row);
         const suspect = judgeRow(row, walk, rowToAuditEvent);
-        if (suspect !== null) return confirmBreak(suspect, await this.head());
+        if (suspect !== null) return confirmBreak(suspect, walk, await this.head(), sealer);
         walk = { sequence: row.sequence, hash: row.hash, linkedFrom: row.previous_hash, checked: walk.checked + 1 };
       }
       if (rows.length === VERIFY_PAGE_SIZE) continue;
@@ -127,7 +140,7 @@ export class KyselyAuditRepository implements AuditRepository {
       walk = afterPruning(walk, head);
       // Events appended since the last page was read are walked too, rather than taken for a cut end.
       if (head.sequence > walk.sequence && (await this.chainPage(walk.sequence)).length > 0) continue;
-      return compareWithHead(walk, head);
+      return compareWithHead(walk, head, sealer);
     }
   }
 
@@ -149,9 +162,15 @@ export class KyselyAuditRepository implements AuditRepository {
   }
 
   async prune(before: number, limit: number): Promise<number> {
+    const sealer = this.requireSealer();
     return inTransaction(this.db, async (trx) => {
       // Locking the head first queues prunes (and appends) from every instance, so the pruned head only moves forward.
-      await trx.updateTable('audit_chain_head').set((eb) => ({ pruned_sequence: eb.ref('pruned_sequence') })).where('id', '=', 1).execute();
+      const head = await trx
+        .updateTable('audit_chain_head')
+        .set((eb) => ({ pruned_sequence: eb.ref('pruned_sequence') }))
+        .where('id', '=', 1)
+        .returning(['sequence', 'hash', 'pruned_sequence', 'pruned_hash', 'seal'])
+        .executeTakeFirstOrThrow();
       const oldest = await trx.selectFrom('audit_events').select(['sequence', 'hash', 'occurred_at']).orderBy('sequence').limit(limit).execute();
       // Only a prefix of the chain may go; an event that is not old enough keeps every later one (clocks of instances differ).
       const young = oldest.findIndex((event) => event.occurred_at >= before);
@@ -159,7 +178,8 @@ export class KyselyAuditRepository implements AuditRepository {
       const last = pruned.at(-1);
       if (last === undefined) return 0;
       await trx.deleteFrom('audit_events').where('sequence', '<=', last.sequence).execute();
-      await trx.updateTable('audit_chain_head').set({ pruned_sequence: last.sequence, pruned_hash: last.hash }).where('id', '=', 1).execute();
+      const prunedHead = { pruned_sequence: last.sequence, pruned_hash: last.hash };
+      await trx.updateTable('audit_chain_head').set({ ...prunedHead, ...resealed(sealer, head, { ...head, ...prunedHead }) }).where('id', '=', 1).execute();
       return pruned.length;
     });
   }

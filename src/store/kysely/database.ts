@@ -226,6 +226,8 @@ export interface AuditChainHeadTable {
   /** The last event pruned (0 and the genesis hash until a prune): verification starts after it. */
   pruned_sequence: number;
   pruned_hash: string;
+  /** HMAC over the four values above (audit-seal.ts); null until the first append or prune after migration 020. */
+  seal: string | null;
 }
 
 export interface RevokedAccessTokensTable {

@@ -1,6 +1,6 @@
 // Assembles the repositories over one Kysely instance into a Store, for either engine.
 import { sql } from 'kysely';
-import { StoreUnavailableError, type Store } from '../store.js';
+import { StoreUnavailableError, type AuditSealer, type SealedStore, type Store } from '../store.js';
 import { KyselyApiRepository } from './apis.js';
 import { KyselyAuditRepository } from './audit.js';
 import { KyselyBackChannelLogoutRepository } from './back-channel-logout.js';
@@ -31,9 +31,19 @@ async function ping(db: Db): Promise<void> {
   }
 }
 
-/** A Store whose repositories all run on `db`: the whole database, or one open transaction. */
-export function createKyselyStore(db: Db, engine: Store['engine']): Store {
-  const store: Store = {
+/**
+ * A Store whose repositories all run on `db`: the whole database, or one open transaction. With `auditSealer` it is a
+ * SealedStore, the only kind whose type lets the audit chain be appended to, pruned or verified.
+ */
+export function createKyselyStore(db: Db, engine: Store['engine'], auditSealer: AuditSealer): SealedStore;
+export function createKyselyStore(db: Db, engine: Store['engine'], auditSealer?: undefined): Store;
+export function createKyselyStore(db: Db, engine: Store['engine'], auditSealer?: AuditSealer): Store {
+  return assemble(db, engine, auditSealer);
+}
+
+// Typed sealed inside this module only: the overloads above hand out a plain Store when no sealer was given.
+function assemble(db: Db, engine: Store['engine'], auditSealer: AuditSealer | undefined): SealedStore {
+  const store: SealedStore = {
     engine,
     clients: new KyselyClientRepository(db),
     apis: new KyselyApiRepository(db),
@@ -50,9 +60,9 @@ export function createKyselyStore(db: Db, engine: Store['engine']): Store {
     clientAssertionJtis: new KyselyClientAssertionJtiRepository(db),
     dpopProofJtis: new KyselyDpopProofJtiRepository(db),
     backChannelLogout: new KyselyBackChannelLogoutRepository(db),
-    audit: new KyselyAuditRepository(db),
+    audit: new KyselyAuditRepository(db, auditSealer),
     revokedAccessTokens: new KyselyRevokedAccessTokenRepository(db),
-    transaction: (fn) => inTransaction(db, (trx) => fn(trx === db ? store : createKyselyStore(trx, engine))),
+    transaction: (fn) => inTransaction(db, (trx) => fn(trx === db ? store : assemble(trx, engine, auditSealer))),
     ping: () => ping(db),
     close: () => (db.isTransaction ? Promise.reject(new Error('close the store itself, not a transaction of it')) : db.destroy()),
   };

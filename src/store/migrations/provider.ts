@@ -20,6 +20,7 @@ import { flowIdsMigration } from './016-flow-ids.js';
 import { adminRoleMigration } from './017-admin-role.js';
 import { familyContextMigration } from './018-family-context.js';
 import { auditLookupsMigration } from './019-audit-lookups.js';
+import { auditHeadSealMigration } from './020-audit-head-seal.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
 const migrations: Readonly<Record<string, Migration>> = {
@@ -42,6 +43,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '017-admin-role': adminRoleMigration,
   '018-family-context': familyContextMigration,
   '019-audit-lookups': auditLookupsMigration,
+  '020-audit-head-seal': auditHeadSealMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
