@@ -143,7 +143,11 @@ export interface ConsentRepository {
   save(consent: ConsentRecord): Promise<void>;
   /** Every consent the user has given, oldest first. */
   listForUser(userId: string): Promise<readonly ConsentRecord[]>;
-  /** Records that a token was issued or refreshed for (user, client) at `now`; no-op without a consent (first-party clients). */
+  /**
+   * Records that a token was issued or refreshed for (user, client) at `now`, to the minute: a use within
+   * CONSENT_USE_PRECISION seconds of the recorded one writes nothing, so a busy client costs no write per refresh.
+   * No-op without a consent (first-party clients).
+   */
   recordUse(userId: string, clientId: string, now: number): Promise<void>;
   /**
    * Removes the client's access for the user in one transaction: deletes the consent, revokes the token families
