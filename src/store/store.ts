@@ -379,6 +379,8 @@ export interface BackChannelLogoutRepository {
 export interface AuditRepository {
   /** Appends an event to the hash chain (serialised so the chain never forks). */
   append(event: AuditEventInput): Promise<AuditEventRecord>;
+  /** Appends the events, in order, in one transaction: a batch costs one lock of the head and one commit. */
+  appendMany(events: readonly AuditEventInput[]): Promise<readonly AuditEventRecord[]>;
   /** Most recent first, filtered as `filter` says. */
   list(filter: AuditListFilter): Promise<readonly AuditEventRecord[]>;
   /**
