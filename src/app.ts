@@ -6,6 +6,7 @@ import { ServerMetadata } from './discovery/server-metadata.js';
 import { registerErrorHandling, rejectMalformedHttp } from './http/plugins/error-handler.js';
 import { registerRequestContext, requestIdGenerator } from './http/plugins/request-context.js';
 import { registerRequestLog } from './http/plugins/request-log.js';
+import { registerEventSettlement } from './http/plugins/event-settlement.js';
 import { registerCorrelation } from './http/event-context.js';
 import { compileProxyTrust } from './http/proxy-trust.js';
 import type { HttpListener } from './http/http-server.js';
@@ -117,6 +118,7 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   if (deps.metrics) registerRequestMetrics(app, deps.metrics);
   registerSecurityHeaders(app, config.issuer);
   registerErrorHandling(app);
+  registerEventSettlement(app, deps.events);
   // Before the routes: those with `config.cors` register their paths with it as they are added.
   registerCors(app, new AllowedOrigins(deps.store.clients, config.limits.clientCacheTtl));
 

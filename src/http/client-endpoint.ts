@@ -71,8 +71,9 @@ export function registerClientEndpoint(
   const { parameterBytes } = context.config.limits;
   void app.register((scope, _options, done) => {
     // RFC 6749 §5.1 and §5.2, RFC 7662 §2.2: every answer, errors and 405s included, is never cached.
-    scope.addHook('onRequest', async (_request, reply) => {
+    scope.addHook('onRequest', (_request, reply, done) => {
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+      done();
     });
     // Refusals before the handler ran (Fastify's 415, 413 or malformed body; a failing hook) are heard of here.
     const reached = new WeakSet<FastifyRequest>();

@@ -182,6 +182,8 @@ export type EventHandler = (event: GatehouseEvent, context: EventContext) => voi
 export class EventBus {
   private readonly handlers: EventHandler[] = [];
   private readonly pending = new Set<Promise<void>>();
+  /** The unfinished subscriber work of each request, so its response can wait for exactly that (its audit rows). */
+  private readonly pendingByRequest = new Map<string, Set<Promise<void>>>();
 
   constructor(private readonly onHandlerError: (error: unknown, event: GatehouseEvent) => void) {}
 
@@ -193,11 +195,21 @@ export class EventBus {
     for (const handler of this.handlers) {
       try {
         const result = handler(event, context);
-        if (result instanceof Promise) this.track(result.catch((error: unknown) => this.onHandlerError(error, event)));
+        if (result instanceof Promise) this.track(result.catch((error: unknown) => this.onHandlerError(error, event)), context.requestId);
       } catch (error) {
         this.onHandlerError(error, event);
       }
     }
+  }
+
+  /**
+   * Waits for the asynchronous subscribers of every event the request emitted so far. A response waits here, so what
+   * a client has been told happened is in the audit trail before it is told (a crash after that loses none of it).
+   */
+  settle(requestId: string): Promise<void> | undefined {
+    const pending = this.pendingByRequest.get(requestId);
+    // Most requests emit nothing asynchronous by the time they answer: no promise, no extra turn of the event loop.
+    return pending && Promise.all([...pending]).then(() => undefined);
   }
 
   /** Waits for asynchronous subscribers (audit writes) to finish; used at shutdown and by the CLI. */
@@ -205,8 +217,23 @@ export class EventBus {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
-  private track(promise: Promise<void>): void {
+  private track(promise: Promise<void>, requestId: string | null | undefined): void {
     this.pending.add(promise);
-    void promise.finally(() => this.pending.delete(promise));
+    const ofRequest = requestId == null ? undefined : this.pendingOf(requestId);
+    ofRequest?.add(promise);
+    void promise.finally(() => {
+      this.pending.delete(promise);
+      ofRequest?.delete(promise);
+      if (ofRequest?.size === 0 && requestId != null) this.pendingByRequest.delete(requestId);
+    });
+  }
+
+  private pendingOf(requestId: string): Set<Promise<void>> {
+    let pending = this.pendingByRequest.get(requestId);
+    if (pending === undefined) {
+      pending = new Set();
+      this.pendingByRequest.set(requestId, pending);
+    }
+    return pending;
   }
 }

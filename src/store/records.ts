@@ -128,6 +128,9 @@ export type ConsumeResult<T> =
   | { readonly outcome: 'expired'; readonly record: T }
   | { readonly outcome: 'unknown' };
 
+/** Seconds within which a consent's recorded last use is not moved forward (the account page shows it to the minute). */
+export const CONSENT_USE_PRECISION = 60;
+
 export interface ConsentRecord {
   readonly userId: string;
   readonly clientId: string;
@@ -135,7 +138,7 @@ export interface ConsentRecord {
   readonly scope: string;
   readonly createdAt: number;
   readonly updatedAt: number;
-  /** When a token was last issued or refreshed for this client and user; null until then (set by `recordUse`). */
+  /** When a token was last issued or refreshed for this client and user, to the minute; null until then (set by `recordUse`). */
   readonly lastUsedAt: number | null;
 }
 

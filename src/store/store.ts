@@ -145,7 +145,11 @@ export interface ConsentRepository {
   save(consent: ConsentRecord): Promise<void>;
   /** Every consent the user has given, oldest first. */
   listForUser(userId: string): Promise<readonly ConsentRecord[]>;
-  /** Records that a token was issued or refreshed for (user, client) at `now`; no-op without a consent (first-party clients). */
+  /**
+   * Records that a token was issued or refreshed for (user, client) at `now`, to the minute: a use within
+   * CONSENT_USE_PRECISION seconds of the recorded one writes nothing, so a busy client costs no write per refresh.
+   * No-op without a consent (first-party clients).
+   */
   recordUse(userId: string, clientId: string, now: number): Promise<void>;
   /**
    * Removes the client's access for the user in one transaction: deletes the consent, revokes the token families
@@ -408,6 +412,8 @@ export interface AuditRepository extends AuditReader {
    * transaction. A head whose seal does not verify keeps it, so verifyChain goes on reporting the forgery.
    */
   append(event: AuditEventInput): Promise<AuditEventRecord>;
+  /** Appends the events, in order, in one transaction (re-sealing the head once): a batch costs one lock of the head and one commit. */
+  appendMany(events: readonly AuditEventInput[]): Promise<readonly AuditEventRecord[]>;
   /**
    * Recomputes the chain from the pruned head (the genesis hash until a prune) and reports the first break: its
    * sequence number, its position, and whether it looks altered, inserted or deleted. Events removed from the end or

@@ -2,6 +2,7 @@
 // families, unredeemed codes, back-channel logout per session), and a user's sessions listed and ended by id.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CONSENT_USE_PRECISION } from '../../src/store/records.js';
 import { forEachEngine, useTestStore } from '../support/database.js';
 import { aClient, aCode, aDeviceAuthorization, aFamily, anInteraction, aSession, aUser, NOW, seedClientAndUser } from './fixtures.js';
 
@@ -23,6 +24,18 @@ forEachEngine((engine) => {
       const listed = await store.consents.listForUser(user.userId);
       assert.deepEqual(listed.map((consent) => [consent.clientId, consent.lastUsedAt, consent.createdAt]), [[client.clientId, NOW + 9, NOW], [later.clientId, null, NOW + 1]]);
       assert.deepEqual(await store.consents.listForUser('nobody'), []);
+    });
+
+    it('moves a consent\'s last use forward only once it is a minute old, so frequent refreshes write nothing', async () => {
+      const { store } = current();
+      const { client, user } = await seedClientAndUser(store);
+      await store.consents.save({ userId: user.userId, clientId: client.clientId, scope: 'openid', createdAt: NOW, updatedAt: NOW, lastUsedAt: null });
+      const lastUse = async () => (await store.consents.find(user.userId, client.clientId))?.lastUsedAt;
+      await store.consents.recordUse(user.userId, client.clientId, NOW);
+      await store.consents.recordUse(user.userId, client.clientId, NOW + CONSENT_USE_PRECISION - 1);
+      assert.equal(await lastUse(), NOW);
+      await store.consents.recordUse(user.userId, client.clientId, NOW + CONSENT_USE_PRECISION);
+      assert.equal(await lastUse(), NOW + CONSENT_USE_PRECISION);
     });
 
     it("removes a client's access: its families and unredeemed codes go, one logout is queued per session it took part in", async () => {

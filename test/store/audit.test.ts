@@ -26,6 +26,27 @@ forEachEngine((engine) => {
       assert.deepEqual(await store.audit.verifyChain(), { intact: true, checked: 2, head: { sequence: 2, hash: second.hash }, sealed: true });
     });
 
+    it('appends a batch in order in one call, chained exactly as one append after another would be', async () => {
+      const { store } = current();
+      const first = await store.audit.append(anAuditEvent({ type: 'first' }));
+      const batch = Array.from({ length: 150 }, (_, index) => anAuditEvent({ type: `batch.${index}`, details: { index } }));
+      const appended = await store.audit.appendMany(batch);
+      assert.deepEqual(appended.map((event) => event.sequence), batch.map((_, index) => index + 2));
+      assert.equal(appended[0]?.previousHash, first.hash);
+      for (const [index, event] of appended.entries()) assert.equal(event.previousHash, index === 0 ? first.hash : appended[index - 1]?.hash);
+      assert.deepEqual(await store.audit.appendMany([]), []);
+      const verification = await store.audit.verifyChain();
+      assert.deepEqual(verification, { intact: true, checked: 151, head: { sequence: 151, hash: appended.at(-1)?.hash } });
+    });
+
+    it('appends nothing of a batch the database refuses a row of', async () => {
+      const { store } = current();
+      const refused = anAuditEvent({ type: null as unknown as string });
+      await assert.rejects(store.audit.appendMany([anAuditEvent(), refused]));
+      assert.deepEqual(await store.audit.list({ limit: 10 }), []);
+      assert.equal((await store.audit.append(anAuditEvent())).sequence, 1);
+    });
+
     it('hashes canonical JSON: key order does not matter, content does', () => {
       assert.equal(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 1 }], c: null } }), '{"a":{"c":null,"d":[1,{"e":1,"f":2}]},"b":1}');
       assert.equal(canonicalJson({ a: undefined, b: 'x' }), '{"b":"x"}');

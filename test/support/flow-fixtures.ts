@@ -173,7 +173,7 @@ export async function verifyJwt(server: TestServer, token: string, options: Veri
   return jwtVerify(token, jwks, { issuer: server.config.issuer, audience: options.audience, typ: options.typ, algorithms: [alg] });
 }
 
-/** Audit events of `type`, most recent first, once at least `count` exist: audit writes trail the response slightly. */
+/** Audit events of `type`, most recent first, once at least `count` exist: a response waits for its own, background work (deliveries, sweeps) writes later. */
 export async function auditEvents(server: TestServer, type: string, count = 1): Promise<Awaited<ReturnType<TestServer['store']['audit']['list']>>> {
   for (let attempt = 0; ; attempt++) {
     const events = await server.store.audit.list({ limit: 100, type });

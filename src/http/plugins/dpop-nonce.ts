@@ -14,9 +14,9 @@ const usesDpop = (headers: Readonly<Record<string, unknown>>): boolean =>
   headers.dpop !== undefined || (typeof headers.authorization === 'string' && /^dpop\s/i.test(headers.authorization));
 
 export function registerDpopNonces(app: FastifyInstance, checker: Pick<DpopProofChecker, 'currentNonce'>): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config.dpop !== true || !usesDpop(request.headers)) return;
-    const nonce = checker.currentNonce();
+  app.addHook('onRequest', (request, reply, done) => {
+    const nonce = request.routeOptions.config.dpop === true && usesDpop(request.headers) ? checker.currentNonce() : undefined;
     if (nonce !== undefined) reply.header('dpop-nonce', nonce);
+    done();
   });
 }

@@ -18,7 +18,8 @@ export function requestIdGenerator(trust: ProxyTrust): (request: IncomingMessage
 }
 
 export function registerRequestContext(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 }

@@ -7,7 +7,7 @@ import { redactUrl } from '../../observability/logger.js';
 export const UNMATCHED_ROUTE = 'unmatched';
 
 export function registerRequestLog(app: FastifyInstance): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     // request.log is bound to the request id (reqId); the rest is read once the answer is sent.
     request.log.info(
       {
@@ -23,5 +23,6 @@ export function registerRequestLog(app: FastifyInstance): void {
       },
       'request completed',
     );
+    done();
   });
 }

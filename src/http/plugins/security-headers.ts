@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 
 export function registerSecurityHeaders(app: FastifyInstance, issuer: string): void {
   const httpsIssuer = issuer.startsWith('https:');
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
@@ -15,6 +15,6 @@ export function registerSecurityHeaders(app: FastifyInstance, issuer: string): v
     }
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     if (httpsIssuer) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    return payload;
+    done(null, payload);
   });
 }

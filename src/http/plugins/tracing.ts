@@ -46,5 +46,8 @@ export function registerTracing(app: FastifyInstance, tracer: Tracer | undefined
     request.traceContext = trace.setSpan(context.active(), span);
     context.with(request.traceContext, done);
   });
-  app.addHook('onResponse', async (request, reply) => endSpan(request, reply));
+  app.addHook('onResponse', (request, reply, done) => {
+    endSpan(request, reply);
+    done();
+  });
 }

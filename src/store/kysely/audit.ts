@@ -8,6 +8,8 @@ import type { AuditChainHeadTable, AuditEventsTable } from './database.js';
 import { inTransaction, type Db } from './transaction.js';
 
 const VERIFY_PAGE_SIZE = 500;
+// Eleven parameters a row: well inside SQLite's and PostgreSQL's limits, and few distinct statements to prepare.
+const INSERT_ROWS_PER_STATEMENT = 64;
 
 /** 9999-12-31T23:59:59Z: the last second an ISO 8601 time with a four-digit year can name. */
 const LAST_WRITABLE_SECOND = 253_402_300_799;
@@ -57,6 +59,34 @@ function rowToAuditEvent(row: AuditEventsTable): AuditEventRecord {
   return event;
 }
 
+/** The events chained after the head at `sequence` with `hash`, in order. */
+function linkEvents(events: readonly AuditEventInput[], sequence: number, hash: string): AuditEventRecord[] {
+  const records: AuditEventRecord[] = [];
+  let previousHash = hash;
+  for (const [index, event] of events.entries()) {
+    const record = { ...event, sequence: sequence + index + 1, previousHash, hash: chainHash(previousHash, sequence + index + 1, event) };
+    records.push(record);
+    previousHash = record.hash;
+  }
+  return records;
+}
+
+function auditEventRow(record: AuditEventRecord): AuditEventsTable {
+  return {
+    sequence: record.sequence,
+    type: record.type,
+    occurred_at: record.occurredAt,
+    request_id: record.requestId,
+    client_id: record.clientId,
+    user_id: record.userId,
+    ip: record.ip,
+    user_agent: record.userAgent,
+    details: JSON.stringify(record.details),
+    previous_hash: record.previousHash,
+    hash: record.hash,
+  };
+}
+
 export class KyselyAuditRepository implements AuditRepository {
   /** Without a sealer (a store opened for reading), only list and listAfter may be called: the Store type offers nothing else. */
   constructor(
@@ -70,41 +100,30 @@ export class KyselyAuditRepository implements AuditRepository {
   }
 
   async append(input: AuditEventInput): Promise<AuditEventRecord> {
+    const [record] = await this.appendMany([input]);
+    return record!;
+  }
+
+  async appendMany(inputs: readonly AuditEventInput[]): Promise<readonly AuditEventRecord[]> {
     const sealer = this.requireSealer();
-    const event: AuditEventInput = { ...input, details: normaliseDetails(input.details) };
+    if (inputs.length === 0) return [];
+    const events = inputs.map((input) => ({ ...input, details: normaliseDetails(input.details) }));
     return inTransaction(this.db, async (trx) => {
       // Updating the head first takes its lock until commit: concurrent appenders, in any process, queue here.
       const head = await trx
         .updateTable('audit_chain_head')
-        .set((eb) => ({ sequence: eb('sequence', '+', 1) }))
+        .set((eb) => ({ sequence: eb('sequence', '+', events.length) }))
         .where('id', '=', 1)
         .returning(['sequence', 'hash', 'pruned_sequence', 'pruned_hash', 'seal'])
         .executeTakeFirstOrThrow();
-      const record: AuditEventRecord = {
-        ...event,
-        sequence: head.sequence,
-        previousHash: head.hash,
-        hash: chainHash(head.hash, head.sequence, event),
-      };
-      await trx
-        .insertInto('audit_events')
-        .values({
-          sequence: record.sequence,
-          type: record.type,
-          occurred_at: record.occurredAt,
-          request_id: record.requestId,
-          client_id: record.clientId,
-          user_id: record.userId,
-          ip: record.ip,
-          user_agent: record.userAgent,
-          details: JSON.stringify(record.details),
-          previous_hash: record.previousHash,
-          hash: record.hash,
-        })
-        .execute();
-      const seal = resealed(sealer, { ...head, sequence: head.sequence - 1 }, { ...head, hash: record.hash });
-      await trx.updateTable('audit_chain_head').set({ hash: record.hash, ...seal }).where('id', '=', 1).execute();
-      return record;
+      const records = linkEvents(events, head.sequence - events.length, head.hash);
+      for (let start = 0; start < records.length; start += INSERT_ROWS_PER_STATEMENT) {
+        await trx.insertInto('audit_events').values(records.slice(start, start + INSERT_ROWS_PER_STATEMENT).map(auditEventRow)).execute();
+      }
+      const last = records.at(-1)!;
+      const seal = resealed(sealer, { ...head, sequence: head.sequence - events.length }, { ...head, hash: last.hash });
+      await trx.updateTable('audit_chain_head').set({ hash: last.hash, ...seal }).where('id', '=', 1).execute();
+      return records;
     });
   }
 

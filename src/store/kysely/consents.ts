@@ -1,5 +1,5 @@
 // The consents table: what each user allowed each client, when it was last used, and removing a client's access.
-import type { ConsentRecord, ConsentRevocation } from '../records.js';
+import { CONSENT_USE_PRECISION, type ConsentRecord, type ConsentRevocation } from '../records.js';
 import type { ConsentRepository } from '../store.js';
 import type { ConsentsTable } from './database.js';
 import { enqueueClientLogoutDeliveries } from './back-channel-logout.js';
@@ -52,7 +52,13 @@ export class KyselyConsentRepository implements ConsentRepository {
   }
 
   async recordUse(userId: string, clientId: string, now: number): Promise<void> {
-    await this.db.updateTable('consents').set({ last_used_at: now }).where('user_id', '=', userId).where('client_id', '=', clientId).execute();
+    await this.db
+      .updateTable('consents')
+      .set({ last_used_at: now })
+      .where('user_id', '=', userId)
+      .where('client_id', '=', clientId)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', now - CONSENT_USE_PRECISION)]))
+      .execute();
   }
 
   async revoke(userId: string, clientId: string, now: number): Promise<ConsentRevocation> {
