@@ -49,9 +49,14 @@ function sampleEventLoopDelay(): { readonly current: () => number; readonly stop
  */
 export function registerLoadShedding(app: FastifyInstance, settings: Config['loadShedding'], onShed?: (route: string) => void): void {
   if (!settings.enabled) return;
-  const eventLoopDelay = sampleEventLoopDelay();
+  // Sampled from onReady: the work of starting up (compiling routes) is not load.
+  let eventLoopDelay: ReturnType<typeof sampleEventLoopDelay> | undefined;
+  app.addHook('onReady', (done) => {
+    eventLoopDelay = sampleEventLoopDelay();
+    done();
+  });
   app.addHook('onClose', (_instance, done) => {
-    eventLoopDelay.stop();
+    eventLoopDelay?.stop();
     done();
   });
   let inFlight = 0;
@@ -59,7 +64,7 @@ export function registerLoadShedding(app: FastifyInstance, settings: Config['loa
   const release = () => void inFlight--;
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     if (request.routeOptions.config.neverShed === true) return done();
-    if (inFlight >= settings.maxInFlight || eventLoopDelay.current() > settings.maxEventLoopDelay) {
+    if (inFlight >= settings.maxInFlight || (eventLoopDelay?.current() ?? 0) > settings.maxEventLoopDelay) {
       onShed?.(request.routeOptions.url ?? UNMATCHED_ROUTE);
       return done(new TemporarilyUnavailable({ description: OVERLOADED, retryAfter: settings.retryAfter }));
     }
