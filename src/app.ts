@@ -7,6 +7,7 @@ import { registerErrorHandling, rejectMalformedHttp } from './http/plugins/error
 import { registerRequestContext, requestIdGenerator } from './http/plugins/request-context.js';
 import { registerRequestLog } from './http/plugins/request-log.js';
 import { registerEventSettlement } from './http/plugins/event-settlement.js';
+import { registerLoadShedding } from './http/plugins/load-shedding.js';
 import { registerCorrelation } from './http/event-context.js';
 import { compileProxyTrust } from './http/proxy-trust.js';
 import type { HttpListener } from './http/http-server.js';
@@ -121,6 +122,8 @@ export function buildApp(config: Config, deps: AppDependencies, listener?: HttpL
   registerEventSettlement(app, deps.events);
   // Before the routes: those with `config.cors` register their paths with it as they are added.
   registerCors(app, new AllowedOrigins(deps.store.clients, config.limits.clientCacheTtl));
+  // After CORS, so a browser application can read its 503 and Retry-After; before every route's own hooks.
+  registerLoadShedding(app, config.loadShedding, deps.metrics?.observeShedRequest);
 
   void app.register(formbody);
   void app.register(cookie);

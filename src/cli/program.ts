@@ -5,6 +5,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerClientCommands } from './commands/clients.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerConsentCommands } from './commands/consents.js';
+import { registerDatabaseCommands } from './commands/db.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerOpsCommands } from './commands/ops.js';
 import { registerProbeCommand } from './commands/probe.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
   registerServeCommands(program);
+  registerDatabaseCommands(program);
   registerConfigCommands(program);
   registerClientCommands(program);
   registerApiCommands(program);

@@ -179,6 +179,27 @@ export const configSchema = z
         }),
       })
       .prefault({}),
+    loadShedding: z
+      .strictObject({
+        enabled: setting(z.boolean().default(true), {
+          expected: 'true or false',
+          description:
+            'Shed load under overload: past either bound below, a new request is answered 503 with Retry-After at once (temporarily_unavailable where the endpoint has a JSON error format, a page for people), so the requests already admitted keep a bounded latency. /healthz, /readyz and /metrics are always answered.',
+        }),
+        maxInFlight: setting(z.number().int().min(1).max(100_000).default(128), {
+          expected: 'a count 1-100000',
+          description: 'Requests one process works on at once; the next one is shed. Admitted requests wait about this many times the time one takes, so keep it a small multiple of what a core finishes in your latency budget.',
+        }),
+        maxEventLoopDelay: setting(z.number().int().min(10).max(60_000).default(200), {
+          expected: 'milliseconds 10-60000',
+          description: 'Requests are shed while the event loop of the process ran this late on average over the last half second: it is kept busy by more requests than it can serve, or by work that is not requests. One short stall (a garbage collection) does not shed.',
+        }),
+        retryAfter: setting(seconds(1, 3600).default(1), {
+          expected: 'seconds 1-3600',
+          description: 'The Retry-After of a shed request.',
+        }),
+      })
+      .prefault({}),
     rateLimits: z
       .strictObject({
         loginFailuresPerAccount: setting(z.number().int().min(1).max(1000).default(5), {

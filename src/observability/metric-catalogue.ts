@@ -29,6 +29,7 @@ export function defineCatalogue(registry: Registry) {
     tokenReuseDetections: counter('gatehouse_token_reuse_detections_total', 'Spent authorization codes or rotated refresh tokens presented again.', ['kind']),
     securityEvents: counter('gatehouse_security_events_total', 'Security events (replays, reuse, throttling), by event type.', ['type']),
     httpRequests: counter('gatehouse_http_requests_total', 'HTTP requests answered, by route template, method and status class.', ['route', 'method', 'status_class']),
+    requestsShed: counter('gatehouse_requests_shed_total', 'Requests answered 503 by load shedding before any work was done for them, by route template.', ['route']),
     httpRequestDuration: histogram('gatehouse_http_request_duration_seconds', 'HTTP request latency by route template.', ['route'], REQUEST_DURATION_BUCKETS),
     loginAttempts: counter('gatehouse_login_attempts_total', 'Login attempts by outcome: success, bad_credentials, throttled.', ['client_id', 'outcome']),
     consentDecisions: counter('gatehouse_consent_decisions_total', 'Consent decisions: allow or deny.', ['client_id', 'decision']),

@@ -60,6 +60,11 @@ export class GatehouseMetrics {
     this.catalogue.httpRequestDuration.observe({ route: routeLabel }, seconds);
   };
 
+  /** `route` is the route template, or `unmatched`: a fixed set, never the URL sent. */
+  readonly observeShedRequest = (route: string): void => {
+    this.catalogue.requestsShed.inc({ route });
+  };
+
   /** `grantType` as the request named it; anything but a served grant type is `other`. */
   readonly observeTokenRequest = (grantType: unknown, seconds: number): void => {
     this.catalogue.tokenRequestDuration.observe({ grant_type: grantTypeOrOther(grantType) }, seconds);

@@ -58,7 +58,7 @@ function renderPageError(error: OAuthError, requestId?: string, application?: Kn
     returnTo: application?.home === undefined ? undefined : { name: application.clientName, href: application.home },
     technical: { code: error.code, description: error.description },
   });
-  return withRetryAfter(error, pageResponse(page, error.status));
+  return pageResponse(page, error.status);
 }
 
 /** RFC 9110 §10.2.3: a 503 may say when to come back. */
@@ -83,9 +83,10 @@ const renderers: Record<ErrorChannel, (error: OAuthError, requestId?: string) =>
   }),
 
   // RFC 6750 §3: the challenge carries the error; 401 for a missing or bad token, 403 for scope, 400 for a bad request.
+  // A server-side failure is not about the token: RFC 6750 §3.1 has no code for it, so no challenge.
   bearer: (error) => ({
     status: bearerStatus(error),
-    headers: { ...JSON_NO_STORE, 'www-authenticate': bearerChallenge(error) },
+    headers: error.status >= 500 ? JSON_NO_STORE : { ...JSON_NO_STORE, 'www-authenticate': bearerChallenge(error) },
     body: errorBody(error),
   }),
 
@@ -97,7 +98,7 @@ const renderers: Record<ErrorChannel, (error: OAuthError, requestId?: string) =>
 };
 
 export function renderError(channel: ErrorChannel, error: OAuthError, requestId?: string): RenderedResponse {
-  return renderers[channel](error, requestId);
+  return withRetryAfter(error, renderers[channel](error, requestId));
 }
 
 /**
@@ -111,7 +112,7 @@ export function renderAuthorizationError(
   requestId?: string,
   application?: KnownApplication,
 ): RenderedResponse {
-  if (target === undefined || !error.redirectable) return renderPageError(error, requestId, application);
+  if (target === undefined || !error.redirectable) return withRetryAfter(error, renderPageError(error, requestId, application));
   return renderAuthorizationResponse(target, { error: error.code, error_description: error.description });
 }
 

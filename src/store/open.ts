@@ -16,15 +16,20 @@ export interface OpenStoreOptions {
   readonly postgresSchema?: string;
 }
 
+/** The engine a database URL names (unset: the embedded SQLite). @throws StoreUnavailableError for any other scheme */
+export function engineOf(databaseUrl: string | undefined): Store['engine'] {
+  if (databaseUrl?.startsWith('postgres://') || databaseUrl?.startsWith('postgresql://')) return 'postgres';
+  if (databaseUrl === undefined || databaseUrl === '' || databaseUrl.startsWith('sqlite:')) return 'sqlite';
+  // Only the scheme is named: the rest of the URL may hold a password.
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(databaseUrl)?.[0] ?? 'a URL without scheme';
+  throw new StoreUnavailableError(`unsupported database URL scheme ${scheme} expected postgres://, postgresql:// or sqlite:`);
+}
+
 function connect(options: OpenStoreOptions): EngineConnection {
   const url = options.databaseUrl;
-  if (url?.startsWith('postgres://') || url?.startsWith('postgresql://')) {
-    return connectPostgres(parsePostgresUrl(url, options.postgresSchema));
-  }
-  if (url === undefined || url === '' || url.startsWith('sqlite:')) return connectSqlite(resolveSqliteFile(url, options.dataDir));
-  // Only the scheme is named: the rest of the URL may hold a password.
-  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? 'a URL without scheme';
-  throw new StoreUnavailableError(`unsupported database URL scheme ${scheme} expected postgres://, postgresql:// or sqlite:`);
+  return engineOf(url) === 'postgres'
+    ? connectPostgres(parsePostgresUrl(url!, options.postgresSchema))
+    : connectSqlite(resolveSqliteFile(url, options.dataDir));
 }
 
 async function connectAndMigrate(options: OpenStoreOptions): Promise<{ engine: EngineConnection; applied: readonly string[] }> {

@@ -56,7 +56,7 @@ function networkErrorCode(error: unknown): string | undefined {
 }
 
 /** Maps driver errors: unique violations name their column, connection failures make the store unavailable. */
-function mapPostgresError(address: string): (error: unknown) => unknown {
+export function mapPostgresError(address: string): (error: unknown) => unknown {
   return (error) => {
     if (error instanceof pg.DatabaseError) {
       if (error.code === '23505') {

@@ -46,7 +46,7 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-function unavailable(file: string, error: unknown): StoreUnavailableError {
+export function unavailable(file: string, error: unknown): StoreUnavailableError {
   const code = error instanceof BetterSqlite3.SqliteError ? error.code : '';
   const message = /^SQLITE_(BUSY|LOCKED)/.test(code)
     ? `SQLite database ${file} is locked by another connection (${code})`

@@ -13,7 +13,7 @@ import { cliEnvironment, jsonOf, runCli } from './run-cli.js';
 const RECORD_NOTHING = [
   'serve', 'migrate', 'config check', 'config reference', 'clients list', 'clients show', 'clients apis', 'apis list', 'apis show',
   'users list', 'users show', 'consents list', 'keys list', 'audit list', 'audit verify', 'audit export', 'clients lint',
-  'ops alerts', 'ops dashboard',
+  'ops alerts', 'ops dashboard', 'db stats',
 ];
 
 /**

@@ -37,6 +37,9 @@ export function testEnvironment(database: { databaseUrl: string | undefined; dat
     GATEHOUSE_DATA_DIR: database.dataDir,
     GATEHOUSE_KEYS_ENCRYPTION_SECRET: TEST_ENCRYPTION_SECRET,
     GATEHOUSE_LOG_LEVEL: 'info',
+    // Test processes share two cores: a starved one's event loop runs late without the server being overloaded, and
+    // must not shed another feature's requests. The load-shedding tests set their own bounds.
+    GATEHOUSE_LOAD_SHEDDING_MAX_EVENT_LOOP_DELAY: '60000',
     ...(database.databaseUrl ? { GATEHOUSE_DATABASE_URL: database.databaseUrl } : {}),
   };
 }

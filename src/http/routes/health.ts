@@ -5,11 +5,14 @@ import { rejectOtherMethods } from '../plugins/error-handler.js';
 
 const READINESS_TIMEOUT_MS = 2000;
 
+// Load balancers and orchestrators must see the process alive and ready while it sheds load.
+const options = { config: { neverShed: true } };
+
 export function registerHealthRoutes(app: FastifyInstance, store: Store): void {
-  app.get('/healthz', (_request, reply) => reply.send({ status: 'ok' }));
+  app.get('/healthz', options, (_request, reply) => reply.send({ status: 'ok' }));
   rejectOtherMethods(app, '/healthz', ['GET']);
 
-  app.get('/readyz', async (request, reply) => {
+  app.get('/readyz', options, async (request, reply) => {
     try {
       await withTimeout(store.ping(), READINESS_TIMEOUT_MS);
       return { status: 'ready' };

@@ -7,7 +7,8 @@ import { rejectOtherMethods } from '../plugins/error-handler.js';
 export const METRICS_PATH = '/metrics';
 
 export function registerMetricsRoute(app: FastifyInstance, metrics: GatehouseMetrics, access: ScrapeAccess): void {
-  app.get(METRICS_PATH, { config: { errorChannel: 'bearer' } }, async (request, reply) => {
+  // Never shed: an overloaded process is when its metrics matter most.
+  app.get(METRICS_PATH, { config: { errorChannel: 'bearer', neverShed: true } }, async (request, reply) => {
     if (!mayScrape(request.headers.authorization, access)) throw scrapeRefused();
     const { contentType, body } = await metrics.scrape();
     return reply.header('content-type', contentType).header('cache-control', 'no-store').send(body);
