@@ -2,6 +2,7 @@
 import type { ApiRecord, ApiScope, ApiUpdate, ClientApiAccess } from '../records.js';
 import type { ApiRepository } from '../store.js';
 import type { ApisTable } from './database.js';
+import { prepareQuery, type Param } from './prepared-query.js';
 import { inTransaction, type Db } from './transaction.js';
 
 function parseScopes(text: string): ApiScope[] {
@@ -31,6 +32,11 @@ function updateToRow(changes: ApiUpdate): Partial<ApisTable> {
   if (changes.accessTokenTtl !== undefined) row.access_token_ttl = changes.accessTokenTtl;
   return row;
 }
+
+// Every token request with a client's APIs in play starts here; the APIs themselves are a variable-length list, built per call.
+const findAllowances = prepareQuery((db, param: Param<{ clientId: string }>) =>
+  db.selectFrom('client_apis').select(['api_identifier', 'scope']).where('client_id', '=', param('clientId')).orderBy('api_identifier'),
+);
 
 export class KyselyApiRepository implements ApiRepository {
   constructor(private readonly db: Db) {}
@@ -98,12 +104,7 @@ export class KyselyApiRepository implements ApiRepository {
   }
 
   async listForClient(clientId: string): Promise<readonly ClientApiAccess[]> {
-    const allowances = await this.db
-      .selectFrom('client_apis')
-      .select(['api_identifier', 'scope'])
-      .where('client_id', '=', clientId)
-      .orderBy('api_identifier')
-      .execute();
+    const allowances = await findAllowances.execute(this.db, { clientId });
     if (allowances.length === 0) return [];
     const apis = new Map((await this.load(this.db, allowances.map((row) => row.api_identifier))).map((api) => [api.identifier, api]));
     return allowances.flatMap((row) => {

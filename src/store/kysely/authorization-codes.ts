@@ -3,6 +3,7 @@ import type { AuthorizationCodeRecord, ConsumeResult } from '../records.js';
 import type { AuthorizationCodeRepository } from '../store.js';
 import type { AuthorizationCodesTable } from './database.js';
 import { parseStringList } from './json-columns.js';
+import { paramRow, prepareQuery, type Param } from './prepared-query.js';
 import type { Db } from './transaction.js';
 
 function authorizationCodeToRow(code: AuthorizationCodeRecord): AuthorizationCodesTable {
@@ -51,26 +52,58 @@ function rowToAuthorizationCode(row: AuthorizationCodesTable): AuthorizationCode
   };
 }
 
+const insertCode = prepareQuery((db, param: Param<AuthorizationCodesTable>) =>
+  db.insertInto('authorization_codes').values(
+    paramRow(param, {
+      code_hash: true,
+      client_id: true,
+      user_id: true,
+      session_id: true,
+      redirect_uri: true,
+      redirect_uri_sent: true,
+      scope: true,
+      code_challenge: true,
+      code_challenge_method: true,
+      nonce: true,
+      auth_time: true,
+      resources: true,
+      api_scope: true,
+      dpop_jkt: true,
+      flow_id: true,
+      created_at: true,
+      expires_at: true,
+      consumed_at: true,
+    }),
+  ),
+);
+
+// RFC 6749 §4.1.2: a code is used once; the check and the mark are one statement so concurrent callers cannot both win.
+const consumeCode = prepareQuery((db, param: Param<{ codeHash: string; now: number }>) =>
+  db
+    .updateTable('authorization_codes')
+    .set({ consumed_at: param('now') })
+    .where('code_hash', '=', param('codeHash'))
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', param('now'))
+    .returningAll(),
+);
+
+const findCodeByHash = prepareQuery((db, param: Param<{ codeHash: string }>) =>
+  db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', param('codeHash')),
+);
+
 export class KyselyAuthorizationCodeRepository implements AuthorizationCodeRepository {
   constructor(private readonly db: Db) {}
 
   async create(code: AuthorizationCodeRecord): Promise<void> {
-    await this.db.insertInto('authorization_codes').values(authorizationCodeToRow(code)).execute();
+    await insertCode.executeWrite(this.db, authorizationCodeToRow(code));
   }
 
   async consume(codeHash: string, now: number): Promise<ConsumeResult<AuthorizationCodeRecord>> {
-    // RFC 6749 §4.1.2: a code is used once; the check and the mark are one statement so concurrent callers cannot both win.
-    const redeemed = await this.db
-      .updateTable('authorization_codes')
-      .set({ consumed_at: now })
-      .where('code_hash', '=', codeHash)
-      .where('consumed_at', 'is', null)
-      .where('expires_at', '>', now)
-      .returningAll()
-      .executeTakeFirst();
+    const redeemed = await consumeCode.executeTakeFirst(this.db, { codeHash, now });
     if (redeemed) return { outcome: 'redeemed', record: rowToAuthorizationCode(redeemed) };
 
-    const row = await this.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+    const row = await findCodeByHash.executeTakeFirst(this.db, { codeHash });
     if (!row) return { outcome: 'unknown' };
     const record = rowToAuthorizationCode(row);
     // A consumed code is a replay even once expired: the caller must still revoke what it issued.

@@ -2,6 +2,7 @@
 import type { LogoutDeliveryOutcome, LogoutDeliveryRecord } from '../records.js';
 import type { BackChannelLogoutRepository } from '../store.js';
 import type { LogoutDeliveriesTable } from './database.js';
+import { prepareQuery, type Param } from './prepared-query.js';
 import type { Db } from './transaction.js';
 
 function rowToDelivery(row: LogoutDeliveriesTable): LogoutDeliveryRecord {
@@ -84,15 +85,18 @@ function deliveryRow(sessionId: string, clientId: string, userId: string, backch
   };
 }
 
+const insertParticipant = prepareQuery((db, param: Param<{ sessionId: string; clientId: string; now: number }>) =>
+  db
+    .insertInto('session_clients')
+    .values({ session_id: param('sessionId'), client_id: param('clientId'), created_at: param('now') })
+    .onConflict((conflict) => conflict.columns(['session_id', 'client_id']).doNothing()),
+);
+
 export class KyselyBackChannelLogoutRepository implements BackChannelLogoutRepository {
   constructor(private readonly db: Db) {}
 
   async recordParticipant(sessionId: string, clientId: string, now: number): Promise<void> {
-    await this.db
-      .insertInto('session_clients')
-      .values({ session_id: sessionId, client_id: clientId, created_at: now })
-      .onConflict((conflict) => conflict.columns(['session_id', 'client_id']).doNothing())
-      .execute();
+    await insertParticipant.executeWrite(this.db, { sessionId, clientId, now });
   }
 
   async claimDue(now: number, leaseId: string, leaseUntil: number, limit: number): Promise<readonly LogoutDeliveryRecord[]> {

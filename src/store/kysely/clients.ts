@@ -3,6 +3,7 @@ import type { ClientRecord, ClientUpdate, GrantType, JsonWebKeySet } from '../re
 import type { ClientRepository } from '../store.js';
 import type { ClientsTable } from './database.js';
 import { parseStringList } from './json-columns.js';
+import { prepareQuery, type Param } from './prepared-query.js';
 import type { Db } from './transaction.js';
 
 function clientToRow(client: ClientRecord): ClientsTable {
@@ -78,6 +79,11 @@ function updateToRow(changes: ClientUpdate): Partial<ClientsTable> {
   return row;
 }
 
+// Introspection and the back-channel deliverer look clients up here directly, past the endpoints' cache (clients/lookup.ts).
+const findClientById = prepareQuery((db, param: Param<{ clientId: string }>) =>
+  db.selectFrom('clients').selectAll().where('client_id', '=', param('clientId')),
+);
+
 export class KyselyClientRepository implements ClientRepository {
   constructor(private readonly db: Db) {}
 
@@ -86,7 +92,7 @@ export class KyselyClientRepository implements ClientRepository {
   }
 
   async findById(clientId: string): Promise<ClientRecord | undefined> {
-    const row = await this.db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+    const row = await findClientById.executeTakeFirst(this.db, { clientId });
     return row && rowToClient(row);
   }
 

@@ -4,6 +4,7 @@ import type { ConsentRepository } from '../store.js';
 import type { ConsentsTable } from './database.js';
 import { enqueueClientLogoutDeliveries } from './back-channel-logout.js';
 import { withdrawDeviceApprovals } from './device-authorizations.js';
+import { prepareQuery, type Param } from './prepared-query.js';
 import { inTransaction, type Db } from './transaction.js';
 
 function rowToConsent(row: ConsentsTable): ConsentRecord {
@@ -17,16 +18,24 @@ function rowToConsent(row: ConsentsTable): ConsentRecord {
   };
 }
 
+const findConsent = prepareQuery((db, param: Param<{ userId: string; clientId: string }>) =>
+  db.selectFrom('consents').selectAll().where('user_id', '=', param('userId')).where('client_id', '=', param('clientId')),
+);
+
+const recordConsentUse = prepareQuery((db, param: Param<{ userId: string; clientId: string; usedBefore: number; now: number }>) =>
+  db
+    .updateTable('consents')
+    .set({ last_used_at: param('now') })
+    .where('user_id', '=', param('userId'))
+    .where('client_id', '=', param('clientId'))
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', param('usedBefore'))])),
+);
+
 export class KyselyConsentRepository implements ConsentRepository {
   constructor(private readonly db: Db) {}
 
   async find(userId: string, clientId: string): Promise<ConsentRecord | undefined> {
-    const row = await this.db
-      .selectFrom('consents')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
+    const row = await findConsent.executeTakeFirst(this.db, { userId, clientId });
     return row && rowToConsent(row);
   }
 
@@ -52,13 +61,7 @@ export class KyselyConsentRepository implements ConsentRepository {
   }
 
   async recordUse(userId: string, clientId: string, now: number): Promise<void> {
-    await this.db
-      .updateTable('consents')
-      .set({ last_used_at: now })
-      .where('user_id', '=', userId)
-      .where('client_id', '=', clientId)
-      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', now - CONSENT_USE_PRECISION)]))
-      .execute();
+    await recordConsentUse.executeWrite(this.db, { userId, clientId, usedBefore: now - CONSENT_USE_PRECISION, now });
   }
 
   async revoke(userId: string, clientId: string, now: number): Promise<ConsentRevocation> {

@@ -2,44 +2,54 @@
 import type { LoginThrottleRecord } from '../records.js';
 import type { LoginThrottleRepository } from '../store.js';
 import type { LoginThrottleTable } from './database.js';
+import { prepareQuery, type Param } from './prepared-query.js';
 import type { Db } from './transaction.js';
 
 function rowToRecord(row: LoginThrottleTable): LoginThrottleRecord {
   return { throttleKey: row.throttle_key, failures: row.failures, lastFailureAt: row.last_failure_at, lockedUntil: row.locked_until };
 }
 
+// One statement, so concurrent failures on one key each see a distinct count (no read-then-write).
+const countFailure = prepareQuery((db, param: Param<{ key: string; now: number; quietBefore: number }>) =>
+  db
+    .insertInto('login_throttle')
+    .values({ throttle_key: param('key'), failures: 1, last_failure_at: param('now'), locked_until: 0 })
+    .onConflict((conflict) =>
+      conflict.column('throttle_key').doUpdateSet((eb) => ({
+        failures: eb
+          .case()
+          .when(
+            eb.or([eb('login_throttle.last_failure_at', '>', param('quietBefore')), eb('login_throttle.locked_until', '>', param('quietBefore'))]),
+          )
+          .then(eb('login_throttle.failures', '+', 1))
+          .else(1)
+          .end(),
+        last_failure_at: param('now'),
+      })),
+    )
+    .returningAll(),
+);
+
+const lockKey = prepareQuery((db, param: Param<{ key: string; lockedUntil: number }>) =>
+  db
+    .updateTable('login_throttle')
+    .set({ locked_until: param('lockedUntil') })
+    .where('throttle_key', '=', param('key'))
+    .where('locked_until', '<', param('lockedUntil')),
+);
+
+const clearKey = prepareQuery((db, param: Param<{ key: string }>) => db.deleteFrom('login_throttle').where('throttle_key', '=', param('key')));
+
 export class KyselyLoginThrottleRepository implements LoginThrottleRepository {
   constructor(private readonly db: Db) {}
 
   async recordFailure(key: string, now: number, window: number): Promise<LoginThrottleRecord> {
-    const quietBefore = now - window;
-    const row = await this.db
-      .insertInto('login_throttle')
-      .values({ throttle_key: key, failures: 1, last_failure_at: now, locked_until: 0 })
-      // One statement, so concurrent failures on one key each see a distinct count (no read-then-write).
-      .onConflict((conflict) =>
-        conflict.column('throttle_key').doUpdateSet((eb) => ({
-          failures: eb
-            .case()
-            .when(eb.or([eb('login_throttle.last_failure_at', '>', quietBefore), eb('login_throttle.locked_until', '>', quietBefore)]))
-            .then(eb('login_throttle.failures', '+', 1))
-            .else(1)
-            .end(),
-          last_failure_at: now,
-        })),
-      )
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await countFailure.executeTakeFirstOrThrow(this.db, { key, now, quietBefore: now - window });
     return rowToRecord(row);
   }
 
   async lock(key: string, lockedUntil: number): Promise<void> {
-    await this.db
-      .updateTable('login_throttle')
-      .set({ locked_until: lockedUntil })
-      .where('throttle_key', '=', key)
-      .where('locked_until', '<', lockedUntil)
-      .execute();
+    await lockKey.executeWrite(this.db, { key, lockedUntil });
   }
 
   async findLocked(keys: readonly string[], now: number): Promise<readonly LoginThrottleRecord[]> {
@@ -55,7 +65,7 @@ export class KyselyLoginThrottleRepository implements LoginThrottleRepository {
   }
 
   async clear(key: string): Promise<void> {
-    await this.db.deleteFrom('login_throttle').where('throttle_key', '=', key).execute();
+    await clearKey.executeWrite(this.db, { key });
   }
 
   async deleteStale(before: number, limit: number): Promise<number> {

@@ -4,6 +4,16 @@ import type { RefreshTokenRepository } from '../store.js';
 import type { RefreshTokensTable, TokenFamiliesTable } from './database.js';
 import { deleteExpiredFamilies, deleteExpiredRefreshTokens } from './token-sweep.js';
 import { parseStringList } from './json-columns.js';
+import {
+  findFamilyById,
+  findTokenByHash,
+  findTokenWithFamilyRevocation,
+  insertFamily,
+  insertIssuedToken,
+  rotateToken,
+  updateFamilyContext,
+  type IssuedTokenColumns,
+} from './refresh-token-queries.js';
 import { inTransaction, type Db } from './transaction.js';
 
 function tokenFamilyToRow(family: TokenFamilyRecord): TokenFamiliesTable {
@@ -28,6 +38,18 @@ function tokenFamilyToRow(family: TokenFamilyRecord): TokenFamiliesTable {
 
 function contextToColumns(context: FamilyContext | null): Pick<TokenFamiliesTable, 'context_network' | 'context_user_agent'> {
   return { context_network: context?.network ?? null, context_user_agent: context?.userAgent ?? null };
+}
+
+function refreshTokenToRow(token: RefreshTokenRecord): IssuedTokenColumns {
+  return {
+    token_hash: token.tokenHash,
+    family_id: token.familyId,
+    client_id: token.clientId,
+    scope: token.scope,
+    issued_at: token.issuedAt,
+    expires_at: token.expiresAt,
+    rotated_at: token.rotatedAt,
+  };
 }
 
 function rowToTokenFamily(row: TokenFamiliesTable): TokenFamilyRecord {
@@ -73,11 +95,11 @@ export class KyselyRefreshTokenRepository implements RefreshTokenRepository {
   constructor(private readonly db: Db) {}
 
   async createFamily(family: TokenFamilyRecord): Promise<void> {
-    await this.db.insertInto('token_families').values(tokenFamilyToRow(family)).execute();
+    await insertFamily.executeWrite(this.db, tokenFamilyToRow(family));
   }
 
   async findFamily(familyId: string): Promise<TokenFamilyRecord | undefined> {
-    const row = await this.db.selectFrom('token_families').selectAll().where('family_id', '=', familyId).executeTakeFirst();
+    const row = await findFamilyById.executeTakeFirst(this.db, { familyId });
     return row && rowToTokenFamily(row);
   }
 
@@ -86,43 +108,27 @@ export class KyselyRefreshTokenRepository implements RefreshTokenRepository {
   }
 
   async findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
-    const row = await this.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    const row = await findTokenByHash.executeTakeFirst(this.db, { tokenHash });
     return row && rowToRefreshToken(row);
   }
 
   async rotate(rotation: RefreshTokenRotation): Promise<RotationResult> {
     const { tokenHash, successor, firstUse, retry, familyContext, now } = rotation;
     const rotated = await inTransaction(this.db, async (trx) => {
-      // SECURITY.md: a refresh token works once; the check and the mark are one statement so concurrent callers cannot both win.
-      const row = await trx
-        .updateTable('refresh_tokens')
-        .set({
-          rotated_at: now,
-          first_use_ip: firstUse.ip,
-          first_use_user_agent: firstUse.userAgent,
-          retry_until: retry?.retryUntil ?? null,
-          retry_fingerprint: retry?.fingerprint ?? null,
-          retry_response: retry?.encryptedResponse ?? null,
-        })
-        .where('token_hash', '=', tokenHash)
-        .where('rotated_at', 'is', null)
-        .where('expires_at', '>', now)
-        .where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('token_families')
-              .select('token_families.family_id')
-              .whereRef('token_families.family_id', '=', 'refresh_tokens.family_id')
-              .where('token_families.revoked_at', 'is', null)
-              .where('token_families.expires_at', '>', now),
-          ),
-        )
-        .returningAll()
-        .executeTakeFirst();
+      // SECURITY.md: a refresh token works once; rotateToken checks and marks it in one statement.
+      const row = await rotateToken.executeTakeFirst(trx, {
+        tokenHash,
+        now,
+        firstUseIp: firstUse.ip,
+        firstUseUserAgent: firstUse.userAgent,
+        retryUntil: retry?.retryUntil ?? null,
+        retryFingerprint: retry?.fingerprint ?? null,
+        retryResponse: retry?.encryptedResponse ?? null,
+      });
       // Only the winner's successor and context exist: no second branch of the family is ever written.
       if (row) await insertToken(trx, successor);
       if (row && familyContext) {
-        await trx.updateTable('token_families').set(contextToColumns(familyContext)).where('family_id', '=', row.family_id).execute();
+        await updateFamilyContext.executeWrite(trx, { family_id: row.family_id, ...contextToColumns(familyContext) });
       }
       return row;
     });
@@ -131,13 +137,7 @@ export class KyselyRefreshTokenRepository implements RefreshTokenRepository {
   }
 
   private async classifyFailedRotation(tokenHash: string): Promise<RotationResult> {
-    const row = await this.db
-      .selectFrom('refresh_tokens')
-      .innerJoin('token_families', 'token_families.family_id', 'refresh_tokens.family_id')
-      .selectAll('refresh_tokens')
-      .select('token_families.revoked_at as family_revoked_at')
-      .where('refresh_tokens.token_hash', '=', tokenHash)
-      .executeTakeFirst();
+    const row = await findTokenWithFamilyRevocation.executeTakeFirst(this.db, { tokenHash });
     if (!row) return { outcome: 'unknown' };
     const { family_revoked_at: familyRevokedAt, ...token } = row;
     const record = rowToRefreshToken(token);
@@ -196,18 +196,7 @@ export class KyselyRefreshTokenRepository implements RefreshTokenRepository {
 }
 
 async function insertToken(db: Db, token: RefreshTokenRecord): Promise<void> {
-  await db
-    .insertInto('refresh_tokens')
-    .values({
-      token_hash: token.tokenHash,
-      family_id: token.familyId,
-      client_id: token.clientId,
-      scope: token.scope,
-      issued_at: token.issuedAt,
-      expires_at: token.expiresAt,
-      rotated_at: token.rotatedAt,
-    })
-    .execute();
+  await insertIssuedToken.executeWrite(db, refreshTokenToRow(token));
 }
 
 // A revoked family's tokens are never handed out again, so its kept responses go at once rather than at the sweep.

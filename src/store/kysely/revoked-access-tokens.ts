@@ -1,7 +1,12 @@
 // The revoked_access_tokens table: the jti deny list, written once per token and swept once the token has expired.
 import type { RevokedAccessTokenRecord } from '../records.js';
 import type { RevokedAccessTokenRepository } from '../store.js';
+import { prepareQuery, type Param } from './prepared-query.js';
 import type { Db } from './transaction.js';
+
+const findRevokedToken = prepareQuery((db, param: Param<{ tokenId: string }>) =>
+  db.selectFrom('revoked_access_tokens').select('token_id').where('token_id', '=', param('tokenId')),
+);
 
 export class KyselyRevokedAccessTokenRepository implements RevokedAccessTokenRepository {
   constructor(private readonly db: Db) {}
@@ -18,7 +23,7 @@ export class KyselyRevokedAccessTokenRepository implements RevokedAccessTokenRep
   }
 
   async isRevoked(tokenId: string): Promise<boolean> {
-    const row = await this.db.selectFrom('revoked_access_tokens').select('token_id').where('token_id', '=', tokenId).executeTakeFirst();
+    const row = await findRevokedToken.executeTakeFirst(this.db, { tokenId });
     return row !== undefined;
   }
 

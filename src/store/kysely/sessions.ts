@@ -5,6 +5,7 @@ import type { UpdateQueryBuilder, UpdateResult } from 'kysely';
 import type { Database, SessionsTable } from './database.js';
 import { enqueueLogoutDeliveries } from './back-channel-logout.js';
 import { withdrawDeviceApprovals } from './device-authorizations.js';
+import { prepareQuery, type Param } from './prepared-query.js';
 import { inTransaction, type Db } from './transaction.js';
 
 function rowToSession(row: SessionsTable): SessionRecord {
@@ -22,6 +23,33 @@ function rowToSession(row: SessionsTable): SessionRecord {
     userAgent: row.user_agent,
   };
 }
+
+const findLiveSession = prepareQuery((db, param: Param<{ sessionHash: string; now: number }>) =>
+  db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('session_hash', '=', param('sessionHash'))
+    .where('ended_at', 'is', null)
+    .where('idle_expires_at', '>', param('now'))
+    .where('absolute_expires_at', '>', param('now')),
+);
+
+const touchSession = prepareQuery((db, param: Param<{ sessionHash: string; now: number; idleExpiresAt: number }>) =>
+  db
+    .updateTable('sessions')
+    .set((eb) => ({
+      last_seen_at: param('now'),
+      // The idle expiry never outlives the absolute one (CASE rather than LEAST/MIN, which differ per engine).
+      idle_expires_at: eb
+        .case()
+        .when('absolute_expires_at', '<', param('idleExpiresAt'))
+        .then(eb.ref('absolute_expires_at'))
+        .else(param('idleExpiresAt'))
+        .end(),
+    }))
+    .where('session_hash', '=', param('sessionHash'))
+    .where('ended_at', 'is', null),
+);
 
 export class KyselySessionRepository implements SessionRepository {
   constructor(private readonly db: Db) {}
@@ -46,33 +74,12 @@ export class KyselySessionRepository implements SessionRepository {
   }
 
   async findLive(sessionHash: string, now: number): Promise<SessionRecord | undefined> {
-    const row = await this.db
-      .selectFrom('sessions')
-      .selectAll()
-      .where('session_hash', '=', sessionHash)
-      .where('ended_at', 'is', null)
-      .where('idle_expires_at', '>', now)
-      .where('absolute_expires_at', '>', now)
-      .executeTakeFirst();
+    const row = await findLiveSession.executeTakeFirst(this.db, { sessionHash, now });
     return row && rowToSession(row);
   }
 
   async touch(sessionHash: string, now: number, idleExpiresAt: number): Promise<void> {
-    await this.db
-      .updateTable('sessions')
-      .set((eb) => ({
-        last_seen_at: now,
-        // The idle expiry never outlives the absolute one (CASE rather than LEAST/MIN, which differ per engine).
-        idle_expires_at: eb
-          .case()
-          .when('absolute_expires_at', '<', idleExpiresAt)
-          .then(eb.ref('absolute_expires_at'))
-          .else(idleExpiresAt)
-          .end(),
-      }))
-      .where('session_hash', '=', sessionHash)
-      .where('ended_at', 'is', null)
-      .execute();
+    await touchSession.executeWrite(this.db, { sessionHash, now, idleExpiresAt });
   }
 
   end(sessionHash: string, now: number): Promise<boolean> {
