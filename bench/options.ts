@@ -23,7 +23,7 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [--engine sqlite|postgres] [--postgres-url URL] [--workers N]
   [--scenarios ${SCENARIO_IDS.join(',')}] [--targets ${TARGET_NAMES.join(',')}]
-  [--seconds 10] [--runs 3] [--concurrency 32] [--token-pool 8192] [--quick] [--output FILE] [--write-benchmarks-md]`;
+  [--seconds 10] [--runs 3] [--concurrency 32] [--token-pool 2048] [--quick] [--output FILE] [--write-benchmarks-md]`;
 
 export class UsageError extends Error {}
 
@@ -72,7 +72,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     warmupSeconds: quick ? 1 : 2,
     runs: positiveInteger('runs', values.runs, quick ? 1 : 3, 20),
     concurrency: positiveInteger('concurrency', values.concurrency, 32, 1024),
-    tokenPoolSize: positiveInteger('token-pool', values['token-pool'], quick ? 1024 : 8192, 1_000_000),
+    tokenPoolSize: positiveInteger('token-pool', values['token-pool'], quick ? 512 : 2048, 1_000_000),
     output: values.output,
     writeBenchmarksMd: values['write-benchmarks-md'] === true,
   };

@@ -44,7 +44,8 @@ function route(req: IncomingMessage, res: ServerResponse, body: string): void {
         ? answer(res, 303, html, '', codeRedirect)
         : answer(res, 303, html, '', `/login?interaction=${'i'.repeat(43)}`);
     case 'GET /login': return answer(res, 200, html, loginPage);
-    case 'POST /login': return answer(res, 303, html, '', `/consent?interaction=${'i'.repeat(43)}`);
+    case 'POST /login': return answer(res, 303, html, '', `/authorize/resume?interaction=${'i'.repeat(43)}`);
+    case 'GET /authorize/resume': return answer(res, 303, html, '', `/consent?interaction=${'i'.repeat(43)}`);
     case 'GET /consent': return answer(res, 200, html, consentPage);
     case 'POST /consent': return answer(res, 303, html, '', codeRedirect);
     case 'POST /token':
