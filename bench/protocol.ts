@@ -69,8 +69,14 @@ function decodeEntities(text: string): string {
   return text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;|&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
 }
 
+/** What went wrong, in a line: a page's title, or the start of a JSON error. */
+function summary(answer: { status: number; body: string }): string {
+  const title = /<title>([^<]*)<\/title>/i.exec(answer.body)?.[1];
+  return `HTTP ${answer.status} ${title ?? answer.body.slice(0, 200)}`;
+}
+
 function expectJson<T>(answer: { status: number; body: string }, what: string): T {
-  if (answer.status !== 200) throw new Error(`${what}: HTTP ${answer.status} ${answer.body.slice(0, 200)}`);
+  if (answer.status !== 200) throw new Error(`${what}: ${summary(answer)}`);
   return JSON.parse(answer.body) as T;
 }
 
@@ -107,7 +113,7 @@ export class Protocol {
         answer = await browser.get(`${url.pathname}${url.search}`);
         continue;
       }
-      if (answer.status !== 200 || person === undefined) throw new Error(`authorization: HTTP ${answer.status} ${answer.body.slice(0, 200)}`);
+      if (answer.status !== 200 || person === undefined) throw new Error(`authorization: ${summary(answer)}`);
       const form = readForm(answer.body);
       const fields = { ...form.fields };
       if (form.password) Object.assign(fields, { username: person.username, password: person.password });

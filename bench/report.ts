@@ -15,6 +15,8 @@ export interface Machine {
   readonly cpu: string;
   readonly cores: number;
   readonly node: string;
+  /** 1-minute load average when the benchmark started and when it ended: how much else the machine was doing. */
+  readonly loadAverage: readonly [number, number];
 }
 
 export interface BenchReport {
@@ -120,7 +122,8 @@ export function renderSection(report: BenchReport): string {
   const note = passwordBoundNote(report);
   const writes = writesTable(report);
   return [
-    `Measured ${report.date} on ${report.machine.cpu} (${report.machine.cores} cores), Node.js ${report.machine.node}, Gatehouse on ${report.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}; ` +
+    `Measured ${report.date} on ${report.machine.cpu} (${report.machine.cores} cores, load average ${report.machine.loadAverage.map((load) => load.toFixed(1)).join(' at start, ')} at end), ` +
+      `Node.js ${report.machine.node}, Gatehouse on ${report.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}; ` +
       `${report.settings.runs} run${report.settings.runs === 1 ? '' : 's'} of ${report.settings.seconds} s after ${report.settings.warmupSeconds} s of warm-up, ${report.settings.concurrency} connections; median (range).`,
     '',
     headlineTable(report),

@@ -2,7 +2,7 @@
 // pinned to CPU 0, loaded from CPU 1 by a closed-loop generator; prints the table and writes the JSON results.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureScenario, type TargetResult } from './measure.js';
@@ -33,9 +33,9 @@ function checkMachine(options: BenchOptions): void {
   }
 }
 
-function machine(): Machine {
+function machine(loadAtStart: number): Machine {
   const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
-  return { cpu: model.trim(), cores: cpus().length, node: process.version };
+  return { cpu: model.trim(), cores: cpus().length, node: process.version, loadAverage: [loadAtStart, loadavg()[0] ?? 0] };
 }
 
 function measureArgon2Limit(): BenchReport['argon2Limit'] {
@@ -71,6 +71,7 @@ async function runScenario(scenario: Scenario, plan: Plan, options: BenchOptions
 
 async function main(options: BenchOptions): Promise<void> {
   checkMachine(options);
+  const loadAtStart = loadavg()[0] ?? 0;
   const scenarios = SCENARIOS.filter((scenario) => options.scenarios.includes(scenario.id));
   const argon2Limit = options.scenarios.includes('S6') ? measureArgon2Limit() : undefined;
   const windowSeconds = options.runs * options.seconds + options.warmupSeconds;
@@ -83,7 +84,7 @@ async function main(options: BenchOptions): Promise<void> {
   const reports: ScenarioReport[] = [];
   for (const scenario of scenarios) reports.push(await runScenario(scenario, plan, options));
   const report: BenchReport = {
-    date: new Date().toISOString(), engine: options.engine, machine: machine(),
+    date: new Date().toISOString(), engine: options.engine, machine: machine(loadAtStart),
     settings: { seconds: options.seconds, runs: options.runs, concurrency: options.concurrency, warmupSeconds: options.warmupSeconds, tokenPoolSize: options.tokenPoolSize },
     argon2Limit, scenarios: reports,
   };
