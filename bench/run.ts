@@ -1,6 +1,6 @@
 // `npm run bench`: Gatehouse, node-oidc-provider and a bare node:http ceiling, each started fresh per scenario and
 // pinned to CPU 0, loaded from CPU 1 by a closed-loop generator; prints the table and writes the JSON results.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
@@ -16,12 +16,14 @@ import type { Target, TargetName } from './targets/target.js';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
-/** Runs the whole benchmark again under `taskset -c 1`, so the load generator never shares the servers' core. */
-function pinSelfToLoadCpu(): never {
-  const result = spawnSync('taskset', ['-c', LOAD_CPU, process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' },
-  });
-  process.exit(result.status ?? 1);
+/**
+ * Pins this process, every thread of it, to CPU 1 (`taskset -a -p`), so the load generator never competes with the
+ * servers for CPU 0; threads started later inherit it.
+ */
+function pinSelfToLoadCpu(): void {
+  execFileSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
+  const allowed = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  if (allowed !== LOAD_CPU) throw new Error(`could not pin the load generator to CPU ${LOAD_CPU} (allowed: ${allowed})`);
 }
 
 function checkMachine(options: BenchOptions): void {
@@ -71,6 +73,7 @@ async function runScenario(scenario: Scenario, plan: Plan, options: BenchOptions
 
 async function main(options: BenchOptions): Promise<void> {
   checkMachine(options);
+  pinSelfToLoadCpu();
   const loadAtStart = loadavg()[0] ?? 0;
   const scenarios = SCENARIOS.filter((scenario) => options.scenarios.includes(scenario.id));
   const argon2Limit = options.scenarios.includes('S6') ? measureArgon2Limit() : undefined;
@@ -105,7 +108,6 @@ try {
   process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
   process.exit(2);
 }
-if (process.env.BENCH_PINNED !== '1') pinSelfToLoadCpu();
 try {
   await main(options);
 } catch (error) {

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { parseOptions, UsageError } from '../../bench/options.js';
 import { PROJECT_ROOT } from '../support/project-root.js';
 
 const TSX_LOADER = import.meta.resolve('tsx');
@@ -40,16 +41,21 @@ test('a quick S5 run measures Gatehouse and node-oidc-provider side by side and 
   }
 });
 
-test('bad options stop the runner with one line naming the option, and exit code 2', async () => {
-  const engine = await runBench(['--engine', 'mysql']);
-  assert.equal(engine.code, 2);
-  assert.match(engine.stderr, /^bench: --engine: expected sqlite or postgres, got "mysql"$/m);
-  const scenarios = await runBench(['--scenarios', 'S9']);
-  assert.equal(scenarios.code, 2);
-  assert.match(scenarios.stderr, /^bench: --scenarios: expected some of S1, S2, S3, S3-RS256, S4, S5, S6, got "S9"$/m);
-  const seconds = await runBench(['--seconds', '0']);
-  assert.equal(seconds.code, 2);
-  assert.match(seconds.stderr, /^bench: --seconds: expected a whole number 1-600, got "0"$/m);
+test('a bad option stops the runner with one line naming it, and exit code 2', async () => {
+  const { code, stderr } = await runBench(['--engine', 'mysql']);
+  assert.equal(code, 2);
+  assert.match(stderr, /^bench: --engine: expected sqlite or postgres, got "mysql"$/m);
+});
+
+test('each option is checked: scenarios and targets by name, numbers by range, unknown options refused', () => {
+  assert.throws(() => parseOptions(['--scenarios', 'S2,S9']), { message: '--scenarios: expected some of S1, S2, S3, S3-RS256, S4, S5, S6, got "S2,S9"' });
+  assert.throws(() => parseOptions(['--targets', 'keycloak']), { message: '--targets: expected some of gatehouse, node-oidc-provider, node:http, got "keycloak"' });
+  assert.throws(() => parseOptions(['--seconds', '0']), { message: '--seconds: expected a whole number 1-600, got "0"' });
+  assert.throws(() => parseOptions(['--concurrency', 'many']), { message: '--concurrency: expected a whole number 1-1024, got "many"' });
+  assert.throws(() => parseOptions(['--fast']), UsageError);
+  assert.deepEqual(parseOptions(['--scenarios', 'S5,S2']).scenarios, ['S2', 'S5']);
+  const quick = parseOptions(['--quick']);
+  assert.deepEqual([quick.runs, quick.seconds, quick.engine, quick.concurrency], [1, 3, 'sqlite', 32]);
 });
 
 test('--workers is refused clearly while the benchmark cannot run Gatehouse with several workers', async () => {
