@@ -23,6 +23,8 @@ export interface BenchReport {
   readonly date: string;
   readonly engine: 'sqlite' | 'postgres';
   readonly machine: Machine;
+  /** Wall-clock time of the whole invocation: starting servers, registering, preparing and measuring. */
+  readonly elapsedSeconds: number;
   readonly settings: { readonly seconds: number; readonly runs: number; readonly concurrency: number; readonly warmupSeconds: number; readonly tokenPoolSize: number };
   /** argon2id hashes per CPU-second (and per second) of @node-rs/argon2 alone on the servers' core. */
   readonly argon2Limit: { readonly hashesPerSecond: number; readonly hashesPerCpuSecond: number } | undefined;
@@ -124,7 +126,8 @@ export function renderSection(report: BenchReport): string {
   return [
     `Measured ${report.date} on ${report.machine.cpu} (${report.machine.cores} cores, load average ${report.machine.loadAverage.map((load) => load.toFixed(1)).join(' at start, ')} at end), ` +
       `Node.js ${report.machine.node}, Gatehouse on ${report.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}; ` +
-      `${report.settings.runs} run${report.settings.runs === 1 ? '' : 's'} of ${report.settings.seconds} s after ${report.settings.warmupSeconds} s of warm-up, ${report.settings.concurrency} connections; median (range).`,
+      `${report.settings.runs} run${report.settings.runs === 1 ? '' : 's'} of ${report.settings.seconds} s after ${report.settings.warmupSeconds} s of warm-up, ${report.settings.concurrency} connections; ` +
+      `the whole benchmark took ${(report.elapsedSeconds / 60).toFixed(0)} min. Median (range).`,
     '',
     headlineTable(report),
     '',

@@ -75,6 +75,7 @@ async function main(options: BenchOptions): Promise<void> {
   checkMachine(options);
   pinSelfToLoadCpu();
   const loadAtStart = loadavg()[0] ?? 0;
+  const started = performance.now();
   const scenarios = SCENARIOS.filter((scenario) => options.scenarios.includes(scenario.id));
   const argon2Limit = options.scenarios.includes('S6') ? measureArgon2Limit() : undefined;
   const windowSeconds = options.runs * options.seconds + options.warmupSeconds;
@@ -89,7 +90,7 @@ async function main(options: BenchOptions): Promise<void> {
   const report: BenchReport = {
     date: new Date().toISOString(), engine: options.engine, machine: machine(loadAtStart),
     settings: { seconds: options.seconds, runs: options.runs, concurrency: options.concurrency, warmupSeconds: options.warmupSeconds, tokenPoolSize: options.tokenPoolSize },
-    argon2Limit, scenarios: reports,
+    elapsedSeconds: (performance.now() - started) / 1000, argon2Limit, scenarios: reports,
   };
   const output = options.output ?? here(`./results/${report.date.slice(0, 10)}-${options.engine}.json`);
   mkdirSync(dirname(output), { recursive: true });
