@@ -125,7 +125,7 @@ export const SCENARIOS: readonly Scenario[] = [
       });
       return async (worker) => {
         const tokens = await context.protocol.refresh(client, chains[worker]!, API_RESOURCE);
-        if (tokens.refresh_token === undefined) throw new Error('refresh answered without a new refresh token');
+        if (tokens.refresh_token === undefined || tokens.id_token === undefined) throw new Error('refresh answered without a new refresh token and an ID token');
         chains[worker] = tokens.refresh_token;
       };
     },
