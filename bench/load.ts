@@ -1,40 +1,54 @@
-// A bounded loopback load generator: keep-alive GETs against one URL for a fixed time, reporting rate and latency.
-import { Agent, request } from 'node:http';
+// The closed-loop load generator: N workers, each starting its next operation when the previous one answered,
+// until the window closes. Bounded in time; it stops by itself.
 
-export interface LoadResult {
-  readonly path: string;
-  readonly requests: number;
-  readonly errors: number;
-  readonly perSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
+/** One operation of a scenario for worker `worker` (0..concurrency-1); throws when the server's answer is wrong. */
+export type Operation = (worker: number) => Promise<void>;
+
+/** Thrown by an operation whose prepared material has run out: that worker stops, and the result says so. */
+export class MaterialExhausted extends Error {
+  constructor(what: string) {
+    super(`prepared material ran out: ${what}`);
+    this.name = 'MaterialExhausted';
+  }
 }
 
-export async function runLoad(baseUrl: string, path: string, seconds: number, concurrency: number): Promise<LoadResult> {
-  const url = new URL(path, baseUrl);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new Error('load tests target loopback only');
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+export interface LoadWindow {
+  readonly completed: number;
+  readonly errors: number;
+  readonly firstError: string | undefined;
+  readonly seconds: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Workers that stopped early because their prepared material ran out. */
+  readonly exhaustedWorkers: number;
+}
+
+export async function runClosedLoop(operation: Operation, concurrency: number, seconds: number): Promise<LoadWindow> {
   const latencies: number[] = [];
   let errors = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const worker = async () => {
+  let firstError: string | undefined;
+  let exhaustedWorkers = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  const worker = async (index: number): Promise<void> => {
     while (performance.now() < deadline) {
-      const started = performance.now();
-      const ok = await new Promise<boolean>((resolve) => {
-        const req = request(url, { agent }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode === 200));
-        });
-        req.on('error', () => resolve(false));
-        req.end();
-      });
-      latencies.push(performance.now() - started);
-      if (!ok) errors += 1;
+      const began = performance.now();
+      try {
+        await operation(index);
+        latencies.push(performance.now() - began);
+      } catch (error) {
+        if (error instanceof MaterialExhausted) {
+          exhaustedWorkers += 1;
+          return;
+        }
+        errors += 1;
+        firstError ??= error instanceof Error ? error.message : String(error);
+      }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  agent.destroy();
+  await Promise.all(Array.from({ length: concurrency }, (_, index) => worker(index)));
+  const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { path, requests: latencies.length, errors, perSecond: Math.round(latencies.length / seconds), p50Ms: at(0.5), p99Ms: at(0.99) };
+  const at = (quantile: number): number => latencies[Math.min(latencies.length - 1, Math.floor(quantile * latencies.length))] ?? 0;
+  return { completed: latencies.length, errors, firstError, seconds: elapsed, p50Ms: at(0.5), p99Ms: at(0.99), exhaustedWorkers };
 }
