@@ -46,14 +46,18 @@ describe('gatehouse without a database', () => {
     const devEnv = { GATEHOUSE_DATA_DIR: join(dataDir, 'dev') };
     const created = await gatehouse(['clients', 'create', '--dev', '--json', '--name', 'Dev App', '--redirect-uri', 'http://localhost:3000/cb'], devEnv);
     assert.equal(created.code, 0, created.stderr);
-    const [listed, refused] = await Promise.all([gatehouse(['clients', 'list', '--dev', '--json'], devEnv), gatehouse(['clients', 'list'], devEnv)]);
+    const [listed, inferred] = await Promise.all([gatehouse(['clients', 'list', '--dev', '--json'], devEnv), gatehouse(['clients', 'list', '--json'], devEnv)]);
     assert.deepEqual(
       jsonOf<Array<{ client_name: string }>>(listed).map((client) => client.client_name),
       ['Dev App'],
     );
-    // Made by `clients create --dev`, not `serve --dev`: the folder holds no dev secret, so production settings apply.
-    assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /`issuer`: required outside dev mode/);
+    // Sealing the audit chain head made `clients create --dev` write the dev secret, as `serve --dev` does: the
+    // folder is now a dev folder, and later commands find it without --dev.
+    assert.equal(inferred.code, 0, inferred.stderr);
+    assert.deepEqual(jsonOf<unknown[]>(inferred), jsonOf<unknown[]>(listed));
+    const production = await gatehouse(['clients', 'list'], { GATEHOUSE_DATA_DIR: join(dataDir, 'never-dev') });
+    assert.equal(production.code, 2);
+    assert.match(production.stderr, /`issuer`: required outside dev mode/);
   });
 
   it('config reference prints the settings table the README embeds', async () => {
