@@ -6,7 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { signJwt } from '../../src/tokens/jwt.js';
 import { JwtRejected, verifyJwt } from '../../src/tokens/jwt-verification.js';
 import { PublishedVerificationKeys } from '../../src/tokens/verification-keys.js';
-import { claims, makeKey, options, publishedKeys, type TestKey } from './jwt-verification-fixtures.js';
+import { claims, craftJwt, makeKey, options, publishedKeys, type TestKey } from './jwt-verification-fixtures.js';
 
 let es256: TestKey;
 let next: TestKey;
@@ -39,6 +39,14 @@ describe('published verification keys', () => {
     assert.deepEqual(keys.keys().algorithms, ['ES256', 'RS256']);
   });
 
+  it('uses a key published without alg for the algorithms of its type only', () => {
+    const withoutAlg = Object.fromEntries(Object.entries(es256.jwk).filter(([member]) => member !== 'alg'));
+    const keys = new PublishedVerificationKeys(publishedKeys([withoutAlg]));
+    verifyJwt(signJwt({ typ: 'at+jwt' }, claims(), es256), keys.keys(), options());
+    const rsaHeader = craftJwt({ alg: 'RS256', kid: es256.kid, typ: 'at+jwt' }, claims(), es256);
+    assert.throws(() => verifyJwt(rsaHeader, keys.keys(), options()), refusedForKey);
+  });
+
   it('treats the same key listed twice as two matches', () => {
     const keys = new PublishedVerificationKeys(publishedKeys([es256.jwk, es256.jwk]));
     assert.throws(() => verifyJwt(signJwt({ typ: 'at+jwt' }, claims(), es256), keys.keys(), options()), refusedForKey);
@@ -56,7 +64,6 @@ describe('published verification keys', () => {
     ['ext that is not a boolean', (jwk) => ({ ...jwk, ext: 'true' })],
     ['use enc', (jwk) => ({ ...jwk, use: 'enc' })],
     ['another alg', (jwk) => ({ ...jwk, alg: 'ES384' })],
-    ['another curve', (jwk) => ({ ...jwk, crv: 'P-384' })],
     ['coordinates that are no point', (jwk) => ({ ...jwk, x: 'AA' })],
     ['a private member', (jwk) => ({ ...jwk, d: 'AA' })],
   ];
@@ -66,6 +73,14 @@ describe('published verification keys', () => {
       assert.throws(() => verifyJwt(signJwt({ typ: 'at+jwt' }, claims(), es256), keys.keys(), options()), refusedForKey);
     });
   }
+
+  it('does not use an EC key on another curve than ES256 names (RFC 7518 §3.4), though it would verify', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'p384', alg: 'ES256', use: 'sig' };
+    const keys = new PublishedVerificationKeys(publishedKeys([jwk]));
+    const token = craftJwt({ alg: 'ES256', kid: 'p384', typ: 'at+jwt' }, claims(), { privateKey, alg: 'ES256' });
+    assert.throws(() => verifyJwt(token, keys.keys(), options()), refusedForKey);
+  });
 
   it('does not use an RSA key shorter than 2048 bits (RFC 7518 §3.3)', () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
