@@ -1,6 +1,7 @@
 // Compact JWS JWT verification straight through node:crypto with KeyObjects imported once, the mirror of signJwt:
-// about three times faster than jose's WebCrypto path. It accepts only what jose's jwtVerify accepts with the same
-// options, and is stricter twice: base64url must be canonical, and any `crit` header is refused.
+// about twice as fast as jose's WebCrypto path (bench/jwt-verify.ts). It accepts only what jose's jwtVerify accepts
+// with the same options, and is stricter in three ways: base64url must be canonical, any `crit` header is refused,
+// and `exp` is always required.
 import { verify, type KeyObject } from 'node:crypto';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../store/records.js';
 import { claimsRejection, type ClaimsExpectations, type ClaimsRejection } from './jwt-claims.js';
