@@ -150,6 +150,7 @@ describe('verifyJwt against jose jwtVerify', () => {
           ours = { refused: error.reason };
         }
         if ('refused' in ours && 'accepted' in theirs && stricterByDesign(token)) {
+          assert.ok(['malformed', 'header', 'critical'].includes(ours.refused), `refused for ${ours.refused}`);
           tally.stricter += 1;
           return;
         }
