@@ -1,10 +1,11 @@
 // RFC 9068 JWT access tokens: minted with the active key of keys.accessTokenAlgorithm, verified for Gatehouse's own endpoints.
 import { randomUUID } from 'node:crypto';
-import { jwtVerify, type JWTPayload } from 'jose';
 import { InvalidToken } from '../errors/oauth-errors.js';
 import { signJwt } from './jwt.js';
+import { verifyJwt, type JwtClaims } from './jwt-verification.js';
 import type { SigningKey } from './keys/signing-key.js';
-import { PublishedKeySet, type PublishedKeys } from './published-key-set.js';
+import type { PublishedKeys } from './published-key-set.js';
+import { PublishedVerificationKeys } from './verification-keys.js';
 
 /** RFC 9068 §2.1: the media type of JWT access tokens, in its short form. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -109,42 +110,41 @@ const COMMON_CLAIMS = ['exp', 'iat', 'sub', 'jti', 'client_id', 'scope'];
 
 /** Verifies access tokens as a resource server must (RFC 9068 §4): signature, `typ`, `iss`, `aud`, `exp`. */
 export class AccessTokenVerifier {
-  private readonly keySet: PublishedKeySet;
+  private readonly keySet: PublishedVerificationKeys;
 
   constructor(
     published: PublishedKeys,
     private readonly issuer: string,
     private readonly clockTolerance: number,
   ) {
-    this.keySet = new PublishedKeySet(published);
+    this.keySet = new PublishedVerificationKeys(published);
   }
 
   /** @throws InvalidToken for a malformed, expired, wrongly typed, wrongly signed or foreign token. */
-  async verify(token: string): Promise<VerifiedAccessToken> {
+  verify(token: string): VerifiedAccessToken {
     // RFC 8707 / RFC 9068 §4: a token for an API (aud = its identifier) is not accepted by Gatehouse's own endpoints.
-    return readClaims(await this.verifiedPayload(token, { audience: this.issuer, requiredClaims: [...COMMON_CLAIMS, 'gid', 'auth_time'] }));
+    return readClaims(this.verifiedPayload(token, { audience: this.issuer, requiredClaims: [...COMMON_CLAIMS, 'gid', 'auth_time'] }));
   }
 
   /**
    * Verifies signature, `typ`, `iss` and `exp` of an access token for any audience (introspection, revocation).
    * @throws InvalidToken for a malformed, expired, wrongly typed, wrongly signed or foreign token.
    */
-  async inspect(token: string): Promise<InspectedAccessToken> {
-    return readInspectedClaims(await this.verifiedPayload(token, { requiredClaims: COMMON_CLAIMS }));
+  inspect(token: string): InspectedAccessToken {
+    return readInspectedClaims(this.verifiedPayload(token, { requiredClaims: COMMON_CLAIMS }));
   }
 
-  private async verifiedPayload(token: string, options: { readonly audience?: string; readonly requiredClaims: string[] }): Promise<JWTPayload> {
-    const { keys, algorithms } = this.keySet.keys();
+  private verifiedPayload(token: string, options: { readonly audience?: string; readonly requiredClaims: readonly string[] }): JwtClaims {
+    const keys = this.keySet.keys();
     try {
-      const { payload } = await jwtVerify(token, keys, {
+      return verifyJwt(token, keys, {
         issuer: this.issuer,
         ...options,
         // RFC 9068 §4: reject a JWT of another type (an ID token) presented as an access token.
         typ: ACCESS_TOKEN_TYPE,
-        algorithms: [...algorithms],
+        algorithms: keys.algorithms,
         clockTolerance: this.clockTolerance,
       });
-      return payload;
     } catch (error) {
       throw new InvalidToken({ cause: error });
     }
@@ -152,14 +152,14 @@ export class AccessTokenVerifier {
 }
 
 /** A user's token: what any access token says, plus its grant (`gid`) and `auth_time`. */
-function readClaims(payload: JWTPayload): VerifiedAccessToken {
+function readClaims(payload: JwtClaims): VerifiedAccessToken {
   const { tokenId, subject, clientId, scope, familyId, expiresAt, dpopJkt } = readInspectedClaims(payload);
   const { auth_time: authTime } = payload;
   if (familyId === null || typeof authTime !== 'number') throw new InvalidToken({ cause: new Error('access token claims have unexpected types') });
   return { tokenId, userId: subject, clientId, scope, familyId, authTime, expiresAt, dpopJkt };
 }
 
-function readInspectedClaims(payload: JWTPayload): InspectedAccessToken {
+function readInspectedClaims(payload: JwtClaims): InspectedAccessToken {
   const { jti, sub, client_id: clientId, scope, aud, iat, exp, gid } = payload;
   const audience = typeof aud === 'string' ? [aud] : aud;
   if (

@@ -33,7 +33,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 export async function identifyToken(deps: PresentedTokenDependencies, value: string): Promise<PresentedToken | undefined> {
   if (COMPACT_JWS.test(value)) {
     try {
-      return { kind: 'access_token', claims: await deps.verifier.inspect(value) };
+      return { kind: 'access_token', claims: deps.verifier.inspect(value) };
     } catch (error) {
       if (error instanceof InvalidToken) return undefined;
       throw error;

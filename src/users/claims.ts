@@ -41,7 +41,7 @@ export async function resolveUserInfo(
   accessToken: string,
   checkPresentation: (token: VerifiedAccessToken) => Promise<void>,
 ): Promise<Record<string, string | number | boolean>> {
-  const token = await deps.verifier.verify(accessToken);
+  const token = deps.verifier.verify(accessToken);
   await checkPresentation(token);
   // RFC 7009 §2: a token its client revoked stops working at once, though it has not expired.
   if (await deps.store.revokedAccessTokens.isRevoked(token.tokenId)) throw new InvalidToken({ cause: new Error('access token revoked') });
