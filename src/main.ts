@@ -165,17 +165,26 @@ async function warnAboutClientsWithoutIdTokenKey(store: Store, keyRing: KeyRing,
   }
 }
 
+/** How `runServer` runs: alone, or as one worker of `serve --workers`. */
+export interface ServeOptions {
+  /** A worker: its primary seeds the demo, prints the dev banner and forces the exit on a second signal. */
+  readonly worker?: boolean;
+}
+
+/** Dev mode's greeting for the person at the terminal; stdout carries only the JSON log lines. */
+export function printDevBanner(issuer: string): void {
+  process.stderr.write(`\nGatehouse (dev mode) at ${issuer}\nDiscovery: ${issuer}/.well-known/openid-configuration\n\n`);
+}
+
 /** `gatehouse serve`: runs until SIGTERM or SIGINT, then shuts down gracefully; a second signal forces exit. */
-export async function runServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<void> {
-  const gatehouse = await startGatehouse(config, logger);
-  if (config.dev) {
-    // For the person at the terminal; stdout carries only the JSON log lines.
-    const { issuer } = gatehouse.config;
-    process.stderr.write(`\nGatehouse (dev mode) at ${issuer}\nDiscovery: ${issuer}/.well-known/openid-configuration\n\n`);
-  }
+export async function runServer(config: Config, logger: Logger = createLogger(config.logLevel), options: ServeOptions = {}): Promise<void> {
+  const gatehouse = await startGatehouse(options.worker ? { ...config, seedDemo: false } : config, logger);
+  if (config.dev && !options.worker) printDevBanner(gatehouse.config.issuer);
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
+      // One Ctrl-C reaches a worker twice (from the terminal, and forwarded by the primary): only the primary forces the exit.
+      if (stopping && options.worker) return;
       if (stopping) {
         logger.warn({ signal }, 'second signal: exiting without waiting');
         process.exit(1);
