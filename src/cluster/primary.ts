@@ -68,7 +68,7 @@ class Supervisor {
   private fork(): void {
     const worker = cluster.fork();
     this.workers.add(worker);
-    this.logger.info({ worker: worker.id, pid: worker.process.pid }, 'worker started');
+    this.logger.info({ worker: worker.id, workerPid: worker.process.pid }, 'worker started');
   }
 
   private onListening(port: number): void {
@@ -85,9 +85,11 @@ class Supervisor {
 
   private onExit(worker: Worker, code: number | null, signal: NodeJS.Signals | null): void {
     this.workers.delete(worker);
-    const exit = { worker: worker.id, pid: worker.process.pid, exitCode: code, signal };
+    const exit = { worker: worker.id, workerPid: worker.process.pid, exitCode: code, signal };
     if (this.outcome !== undefined) {
-      if (code !== 0 && this.outcome === 'stopped') this.outcome = 'unclean_stop';
+      // A worker still starting has no handler yet, and SIGTERM ends it before it served anything: that is clean too.
+      const clean = code === 0 || signal === 'SIGTERM';
+      if (!clean && this.outcome === 'stopped') this.outcome = 'unclean_stop';
       this.logger.info(exit, 'worker stopped');
       this.finishWhenAllGone();
       return;

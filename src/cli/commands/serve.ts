@@ -25,7 +25,15 @@ export function registerServeCommands(program: Command): void {
       // Loaded lazily so that the other commands never load Fastify.
       const { printDevBanner, runServer } = await import('../../main.js');
       // A worker re-runs this command line; its primary set node:cluster up.
-      if (cluster.isWorker) return runServer(config, logger.child({ worker: cluster.worker?.id }), { worker: true });
+      const worker = cluster.worker;
+      if (worker !== undefined) {
+        try {
+          return await runServer(config, logger.child({ worker: worker.id }), { worker: true });
+        } finally {
+          // The channel to the primary would keep a stopped or failed worker alive.
+          worker.disconnect();
+        }
+      }
       const { resolveWorkerCount, runPrimary } = await import('../../cluster/primary.js');
       const count = resolveWorkerCount(config.workers);
       if (count === 1) return runServer(config, logger);
