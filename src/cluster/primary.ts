@@ -71,11 +71,11 @@ class Supervisor {
     this.logger.info({ worker: worker.id, workerPid: worker.process.pid }, 'worker started');
   }
 
+  /** The first worker bound the port: in dev mode, the port 0 stood for is known now, and with it the issuer. */
   private onListening(port: number): void {
     if (this.announced) return;
     this.announced = true;
     const config = withListeningPort(this.config, port);
-    this.logger.info({ port, workers: this.options.count }, 'workers listening');
     if (!config.dev) return;
     this.options.announceDev(config.issuer);
     if (config.seedDemo) {
