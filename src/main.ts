@@ -61,6 +61,8 @@ export interface StartOptions {
   readonly spanExporter?: SpanExporter;
   /** What runs the dashboard's sampler (default: a timer every 10 s); tests inject one to see it stopped. */
   readonly sampleSchedule?: Scheduler;
+  /** A worker of `serve --workers`: no demo seeding (the primary's), and /metrics answers for every worker. */
+  readonly worker?: boolean;
 }
 
 /** @throws ListenError when the host or port cannot be listened on, before anything else is touched */
@@ -85,7 +87,8 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
   const dpopNonceSignatures = createMessageAuthentication(secrets, DPOP_NONCE_PURPOSE);
   const opened = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const tracing = startTracing(config.tracing, options.spanExporter);
-  const metrics = config.metrics.enabled ? new GatehouseMetrics({ clientLabelLimit: config.metrics.clientLabelLimit, clock }) : undefined;
+  const metricsOptions = { clientLabelLimit: config.metrics.clientLabelLimit, clock, acrossWorkers: options.worker === true };
+  const metrics = config.metrics.enabled ? new GatehouseMetrics(metricsOptions) : undefined;
   // Every storage call timed for the metrics, and a span of the request that made it when tracing is on.
   const store = instrumentStore(opened, { tracer: tracing.tracer, ...(metrics && { onOperation: metrics.observeStoreOperation }) });
   let metricsListener: HttpListener | undefined;
@@ -104,7 +107,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     const sources = openDashboardSources({ registry: metrics?.registry, events, clock, limits: config.dashboard, schedule: options.sampleSchedule, onError: (error) => logger.warn({ err: error }, 'dashboard sample failed') });
     dashboard = sources;
     const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock, ...(metrics && { onSigned: metrics.observeSigning }) });
-    if (config.seedDemo) await presentDemo({ store, config, events, clock, print: options.print ?? ((text) => process.stderr.write(text)) });
+    if (config.seedDemo && options.worker !== true) await presentDemo({ store, config, events, clock, print: options.print ?? ((text) => process.stderr.write(text)) });
     await warnAboutClientsWithoutIdTokenKey(store, keyRing, logger);
 
     const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures, passwords: options.passwords, events, logger, clock, tracer: tracing.tracer, metrics, dashboard: sources }, listener);
@@ -178,7 +181,7 @@ export function printDevBanner(issuer: string): void {
 
 /** `gatehouse serve`: runs until SIGTERM or SIGINT, then shuts down gracefully; a second signal forces exit. */
 export async function runServer(config: Config, logger: Logger = createLogger(config.logLevel), options: ServeOptions = {}): Promise<void> {
-  const gatehouse = await startGatehouse(options.worker ? { ...config, seedDemo: false } : config, logger);
+  const gatehouse = await startGatehouse(config, logger, { worker: options.worker === true });
   if (config.dev && !options.worker) printDevBanner(gatehouse.config.issuer);
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { withListeningPort } from '../config/load.js';
 import { MAX_WORKERS, type Config } from '../config/schema.js';
+import { answerClusterScrapes } from '../observability/cluster-metrics.js';
 import type { Logger } from '../observability/logger.js';
 import { presentDemoOnce, prepareDeployment } from './prepare.js';
 import { RestartPolicy, restartLimitsFor } from './restart-policy.js';
@@ -54,6 +55,7 @@ class Supervisor {
     process.on('SIGINT', onSignal);
     cluster.on('exit', onExit);
     cluster.on('listening', onListening);
+    const stopAnsweringScrapes = this.config.metrics.enabled ? answerClusterScrapes() : () => undefined;
     const done = new Promise<PrimaryOutcome>((resolve) => (this.finish = resolve));
     this.logger.info({ workers: this.options.count }, 'starting workers');
     for (let i = 0; i < this.options.count; i++) this.fork();
@@ -62,6 +64,7 @@ class Supervisor {
       process.off('SIGINT', onSignal);
       cluster.off('exit', onExit);
       cluster.off('listening', onListening);
+      stopAnsweringScrapes();
     });
   }
 

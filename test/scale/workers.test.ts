@@ -25,6 +25,16 @@ function workersAnswering(instance: Instance, route: string): Set<number> {
   return new Set(lines.map((line) => Number(/"worker":(\d+)/.exec(line)?.[1])));
 }
 
+const METRICS_TOKEN = 'scale-test-metrics-token-0123456789abcdef';
+
+/** The authorization code exchanges /metrics counts, answered or refused, over every client label. */
+async function codeExchangesCounted(instance: Instance): Promise<number> {
+  const response = await fetch(`${instance.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  assert.equal(response.status, 200);
+  const series = (await response.text()).matchAll(/^gatehouse_token_requests_total\{[^}]*grant_type="authorization_code"[^}]*\} (\d+)$/gm);
+  return [...series].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
 forEachEngine((engine) => {
   describe(`serve --workers 2 (${engine.name})`, () => {
     let database: TestDatabase;
@@ -33,7 +43,8 @@ forEachEngine((engine) => {
     before(async () => {
       database = await createTestDatabase(engine);
       store = await openStore({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-      served = await startInstance(database, { args: ['--workers', '2'], env: { GATEHOUSE_TOKENS_REFRESH_RETRY_WINDOW: '0' }, listeners: 2 });
+      const env = { GATEHOUSE_TOKENS_REFRESH_RETRY_WINDOW: '0', GATEHOUSE_METRICS_BEARER_TOKEN: METRICS_TOKEN };
+      served = await startInstance(database, { args: ['--workers', '2'], env, listeners: 2 });
     });
     after(async () => {
       await stopInstance(served);
@@ -49,6 +60,8 @@ forEachEngine((engine) => {
       const winner = assertOneWinner(await race(ATTEMPTS, () => postToken(served, parameters, { as })));
       assert.equal((await store.refreshTokens.findFamily(String(claimsOf(winner.body.access_token ?? '').gid)))?.revokedReason, 'code_replayed');
       assert.deepEqual(workersAnswering(served, '/token'), new Set([1, 2]), 'both workers took part');
+      // Whichever worker takes the scrape answers for both.
+      for (let scrape = 0; scrape < 2; scrape++) assert.equal(await codeExchangesCounted(served), ATTEMPTS);
     });
 
     it(`rotates a refresh token once among ${ATTEMPTS} concurrent uses; with the retry window off the reuse revokes the family`, async () => {
@@ -101,7 +114,7 @@ describe('serve --workers: what the primary refuses or gives up on (sqlite)', ()
     assert.deepEqual(await database.sql("select name from sqlite_master where type = 'table'"), []);
   });
 
-  it('gives up loudly, exit 1, when workers keep exiting', { timeout: 120_000 }, async () => {
+  it('gives up loudly, exit 1, when workers keep exiting', { timeout: 240_000 }, async () => {
     const occupied = createServer();
     const port = await freePort();
     await new Promise<void>((resolve) => occupied.listen(port, '127.0.0.1', resolve));
