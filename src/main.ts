@@ -61,6 +61,8 @@ export interface StartOptions {
   readonly spanExporter?: SpanExporter;
   /** What runs the dashboard's sampler (default: a timer every 10 s); tests inject one to see it stopped. */
   readonly sampleSchedule?: Scheduler;
+  /** A worker of `serve --workers`: no demo seeding (the primary's), and /metrics answers for every worker. */
+  readonly worker?: boolean;
 }
 
 /** @throws ListenError when the host or port cannot be listened on, before anything else is touched */
@@ -86,7 +88,8 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
   // The audit chain head is sealed under the same secret, so no one without it can cut or rewrite the trail unnoticed.
   const opened = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, createMessageAuthentication(secrets, AUDIT_CHAIN_PURPOSE));
   const tracing = startTracing(config.tracing, options.spanExporter);
-  const metrics = config.metrics.enabled ? new GatehouseMetrics({ clientLabelLimit: config.metrics.clientLabelLimit, clock }) : undefined;
+  const metricsOptions = { clientLabelLimit: config.metrics.clientLabelLimit, clock, acrossWorkers: options.worker === true };
+  const metrics = config.metrics.enabled ? new GatehouseMetrics(metricsOptions) : undefined;
   // Every storage call timed for the metrics, and a span of the request that made it when tracing is on.
   const store = instrumentStore(opened, { tracer: tracing.tracer, ...(metrics && { onOperation: metrics.observeStoreOperation }) });
   let metricsListener: HttpListener | undefined;
@@ -105,7 +108,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
     const sources = openDashboardSources({ registry: metrics?.registry, events, clock, limits: config.dashboard, schedule: options.sampleSchedule, onError: (error) => logger.warn({ err: error }, 'dashboard sample failed') });
     dashboard = sources;
     const keyRing = await openKeyRing({ store, config, keyEncryption, events, logger, clock, ...(metrics && { onSigned: metrics.observeSigning }) });
-    if (config.seedDemo) await presentDemo({ store, config, events, clock, print: options.print ?? ((text) => process.stderr.write(text)) });
+    if (config.seedDemo && options.worker !== true) await presentDemo({ store, config, events, clock, print: options.print ?? ((text) => process.stderr.write(text)) });
     await warnAboutClientsWithoutIdTokenKey(store, keyRing, logger);
 
     const app = buildApp(config, { store, keyRing, keyEncryption, deviceCookieSignatures, dpopNonceSignatures, passwords: options.passwords, events, logger, clock, tracer: tracing.tracer, metrics, dashboard: sources }, listener);
@@ -166,17 +169,26 @@ async function warnAboutClientsWithoutIdTokenKey(store: Store, keyRing: KeyRing,
   }
 }
 
+/** How `runServer` runs: alone, or as one worker of `serve --workers`. */
+export interface ServeOptions {
+  /** A worker: its primary seeds the demo, prints the dev banner and forces the exit on a second signal. */
+  readonly worker?: boolean;
+}
+
+/** Dev mode's greeting for the person at the terminal; stdout carries only the JSON log lines. */
+export function printDevBanner(issuer: string): void {
+  process.stderr.write(`\nGatehouse (dev mode) at ${issuer}\nDiscovery: ${issuer}/.well-known/openid-configuration\n\n`);
+}
+
 /** `gatehouse serve`: runs until SIGTERM or SIGINT, then shuts down gracefully; a second signal forces exit. */
-export async function runServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<void> {
-  const gatehouse = await startGatehouse(config, logger);
-  if (config.dev) {
-    // For the person at the terminal; stdout carries only the JSON log lines.
-    const { issuer } = gatehouse.config;
-    process.stderr.write(`\nGatehouse (dev mode) at ${issuer}\nDiscovery: ${issuer}/.well-known/openid-configuration\n\n`);
-  }
+export async function runServer(config: Config, logger: Logger = createLogger(config.logLevel), options: ServeOptions = {}): Promise<void> {
+  const gatehouse = await startGatehouse(config, logger, { worker: options.worker === true });
+  if (config.dev && !options.worker) printDevBanner(gatehouse.config.issuer);
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
+      // One Ctrl-C reaches a worker twice (from the terminal, and forwarded by the primary): only the primary forces the exit.
+      if (stopping && options.worker) return;
       if (stopping) {
         logger.warn({ signal }, 'second signal: exiting without waiting');
         process.exit(1);

@@ -42,9 +42,9 @@ export function withCommonOptions(command: Command): Command {
 /**
  * Loads the configuration from `--config` (or GATEHOUSE_CONFIG), GATEHOUSE_* variables and `--dev`. Unless
  * `detectDevDataDir` is false, a configuration naming no issuer, database or dev setting, in a data folder set up by
- * `serve --dev`, uses dev settings, and says so once on stderr. @throws ConfigError
+ * `serve --dev`, uses dev settings, and says so once on stderr. `workers` is `serve --workers`. @throws ConfigError
  */
-export function loadCommandConfig(options: CommonOptions, { detectDevDataDir = true } = {}): Config {
+export function loadCommandConfig(options: CommonOptions, { detectDevDataDir = true, workers }: { detectDevDataDir?: boolean; workers?: string | undefined } = {}): Config {
   let devDataDir: string | undefined;
   const isDevDataDir = (dataDir: string): boolean => {
     const dev = holdsDevSecret(dataDir);
@@ -54,7 +54,7 @@ export function loadCommandConfig(options: CommonOptions, { detectDevDataDir = t
   const config = loadConfig({
     configPath: options.config,
     env: process.env,
-    flags: options.dev ? { dev: true } : {},
+    flags: { ...(options.dev && { dev: true }), ...(workers !== undefined && { workers }) },
     ...(detectDevDataDir ? { isDevDataDir } : {}),
   });
   if (devDataDir !== undefined) printNote(`using dev-mode settings: ${devDataDir} was created by serve --dev`);

@@ -12,7 +12,7 @@ export { DEFAULT_CONFIG_FILE } from './layers.js';
 
 export interface LoadConfigOptions extends LayerOptions {
   /** Values from command-line flags, highest precedence. */
-  readonly flags?: { readonly dev?: boolean };
+  readonly flags?: { readonly dev?: boolean; readonly workers?: string };
   /**
    * Whether a data folder was set up by `serve --dev`. Given (by the admin CLI), a configuration that sets none of
    * `dev`, `issuer` and `databaseUrl` is loaded in dev mode when its data folder was: production always names an
@@ -26,6 +26,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const layers = readLayers(options);
   if (options.flags?.dev !== undefined) setPath(layers.raw, layers.sources, ['dev'], options.flags.dev, 'flag --dev');
   else if (options.isDevDataDir) inferDevMode(layers, options.isDevDataDir);
+  if (options.flags?.workers !== undefined) setPath(layers.raw, layers.sources, ['workers'], parseCount(options.flags.workers), 'flag --workers');
 
   const { data, problems, invalidPaths } = validateLayers(configSchema, layers);
   if (data === undefined) throw new ConfigError(problems);
@@ -68,6 +69,11 @@ function inferDevMode(layers: Layers, isDevDataDir: (dataDir: string) => boolean
   if (raw.dev !== undefined || raw.issuer !== undefined || raw.databaseUrl !== undefined) return;
   const dataDir = typeof raw.dataDir === 'string' ? raw.dataDir : String(describeSettings().get('dataDir')?.defaultValue);
   if (isDevDataDir(dataDir)) setPath(raw, sources, ['dev'], true, `${resolve(dataDir)} was created by serve --dev`);
+}
+
+/** A flag's digits as a number; anything else as given, for the schema to accept (`auto`) or refuse with its expected form. */
+function parseCount(text: string): unknown {
+  return /^\d{1,6}$/.test(text) ? Number(text) : text;
 }
 
 function whereToSet(path: string, layers: Layers): string {

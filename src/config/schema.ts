@@ -16,6 +16,9 @@ function setting<T extends z.ZodType>(schema: T, meta: SettingMeta): T {
   return schema.meta({ ...meta });
 }
 
+/** The most `gatehouse serve` workers one machine runs: beyond that, more machines rather than more processes. */
+export const MAX_WORKERS = 64;
+
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
 /** The lifetime an access token may have, in seconds: `tokens.accessTokenTtl`, and an API's own (`apis create --access-token-ttl`). */
 export const ACCESS_TOKEN_TTL_BOUNDS = { min: 60, max: 3600 } as const;
@@ -40,6 +43,11 @@ export const configSchema = z
     port: setting(z.number().int().min(0).max(65535).default(4000), {
       expected: 'a TCP port 0-65535',
       description: 'TCP port the HTTP server listens on (0 picks a free one).',
+    }),
+    workers: setting(z.union([z.literal('auto'), z.number().int().min(1).max(MAX_WORKERS)]).default(1), {
+      expected: `a count 1-${MAX_WORKERS}, or auto (one per CPU the process may use)`,
+      description:
+        '`gatehouse serve` processes sharing the port on this machine (node:cluster): the primary migrates the database, then forks them and replaces one that dies. 1 serves from the one process. Also set by `serve --workers`.',
     }),
     dataDir: setting(z.string().min(1).default('./.gatehouse'), {
       expected: 'a folder path',

@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { SigningAlgorithm, SweptSession } from '../store/records.js';
 import { ClientLabels } from './client-labels.js';
+import { clusterScrape } from './cluster-metrics.js';
 import type { EventBus } from './events.js';
 import { defineCatalogue, type MetricCatalogue } from './metric-catalogue.js';
 import { countEvent, startAtZero } from './metric-events.js';
@@ -12,6 +13,8 @@ export interface MetricsOptions {
   /** `metrics.clientLabelLimit`: clients that keep their own client_id label. */
   readonly clientLabelLimit: number;
   readonly clock: Clock;
+  /** A worker of `serve --workers`: a scrape answers for every worker, gathered by the primary. */
+  readonly acrossWorkers?: boolean;
 }
 
 /** One answered HTTP request: the route template (undefined when no route matched), method, status and latency. */
@@ -34,9 +37,11 @@ export class GatehouseMetrics {
   private readonly catalogue: MetricCatalogue;
   /** The capped client_id label; `ClientLabelRanking` decides which clients keep their own. */
   readonly clients: ClientLabels;
+  private readonly exposition: () => Promise<string>;
 
   constructor(private readonly options: MetricsOptions) {
     collectDefaultMetrics({ register: this.registry });
+    this.exposition = options.acrossWorkers ? clusterScrape(this.registry) : () => this.registry.metrics();
     this.catalogue = defineCatalogue(this.registry);
     startAtZero(this.catalogue);
     this.clients = new ClientLabels(options.clientLabelLimit);
@@ -50,7 +55,7 @@ export class GatehouseMetrics {
 
   /** The text exposition format, and its content type. */
   async scrape(): Promise<{ readonly contentType: string; readonly body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    return { contentType: this.registry.contentType, body: await this.exposition() };
   }
 
   readonly observeHttpRequest = ({ route, method, status, seconds }: HttpObservation): void => {

@@ -11,6 +11,10 @@ import { generateOpaqueValue, hashOpaqueValue } from '../../src/tokens/opaque.js
 import { UserService } from '../../src/users/service.js';
 import type { TestServer } from './server.js';
 
+/** What a helper needs of a server: its URL to send requests, its store to seed (a separate process on the same database qualifies). */
+export type ReachableServer = Pick<TestServer, 'url'>;
+export type SeededServer = Pick<TestServer, 'store'>;
+
 export const REDIRECT_URI = 'https://client.example/callback';
 export const NONCE = 'n-0S6_WzA2Mj';
 export const epochNow = (): number => Math.floor(Date.now() / 1000);
@@ -30,13 +34,13 @@ export function pkcePair(verifier = randomBytes(32).toString('base64url')): Pkce
   return { verifier, challenge: createHash('sha256').update(verifier, 'ascii').digest('base64url') };
 }
 
-function services(server: TestServer) {
+function services(server: SeededServer) {
   const events = new EventBus(() => undefined);
   return { store: server.store, events, context: { actor: 'test' }, clock: epochNow };
 }
 
 /** Registers a client through the registration service (a confidential basic client with refresh by default). */
-export async function createClient(server: TestServer, input: ClientMetadataInput = {}, gracePeriod = 3600, now?: () => number): Promise<TestClient> {
+export async function createClient(server: SeededServer, input: ClientMetadataInput = {}, gracePeriod = 3600, now?: () => number): Promise<TestClient> {
   const registration = new ClientRegistrationService({ ...services(server), clientSecretGracePeriod: gracePeriod, clock: now ?? epochNow });
   const { client, clientSecret } = await registration.create({
     clientName: `client ${randomBytes(6).toString('hex')}`,
@@ -49,7 +53,7 @@ export async function createClient(server: TestServer, input: ClientMetadataInpu
   return { client: record, secret: clientSecret };
 }
 
-export async function createUser(server: TestServer, email = 'ada@example.test'): Promise<UserRecord> {
+export async function createUser(server: SeededServer, email = 'ada@example.test'): Promise<UserRecord> {
   const users = new UserService(services(server));
   const view = await users.create({ username: `ada-${randomBytes(4).toString('hex')}`, password: 'correct horse battery staple', email, name: 'Ada Lovelace' });
   const record = await server.store.users.findById(view.userId);
@@ -59,7 +63,7 @@ export async function createUser(server: TestServer, email = 'ada@example.test')
 
 /** Stores an authorization code as the authorize endpoint would, returning the plain code. */
 export async function issueCode(
-  server: TestServer,
+  server: SeededServer,
   client: ClientRecord,
   user: UserRecord,
   pkce: PkcePair,
@@ -100,7 +104,7 @@ export interface TokenRequestOptions {
 }
 
 /** POSTs a form to /token (or `options.path`), authenticating as `options.as` by its registered method. */
-export function postToken(server: TestServer, parameters: Record<string, string>, options: TokenRequestOptions = {}): Promise<Response> {
+export function postToken(server: ReachableServer, parameters: Record<string, string>, options: TokenRequestOptions = {}): Promise<Response> {
   const body = new URLSearchParams(parameters);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...options.headers };
   const as = options.as;
@@ -129,14 +133,14 @@ export interface TokenResponseBody {
 }
 
 /** Redeems `code` and returns the parsed 200 response. */
-export async function redeemCode(server: TestServer, as: TestClient, code: string, pkce: PkcePair): Promise<TokenResponseBody> {
+export async function redeemCode(server: ReachableServer, as: TestClient, code: string, pkce: PkcePair): Promise<TokenResponseBody> {
   const response = await postToken(server, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: pkce.verifier }, { as });
   assert.equal(response.status, 200, await response.clone().text());
   return (await response.json()) as TokenResponseBody;
 }
 
 /** A client, a user and a redeemed code: the usual starting point of refresh and userinfo tests. */
-export async function startGrant(server: TestServer, scope = 'openid profile email offline_access'): Promise<{ as: TestClient; user: UserRecord; tokens: TokenResponseBody }> {
+export async function startGrant(server: ReachableServer & SeededServer, scope = 'openid profile email offline_access'): Promise<{ as: TestClient; user: UserRecord; tokens: TokenResponseBody }> {
   const as = await createClient(server);
   const user = await createUser(server);
   const pkce = pkcePair();
@@ -155,7 +159,7 @@ export async function assertTokenError(response: Response, error: string, status
   assert.equal(typeof body.error_description, 'string');
 }
 
-export function getUserInfo(server: TestServer, accessToken: string): Promise<Response> {
+export function getUserInfo(server: ReachableServer, accessToken: string): Promise<Response> {
   return fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
 }
 
@@ -174,7 +178,7 @@ export async function verifyJwt(server: TestServer, token: string, options: Veri
 }
 
 /** Audit events of `type`, most recent first, once at least `count` exist: a response waits for its own, background work (deliveries, sweeps) writes later. */
-export async function auditEvents(server: TestServer, type: string, count = 1): Promise<Awaited<ReturnType<TestServer['store']['audit']['list']>>> {
+export async function auditEvents(server: SeededServer, type: string, count = 1): Promise<Awaited<ReturnType<TestServer['store']['audit']['list']>>> {
   for (let attempt = 0; ; attempt++) {
     const events = await server.store.audit.list({ limit: 100, type });
     if (events.length >= count || attempt >= 100) return events;

@@ -72,7 +72,7 @@ export interface Flow {
 
 /** Sends `browser` through GET /authorize to the login page, as a relying party would, and reads the form's fields. */
 export async function beginInteraction(
-  server: TestServer,
+  server: Pick<TestServer, 'url'>,
   client: ClientRecord,
   parameters: RequestOverrides = {},
   browser = new BrowserLike(server.url),
