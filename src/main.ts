@@ -86,7 +86,8 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
   // RFC 9449 §8: likewise for DPoP nonces, so a nonce one instance issued is accepted by every other.
   const dpopNonceSignatures = createMessageAuthentication(secrets, DPOP_NONCE_PURPOSE);
   // The audit chain head is sealed under the same secret, so no one without it can cut or rewrite the trail unnoticed.
-  const opened = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, createMessageAuthentication(secrets, AUDIT_CHAIN_PURPOSE));
+  const storeOptions = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous };
+  const opened = await openStore(storeOptions, createMessageAuthentication(secrets, AUDIT_CHAIN_PURPOSE));
   const tracing = startTracing(config.tracing, options.spanExporter);
   const metricsOptions = { clientLabelLimit: config.metrics.clientLabelLimit, clock, acrossWorkers: options.worker === true };
   const metrics = config.metrics.enabled ? new GatehouseMetrics(metricsOptions) : undefined;

@@ -9,6 +9,7 @@ import { holdsDevSecret } from '../tokens/keys/dev-secret.js';
 import { attachAudit } from '../observability/audit.js';
 import { EventBus, type EventContext } from '../observability/events.js';
 import type { AuditSealer, SealedStore, Store } from '../store/store.js';
+import type { OpenStoreOptions } from '../store/open.js';
 import { printNote, UsageError, type OutputOptions } from './output.js';
 
 export interface CommonOptions extends OutputOptions {
@@ -62,8 +63,8 @@ export function loadCommandConfig(options: CommonOptions, { detectDevDataDir = t
 }
 
 /** The storage options of a configuration, as `openStore` and `migrateStore` take them. */
-export function storeOptionsOf(config: DatabaseConfig): { readonly databaseUrl: string | undefined; readonly dataDir: string } {
-  return { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
+export function storeOptionsOf(config: DatabaseConfig): OpenStoreOptions {
+  return { databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous };
 }
 
 /**

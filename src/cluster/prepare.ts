@@ -20,7 +20,8 @@ async function withAuditedStore(
   logger: Logger,
   work: (store: SealedStore, events: EventBus) => Promise<void>,
 ): Promise<void> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, createMessageAuthentication(secrets, AUDIT_CHAIN_PURPOSE));
+  const storeOptions = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous };
+  const store = await openStore(storeOptions, createMessageAuthentication(secrets, AUDIT_CHAIN_PURPOSE));
   const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
   try {
     attachAudit(events, store, systemClock);

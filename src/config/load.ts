@@ -41,15 +41,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 }
 
 /** What `migrate` needs: where the database is. */
-export type DatabaseConfig = Readonly<Pick<Config, 'dataDir' | 'databaseUrl'>>;
+export type DatabaseConfig = Readonly<Pick<Config, 'dataDir' | 'databaseUrl' | 'sqliteSynchronous'>>;
 
-const databaseSchema = configSchema.pick({ dataDir: true, databaseUrl: true });
+const databaseSchema = configSchema.pick({ dataDir: true, databaseUrl: true, sqliteSynchronous: true });
 
 /** Validates only the database settings, so `migrate` runs before the rest is configured. @throws ConfigError */
 export function loadDatabaseConfig(options: LayerOptions = {}): DatabaseConfig {
   const layers = readLayers(options);
-  const { dataDir, databaseUrl } = layers.raw;
-  const { data, problems } = validateLayers(databaseSchema, { ...layers, raw: { dataDir, databaseUrl } });
+  const { dataDir, databaseUrl, sqliteSynchronous } = layers.raw;
+  const { data, problems } = validateLayers(databaseSchema, { ...layers, raw: { dataDir, databaseUrl, sqliteSynchronous } });
   if (data === undefined || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(data);
 }

@@ -57,6 +57,11 @@ export const configSchema = z
       expected: 'postgres://user@host:port/db or sqlite:<path>',
       description: 'Database to use. Unset: embedded SQLite at <dataDir>/gatehouse.db.',
     }),
+    sqliteSynchronous: setting(z.enum(['normal', 'full']).default('normal'), {
+      expected: 'normal or full',
+      description:
+        'When the embedded SQLite database (WAL mode) counts a commit as done. normal: once it is in the operating system, so a crash of Gatehouse loses nothing it answered, but a power loss or OS crash can lose the last transactions committed before it (the file is never corrupted). full: once it is flushed to disk (an fsync per commit), so a power loss loses nothing answered either. Ignored on PostgreSQL, where synchronous_commit decides.',
+    }),
     dev: setting(z.boolean().default(false), {
       expected: 'true or false',
       description: 'Dev mode: loopback http issuer, generated key-encryption secret, demo user and client. Also set by `serve --dev`.',

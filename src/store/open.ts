@@ -2,7 +2,7 @@
 import type { EngineConnection } from './engine.js';
 import { createKyselyStore } from './kysely/kysely-store.js';
 import { connectPostgres, parsePostgresUrl } from './postgres.js';
-import { connectSqlite, resolveSqliteFile } from './sqlite.js';
+import { connectSqlite, resolveSqliteFile, type SqliteSynchronous } from './sqlite.js';
 import { StoreUnavailableError, type AuditSealer, type SealedStore, type Store } from './store.js';
 
 export interface OpenStoreOptions {
@@ -14,6 +14,8 @@ export interface OpenStoreOptions {
   readonly dataDir: string;
   /** PostgreSQL schema for the tables; wins over `?schema=` in the URL. */
   readonly postgresSchema?: string;
+  /** SQLite's commit durability (the `sqliteSynchronous` setting); normal unless given. */
+  readonly sqliteSynchronous?: SqliteSynchronous;
 }
 
 /** The engine a database URL names (unset: the embedded SQLite). @throws StoreUnavailableError for any other scheme */
@@ -29,7 +31,7 @@ function connect(options: OpenStoreOptions): EngineConnection {
   const url = options.databaseUrl;
   return engineOf(url) === 'postgres'
     ? connectPostgres(parsePostgresUrl(url!, options.postgresSchema))
-    : connectSqlite(resolveSqliteFile(url, options.dataDir));
+    : connectSqlite(resolveSqliteFile(url, options.dataDir), options.sqliteSynchronous ?? 'normal');
 }
 
 async function connectAndMigrate(options: OpenStoreOptions): Promise<{ engine: EngineConnection; applied: readonly string[] }> {

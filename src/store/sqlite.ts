@@ -169,9 +169,17 @@ class GatehouseSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * When a commit counts as done: `normal` once the WAL holds it in the operating system (a process crash loses
+ * nothing), `full` once it is on disk (a power loss loses nothing either). Set on every connection: left to SQLite,
+ * the process that creates the file would run `full` and every later one `normal` (better-sqlite3's build default).
+ */
+export type SqliteSynchronous = 'normal' | 'full';
+
 /** Opens (creating if needed) the SQLite file. @throws StoreUnavailableError naming the file */
-export function connectSqlite(file: string): EngineConnection {
+export function connectSqlite(file: string, synchronous: SqliteSynchronous = 'normal'): EngineConnection {
   const database = openFile(file);
+  database.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   const db = new Kysely<Database>({ dialect: withErrorMapping(new GatehouseSqliteDialect(database), mapSqliteError(file)) });
   return { engine: 'sqlite', db, migrate: () => migrateToLatest(db) };
 }
