@@ -1,8 +1,10 @@
 // A server under test as its own process, pinned to CPU 0 with taskset, waited for until it answers, stopped with SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../test/support/free-port.js';
+
+export { freePort };
 
 export const SERVER_CPU = '0';
 export const LOAD_CPU = '1';
@@ -11,18 +13,6 @@ export interface ServerProcess {
   readonly pid: number;
   readonly baseUrl: string;
   stop(): Promise<void>;
-}
-
-/** A free loopback port, found by binding port 0 and letting it go. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** The environment without any GATEHOUSE_* setting of the caller's, so only what the benchmark sets applies. */

@@ -1,31 +1,20 @@
 // Starts a real Gatehouse listening on 127.0.0.1 against a test database, with a capturing logger.
-import { createServer } from 'node:net';
 import { after, before } from 'node:test';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { startGatehouse, type Gatehouse, type StartOptions } from '../../src/main.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { freePort } from './free-port.js';
 import { createTestStore, type TestEngine, type TestStore } from './database.js';
 import { SERVER_ENCRYPTION_SECRET as TEST_ENCRYPTION_SECRET } from './secrets.js';
 
-export { TEST_ENCRYPTION_SECRET };
+export { freePort, TEST_ENCRYPTION_SECRET };
 
 export interface TestServer extends Gatehouse {
   readonly config: Config;
   /** Every log line the server wrote, as text. */
   readonly logs: () => string;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** The environment a Gatehouse process needs to reach a test database in production mode. */
