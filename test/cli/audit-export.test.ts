@@ -29,8 +29,9 @@ class RunningCli {
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.stderrText += chunk));
   }
 
+  /** The complete lines so far: a chunk of output can end in the middle of one. */
   get lines(): Line[] {
-    return this.stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Line);
+    return this.stdout.split('\n').slice(0, -1).map((line) => JSON.parse(line) as Line);
   }
 
   get stderr(): string {
