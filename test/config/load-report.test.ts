@@ -40,9 +40,16 @@ describe('loadConfig reports', () => {
 });
 
 describe('loadDatabaseConfig', () => {
-  it('reads only where the database is, whatever else is wrong or missing', () => {
+  it('reads only where the database is and how SQLite commits, whatever else is wrong or missing', () => {
     const env = { GATEHOUSE_DATABASE_URL: 'postgres://u@db:5432/g', GATEHOUSE_PORT: 'eighty', GATEHOUSE_TRUST_PROXY: 'true' };
-    assert.deepEqual({ ...loadDatabaseConfig({ env }) }, { dataDir: './.gatehouse', databaseUrl: 'postgres://u@db:5432/g' });
+    assert.deepEqual({ ...loadDatabaseConfig({ env }) }, { dataDir: './.gatehouse', databaseUrl: 'postgres://u@db:5432/g', sqliteSynchronous: 'normal' });
+    assert.equal(loadDatabaseConfig({ env: { GATEHOUSE_SQLITE_SYNCHRONOUS: 'full' } }).sqliteSynchronous, 'full');
+  });
+
+  it('refuses a durability SQLite does not offer here', () => {
+    assert.deepEqual(problemsOf(() => loadDatabaseConfig({ env: { GATEHOUSE_SQLITE_SYNCHRONOUS: 'off' } })), [
+      '`sqliteSynchronous`: expected normal or full, got "off" (from env GATEHOUSE_SQLITE_SYNCHRONOUS)',
+    ]);
   });
 
   it('still refuses a bad database URL, without its password', () => {
