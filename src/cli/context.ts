@@ -121,8 +121,9 @@ async function resolveAuditSealer(config: Config): Promise<AuditSealer> {
     import('../observability/logger.js'),
   ]);
   try {
-    // Logs (the dev-mode "generated a secret" warning) go to stderr, keeping stdout for the result.
-    const secrets = await resolveKeyEncryptionSecrets(config, createLogger(config.logLevel, process.stderr));
+    // Only errors, on stderr: a command's output is its result and at most one line of failure, not JSON log lines
+    // (dev mode's "generated a secret" notice among them; `serve --dev` announces the secret file).
+    const secrets = await resolveKeyEncryptionSecrets(config, createLogger('error', process.stderr));
     return createMessageAuthentication(secrets, AUDIT_CHAIN_PURPOSE);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
