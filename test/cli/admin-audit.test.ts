@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/program.js';
 import type { EventType } from '../../src/observability/events.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { createTestStore, onSqliteOnly, type TestStore } from '../support/database.js';
 import { cliEnvironment, jsonOf, runCli } from './run-cli.js';
 
 /** Commands that record no event: they only read, migrate the schema, or (serve) run the server, whose events the flow tests check. */
@@ -70,7 +70,7 @@ describe('admin commands and the audit trail', () => {
   });
 });
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('admin commands record their events', () => {
     let database: TestStore;
     before(async () => {

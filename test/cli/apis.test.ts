@@ -1,12 +1,12 @@
 // `gatehouse apis ...` and `clients allow-api` as a real child process against both engines: JSON, text, failures.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { createTestStore, onSqliteOnly, type TestStore } from '../support/database.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli } from './run-cli.js';
 
 const API = 'https://api.example.com/';
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('gatehouse apis', () => {
     let database: TestStore;
     const gatehouse = (...args: string[]) => runCli(args, { env: cliEnvironment(database), cwd: database.dataDir });

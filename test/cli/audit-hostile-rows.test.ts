@@ -2,7 +2,7 @@
 // details, absurd times) and stored values carrying characters that steer a terminal.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { createTestStore, forEachEngine, onSqliteOnly, type TestStore } from '../support/database.js';
 import { anAuditEvent, NOW } from '../store/fixtures.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli } from './run-cli.js';
 
@@ -68,6 +68,10 @@ forEachEngine((engine) => {
     });
   });
 
+});
+
+// Escaping and option parsing do not depend on the engine.
+onSqliteOnly((engine) => {
   describe('gatehouse audit list and export over stored values that steer a terminal', () => {
     let database: TestStore;
     const gatehouse = (args: string[]) => runCli(args, { env: cliEnvironment(database), cwd: database.dataDir });

@@ -8,13 +8,13 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { AuditEventRecord } from '../../src/store/records.js';
 import { DEV_SECRET_FILE } from '../../src/tokens/keys/dev-secret.js';
 import { cutTail, dropPrefix, rewriteTail } from '../support/audit-tampering.js';
-import { createTestDatabase, createTestStore, forEachEngine, type TestDatabase, type TestStore } from '../support/database.js';
+import { createTestDatabase, createTestStore, onSqliteOnly, type TestDatabase, type TestStore } from '../support/database.js';
 import { anAuditEvent, NOW } from '../store/fixtures.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli, TEST_ENCRYPTION_SECRET } from './run-cli.js';
 
 const HEAD_FORGED = /^gatehouse: audit trail broken at sequence \d+ \(position \d+ in the chain\): the chain head's seal does not verify/;
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('gatehouse audit verify and the sealed head', () => {
     let database: TestStore;
     let events: AuditEventRecord[];
@@ -62,6 +62,10 @@ forEachEngine((engine) => {
     });
   });
 
+});
+
+// Resolving the secret does not depend on the engine.
+onSqliteOnly((engine) => {
   describe('the key-encryption secret, needed only to append', () => {
     let database: TestDatabase;
     /** Dev mode with no secret configured: the secret is the dev secret file in the data folder. */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashOpaqueValue } from '../../src/tokens/opaque.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { createTestStore, onSqliteOnly, type TestStore } from '../support/database.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli, type CliResult } from './run-cli.js';
 
 // As `openssl rand -base64 32` prints them.
@@ -48,7 +48,7 @@ const threeClients = (names: readonly string[]): string =>
 
 const outputOf = (result: CliResult): string => result.stdout + result.stderr;
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('gatehouse clients apply', () => {
     let database: TestStore;
     const file = (name: string) => join(database.dataDir, name);

@@ -1,12 +1,12 @@
 // `gatehouse clients create|update --backchannel-logout-uri` as a real child process against both engines.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { createTestStore, onSqliteOnly, type TestStore } from '../support/database.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli } from './run-cli.js';
 
 const RECEIVER = 'https://billing.example.com/backchannel-logout';
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('gatehouse clients --backchannel-logout-uri', () => {
     let database: TestStore;
     const gatehouse = (...args: string[]) => runCli(args, { env: cliEnvironment(database), cwd: database.dataDir });

@@ -1,12 +1,12 @@
 // `gatehouse clients create` for a device (RFC 8628) as a real child process: a public client with no redirect URI.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { createTestStore, onSqliteOnly, type TestStore } from '../support/database.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli } from './run-cli.js';
 
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('gatehouse clients for devices', () => {
     let database: TestStore;
     const gatehouse = (...args: string[]) => runCli(args, { env: cliEnvironment(database), cwd: database.dataDir });

@@ -1,7 +1,7 @@
 // `gatehouse clients create|update --[no-]require-pushed-authorization-requests` (RFC 9126 §6), shown by `clients show`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { createTestStore, onSqliteOnly, type TestStore } from '../support/database.js';
 import { cliEnvironment, jsonOf, runCli } from './run-cli.js';
 
 interface RegistrationJson {
@@ -9,7 +9,7 @@ interface RegistrationJson {
   readonly require_pushed_authorization_requests: boolean;
 }
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('gatehouse clients and pushed authorization requests', () => {
     let database: TestStore;
     const gatehouse = (...args: string[]) => runCli(args, { env: cliEnvironment(database), cwd: database.dataDir });

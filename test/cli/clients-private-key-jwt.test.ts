@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { hashOpaqueValue } from '../../src/tokens/opaque.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { createTestStore, onSqliteOnly, type TestStore } from '../support/database.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli } from './run-cli.js';
 
 interface RegistrationJson {
@@ -20,7 +20,7 @@ const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256
 const PUBLIC_JWK = { ...(publicKey.export({ format: 'jwk' }) as Record<string, unknown>), kid: 'ledger-1', alg: 'ES256', use: 'sig' };
 const PRIVATE_JWK = privateKey.export({ format: 'jwk' }) as Record<string, string>;
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('gatehouse clients with private_key_jwt', () => {
     let database: TestStore;
     let files: Record<'publicKeys' | 'privateKeys' | 'notJson', string>;

@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { hashOpaqueValue } from '../../src/tokens/opaque.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { createTestStore, onSqliteOnly, type TestStore } from '../support/database.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli, type CliResult } from './run-cli.js';
 
 interface RegistrationJson {
@@ -14,7 +14,7 @@ interface RegistrationJson {
 const occurrences = (text: string, value: string): number => text.split(value).length - 1;
 const outputOf = (result: CliResult): string => result.stdout + result.stderr;
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('gatehouse clients', () => {
     let database: TestStore;
     const gatehouse = (...args: string[]) => runCli(args, { env: cliEnvironment(database), cwd: database.dataDir });

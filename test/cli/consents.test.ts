@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ClientRecord, UserRecord } from '../../src/store/records.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { createTestStore, onSqliteOnly, type TestStore } from '../support/database.js';
 import { aClient, aCode, aFamily, aSession, aUser, NOW } from '../store/fixtures.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli } from './run-cli.js';
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('gatehouse consents', () => {
     let database: TestStore;
     let user: UserRecord;

@@ -2,13 +2,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { aClient, aFamily, aSession } from '../store/fixtures.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { createTestStore, onSqliteOnly, type TestStore } from '../support/database.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli } from './run-cli.js';
 
 const PASSWORD = 'a first passphrase of some length';
 const now = (): number => Math.floor(Date.now() / 1000);
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('gatehouse users lifecycle', () => {
     let database: TestStore;
     const gatehouse = (args: string[], input?: string) =>

@@ -1,12 +1,12 @@
 // `gatehouse users create --admin | grant-admin | revoke-admin` as real processes: shown, audited, idempotent.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { createTestStore, onSqliteOnly, type TestStore } from '../support/database.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli } from './run-cli.js';
 
 const PASSWORD = 'an admin passphrase of some length';
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('gatehouse users admin role', () => {
     let database: TestStore;
     const gatehouse = (args: string[], input?: string) =>

@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { verifyPassword } from '../../src/users/password.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { createTestStore, onSqliteOnly, type TestStore } from '../support/database.js';
 import { assertOneLineFailure, cliEnvironment, jsonOf, runCli, type CliResult } from './run-cli.js';
 
 const PASSWORD = 'Tr0ub4dor&3-horse-battery';
@@ -12,7 +12,7 @@ function assertNoPassword(result: CliResult, ...passwords: string[]): void {
   for (const password of passwords) assert.equal(`${result.stdout}${result.stderr}`.includes(password), false, 'a password reached the output');
 }
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('gatehouse users', () => {
     let database: TestStore;
     const gatehouse = (args: string[], input?: string) =>

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ensureDevProbeClient, PROBE_CLIENT_NAME, PROBE_REDIRECT_URI } from '../../src/dev/probe-client.js';
 import { EventBus } from '../../src/observability/events.js';
-import { forEachEngine, useTestStore } from '../support/database.js';
+import { onSqliteOnly, useTestStore } from '../support/database.js';
 import { aClient } from '../store/fixtures.js';
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('dev probe client', () => {
     const current = useTestStore(engine);
     const options = () => ({ store: current().store, events: new EventBus(() => undefined), context: { actor: 'test' }, clock: () => 1_800_000_000, clientSecretGracePeriod: 3600 });

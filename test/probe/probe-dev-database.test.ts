@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PROBE_CLIENT_NAME } from '../../src/dev/probe-client.js';
 import { assertOneLineFailure } from '../cli/run-cli.js';
-import { createTestStore, forEachEngine, type TestStore } from '../support/database.js';
+import { createTestStore, onSqliteOnly, type TestStore } from '../support/database.js';
 import { aClient } from '../store/fixtures.js';
 import { runProbeCommand } from './run-probe.js';
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('gatehouse probe --dev and the dev database', () => {
     let database: TestStore;
     let env: NodeJS.ProcessEnv;

@@ -5,12 +5,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, forEachEngine, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, onSqliteOnly, type TestDatabase } from '../support/database.js';
 import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
 import { freePort } from '../support/server.js';
 import { assertNothingLeaked, runProbeCommand, stepLines } from './run-probe.js';
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('gatehouse probe --dev', () => {
     let database: TestDatabase;
     let folder: string;

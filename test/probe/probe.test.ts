@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { runProbe } from '../../src/probe/run-probe.js';
 import type { UserRecord } from '../../src/store/records.js';
 import { jsonOf } from '../cli/run-cli.js';
-import { forEachEngine } from '../support/database.js';
+import { onSqliteOnly } from '../support/database.js';
 import { createClient, createUser, REDIRECT_URI, type TestClient } from '../support/flow-fixtures.js';
 import { useTestServer } from '../support/server.js';
 import { assertFailedAt, assertNothingLeaked, runProbeCommand, stepLines } from './run-probe.js';
@@ -29,7 +29,7 @@ function assertValidMetrics(text: string): void {
   assert.equal(checked.status, 0, `promtool: ${checked.stdout}${checked.stderr}`);
 }
 
-forEachEngine((engine) => {
+onSqliteOnly((engine) => {
   describe('gatehouse probe', () => {
     const suite = useTestServer(engine);
     let folder: string;

@@ -145,6 +145,14 @@ export function forEachEngine(suite: (engine: TestEngine) => void): void {
   }
 }
 
+/**
+ * Declares `suite` on SQLite only: for suites of the CLI whose behaviour does not depend on the engine (option
+ * parsing, secrets, output), where the store's contract tests already run the storage underneath on both.
+ */
+export function onSqliteOnly(suite: (engine: TestEngine) => void): void {
+  describe('sqlite', () => suite(engines[0]!));
+}
+
 /** A fresh store for every test of the enclosing suite; call it inside a describe and read the current one in tests. */
 export function useTestStore(engine: TestEngine): () => TestStore {
   let current: TestStore | undefined;
