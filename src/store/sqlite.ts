@@ -94,6 +94,28 @@ function keepDatabaseFilesPrivate(file: string): void {
   }
 }
 
+const WAL_RETRY_MS = 10;
+
+/**
+ * Switches the file to WAL. SQLite can answer SQLITE_BUSY at once, without its busy handler, while other processes
+ * open a fresh file at the same moment (several `serve` workers, instances starting together): the switch is retried
+ * for up to BUSY_TIMEOUT_MS, sleeping between tries, before the open fails.
+ */
+function switchToWal(database: BetterSqlite3.Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      database.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      const busy = error instanceof BetterSqlite3.SqliteError && error.code.startsWith('SQLITE_BUSY');
+      if (!busy || Date.now() >= deadline) throw error;
+      // Opening is synchronous (better-sqlite3) and happens once, at start: a short blocking sleep is fine here.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, WAL_RETRY_MS);
+    }
+  }
+}
+
 function openFile(file: string): BetterSqlite3.Database {
   if (file !== MEMORY) ensureParentFolder(file);
   let database: BetterSqlite3.Database | undefined;
@@ -102,7 +124,7 @@ function openFile(file: string): BetterSqlite3.Database {
     database = new BetterSqlite3(file);
     // busy_timeout first, so the WAL switch and every later write wait for a competing writer instead of failing.
     database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    database.pragma('journal_mode = WAL');
+    switchToWal(database);
     // Off by default in SQLite; the ON DELETE CASCADE behind clients.delete depends on it.
     database.pragma('foreign_keys = ON');
     return database;
