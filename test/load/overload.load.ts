@@ -1,7 +1,7 @@
 // Overload (issue 10): 512 clients in a closed loop for 10 s against one process with the default load-shedding
 // bounds. Nothing hangs, nothing fails but with a 503, and /healthz answers throughout. Not part of `npm test`: its 5 s
-// bound assumes the machine to itself, not shared with three other test files, so `npm run test:load` runs it alone
-// (CI runs it after the suite).
+// bound assumes the machine to itself, not shared with three other test files, so `npm run test:load` runs it alone.
+// Not yet in CI: it still finds requests waiting past 5 s (issue 10's backpressure point is open).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
