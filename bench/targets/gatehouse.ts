@@ -14,6 +14,12 @@ import type { Target } from './target.js';
 export const GATEHOUSE_ENTRY = fileURLToPath(new URL('../../dist/src/cli/index.js', import.meta.url));
 const CLI_PARALLELISM = 4;
 
+/** BENCH_CPU_PROF=DIR: the Gatehouse server writes a V8 CPU profile there when it stops (node --cpu-prof). */
+function profilerArguments(): string[] {
+  const folder = process.env.BENCH_CPU_PROF;
+  return folder === undefined || folder === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${folder}`];
+}
+
 export interface GatehouseOptions {
   readonly engine: 'sqlite' | 'postgres';
   readonly postgresUrl: string;
@@ -73,7 +79,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Target>
     ...(database ? { GATEHOUSE_DATABASE_URL: database.url } : {}),
   });
   const start = (): Promise<ServerProcess> => startPinnedServer({
-    args: [GATEHOUSE_ENTRY, 'serve'], env, cwd: dataDir, port, readyPath: '/readyz', logFile: join(dataDir, 'server.log'),
+    args: [...profilerArguments(), GATEHOUSE_ENTRY, 'serve'], env, cwd: dataDir, port, readyPath: '/readyz', logFile: join(dataDir, 'server.log'),
   });
   try {
     await register(options.material, env, dataDir);
