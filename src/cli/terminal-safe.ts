@@ -6,12 +6,12 @@ const UNSAFE_IN_TEXT = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu;
 // JSON.stringify already escapes C0 controls and lone surrogates inside strings; outside them, newlines are its layout.
 const UNSAFE_IN_JSON = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/gu;
 
-/** `\uXXXX` for each UTF-16 unit: what a JSON string reads back as the same character. */
+/** A `\u` escape of four hex digits (`\u202e`) for each UTF-16 unit: what a JSON string reads back as the same character. */
 function unicodeEscape(character: string): string {
   return Array.from({ length: character.length }, (_, index) => `\\u${character.charCodeAt(index).toString(16).padStart(4, '0')}`).join('');
 }
 
-/** `text` with every unsafe character shown as its `\uXXXX` escape, for a table or a sentence. */
+/** `text` with every unsafe character shown as its `\u` escape (`\u202e`), for a table or a sentence. */
 export function escapeForTerminal(text: string): string {
   return text.replace(UNSAFE_IN_TEXT, unicodeEscape);
 }

@@ -90,7 +90,7 @@ onSqliteOnly((engine) => {
       assert.ok(result.stdout.includes('\\u200b\\u2028line\\u2029para\\u009b2J\\u001b[31m\\udb40\\udc01end'), result.stdout);
     });
 
-    it('escapes them in --json and in the export as \\uXXXX, which parses back to the stored strings', async () => {
+    it('escapes them in --json and in the export as \\u escapes (\\u202e), which parse back to the stored strings', async () => {
       const [listed, exported] = await Promise.all([gatehouse(['audit', 'list', '--json']), gatehouse(['audit', 'export', '--format', 'jsonl'])]);
       for (const result of [listed, exported]) {
         assert.equal(result.code, 0, result.stderr);

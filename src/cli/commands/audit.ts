@@ -12,7 +12,7 @@ import { describeEvents, describeVerification, toAuditJson } from './audit-text.
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 10_000;
 const WHEN_HELP = 'ISO 8601 in UTC unless it names a zone (2026-01-31T12:00:00Z) or a duration back from now (15m, 24h, 7d)';
-const ESCAPING_HELP = 'Control and invisible format characters in stored values (U+202E, U+200B, U+2028, C1 controls) are printed as \\uXXXX escapes, in the table and in JSON alike.';
+const ESCAPING_HELP = 'Control and invisible format characters in stored values (U+202E, U+200B, U+2028, C1 controls) are printed as \\u escapes (\\u202e), in the table and in JSON alike.';
 
 interface ListOptions extends CommonOptions {
   readonly user?: string;
