@@ -1,7 +1,7 @@
 // Composition root: config -> listen -> store -> key ring -> buildApp -> ready -> timers -> signals.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { withListeningPort } from './config/load.js';
+import { storeOptionsOf, withListeningPort } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { canSignIdTokensFor, describeMissingIdTokenKey } from './clients/id-token-algorithm.js';
 import { presentDemo } from './dev/seed-demo.js';
@@ -86,8 +86,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
   // RFC 9449 §8: likewise for DPoP nonces, so a nonce one instance issued is accepted by every other.
   const dpopNonceSignatures = createMessageAuthentication(secrets, DPOP_NONCE_PURPOSE);
   // The audit chain head is sealed under the same secret, so no one without it can cut or rewrite the trail unnoticed.
-  const storeOptions = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous };
-  const opened = await openStore(storeOptions, createMessageAuthentication(secrets, AUDIT_CHAIN_PURPOSE));
+  const opened = await openStore(storeOptionsOf(config), createMessageAuthentication(secrets, AUDIT_CHAIN_PURPOSE));
   const tracing = startTracing(config.tracing, options.spanExporter);
   const metricsOptions = { clientLabelLimit: config.metrics.clientLabelLimit, clock, acrossWorkers: options.worker === true };
   const metrics = config.metrics.enabled ? new GatehouseMetrics(metricsOptions) : undefined;

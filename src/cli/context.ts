@@ -3,13 +3,12 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { systemClock, type Clock } from '../clock.js';
-import { loadConfig, type DatabaseConfig } from '../config/load.js';
+import { loadConfig, storeOptionsOf } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { holdsDevSecret } from '../tokens/keys/dev-secret.js';
 import { attachAudit } from '../observability/audit.js';
 import { EventBus, type EventContext } from '../observability/events.js';
 import type { AuditSealer, SealedStore, Store } from '../store/store.js';
-import type { OpenStoreOptions } from '../store/open.js';
 import { printNote, UsageError, type OutputOptions } from './output.js';
 
 export interface CommonOptions extends OutputOptions {
@@ -60,11 +59,6 @@ export function loadCommandConfig(options: CommonOptions, { detectDevDataDir = t
   });
   if (devDataDir !== undefined) printNote(`using dev-mode settings: ${devDataDir} was created by serve --dev`);
   return config;
-}
-
-/** The storage options of a configuration, as `openStore` and `migrateStore` take them. */
-export function storeOptionsOf(config: DatabaseConfig): OpenStoreOptions {
-  return { databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous };
 }
 
 /**

@@ -1,6 +1,7 @@
 // What the primary does once for all its workers: before forking, the schema migrated, the dev-mode secret generated
 // and the signing keys in place; once the port is known, the dev-mode demo seeded and announced.
 import { systemClock } from '../clock.js';
+import { storeOptionsOf } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { presentDemo } from '../dev/seed-demo.js';
 import { attachAudit, AUDIT_CHAIN_PURPOSE } from '../observability/audit.js';
@@ -20,8 +21,7 @@ async function withAuditedStore(
   logger: Logger,
   work: (store: SealedStore, events: EventBus) => Promise<void>,
 ): Promise<void> {
-  const storeOptions = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous };
-  const store = await openStore(storeOptions, createMessageAuthentication(secrets, AUDIT_CHAIN_PURPOSE));
+  const store = await openStore(storeOptionsOf(config), createMessageAuthentication(secrets, AUDIT_CHAIN_PURPOSE));
   const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
   try {
     attachAudit(events, store, systemClock);

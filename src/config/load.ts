@@ -1,4 +1,5 @@
 // Loads configuration: defaults <- file <- GATEHOUSE_* env <- flags, validated as a whole, reporting every problem.
+import type { OpenStoreOptions } from '../store/open.js';
 import { resolve } from 'node:path';
 import { ConfigError } from './errors.js';
 import { DEFAULT_CONFIG_FILE, readLayers, setPath, type LayerOptions, type Layers } from './layers.js';
@@ -42,6 +43,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
 /** What `migrate` needs: where the database is. */
 export type DatabaseConfig = Readonly<Pick<Config, 'dataDir' | 'databaseUrl' | 'sqliteSynchronous'>>;
+
+/** Where a configuration says the database is, and how SQLite commits, as openStore takes it. */
+export function storeOptionsOf(config: DatabaseConfig): OpenStoreOptions {
+  return { databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous };
+}
 
 const databaseSchema = configSchema.pick({ dataDir: true, databaseUrl: true, sqliteSynchronous: true });
 

@@ -1,8 +1,8 @@
 // `gatehouse db stats`: rows and on-disk size per table, for capacity planning; reads only, needs no secret.
 import type { Command } from 'commander';
-import { loadDatabaseConfig } from '../../config/load.js';
+import { loadDatabaseConfig, storeOptionsOf } from '../../config/load.js';
 import type { DatabaseStats } from '../../store/stats.js';
-import { storeOptionsOf, withCommonOptions, type CommonOptions } from '../context.js';
+import { withCommonOptions, type CommonOptions } from '../context.js';
 import { printResult } from '../output.js';
 import { formatTable } from '../table.js';
 

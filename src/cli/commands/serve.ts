@@ -1,9 +1,9 @@
 // `gatehouse serve` and `gatehouse migrate`: run the server, or bring the database schema up to date.
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
-import { loadDatabaseConfig } from '../../config/load.js';
+import { loadDatabaseConfig, storeOptionsOf } from '../../config/load.js';
 import { createLogger } from '../../observability/logger.js';
-import { loadCommandConfig, storeOptionsOf, withCommonOptions, type CommonOptions } from '../context.js';
+import { loadCommandConfig, withCommonOptions, type CommonOptions } from '../context.js';
 import { CommandFailed, EXIT, printResult } from '../output.js';
 
 interface ServeOptions extends CommonOptions {
