@@ -22,6 +22,8 @@ export interface Machine {
 export interface BenchReport {
   readonly date: string;
   readonly engine: 'sqlite' | 'postgres';
+  /** `gatehouse serve --workers N` when set; one process otherwise. */
+  readonly workers?: number | undefined;
   readonly machine: Machine;
   /** Wall-clock time of the whole invocation: starting servers, registering, preparing and measuring. */
   readonly elapsedSeconds: number;
@@ -120,12 +122,20 @@ export function passwordBoundNote(report: BenchReport): string | undefined {
   return `Password-hash-bound limit: @node-rs/argon2 alone does ${limit.hashesPerCpuSecond.toFixed(1)} argon2id hashes per CPU-second on one core (${limit.hashesPerSecond.toFixed(1)}/s wall-clock); S6 logins per CPU-second reach ${shares.join(', ')} of it.`;
 }
 
+/** Where the workers ran: with no CPU to spare, the load generator shared the last of theirs. */
+function workersNote(report: BenchReport): string {
+  const workers = report.workers;
+  if (workers === undefined) return '';
+  const shared = workers >= report.machine.cores ? `, the load generator sharing CPU ${workers - 1}` : '';
+  return ` with ${workers} worker${workers === 1 ? '' : 's'} (\`gatehouse serve --workers ${workers}\`) on CPU${workers === 1 ? ' 0' : `s 0-${workers - 1}`}${shared}`;
+}
+
 export function renderSection(report: BenchReport): string {
   const note = passwordBoundNote(report);
   const writes = writesTable(report);
   return [
     `Measured ${report.date} on ${report.machine.cpu} (${report.machine.cores} cores, load average ${report.machine.loadAverage.map((load) => load.toFixed(1)).join(' at start, ')} at end), ` +
-      `Node.js ${report.machine.node}, Gatehouse on ${report.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}; ` +
+      `Node.js ${report.machine.node}, Gatehouse on ${report.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${workersNote(report)}; ` +
       `${report.settings.runs} run${report.settings.runs === 1 ? '' : 's'} of ${report.settings.seconds} s after ${report.settings.warmupSeconds} s of warm-up, ${report.settings.concurrency} connections; ` +
       `the whole benchmark took ${(report.elapsedSeconds / 60).toFixed(0)} min. Median (range).`,
     '',

@@ -9,7 +9,7 @@ import { measureScenario, type TargetResult } from './measure.js';
 import { parseOptions, UsageError, USAGE, type BenchOptions } from './options.js';
 import { renderSection, writeBenchmarksMd, type BenchReport, type Machine, type ScenarioReport } from './report.js';
 import { SCENARIOS, type Plan, type Scenario } from './scenarios.js';
-import { GATEHOUSE_ENTRY, startGatehouse } from './targets/gatehouse.js';
+import { startGatehouse } from './targets/gatehouse.js';
 import { startHttpCeiling, startOidcProvider } from './targets/others.js';
 import { LOAD_CPU, SERVER_CPU } from './targets/server-process.js';
 import type { Target, TargetName } from './targets/target.js';
@@ -28,10 +28,8 @@ function pinSelfToLoadCpu(): void {
 
 function checkMachine(options: BenchOptions): void {
   if (cpus().length < 2) throw new UsageError('the benchmark needs 2 CPUs: the servers run on CPU 0, the load generator on CPU 1');
-  if (options.workers !== undefined) {
-    const help = execFileSync(process.execPath, [GATEHOUSE_ENTRY, 'serve', '--help'], { encoding: 'utf8' });
-    if (!help.includes('--workers')) throw new UsageError('--workers: this Gatehouse build has no `gatehouse serve --workers N` yet');
-    throw new UsageError('--workers: not wired into the benchmark yet (the servers are pinned to one CPU)');
+  if (options.workers !== undefined && options.workers > cpus().length) {
+    throw new UsageError(`--workers ${options.workers}: this machine has ${cpus().length} CPUs, one worker per CPU at most`);
   }
 }
 
@@ -47,7 +45,7 @@ function measureArgon2Limit(): BenchReport['argon2Limit'] {
 
 function startTarget(name: TargetName, scenario: Scenario, plan: Plan, options: BenchOptions): Promise<Target> {
   const material = scenario.material(plan);
-  if (name === 'gatehouse') return startGatehouse({ engine: options.engine, postgresUrl: options.postgresUrl, label: scenario.id, material });
+  if (name === 'gatehouse') return startGatehouse({ engine: options.engine, postgresUrl: options.postgresUrl, label: scenario.id, material, workers: options.workers });
   return name === 'node-oidc-provider' ? startOidcProvider(material) : startHttpCeiling(material);
 }
 
@@ -88,7 +86,7 @@ async function main(options: BenchOptions): Promise<void> {
   const reports: ScenarioReport[] = [];
   for (const scenario of scenarios) reports.push(await runScenario(scenario, plan, options));
   const report: BenchReport = {
-    date: new Date().toISOString(), engine: options.engine, machine: machine(loadAtStart),
+    date: new Date().toISOString(), engine: options.engine, workers: options.workers, machine: machine(loadAtStart),
     settings: { seconds: options.seconds, runs: options.runs, concurrency: options.concurrency, warmupSeconds: options.warmupSeconds, tokenPoolSize: options.tokenPoolSize },
     elapsedSeconds: (performance.now() - started) / 1000, argon2Limit, scenarios: reports,
   };

@@ -14,6 +14,7 @@ import { EventBus } from './observability/events.js';
 import { attachSecurityWebhook } from './observability/security-webhook.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { instrumentStore } from './observability/instrument-store.js';
+import { withCachedApiReads } from './store/cached-api-reads.js';
 import { startTracing } from './observability/tracing.js';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { GatehouseMetrics } from './observability/metrics.js';
@@ -90,8 +91,10 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
   const tracing = startTracing(config.tracing, options.spanExporter);
   const metricsOptions = { clientLabelLimit: config.metrics.clientLabelLimit, clock, acrossWorkers: options.worker === true };
   const metrics = config.metrics.enabled ? new GatehouseMetrics(metricsOptions) : undefined;
-  // Every storage call timed for the metrics, and a span of the request that made it when tracing is on.
-  const store = instrumentStore(opened, { tracer: tracing.tracer, ...(metrics && { onOperation: metrics.observeStoreOperation }) });
+  // Every storage call timed for the metrics, and a span of the request that made it when tracing is on; the APIs a
+  // client may use, read on every token request for one, cached as clients are.
+  const instrumented = instrumentStore(opened, { tracer: tracing.tracer, ...(metrics && { onOperation: metrics.observeStoreOperation }) });
+  const store = withCachedApiReads(instrumented, config.limits.clientCacheTtl);
   let metricsListener: HttpListener | undefined;
   let dashboard: DashboardSources | undefined;
   let labelRanking: ClientLabelRanking | undefined;

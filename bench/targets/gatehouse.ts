@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { CLIENT_SECRET, type Material } from '../material.js';
 import { createBenchDatabase, type BenchDatabase } from '../postgres.js';
 import { API_RESOURCE, API_SCOPE, REDIRECT_URI } from '../protocol.js';
-import { cleanEnvironment, freePort, startPinnedServer, type ServerProcess } from './server-process.js';
+import { cleanEnvironment, freePort, serverCpus, startPinnedServer, type ServerProcess } from './server-process.js';
 import type { Target } from './target.js';
 
-export const GATEHOUSE_ENTRY = fileURLToPath(new URL('../../dist/src/cli/index.js', import.meta.url));
+const GATEHOUSE_ENTRY = fileURLToPath(new URL('../../dist/src/cli/index.js', import.meta.url));
 const CLI_PARALLELISM = 4;
 
 /** BENCH_CPU_PROF=DIR: the Gatehouse server writes a V8 CPU profile there when it stops (node --cpu-prof). */
@@ -25,6 +25,8 @@ export interface GatehouseOptions {
   readonly postgresUrl: string;
   readonly label: string;
   readonly material: Material;
+  /** `gatehouse serve --workers N`, on CPUs 0 to N-1; one process (no --workers) when undefined. */
+  readonly workers: number | undefined;
 }
 
 function runCli(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string, stdin?: string): Promise<string> {
@@ -79,7 +81,8 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Target>
     ...(database ? { GATEHOUSE_DATABASE_URL: database.url } : {}),
   });
   const start = (): Promise<ServerProcess> => startPinnedServer({
-    args: [...profilerArguments(), GATEHOUSE_ENTRY, 'serve'], env, cwd: dataDir, port, readyPath: '/readyz', logFile: join(dataDir, 'server.log'),
+    args: [...profilerArguments(), GATEHOUSE_ENTRY, 'serve', ...(options.workers === undefined ? [] : ['--workers', String(options.workers)])],
+    env, cwd: dataDir, port, readyPath: '/readyz', logFile: join(dataDir, 'server.log'), cpus: serverCpus(options.workers ?? 1),
   });
   try {
     await register(options.material, env, dataDir);

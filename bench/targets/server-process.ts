@@ -9,6 +9,14 @@ export { freePort };
 export const SERVER_CPU = '0';
 export const LOAD_CPU = '1';
 
+/**
+ * The CPUs a server of `workers` processes runs on: CPU 0 alone for one, CPUs 0 to N-1 for more. On a machine with
+ * no CPU beyond those, the last of them is the load generator's too (reported with the results).
+ */
+export function serverCpus(workers: number): string {
+  return workers <= 1 ? SERVER_CPU : Array.from({ length: workers }, (_, cpu) => String(cpu)).join(',');
+}
+
 export interface ServerProcess {
   readonly pid: number;
   readonly baseUrl: string;
@@ -35,7 +43,7 @@ async function waitUntilReady(child: ChildProcess, readyUrl: string, logFile: st
   throw new Error(`server not ready after 60 s (log: ${logFile})`);
 }
 
-/** Starts `node args…` under `taskset -c 0`, its output to `logFile`, and waits until `readyPath` answers 200. */
+/** Starts `node args…` under `taskset -c CPUS` (CPU 0 unless told), its output to `logFile`, and waits until `readyPath` answers 200. */
 export async function startPinnedServer(options: {
   readonly args: readonly string[];
   readonly env: NodeJS.ProcessEnv;
@@ -43,9 +51,10 @@ export async function startPinnedServer(options: {
   readonly port: number;
   readonly readyPath: string;
   readonly logFile: string;
+  readonly cpus?: string;
 }): Promise<ServerProcess> {
   const log = openSync(options.logFile, 'a');
-  const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...options.args], {
+  const child = spawn('taskset', ['-c', options.cpus ?? SERVER_CPU, process.execPath, ...options.args], {
     env: options.env, cwd: options.cwd, stdio: ['ignore', log, log],
   });
   closeSync(log);

@@ -180,7 +180,7 @@ export const configSchema = z
         clientCacheTtl: setting(z.number().int().min(0).max(60_000).default(500), {
           expected: 'milliseconds 0-60000',
           description:
-            'How long a client record, and the set of origins allowed to call the endpoints cross-origin (CORS), are cached in memory; a client changed by the CLI or another instance is seen after at most this long.',
+            'How long a client record, the APIs it may request tokens for, and the set of origins allowed to call the endpoints cross-origin (CORS), are cached in memory; a client or API changed by the CLI or another instance is seen after at most this long.',
         }),
         concurrentPasswordHashes: setting(z.number().int().min(1).max(256).default(4), {
           expected: 'a count 1-256',

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parseOptions, UsageError } from '../../bench/options.js';
@@ -58,8 +58,8 @@ test('each option is checked: scenarios and targets by name, numbers by range, u
   assert.deepEqual([quick.runs, quick.seconds, quick.engine, quick.concurrency], [1, 3, 'sqlite', 32]);
 });
 
-test('--workers is refused clearly while the benchmark cannot run Gatehouse with several workers', async () => {
-  const { code, stderr } = await runBench(['--workers', '2', '--scenarios', 'S1']);
+test('--workers beyond the CPUs of the machine is refused with one line, and exit code 2', async () => {
+  const { code, stderr } = await runBench(['--workers', String(cpus().length + 1), '--scenarios', 'S1']);
   assert.equal(code, 2);
-  assert.match(stderr, /^bench: --workers: /m);
+  assert.match(stderr, new RegExp(`^bench: --workers ${cpus().length + 1}: this machine has ${cpus().length} CPUs, one worker per CPU at most$`, 'm'));
 });

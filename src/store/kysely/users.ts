@@ -5,9 +5,13 @@ import type { UsersTable } from './database.js';
 import { enqueueLogoutDeliveries } from './back-channel-logout.js';
 import { withdrawDeviceApprovals } from './device-authorizations.js';
 import { dropUserRetryResponses } from './refresh-tokens.js';
+import { prepareQuery, type Param } from './prepared-query.js';
 import { inTransaction, type Db } from './transaction.js';
 
 const FIND_BATCH_SIZE = 1000;
+
+/** Userinfo and introspection read the user of every token (see prepared-query.ts). */
+const findUserById = prepareQuery((db, param: Param<{ userId: string }>) => db.selectFrom('users').selectAll().where('user_id', '=', param('userId')));
 
 function userToRow(user: UserRecord): UsersTable {
   return {
@@ -47,7 +51,7 @@ export class KyselyUserRepository implements UserRepository {
   }
 
   async findById(userId: string): Promise<UserRecord | undefined> {
-    const row = await this.db.selectFrom('users').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    const row = await findUserById.executeTakeFirst(this.db, { userId });
     return row && rowToUser(row);
   }
 
