@@ -10,6 +10,7 @@ import { openStore } from '../../src/store/open.js';
 import { parsePostgresUrl } from '../../src/store/postgres.js';
 import type { SealedStore } from '../../src/store/store.js';
 import { TEST_AUDIT_SEALER } from './secrets.js';
+import { copyMigratedSqlite } from './sqlite-template.js';
 
 export type EngineName = 'sqlite' | 'postgres';
 
@@ -96,10 +97,7 @@ function createPostgresDatabase(dataDir: string): TestDatabase {
   };
 }
 
-/** A fresh, empty database for `engine`: a new temp folder for SQLite, a new uniquely named schema for PostgreSQL. */
-export async function createTestDatabase(engine: Pick<TestEngine, 'name'>): Promise<TestDatabase> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
-  if (engine.name === 'postgres') return createPostgresDatabase(dataDir);
+function sqliteDatabase(dataDir: string): TestDatabase {
   const file = join(dataDir, 'gatehouse.db');
   return {
     engine: 'sqlite',
@@ -110,9 +108,30 @@ export async function createTestDatabase(engine: Pick<TestEngine, 'name'>): Prom
   };
 }
 
-/** A migrated store on a fresh database; `cleanup()` closes it and removes the database. */
+/** A fresh, empty database for `engine`: a new temp folder for SQLite, a new uniquely named schema for PostgreSQL. */
+export async function createTestDatabase(engine: Pick<TestEngine, 'name'>): Promise<TestDatabase> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
+  return engine.name === 'postgres' ? createPostgresDatabase(dataDir) : sqliteDatabase(dataDir);
+}
+
+// Each SQLite test store still gets a folder of its own; only the migration is done once per process.
+async function copiedSqliteDatabase(): Promise<TestDatabase> {
+  const database = sqliteDatabase(await mkdtemp(join(tmpdir(), 'gatehouse-test-')));
+  try {
+    await copyMigratedSqlite(join(database.dataDir, 'gatehouse.db'));
+  } catch (error) {
+    await database.cleanup();
+    throw error;
+  }
+  return database;
+}
+
+/**
+ * A migrated store on a database of its own; `cleanup()` closes it and removes the database. Within a test process the
+ * SQLite migration runs once: SQLite stores start from a copy of a migrated file.
+ */
 export async function createTestStore(engine: Pick<TestEngine, 'name'>): Promise<TestStore> {
-  const database = await createTestDatabase(engine);
+  const database = engine.name === 'postgres' ? await createTestDatabase(engine) : await copiedSqliteDatabase();
   let store: SealedStore;
   try {
     store = await openStore({ databaseUrl: database.databaseUrl, dataDir: database.dataDir }, TEST_AUDIT_SEALER);
