@@ -1,4 +1,4 @@
-// Test databases for every suite: a fresh SQLite folder or PostgreSQL schema per call, and suites run per engine.
+// Test databases for every suite: a SQLite folder or PostgreSQL schema of its own per call, and suites run per engine.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,9 @@ import pg from 'pg';
 import { openStore } from '../../src/store/open.js';
 import { parsePostgresUrl } from '../../src/store/postgres.js';
 import type { SealedStore } from '../../src/store/store.js';
+import { createSchemaPool, type SchemaPool } from './postgres-schema-pool.js';
 import { TEST_AUDIT_SEALER } from './secrets.js';
+import { copyMigratedSqlite } from './sqlite-template.js';
 
 export type EngineName = 'sqlite' | 'postgres';
 
@@ -40,7 +42,7 @@ export interface TestDatabase {
   readonly postgresSchema?: string;
   /** Runs literal SQL on the same database behind the store's back (to tamper or inspect); returns the rows. */
   sql(text: string): Promise<Array<Record<string, unknown>>>;
-  /** Removes the folder and drops the schema. */
+  /** Removes the folder and drops the schema; a test store's schema is emptied and kept for the process's next store instead. */
   cleanup(): Promise<void>;
 }
 
@@ -76,13 +78,11 @@ function postgresRunner(databaseUrl: string): TestDatabase['sql'] {
   };
 }
 
-function createPostgresDatabase(dataDir: string): TestDatabase {
-  if (POSTGRES_URL === undefined) throw new Error(POSTGRES_SKIPPED);
-  const schema = `gatehouse_test_${process.pid}_${randomBytes(5).toString('hex')}`;
-  const url = new URL(POSTGRES_URL);
+function postgresDatabase(dataDir: string, schema: string, urlParameters: Record<string, string>, drop: () => Promise<void>): TestDatabase {
+  const url = new URL(POSTGRES_URL!);
   url.searchParams.set('schema', schema);
+  for (const [name, value] of Object.entries(urlParameters)) url.searchParams.set(name, value);
   const databaseUrl = url.toString();
-  const sql = postgresRunner(POSTGRES_URL);
   return {
     engine: 'postgres',
     databaseUrl,
@@ -90,16 +90,24 @@ function createPostgresDatabase(dataDir: string): TestDatabase {
     postgresSchema: schema,
     sql: postgresRunner(databaseUrl),
     cleanup: async () => {
-      await sql(`drop schema if exists "${schema}" cascade`);
+      await drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-/** A fresh, empty database for `engine`: a new temp folder for SQLite, a new uniquely named schema for PostgreSQL. */
-export async function createTestDatabase(engine: Pick<TestEngine, 'name'>): Promise<TestDatabase> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
-  if (engine.name === 'postgres') return createPostgresDatabase(dataDir);
+const newSchemaName = (): string => `gatehouse_test_${process.pid}_${randomBytes(5).toString('hex')}`;
+
+function createPostgresDatabase(dataDir: string): TestDatabase {
+  if (POSTGRES_URL === undefined) throw new Error(POSTGRES_SKIPPED);
+  const schema = newSchemaName();
+  const sql = postgresRunner(POSTGRES_URL);
+  return postgresDatabase(dataDir, schema, {}, async () => {
+    await sql(`drop schema if exists "${schema}" cascade`);
+  });
+}
+
+function sqliteDatabase(dataDir: string): TestDatabase {
   const file = join(dataDir, 'gatehouse.db');
   return {
     engine: 'sqlite',
@@ -110,21 +118,74 @@ export async function createTestDatabase(engine: Pick<TestEngine, 'name'>): Prom
   };
 }
 
-/** A migrated store on a fresh database; `cleanup()` closes it and removes the database. */
+/** A fresh, empty database for `engine`: a new temp folder for SQLite, a new uniquely named schema for PostgreSQL. */
+export async function createTestDatabase(engine: Pick<TestEngine, 'name'>): Promise<TestDatabase> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
+  return engine.name === 'postgres' ? createPostgresDatabase(dataDir) : sqliteDatabase(dataDir);
+}
+
+interface MigratedDatabase {
+  readonly database: TestDatabase;
+  /** Called once a store has opened the database, and so migrated it. */
+  readonly migrated: () => Promise<void>;
+}
+
+let schemaPool: SchemaPool | undefined;
+
+/**
+ * A schema from the pool, else a new one; either goes back to the pool once its store is closed. Released once only:
+ * a second cleanup must not hand the schema out twice.
+ */
+function pooledPostgresDatabase(dataDir: string): MigratedDatabase {
+  if (POSTGRES_URL === undefined) throw new Error(POSTGRES_SKIPPED);
+  const pool = (schemaPool ??= createSchemaPool(parsePostgresUrl(POSTGRES_URL).connectionString));
+  const pooled = pool.take();
+  const schema = pooled ?? newSchemaName();
+  let released: Promise<void> | undefined;
+  // Named after the schema, every connection to it shows in pg_stat_activity: the pool drops a schema still in use.
+  const database = postgresDatabase(dataDir, schema, { application_name: schema }, () => (released ??= pool.release(schema)));
+  return { database, migrated: () => (pooled === undefined ? pool.remember(schema) : Promise.resolve()) };
+}
+
+async function copiedSqliteDatabase(dataDir: string): Promise<MigratedDatabase> {
+  const database = sqliteDatabase(dataDir);
+  try {
+    await copyMigratedSqlite(join(dataDir, 'gatehouse.db'));
+  } catch (error) {
+    await database.cleanup();
+    throw error;
+  }
+  return { database, migrated: () => Promise.resolve() };
+}
+
+// Each test store still gets a folder of its own; only the migration is done once per process.
+async function migratedDatabase(engine: Pick<TestEngine, 'name'>): Promise<MigratedDatabase> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
+  return engine.name === 'postgres' ? pooledPostgresDatabase(dataDir) : copiedSqliteDatabase(dataDir);
+}
+
+/**
+ * A migrated store on a database of its own; `cleanup()` closes it and removes the database. Within a test process the
+ * migration runs once per engine: SQLite stores start from a copy of a migrated file, PostgreSQL stores reuse the
+ * schemas of closed ones, emptied back to their state after migration (postgres-schema-pool.ts).
+ */
 export async function createTestStore(engine: Pick<TestEngine, 'name'>): Promise<TestStore> {
-  const database = await createTestDatabase(engine);
-  let store: SealedStore;
+  const { database, migrated } = await migratedDatabase(engine);
+  let store: SealedStore | undefined;
   try {
     store = await openStore({ databaseUrl: database.databaseUrl, dataDir: database.dataDir }, TEST_AUDIT_SEALER);
+    await migrated();
   } catch (error) {
+    await store?.close().catch(() => undefined);
     await database.cleanup().catch(() => undefined);
     throw error;
   }
+  const opened = store;
   return {
     ...database,
-    store,
+    store: opened,
     cleanup: async () => {
-      await store.close();
+      await opened.close();
       await database.cleanup();
     },
   };
