@@ -1,5 +1,6 @@
-// Gatehouse from the built dist, production mode (not --dev) with a loopback issuer, default settings and durability,
-// on a fresh SQLite data folder or a fresh PostgreSQL database; clients, the API and users registered with the CLI.
+// Gatehouse from the built dist, production mode (not --dev) with a loopback issuer, default settings and durability
+// but for load shedding (off, as node-oidc-provider has none), on a fresh SQLite data folder or a fresh PostgreSQL
+// database; clients, the API and users registered with the CLI.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,6 +79,9 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Target>
     GATEHOUSE_PORT: String(port),
     GATEHOUSE_DATA_DIR: dataDir,
     GATEHOUSE_KEYS_ENCRYPTION_SECRET: 'bench-key-encryption-secret-0123456789abcdef',
+    // node-oidc-provider sheds nothing; and on a machine shared with other work a late event loop would turn some of
+    // the measured (or preparing) requests away, so the two servers would not do the same work.
+    GATEHOUSE_LOAD_SHEDDING_ENABLED: 'false',
     ...(database ? { GATEHOUSE_DATABASE_URL: database.url } : {}),
   });
   const start = (): Promise<ServerProcess> => startPinnedServer({
