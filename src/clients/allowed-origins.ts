@@ -1,6 +1,7 @@
 // Which browser origins may call the token, pushed authorization request, revocation, userinfo, discovery and JWKS endpoints cross-origin: the origins of the
 // registered redirect URIs of public clients, read from the store through a short cache.
 import type { ClientRecord } from '../store/records.js';
+import { ReadThroughCache } from '../store/read-through-cache.js';
 import type { ClientRepository } from '../store/store.js';
 
 /**
@@ -34,34 +35,15 @@ export function allowedOriginsOf(clients: readonly ClientRecord[]): ReadonlySet<
  * deleted by the CLI or another instance is seen within that time (the same TTL as the client lookup cache).
  */
 export class AllowedOrigins {
-  private current: { readonly origins: ReadonlySet<string>; readonly fetchedAt: number } | undefined;
-  private loading: Promise<ReadonlySet<string>> | undefined;
+  private readonly cache: ReadThroughCache<ReadonlySet<string>>;
 
-  constructor(
-    private readonly clients: Pick<ClientRepository, 'list'>,
-    private readonly ttlMs: number,
-    private readonly clockMs: () => number = Date.now,
-  ) {}
+  constructor(clients: Pick<ClientRepository, 'list'>, ttlMs: number, clockMs: () => number = Date.now) {
+    // One entry: the whole client list, read again at most once per TTL, concurrent requests sharing the read.
+    this.cache = new ReadThroughCache(async () => allowedOriginsOf(await clients.list()), ttlMs, clockMs);
+  }
 
   /** Whether `origin`, the request's Origin header exactly as sent, is one a public client's page is served from. */
   async allows(origin: string): Promise<boolean> {
-    return (await this.origins()).has(origin);
-  }
-
-  private async origins(): Promise<ReadonlySet<string>> {
-    const now = this.clockMs();
-    if (this.current && now - this.current.fetchedAt < this.ttlMs) return this.current.origins;
-    // Concurrent requests after expiry share one read of the client list.
-    this.loading ??= this.clients
-      .list()
-      .then((clients) => {
-        const origins = allowedOriginsOf(clients);
-        this.current = { origins, fetchedAt: now };
-        return origins;
-      })
-      .finally(() => {
-        this.loading = undefined;
-      });
-    return this.loading;
+    return (await this.cache.get('')).has(origin);
   }
 }
