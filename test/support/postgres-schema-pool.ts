@@ -40,12 +40,15 @@ async function rowsOf(admin: pg.Pool, schema: string, tables: readonly string[])
 }
 
 // Simple-query statements: several in one query run as one implicit transaction, and a failure rolls them all back.
+// DELETE, not TRUNCATE: TRUNCATE gives every table and index a new file, rewriting over a hundred catalog rows (about
+// 80 ms), where deleting a test's few rows takes a millisecond or two. The schema has no sequences to restart, and
+// every foreign key cascades on delete, so the order of the deletes does not matter.
 function resetSqlFor(schema: string, tables: readonly string[], rows: ReadonlyMap<string, string>): string {
-  const truncate = `truncate table ${tables.map((name) => qualified(schema, name)).join(', ')} restart identity cascade`;
+  const deletes = tables.map((name) => `delete from ${qualified(schema, name)}`);
   const inserts = [...rows].map(
     ([name, json]) => `insert into ${qualified(schema, name)} select * from json_populate_recordset(null::${qualified(schema, name)}, ${pg.escapeLiteral(json)})`,
   );
-  return [truncate, ...inserts].join(';\n');
+  return [...deletes, ...inserts].join(';\n');
 }
 
 async function baselineOf(admin: pg.Pool, schema: string): Promise<Baseline> {
