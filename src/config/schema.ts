@@ -203,9 +203,10 @@ export const configSchema = z
           expected: 'a count 1-100000',
           description: 'Requests one process works on at once; the next one is shed. Admitted requests wait about this many times the time one takes, so keep it a small multiple of what a core finishes in your latency budget.',
         }),
-        maxEventLoopDelay: setting(z.number().int().min(10).max(60_000).default(200), {
+        maxEventLoopDelay: setting(z.number().int().min(10).max(60_000).default(70), {
           expected: 'milliseconds 10-60000',
-          description: 'Requests are shed while the event loop of the process ran this late on average over the last half second: it is kept busy by more requests than it can serve, or by work that is not requests. One short stall (a garbage collection) does not shed.',
+          description:
+            'Requests are shed while the event loop of the process runs this late: in its current turn (the requests read at once), or on average over the last half second (work that is not requests, a starved process). One short stall (a garbage collection) does not shed. Everything waits for a late loop, new connections too: Node accepts one connection per turn.',
         }),
         retryAfter: setting(seconds(1, 3600).default(1), {
           expected: 'seconds 1-3600',

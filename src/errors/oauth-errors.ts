@@ -84,7 +84,12 @@ function defineError(code: OAuthErrorCode, status: number, description: string, 
     override readonly status = status;
     override readonly redirectable = redirectable;
     constructor(options: OAuthErrorOptions = {}) {
+      // A refusal answers the request; it is no defect, and nobody reads where it was thrown. Capturing its stack was
+      // most of what a shed 503 cost under overload. A server_error keeps its stack: it is logged to be found.
+      const stackTraceLimit = Error.stackTraceLimit;
+      if (code !== 'server_error') Error.stackTraceLimit = 0;
       super(description, options);
+      Error.stackTraceLimit = stackTraceLimit;
       this.name = code;
     }
   };

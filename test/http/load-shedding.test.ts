@@ -85,6 +85,12 @@ forEachEngine((engine) => {
       assert.equal(valueOf(samples, 'gatehouse_requests_shed_total', { route: '/authorize' }), 1);
       assert.equal(valueOf(samples, 'gatehouse_requests_shed_total'), 8);
 
+      // A shed request is a rejection, logged at info without a stack: under overload there are thousands a second.
+      const outcomes = server.logs().split('\n').filter((line) => line.includes('"temporarily_unavailable"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const shedLogs = outcomes.filter((line) => line.msg === 'request rejected' || line.msg === 'request failed');
+      assert.equal(shedLogs.length, 8, JSON.stringify(outcomes));
+      for (const line of shedLogs) assert.deepEqual([line.level, line.msg, line.err], [30, 'request rejected', undefined]);
+
       assert.equal((await held.release()).status, 303, 'the admitted login finishes normally');
       const after = await clientCredentials();
       assert.equal(after.status, 200, 'its slot is free again once it was answered');

@@ -55,13 +55,15 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, thrown: 
  * One line per failed request: server errors at error with their cause; rejections at info with the error code, the
  * fixed description and the cause's message (together they say which check failed), plus the client_id and
  * redirect_uri when known: what the flow validated (`known`), else what the request named. Never a token, code,
- * secret, state or nonce: none of those fields is read here.
+ * secret, state or nonce: none of those fields is read here. A 503 temporarily_unavailable (a shed request, a full
+ * password-hashing queue) is a rejection, not a failure: under overload there are thousands a second, and each
+ * logged at error with a stack would add to the load it is shedding and bury real failures.
  */
 export function logError(request: FastifyRequest, error: OAuthError, known: FailureSubject = {}): void {
   const requested = requestedSubject(request);
   const subject = { client_id: known.clientId ?? requested.clientId, redirect_uri: known.redirectUri ?? requested.redirectUri };
   request.errorCode = error.code;
-  if (error.status >= 500) {
+  if (error.code === 'server_error') {
     request.log.error({ err: error.cause ?? error, ...subject }, 'request failed');
     return;
   }

@@ -44,6 +44,24 @@ function sampleEventLoopDelay(): { readonly current: () => number; readonly stop
 }
 
 /**
+ * How long the event loop has been busy in its current turn, from the first request read in it: everything else
+ * waits that long, timers, health checks and new connections included. libuv accepts one connection per turn (since
+ * 1.45), so under a burst of new clients long turns leave connections waiting seconds in the kernel's queue.
+ */
+function measureTurn(): () => number {
+  let startedAt: number | undefined;
+  const end = () => void (startedAt = undefined);
+  return () => {
+    const now = performance.now();
+    if (startedAt !== undefined) return now - startedAt;
+    startedAt = now;
+    // The check phase follows the poll phase, where every request of this turn was read.
+    setImmediate(end);
+    return 0;
+  };
+}
+
+/**
  * Registers the shedding check as an onRequest hook; the refusal is a TemporarilyUnavailable thrown to the error
  * handler, so each route answers it in its own format. `onShed` hears the route template of every shed request.
  */
@@ -59,12 +77,14 @@ export function registerLoadShedding(app: FastifyInstance, settings: Config['loa
     eventLoopDelay?.stop();
     done();
   });
+  const turnElapsed = measureTurn();
+  const runsLate = () => turnElapsed() > settings.maxEventLoopDelay || (eventLoopDelay?.current() ?? 0) > settings.maxEventLoopDelay;
   let inFlight = 0;
   // The response's close comes once, whether it was sent or the client went away first.
   const release = () => void inFlight--;
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     if (request.routeOptions.config.neverShed === true) return done();
-    if (inFlight >= settings.maxInFlight || (eventLoopDelay?.current() ?? 0) > settings.maxEventLoopDelay) {
+    if (inFlight >= settings.maxInFlight || runsLate()) {
       onShed?.(request.routeOptions.url ?? UNMATCHED_ROUTE);
       return done(new TemporarilyUnavailable({ description: OVERLOADED, retryAfter: settings.retryAfter }));
     }
