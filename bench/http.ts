@@ -21,7 +21,8 @@ export class LoopbackHttp {
   readonly origin: string;
   private readonly pool: Pool;
 
-  constructor(baseUrl: string, connections: number) {
+  /** `onStatus` sees the status of every answer, whatever the operation that asked makes of it. */
+  constructor(baseUrl: string, connections: number, private readonly onStatus: (status: number) => void = () => {}) {
     const url = new URL(baseUrl);
     if (!LOOPBACK_HOSTS.has(url.hostname)) throw new Error(`benchmarks target loopback only, not ${url.hostname}`);
     this.origin = url.origin;
@@ -36,6 +37,7 @@ export class LoopbackHttp {
       body = new URLSearchParams(options.form).toString();
     }
     const response = await this.pool.request({ method, path, headers, body });
+    this.onStatus(response.statusCode);
     const text = await response.body.text();
     const location = response.headers.location;
     const setCookie = response.headers['set-cookie'];

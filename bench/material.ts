@@ -29,3 +29,21 @@ export function machineClient(clientId: string): BenchClient {
 export function person(username: string): Person {
   return { username, password: PASSWORD };
 }
+
+/**
+ * What several scenarios need registered on one server, each client and person once. Scenarios that define the same
+ * client id differently could not share a server, so that is refused rather than one of them silently losing.
+ */
+export function combinedMaterial(materials: readonly Material[]): Material {
+  const clients = new Map<string, BenchClient>();
+  const people = new Map<string, Person>();
+  for (const material of materials) {
+    for (const client of material.clients) {
+      const registered = clients.get(client.clientId);
+      if (registered !== undefined && JSON.stringify(registered) !== JSON.stringify(client)) throw new Error(`two scenarios define client ${client.clientId} differently`);
+      clients.set(client.clientId, client);
+    }
+    for (const person of material.people) people.set(person.username, person);
+  }
+  return { clients: [...clients.values()], people: [...people.values()] };
+}

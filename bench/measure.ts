@@ -5,7 +5,7 @@ import { runClosedLoop, type LoadWindow } from './load.js';
 import { writesPerOperation, type TableWrites } from './postgres.js';
 import { cpuSeconds, sampleRssPeak } from './proc.js';
 import { discoverEndpoints, Protocol } from './protocol.js';
-import type { Plan, Scenario } from './scenarios.js';
+import type { Plan, PreparationContext, Scenario } from './scenarios.js';
 import type { Target } from './targets/target.js';
 
 export interface RunResult {
@@ -53,12 +53,16 @@ export interface MeasureSettings {
   readonly onRun: (run: RunResult, index: number) => void;
 }
 
+/** What a scenario's preparation works with on `target`: the protocol at the endpoints its discovery document names. */
+export async function preparationContext(target: Target, http: LoopbackHttp, plan: Plan): Promise<PreparationContext> {
+  return { protocol: new Protocol(http, await discoverEndpoints(http)), http, plan, target: target.name };
+}
+
 export async function measureScenario(scenario: Scenario, target: Target, settings: MeasureSettings): Promise<TargetResult> {
   const { concurrency } = settings.plan;
   const http = new LoopbackHttp(target.baseUrl, concurrency);
   try {
-    const protocol = new Protocol(http, await discoverEndpoints(http));
-    const operation = await scenario.prepare({ protocol, http, plan: settings.plan, target: target.name });
+    const operation = await scenario.prepare(await preparationContext(target, http, settings.plan));
     // PostgreSQL counts a backend's writes when it ends or idles: restart so preparation is counted, and nothing else.
     const counting = settings.countWrites && (await target.tableWrites()) !== undefined;
     if (counting) await target.restart();

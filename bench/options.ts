@@ -1,4 +1,5 @@
-// The runner's command line: `npm run bench -- [options]`. Invalid options stop it with one line and exit code 2.
+// The runner's command line: `npm run bench -- [options]`, or `npm run bench -- --soak [options]` for the soak.
+// Invalid options stop it with one line and exit code 2.
 import { parseArgs } from 'node:util';
 import { DEFAULT_POSTGRES_URL } from './postgres.js';
 import { SCENARIO_IDS, type ScenarioId } from './scenarios.js';
@@ -19,11 +20,25 @@ export interface BenchOptions {
   readonly tokenPoolSize: number;
   readonly output: string | undefined;
   readonly writeBenchmarksMd: boolean;
+  /** Set: the soak (Gatehouse under the scenarios' operations mixed, for this many seconds, warm-up included). */
+  readonly soakSeconds: number | undefined;
 }
 
 export const USAGE = `usage: npm run bench -- [--engine sqlite|postgres] [--postgres-url URL] [--workers N]
   [--scenarios ${SCENARIO_IDS.join(',')}] [--targets ${TARGET_NAMES.join(',')}]
-  [--seconds 10] [--runs 3] [--concurrency 32] [--token-pool 2048] [--quick] [--output FILE] [--write-benchmarks-md]`;
+  [--seconds 10] [--runs 3] [--warmup-seconds 2] [--concurrency 32] [--token-pool 2048] [--quick] [--output FILE] [--write-benchmarks-md]
+       npm run bench -- --soak [--soak-seconds 300] [--warmup-seconds 30] [--engine sqlite|postgres] [--postgres-url URL]
+  [--workers N] [--concurrency 32] [--token-pool 2048] [--output FILE]`;
+
+/**
+ * The soak's access tokens for S4 and S5 are prepared before it starts and live 600 s (Gatehouse's default
+ * `tokens.accessTokenTtl`): a longer soak would end on expired tokens, not on anything it means to measure.
+ */
+const MAX_SOAK_SECONDS = 480;
+/** A warm-up followed by a baseline window and an end window of at least a second each. */
+const MIN_SOAK_SECONDS_AFTER_WARMUP = 2;
+/** Options of the side-by-side benchmark that mean nothing to the soak, which runs its own mix for its own time. */
+const BENCHMARK_ONLY_OPTIONS = ['scenarios', 'seconds', 'runs', 'quick', 'write-benchmarks-md'] as const;
 
 export class UsageError extends Error {}
 
@@ -51,7 +66,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         engine: { type: 'string' }, 'postgres-url': { type: 'string' }, workers: { type: 'string' },
         scenarios: { type: 'string' }, targets: { type: 'string' }, seconds: { type: 'string' }, runs: { type: 'string' },
         concurrency: { type: 'string' }, 'token-pool': { type: 'string' }, quick: { type: 'boolean' }, output: { type: 'string' },
-        'write-benchmarks-md': { type: 'boolean' },
+        'write-benchmarks-md': { type: 'boolean' }, 'warmup-seconds': { type: 'string' },
+        soak: { type: 'boolean' }, 'soak-seconds': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -62,18 +78,40 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const engine = values.engine ?? 'sqlite';
   if (engine !== 'sqlite' && engine !== 'postgres') throw new UsageError(`--engine: expected sqlite or postgres, got "${engine}"`);
   const quick = values.quick === true;
+  const soak = values.soak === true;
+  const targets = list('targets', values.targets, TARGET_NAMES);
+  if (soak) checkSoakOptions(values, targets);
+  else if (values['soak-seconds'] !== undefined) throw new UsageError('--soak-seconds: only with --soak');
+  const warmupSeconds = positiveInteger('warmup-seconds', values['warmup-seconds'], soak ? 30 : quick ? 1 : 2, 600);
   return {
     engine,
     postgresUrl: values['postgres-url'] ?? DEFAULT_POSTGRES_URL,
     workers: values.workers === undefined ? undefined : positiveInteger('workers', values.workers, 1, 64),
     scenarios: list('scenarios', values.scenarios, SCENARIO_IDS),
-    targets: list('targets', values.targets, TARGET_NAMES),
+    targets: soak ? ['gatehouse'] : targets,
     seconds: positiveInteger('seconds', values.seconds, quick ? 3 : 10, 600),
-    warmupSeconds: quick ? 1 : 2,
+    warmupSeconds,
     runs: positiveInteger('runs', values.runs, quick ? 1 : 3, 20),
     concurrency: positiveInteger('concurrency', values.concurrency, 32, 1024),
     tokenPoolSize: positiveInteger('token-pool', values['token-pool'], quick ? 512 : 2048, 1_000_000),
     output: values.output,
     writeBenchmarksMd: values['write-benchmarks-md'] === true,
+    soakSeconds: soak ? soakSeconds(values['soak-seconds'], warmupSeconds) : undefined,
   };
+}
+
+function checkSoakOptions(values: Readonly<Record<string, string | boolean | undefined>>, targets: readonly TargetName[]): void {
+  if (values.targets !== undefined && (targets.length !== 1 || targets[0] !== 'gatehouse')) {
+    throw new UsageError(`--soak runs Gatehouse only, not --targets ${String(values.targets)}`);
+  }
+  const misplaced = BENCHMARK_ONLY_OPTIONS.find((name) => values[name] !== undefined);
+  if (misplaced !== undefined) throw new UsageError(`--soak: --${misplaced} applies to the side-by-side benchmark, not the soak`);
+}
+
+function soakSeconds(value: string | undefined, warmupSeconds: number): number {
+  const seconds = positiveInteger('soak-seconds', value, 300, MAX_SOAK_SECONDS);
+  if (seconds < warmupSeconds + MIN_SOAK_SECONDS_AFTER_WARMUP) {
+    throw new UsageError(`--soak-seconds ${seconds}: at least ${MIN_SOAK_SECONDS_AFTER_WARMUP} s longer than the ${warmupSeconds} s warm-up`);
+  }
+  return seconds;
 }

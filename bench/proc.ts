@@ -54,14 +54,37 @@ export function rssMiB(root: number): number {
   return kib / 1024;
 }
 
-/** Samples resident memory every `intervalMs` until stopped, keeping the peak. */
-export function sampleRssPeak(pid: number, intervalMs = 200): () => number {
-  let peak = rssMiB(pid);
-  const timer = setInterval(() => {
-    peak = Math.max(peak, rssMiB(pid));
-  }, intervalMs);
+export interface RssSample {
+  /** Since sampling started. */
+  readonly second: number;
+  readonly mib: number;
+}
+
+/**
+ * Samples resident memory (`rssMiB`) every `intervalMs` until stopped, once at the start and once at the stop too;
+ * `onSample` sees each as it is taken.
+ */
+export function sampleRss(pid: number, intervalMs: number, onSample: (sample: RssSample) => void = () => {}): () => RssSample[] {
+  const started = performance.now();
+  const samples: RssSample[] = [];
+  const take = (): void => {
+    const sample = { second: (performance.now() - started) / 1000, mib: rssMiB(pid) };
+    samples.push(sample);
+    onSample(sample);
+  };
+  take();
+  const timer = setInterval(take, intervalMs);
   return () => {
     clearInterval(timer);
-    return Math.max(peak, rssMiB(pid));
+    take();
+    return samples;
   };
 }
+
+/** Samples resident memory every `intervalMs` until stopped, keeping the peak. */
+export function sampleRssPeak(pid: number, intervalMs = 200): () => number {
+  const stop = sampleRss(pid, intervalMs);
+  return () => peakMiB(stop());
+}
+
+export const peakMiB = (samples: readonly RssSample[]): number => samples.reduce((peak, sample) => Math.max(peak, sample.mib), 0);

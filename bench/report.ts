@@ -123,19 +123,24 @@ export function passwordBoundNote(report: BenchReport): string | undefined {
 }
 
 /** Where the workers ran: with no CPU to spare, the load generator shared the last of theirs. */
-function workersNote(report: BenchReport): string {
+function workersNote(report: Pick<BenchReport, 'workers' | 'machine'>): string {
   const workers = report.workers;
   if (workers === undefined) return '';
   const shared = workers >= report.machine.cores ? `, the load generator sharing CPU ${workers - 1}` : '';
   return ` with ${workers} worker${workers === 1 ? '' : 's'} (\`gatehouse serve --workers ${workers}\`) on CPU${workers === 1 ? ' 0' : `s 0-${workers - 1}`}${shared}`;
 }
 
+/** When, on what machine (and how busy it was), and how Gatehouse ran: how every report starts. */
+export function measuredOn(report: Pick<BenchReport, 'date' | 'machine' | 'engine' | 'workers'>): string {
+  return `Measured ${report.date} on ${report.machine.cpu} (${report.machine.cores} cores, load average ${report.machine.loadAverage.map((load) => load.toFixed(1)).join(' at start, ')} at end), ` +
+    `Node.js ${report.machine.node}, Gatehouse on ${report.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${workersNote(report)}`;
+}
+
 export function renderSection(report: BenchReport): string {
   const note = passwordBoundNote(report);
   const writes = writesTable(report);
   return [
-    `Measured ${report.date} on ${report.machine.cpu} (${report.machine.cores} cores, load average ${report.machine.loadAverage.map((load) => load.toFixed(1)).join(' at start, ')} at end), ` +
-      `Node.js ${report.machine.node}, Gatehouse on ${report.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${workersNote(report)}; ` +
+    `${measuredOn(report)}; ` +
       `${report.settings.runs} run${report.settings.runs === 1 ? '' : 's'} of ${report.settings.seconds} s after ${report.settings.warmupSeconds} s of warm-up, ${report.settings.concurrency} connections; ` +
       `the whole benchmark took ${(report.elapsedSeconds / 60).toFixed(0)} min. Median (range).`,
     '',

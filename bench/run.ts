@@ -1,5 +1,6 @@
 // `npm run bench`: Gatehouse, node-oidc-provider and a bare node:http ceiling, each started fresh per scenario and
 // pinned to CPU 0, loaded from CPU 1 by a closed-loop generator; prints the table and writes the JSON results.
+// `npm run bench -- --soak`: Gatehouse alone under the scenarios' operations mixed for minutes (bench/soak.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -9,6 +10,8 @@ import { measureScenario, type TargetResult } from './measure.js';
 import { parseOptions, UsageError, USAGE, type BenchOptions } from './options.js';
 import { renderSection, writeBenchmarksMd, type BenchReport, type Machine, type ScenarioReport } from './report.js';
 import { SCENARIOS, type Plan, type Scenario } from './scenarios.js';
+import { soak } from './soak.js';
+import { renderSoak, soakFailures, type SoakReport } from './soak-report.js';
 import { startGatehouse } from './targets/gatehouse.js';
 import { startHttpCeiling, startOidcProvider } from './targets/others.js';
 import { LOAD_CPU, SERVER_CPU } from './targets/server-process.js';
@@ -52,15 +55,15 @@ function startTarget(name: TargetName, scenario: Scenario, plan: Plan, options: 
 async function runScenario(scenario: Scenario, plan: Plan, options: BenchOptions): Promise<ScenarioReport> {
   const results: TargetResult[] = [];
   for (const name of options.targets) {
-    process.stderr.write(`${scenario.id} ${name}: starting and preparing\n`);
+    progress(`${scenario.id} ${name}: starting and preparing`);
     const target = await startTarget(name, scenario, plan, options);
     try {
       results.push(await measureScenario(scenario, target, {
         plan, seconds: options.seconds, warmupSeconds: options.warmupSeconds, runs: options.runs,
         countWrites: scenario.countsWrites && name === 'gatehouse',
-        onRun: (run, index) => process.stderr.write(
+        onRun: (run, index) => progress(
           `${scenario.id} ${name} run ${index + 1}/${options.runs}: ${run.opsPerCpuSecond.toFixed(1)} ops/CPU-s, ${run.opsPerSecond.toFixed(1)} ops/s, ` +
-          `p99 ${run.p99Ms.toFixed(1)} ms, errors ${run.errors}${run.firstError ? ` (first: ${run.firstError})` : ''}\n`),
+          `p99 ${run.p99Ms.toFixed(1)} ms, errors ${run.errors}${run.firstError ? ` (first: ${run.firstError})` : ''}`),
       }));
     } finally {
       await target.stop();
@@ -69,11 +72,14 @@ async function runScenario(scenario: Scenario, plan: Plan, options: BenchOptions
   return { id: scenario.id, title: scenario.title, results };
 }
 
-async function main(options: BenchOptions): Promise<void> {
-  checkMachine(options);
-  pinSelfToLoadCpu();
-  const loadAtStart = loadavg()[0] ?? 0;
-  const started = performance.now();
+const progress = (line: string): void => void process.stderr.write(`${line}\n`);
+
+function writeResults(output: string, report: BenchReport | SoakReport): void {
+  mkdirSync(dirname(output), { recursive: true });
+  writeFileSync(output, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+async function runBenchmark(options: BenchOptions, loadAtStart: number, started: number): Promise<void> {
   const scenarios = SCENARIOS.filter((scenario) => options.scenarios.includes(scenario.id));
   const argon2Limit = options.scenarios.includes('S6') ? measureArgon2Limit() : undefined;
   const windowSeconds = options.runs * options.seconds + options.warmupSeconds;
@@ -91,13 +97,45 @@ async function main(options: BenchOptions): Promise<void> {
     elapsedSeconds: (performance.now() - started) / 1000, argon2Limit, scenarios: reports,
   };
   const output = options.output ?? here(`./results/${report.date.slice(0, 10)}-${options.engine}.json`);
-  mkdirSync(dirname(output), { recursive: true });
-  writeFileSync(output, `${JSON.stringify(report, null, 2)}\n`);
+  writeResults(output, report);
   process.stdout.write(`\n${renderSection(report)}\n\nResults: ${output}\n`);
   if (options.writeBenchmarksMd) {
     writeBenchmarksMd(here('../BENCHMARKS.md'), report);
     process.stdout.write('BENCHMARKS.md updated.\n');
   }
+}
+
+/** The soak's report and verdict; exit code 1 when it failed. */
+async function runSoak(options: BenchOptions, seconds: number, loadAtStart: number, started: number): Promise<void> {
+  const measurement = await soak({
+    seconds, warmupSeconds: options.warmupSeconds,
+    // No S6 in the mix: nobody logs in with a password.
+    plan: { concurrency: options.concurrency, tokenPoolSize: options.tokenPoolSize, loginsNeeded: 0 },
+    gatehouse: { engine: options.engine, postgresUrl: options.postgresUrl, workers: options.workers },
+    progress,
+  });
+  const failures = soakFailures(measurement);
+  const report: SoakReport = {
+    date: new Date().toISOString(), engine: options.engine, workers: options.workers, machine: machine(loadAtStart),
+    settings: { seconds, warmupSeconds: options.warmupSeconds, concurrency: options.concurrency, tokenPoolSize: options.tokenPoolSize },
+    elapsedSeconds: (performance.now() - started) / 1000, ...measurement, failures, passed: failures.length === 0,
+  };
+  const output = options.output ?? here(`./results/${report.date.slice(0, 10)}-soak-${options.engine}.json`);
+  writeResults(output, report);
+  process.stdout.write(`\n${renderSoak(report)}\n\nResults: ${output}\n`);
+  if (!report.passed) {
+    process.stderr.write(`bench: soak failed: ${failures.join('; ')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+async function main(options: BenchOptions): Promise<void> {
+  checkMachine(options);
+  pinSelfToLoadCpu();
+  const loadAtStart = loadavg()[0] ?? 0;
+  const started = performance.now();
+  if (options.soakSeconds === undefined) await runBenchmark(options, loadAtStart, started);
+  else await runSoak(options, options.soakSeconds, loadAtStart, started);
 }
 
 let options: BenchOptions;
