@@ -1,7 +1,10 @@
 // A separate process racing others on one database: opens the store, says "ready", waits for "go", prints its outcomes.
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
+import { setTimeout } from 'node:timers/promises';
 import { migrateStore, openStore } from '../../src/store/open.js';
+import type { RefreshTokenRecord } from '../../src/store/records.js';
+import { StoreUnavailableError, type Store } from '../../src/store/store.js';
 
 /** What the parent asks of each racing process (passed as JSON in RACE_TASK). */
 export type RaceTask =
@@ -25,15 +28,36 @@ async function ready(): Promise<void> {
   await go;
 }
 
+/**
+ * Opens the store and reads the token to race on as many times at once as there will be attempts, so a PostgreSQL
+ * pool holds its connections before the race rather than opening them during it. Other test files share the
+ * server's connection limit: a connection refused now is tried again, where one refused mid-race would end the race.
+ */
+async function openForEveryAttempt(): Promise<{ store: Store; presented: RefreshTokenRecord | undefined }> {
+  if (task.operation !== 'redeem') throw new Error('only a redeeming racer opens a store');
+  for (let tries = 1; ; tries++) {
+    let store: Store | undefined;
+    try {
+      store = await openStore(task);
+      const opened = store;
+      const [presented] = await Promise.all(Array.from({ length: task.attempts }, () => opened.refreshTokens.findByHash(task.refreshTokenHash)));
+      return { store, presented };
+    } catch (error) {
+      await store?.close();
+      if (!(error instanceof StoreUnavailableError) || tries === 10) throw error;
+      await setTimeout(500);
+    }
+  }
+}
+
 /** Outcomes as `code:<outcome>` and `refresh:<outcome>`, or applied migration names. */
 async function race(): Promise<readonly string[]> {
   if (task.operation === 'migrate') {
     await ready();
     return (await migrateStore(task)).applied;
   }
-  const store = await openStore(task);
+  const { store, presented } = await openForEveryAttempt();
   try {
-    const presented = await store.refreshTokens.findByHash(task.refreshTokenHash);
     if (presented === undefined) throw new Error('the refresh token to race on does not exist');
     await ready();
     const attempts = Array.from({ length: task.attempts }, async () => {

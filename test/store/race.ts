@@ -42,5 +42,9 @@ export async function raceProcesses(task: RaceTask, processes: number): Promise<
   const racers = Array.from({ length: processes }, () => startRacer(task));
   await Promise.all(racers.map((racer) => racer.ready));
   for (const racer of racers) racer.child.stdin.end('go\n');
-  return (await Promise.all(racers.map((racer) => racer.result))).flat();
+  // Every racer has ended before this returns or throws: the test's cleanup drops the schema they use.
+  const settled = await Promise.allSettled(racers.map((racer) => racer.result));
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
 }

@@ -74,8 +74,10 @@ export function createSchemaPool(connectionString: string): SchemaPool {
   let admin: pg.Pool | undefined;
   let drained = false;
 
-  // Idle connections must not keep a finished test process alive, or it would never reach beforeExit.
-  const connection = (): pg.Pool => (admin ??= new pg.Pool({ connectionString: withoutJit(connectionString), max: 2, allowExitOnIdle: true }));
+  // Idle connections must not keep a finished test process alive, or it would never reach beforeExit, nor hold
+  // connections other test files need: the suite runs near the server's connection limit.
+  const connection = (): pg.Pool =>
+    (admin ??= new pg.Pool({ connectionString: withoutJit(connectionString), max: 2, idleTimeoutMillis: 1000, allowExitOnIdle: true }));
 
   const drop = async (schemas: readonly string[]): Promise<void> => {
     if (schemas.length > 0) await connection().query(`drop schema if exists ${schemas.map((schema) => pg.escapeIdentifier(schema)).join(', ')} cascade`);
