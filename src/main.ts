@@ -88,7 +88,7 @@ async function startOn(listener: HttpListener, config: Config, logger: Logger, o
   const dpopNonceSignatures = createMessageAuthentication(secrets, DPOP_NONCE_PURPOSE);
   // The audit chain head is sealed under the same secret, so no one without it can cut or rewrite the trail unnoticed.
   const opened = await openStore(storeOptionsOf(config), createMessageAuthentication(secrets, AUDIT_CHAIN_PURPOSE));
-  const tracing = startTracing(config.tracing, options.spanExporter);
+  const tracing = await startTracing(config.tracing, options.spanExporter);
   const metricsOptions = { clientLabelLimit: config.metrics.clientLabelLimit, clock, acrossWorkers: options.worker === true };
   const metrics = config.metrics.enabled ? new GatehouseMetrics(metricsOptions) : undefined;
   // Every storage call timed for the metrics, and a span of the request that made it when tracing is on; the APIs a

@@ -47,7 +47,7 @@ forEachEngine((engine) => {
 
     it('makes a child span per call of a traced request, nested in its transaction, and records failures by class only', async () => {
       const exporter = new InMemorySpanExporter();
-      const { tracer } = startTracing(SETTINGS, exporter);
+      const { tracer } = await startTracing(SETTINGS, exporter);
       assert.ok(tracer);
       const operations: string[] = [];
       const store = instrumentStore(current().store, { tracer, onOperation: (operation) => operations.push(operation) });
@@ -73,7 +73,7 @@ forEachEngine((engine) => {
 
     it('makes no span for a call outside any request (sweeps, key rotation), timing it all the same', async () => {
       const exporter = new InMemorySpanExporter();
-      const { tracer } = startTracing(SETTINGS, exporter);
+      const { tracer } = await startTracing(SETTINGS, exporter);
       const operations: string[] = [];
       const store = instrumentStore(current().store, { tracer, onOperation: (operation) => operations.push(operation) });
       await store.clients.list();
@@ -83,7 +83,7 @@ forEachEngine((engine) => {
 
     it('makes no span object for a call of a request the sampler left out, timing it all the same', async () => {
       const exporter = new InMemorySpanExporter();
-      const { tracer } = startTracing({ ...SETTINGS, sampleRatio: 0 }, exporter);
+      const { tracer } = await startTracing({ ...SETTINGS, sampleRatio: 0 }, exporter);
       assert.ok(tracer);
       let started = 0;
       const counting: Tracer = {
