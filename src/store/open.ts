@@ -1,8 +1,7 @@
 // Opening the store: picks the engine from the database URL, migrates, and hands back a Store.
 import type { EngineConnection } from './engine.js';
 import { createKyselyStore } from './kysely/kysely-store.js';
-import { connectPostgres, parsePostgresUrl } from './postgres.js';
-import { connectSqlite, resolveSqliteFile, type SqliteSynchronous } from './sqlite.js';
+import type { SqliteSynchronous } from './sqlite.js';
 import { StoreUnavailableError, type AuditSealer, type SealedStore, type Store } from './store.js';
 
 export interface OpenStoreOptions {
@@ -27,15 +26,20 @@ export function engineOf(databaseUrl: string | undefined): Store['engine'] {
   throw new StoreUnavailableError(`unsupported database URL scheme ${scheme} expected postgres://, postgresql:// or sqlite:`);
 }
 
-function connect(options: OpenStoreOptions): EngineConnection {
+// Each engine's module, and its driver, is loaded only when used: a process on SQLite never loads pg (about 10 MiB),
+// one on PostgreSQL never loads better-sqlite3.
+async function connect(options: OpenStoreOptions): Promise<EngineConnection> {
   const url = options.databaseUrl;
-  return engineOf(url) === 'postgres'
-    ? connectPostgres(parsePostgresUrl(url!, options.postgresSchema))
-    : connectSqlite(resolveSqliteFile(url, options.dataDir), options.sqliteSynchronous ?? 'normal');
+  if (engineOf(url) === 'postgres') {
+    const { connectPostgres, parsePostgresUrl } = await import('./postgres.js');
+    return connectPostgres(parsePostgresUrl(url!, options.postgresSchema));
+  }
+  const { connectSqlite, resolveSqliteFile } = await import('./sqlite.js');
+  return connectSqlite(resolveSqliteFile(url, options.dataDir), options.sqliteSynchronous ?? 'normal');
 }
 
 async function connectAndMigrate(options: OpenStoreOptions): Promise<{ engine: EngineConnection; applied: readonly string[] }> {
-  const engine = connect(options);
+  const engine = await connect(options);
   try {
     return { engine, applied: await engine.migrate() };
   } catch (error) {
