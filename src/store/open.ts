@@ -26,7 +26,7 @@ export function engineOf(databaseUrl: string | undefined): Store['engine'] {
   throw new StoreUnavailableError(`unsupported database URL scheme ${scheme} expected postgres://, postgresql:// or sqlite:`);
 }
 
-// Each engine's module, and its driver, is loaded only when used: a process on SQLite never loads pg (about 10 MiB),
+// Each engine's module, and its driver, is loaded only when used: a process on SQLite never loads pg (about 6 MiB),
 // one on PostgreSQL never loads better-sqlite3.
 async function connect(options: OpenStoreOptions): Promise<EngineConnection> {
   const url = options.databaseUrl;
