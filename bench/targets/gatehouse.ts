@@ -108,6 +108,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Target>
     };
   } catch (error) {
     await database?.drop();
+    // The data folder stays: a server that did not start names its log in there.
     throw error;
   }
 }
