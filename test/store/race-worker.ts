@@ -33,14 +33,13 @@ async function ready(): Promise<void> {
  * pool holds its connections before the race rather than opening them during it. Other test files share the
  * server's connection limit: a connection refused now is tried again, where one refused mid-race would end the race.
  */
-async function openForEveryAttempt(): Promise<{ store: Store; presented: RefreshTokenRecord | undefined }> {
-  if (task.operation !== 'redeem') throw new Error('only a redeeming racer opens a store');
+async function openForEveryAttempt(redeem: Extract<RaceTask, { operation: 'redeem' }>): Promise<{ store: Store; presented: RefreshTokenRecord | undefined }> {
   for (let tries = 1; ; tries++) {
     let store: Store | undefined;
     try {
-      store = await openStore(task);
+      store = await openStore(redeem);
       const opened = store;
-      const [presented] = await Promise.all(Array.from({ length: task.attempts }, () => opened.refreshTokens.findByHash(task.refreshTokenHash)));
+      const [presented] = await Promise.all(Array.from({ length: redeem.attempts }, () => opened.refreshTokens.findByHash(redeem.refreshTokenHash)));
       return { store, presented };
     } catch (error) {
       await store?.close();
@@ -56,7 +55,7 @@ async function race(): Promise<readonly string[]> {
     await ready();
     return (await migrateStore(task)).applied;
   }
-  const { store, presented } = await openForEveryAttempt();
+  const { store, presented } = await openForEveryAttempt(task);
   try {
     if (presented === undefined) throw new Error('the refresh token to race on does not exist');
     await ready();
