@@ -1,9 +1,12 @@
 // Opening the store: engine selection from the URL, schema selection, and clean one-line errors when it cannot open.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { openStore } from '../../src/store/open.js';
 import { parsePostgresUrl } from '../../src/store/postgres.js';
@@ -101,6 +104,31 @@ describe('opening SQLite', () => {
     await (await openStore({ dataDir })).close();
     const database = new BetterSqlite3(join(dataDir, 'gatehouse.db'));
     assert.equal(database.pragma('journal_mode', { simple: true }), 'wal');
+    database.close();
+  });
+
+  it('switches a file to WAL while another thread holds its write lock, retrying until the lock is let go', async () => {
+    // A RESERVED lock makes `journal_mode = WAL` fail at once with SQLITE_BUSY, without SQLite's busy handler:
+    // instances starting together on a fresh file meet exactly this.
+    const dataDir = join(folder, 'wal-while-locked');
+    await mkdir(dataDir);
+    const holder = new Worker(`
+      const Database = require(${JSON.stringify(fileURLToPath(import.meta.resolve('better-sqlite3')))});
+      const { parentPort, workerData } = require('node:worker_threads');
+      const database = new Database(workerData);
+      database.exec("create table held_write (value text); begin immediate; insert into held_write values ('held')");
+      parentPort.postMessage('locked');
+      setTimeout(() => { database.exec('commit'); database.close(); }, 300);
+    `, { eval: true, workerData: join(dataDir, 'gatehouse.db') });
+    await once(holder, 'message');
+    try {
+      await (await openStore({ dataDir })).close();
+    } finally {
+      await once(holder, 'exit');
+    }
+    const database = new BetterSqlite3(join(dataDir, 'gatehouse.db'));
+    assert.equal(database.pragma('journal_mode', { simple: true }), 'wal');
+    assert.deepEqual(database.prepare('select value from held_write').get(), { value: 'held' });
     database.close();
   });
 
