@@ -432,7 +432,7 @@ export const configSchema = z
         clientLabelLimit: setting(z.number().int().min(0).max(1000).default(50), {
           expected: 'a count 0-1000',
           description:
-            'Clients that get their own client_id label in metrics: the most active this many registered clients (authorization codes plus refresh tokens issued in the last 7 days, ranked from the database at start and every 10 minutes, so every instance labels the same clients; a labelled client keeps its label until it falls below 1.5 times this rank). Any other client is counted as `other`, a request naming no registered client as `unknown`.',
+            'Clients that get their own client_id label in metrics: the most active this many registered clients (authorization codes plus refresh tokens issued in the last 7 days, at most the 20,000 newest of each, ranked from the database at start and every 10 minutes, so every instance labels the same clients; a labelled client keeps its label until it falls below 1.5 times this rank). Any other client is counted as `other`, a request naming no registered client as `unknown`.',
         }),
       })
       .prefault({}),

@@ -6,6 +6,11 @@ import type { Logger } from './logger.js';
 
 /** Activity counted for the ranking: a week, so a client's daily rhythm does not move its label. */
 export const ACTIVITY_WINDOW_SECONDS = 7 * 86_400;
+/**
+ * At most this many of the newest codes and refresh tokens in the window are counted: the ranking's cost is bounded
+ * however large the tables grow, and 20,000 recent events rank the clients that matter.
+ */
+export const ACTIVITY_SAMPLE_ROWS = 20_000;
 const RANKING_INTERVAL_MS = 10 * 60_000;
 
 export class ClientLabelRanking {
@@ -37,6 +42,6 @@ export class ClientLabelRanking {
   private async rank(): Promise<void> {
     const { limit, rankingLength } = this.labels;
     if (limit === 0) return;
-    this.labels.rank(await this.store.clients.rankByActivity(this.clock() - ACTIVITY_WINDOW_SECONDS, rankingLength));
+    this.labels.rank(await this.store.clients.rankByActivity(this.clock() - ACTIVITY_WINDOW_SECONDS, rankingLength, ACTIVITY_SAMPLE_ROWS));
   }
 }

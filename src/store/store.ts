@@ -68,9 +68,10 @@ export interface ClientRepository {
   delete(clientId: string): Promise<boolean>;
   /**
    * The first `limit` registered client ids by activity since `since`: authorization codes created plus refresh tokens
-   * issued (each rotation one), most first, ties by client_id; clients without activity follow by client_id.
+   * issued (each rotation one), counting at most the `recentRows` newest of each, most first, ties by client_id;
+   * clients without activity follow by client_id.
    */
-  rankByActivity(since: number, limit: number): Promise<readonly string[]>;
+  rankByActivity(since: number, limit: number, recentRows: number): Promise<readonly string[]>;
 }
 
 export interface ApiRepository {

@@ -80,8 +80,31 @@ forEachEngine((engine) => {
       await store.authorizationCodes.create(aCode(alsoTied!, user));
       // Activity before `since` does not count.
       for (let index = 0; index < 5; index += 1) await store.authorizationCodes.create(aCode(stale!, user, { createdAt: since - 1 }));
-      assert.deepEqual(await store.clients.rankByActivity(since, 10), ['r-busy', 'r-tied-a', 'r-tied-b', 'r-quiet', 'r-stale']);
-      assert.deepEqual(await store.clients.rankByActivity(since, 2), ['r-busy', 'r-tied-a']);
+      assert.deepEqual(await store.clients.rankByActivity(since, 10, 100), ['r-busy', 'r-tied-a', 'r-tied-b', 'r-quiet', 'r-stale']);
+      assert.deepEqual(await store.clients.rankByActivity(since, 2, 100), ['r-busy', 'r-tied-a']);
+    });
+
+    it('ranks by at most the newest recentRows codes and refresh tokens, so the oldest activity in the window drops out first', async () => {
+      const { store } = current();
+      const user = aUser();
+      await store.users.create(user);
+      const [older, newer] = await Promise.all(['r-older', 'r-newer'].map(async (clientId) => {
+        const client = aClient({ clientId, clientName: clientId });
+        await store.clients.create(client);
+        return client;
+      }));
+      const since = NOW - 100;
+      // Issued in time order, as a server issues them: r-older three times, then r-newer twice, each a code and a token.
+      const issues = [older!, older!, older!, newer!, newer!];
+      for (const [index, client] of issues.entries()) {
+        const family = aFamily(client, user, { createdAt: since });
+        await store.refreshTokens.createFamily(family);
+        await store.refreshTokens.create(aRefreshToken(family, { issuedAt: since + index }));
+        await store.authorizationCodes.create(aCode(client, user, { createdAt: since + index }));
+      }
+      assert.deepEqual(await store.clients.rankByActivity(since, 2, 5), ['r-older', 'r-newer']);
+      // The newest three of each: r-newer's two and one of r-older's.
+      assert.deepEqual(await store.clients.rankByActivity(since, 2, 3), ['r-newer', 'r-older']);
     });
 
     it('lists clients by name', async () => {

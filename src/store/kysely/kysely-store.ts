@@ -45,7 +45,7 @@ export function createKyselyStore(db: Db, engine: Store['engine'], auditSealer?:
 function assemble(db: Db, engine: Store['engine'], auditSealer: AuditSealer | undefined): SealedStore {
   const store: SealedStore = {
     engine,
-    clients: new KyselyClientRepository(db),
+    clients: new KyselyClientRepository(db, engine),
     apis: new KyselyApiRepository(db),
     users: new KyselyUserRepository(db),
     authorizationCodes: new KyselyAuthorizationCodeRepository(db),
