@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { SweptSession } from '../store/records.js';
-import type { SealedStore, Store } from '../store/store.js';
+import type { SealedStore, SliceSwept, Store, SweepSlice } from '../store/store.js';
 
 /**
  * Consumed codes are kept this long past expiry: a replay within it still finds the code and revokes what it issued
@@ -17,6 +17,11 @@ export const DEVICE_AUTHORIZATION_RETENTION_SECONDS = 3600;
 export const FINISHED_DELIVERY_RETENTION_SECONDS = 86_400;
 /** Rows per delete statement: each holds its write lock briefly, so requests interleave with a long sweep. */
 export const SWEEP_BATCH_SIZE = 500;
+/**
+ * Rows one statement examines in the tables that grow with the user base (refresh tokens, families, sessions), which
+ * are swept by key range: a few milliseconds each on SQLite, however many millions of rows the table holds.
+ */
+export const SWEEP_SLICE_ROWS = 2000;
 const SWEEP_INTERVAL_MS = 60_000;
 
 /** The settings that decide how long swept state is kept. */
@@ -58,17 +63,26 @@ export interface SweepResult {
 /** A sweep's stop signal (at shutdown), and who hears of the sessions it found expired (the session duration metric). */
 export interface SweepOptions {
   readonly signal?: AbortSignal;
-  /** Called with each batch's sessions that expired without being ended (ended ones were seen when they ended). */
+  /** Called with each slice's sessions that expired without being ended (ended ones were seen when they ended). */
   readonly onSessionsExpired?: (sessions: readonly SweptSession[]) => void;
 }
 
 /** One sweep batch: deletes at most `limit` rows and says how many went. */
 type Batch = (limit: number) => Promise<number>;
+/** One sweep slice (see SweepSlice): deletes what it must among the slice's rows and says how many went. */
+type Slice = (slice: SweepSlice) => Promise<SliceSwept<number>>;
+
+/**
+ * Each statement waits for a turn of the event loop first. On SQLite a statement completes without one, so a sweep
+ * of many statements would otherwise hold every request until its end.
+ */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Repeats `batch` until one comes back short, or until `signal` asks to stop (at shutdown); returns the rows removed. */
 async function drain(batch: Batch, signal: AbortSignal | undefined): Promise<number> {
   let removed = 0;
   while (signal?.aborted !== true) {
+    await nextTurn();
     const count = await batch(SWEEP_BATCH_SIZE);
     removed += count;
     if (count < SWEEP_BATCH_SIZE) break;
@@ -76,9 +90,24 @@ async function drain(batch: Batch, signal: AbortSignal | undefined): Promise<num
   return removed;
 }
 
+/** Sweeps a table slice after slice from its first key to its last, or until `signal` asks to stop; returns the rows removed. */
+async function drainSlices(slice: Slice, signal: AbortSignal | undefined): Promise<number> {
+  let removed = 0;
+  let after: string | null = null;
+  while (signal?.aborted !== true) {
+    await nextTurn();
+    const swept = await slice({ after, rows: SWEEP_SLICE_ROWS });
+    removed += swept.removed;
+    if (swept.next === null) break;
+    after = swept.next;
+  }
+  return removed;
+}
+
 /** Deletes what no request can use any more, table by table in batches; idempotent, so instances need no coordination. */
 export async function sweepExpiredState(store: SealedStore, now: number, policy: SweepPolicy, options: SweepOptions = {}): Promise<SweepResult> {
   const sweep = (batch: Batch) => drain(batch, options.signal);
+  const sweepSlices = (slice: Slice) => drainSlices(slice, options.signal);
   // Every access token a family issued expires within the longest access token lifetime of its last refresh token's expiry (see deleteExpiredFamilies).
   const tokensBefore = now - policy.accessTokenTtl;
   return {
@@ -87,10 +116,10 @@ export async function sweepExpiredState(store: SealedStore, now: number, policy:
     // RFC 9126 §4: an expired request_uri is refused whatever its row says, so used or not it can go.
     pushedAuthorizationRequests: await sweep((limit) => store.pushedAuthorizationRequests.deleteExpired(now, limit)),
     deviceAuthorizations: await sweep((limit) => store.deviceAuthorizations.deleteExpired(now - DEVICE_AUTHORIZATION_RETENTION_SECONDS, limit)),
-    sessions: await sweep((limit) => sweepSessions(store, now, limit, options.onSessionsExpired)),
-    // Tokens before families, so removing a family seldom cascades to tokens beyond the batch.
-    refreshTokens: await sweep((limit) => store.refreshTokens.deleteExpired(tokensBefore, limit)),
-    tokenFamilies: await sweep((limit) => store.refreshTokens.deleteExpiredFamilies(tokensBefore, limit)),
+    sessions: await sweepSlices((slice) => sweepSessions(store, now, slice, options.onSessionsExpired)),
+    // Tokens before families: a family removed then takes with it only the tokens not yet idle-expired (a revoked family's).
+    refreshTokens: await sweepSlices((slice) => store.refreshTokens.deleteExpired(tokensBefore, slice)),
+    tokenFamilies: await sweepSlices((slice) => store.refreshTokens.deleteExpiredFamilies(tokensBefore, slice)),
     loginThrottle: await sweep((limit) => store.loginThrottle.deleteStale(now - policy.loginWindow, limit)),
     auditEvents: policy.auditRetention === 0 ? 0 : await sweep((limit) => store.audit.prune(now - policy.auditRetention, limit)),
     retryResponses: await store.refreshTokens.purgeRetryResponses(now),
@@ -105,11 +134,11 @@ export async function sweepExpiredState(store: SealedStore, now: number, policy:
   };
 }
 
-async function sweepSessions(store: Store, now: number, limit: number, onSessionsExpired: SweepOptions['onSessionsExpired']): Promise<number> {
-  const swept = await store.sessions.deleteExpired(now, limit);
-  const expired = swept.filter((session) => session.endedAt === null);
+async function sweepSessions(store: Store, now: number, slice: SweepSlice, onSessionsExpired: SweepOptions['onSessionsExpired']): Promise<SliceSwept<number>> {
+  const swept = await store.sessions.deleteExpired(now, slice);
+  const expired = swept.removed.filter((session) => session.endedAt === null);
   if (expired.length > 0) onSessionsExpired?.(expired);
-  return swept.length;
+  return { removed: swept.removed.length, next: swept.next };
 }
 
 /** Runs the sweep every minute on every instance. */

@@ -191,18 +191,34 @@ export interface RefreshTokenRepository {
    */
   revokeFamilyByCode(authorizationCodeHash: string, reason: string, now: number): Promise<TokenFamilyRecord | undefined>;
   /**
-   * Removes up to `limit` refresh tokens (one sweep batch) whose idle expiry, or whose family's absolute expiry or
-   * revocation, is before `before`. Returns how many. A rotated token goes too: presented later, it is unknown, no
-   * longer a reuse that revokes its family.
+   * Removes, within `slice`, the refresh tokens whose idle expiry is before `before`. A rotated token goes too:
+   * presented later, it is unknown, no longer a reuse that revokes its family. The tokens of a family that expired or
+   * was revoked go with it (deleteExpiredFamilies).
    */
-  deleteExpired(before: number, limit: number): Promise<number>;
+  deleteExpired(before: number, slice: SweepSlice): Promise<SliceSwept<number>>;
   /**
-   * Removes up to `limit` token families (one sweep batch), with any refresh tokens left in them: those that expired
-   * or were revoked before `before`, and those created before `before` that hold no refresh token (never issued one,
-   * or all were removed). Returns how many. A removed family's access tokens are refused at userinfo, so the caller
-   * passes a `before` that every access token the family issued has outlived.
+   * Removes, within `slice`, the token families, with any refresh tokens left in them, that expired or were revoked
+   * before `before`, and those created before `before` that hold no refresh token (never issued one, or all were
+   * removed). A removed family's access tokens are refused at userinfo, so the caller passes a `before` that every
+   * access token the family issued has outlived.
    */
-  deleteExpiredFamilies(before: number, limit: number): Promise<number>;
+  deleteExpiredFamilies(before: number, slice: SweepSlice): Promise<SliceSwept<number>>;
+}
+
+/**
+ * A bounded run of a large table for the sweep: the next `rows` rows after the key `after` in key order (from the
+ * first row when null). The sweep of a table with millions of rows is then many short statements, each examining a
+ * slice, instead of one that scans the whole table whatever little it deletes.
+ */
+export interface SweepSlice {
+  readonly after: string | null;
+  readonly rows: number;
+}
+
+/** What a slice's sweep removed, and the key the next slice starts after (null: this slice reached the table's end). */
+export interface SliceSwept<Removed> {
+  readonly removed: Removed;
+  readonly next: string | null;
 }
 
 export interface SessionRepository {
@@ -226,10 +242,10 @@ export interface SessionRepository {
    */
   endById(userId: string, sessionId: string, now: number): Promise<boolean>;
   /**
-   * Removes up to `limit` sessions (one sweep batch) that ended, idle-expired or absolutely expired before `before`.
-   * Returns when each removed session began and ended, so the sessions that simply expired can be measured.
+   * Removes, within `slice`, the sessions that ended, idle-expired or absolutely expired before `before`. Says when
+   * each removed session began and ended, so the sessions that simply expired can be measured.
    */
-  deleteExpired(before: number, limit: number): Promise<readonly SweptSession[]>;
+  deleteExpired(before: number, slice: SweepSlice): Promise<SliceSwept<readonly SweptSession[]>>;
 }
 
 export interface SigningKeyRepository {

@@ -105,7 +105,7 @@ forEachEngine((engine) => {
       await store.backChannelLogout.claimDue(NOW, 'holder', NOW + 60, 10);
       await store.backChannelLogout.recordOutcome(session.sessionId, client.clientId, 'holder', { kind: 'failed', outcome: 'timeout', now: NOW });
       assert.equal(await store.backChannelLogout.deleteFinished(NOW, 10), 0, 'kept until `before`');
-      await store.sessions.deleteExpired(NOW + 1, 500);
+      await store.sessions.deleteExpired(NOW + 1, { after: null, rows: 500 });
       assert.equal(await store.backChannelLogout.deleteFinished(NOW + 1, 10), 2, 'the delivery and the participant');
       assert.deepEqual(await store.backChannelLogout.listForSession(session.sessionId), []);
     });

@@ -1,6 +1,6 @@
 // The token_families and refresh_tokens tables: grants, rotation with one conditional update, retry responses, revocation.
 import type { FamilyContext, RefreshRetryResponse, RefreshTokenRecord, RefreshTokenRotation, RequestOrigin, RotationResult, TokenFamilyRecord } from '../records.js';
-import type { RefreshTokenRepository } from '../store.js';
+import type { RefreshTokenRepository, SliceSwept, SweepSlice } from '../store.js';
 import type { RefreshTokensTable, TokenFamiliesTable } from './database.js';
 import { deleteExpiredFamilies, deleteExpiredRefreshTokens } from './token-sweep.js';
 import { parseStringList } from './json-columns.js';
@@ -186,12 +186,12 @@ export class KyselyRefreshTokenRepository implements RefreshTokenRepository {
     });
   }
 
-  deleteExpired(before: number, limit: number): Promise<number> {
-    return deleteExpiredRefreshTokens(this.db, before, limit);
+  deleteExpired(before: number, slice: SweepSlice): Promise<SliceSwept<number>> {
+    return deleteExpiredRefreshTokens(this.db, before, slice);
   }
 
-  deleteExpiredFamilies(before: number, limit: number): Promise<number> {
-    return deleteExpiredFamilies(this.db, before, limit);
+  deleteExpiredFamilies(before: number, slice: SweepSlice): Promise<SliceSwept<number>> {
+    return deleteExpiredFamilies(this.db, before, slice);
   }
 }
 

@@ -1,11 +1,12 @@
 // The sessions table: login sessions looked up by cookie hash, with idle and absolute expiry.
 import type { SessionRecord, SweptSession } from '../records.js';
-import type { SessionRepository } from '../store.js';
+import type { SessionRepository, SliceSwept, SweepSlice } from '../store.js';
 import type { UpdateQueryBuilder, UpdateResult } from 'kysely';
 import type { Database, SessionsTable } from './database.js';
 import { enqueueLogoutDeliveries } from './back-channel-logout.js';
 import { withdrawDeviceApprovals } from './device-authorizations.js';
 import { prepareQuery, type Param } from './prepared-query.js';
+import { inSlice, sliceEnd } from './sweep-slice.js';
 import { inTransaction, type Db } from './transaction.js';
 
 function rowToSession(row: SessionsTable): SessionRecord {
@@ -107,19 +108,18 @@ export class KyselySessionRepository implements SessionRepository {
     );
   }
 
-  async deleteExpired(before: number, limit: number): Promise<readonly SweptSession[]> {
-    const over = this.db
-      .selectFrom('sessions')
-      .select('session_hash')
-      .where((eb) => eb.or([eb('ended_at', '<', before), eb('idle_expires_at', '<', before), eb('absolute_expires_at', '<', before)]))
-      .limit(limit);
+  async deleteExpired(before: number, slice: SweepSlice): Promise<SliceSwept<readonly SweptSession[]>> {
+    const end = await sliceEnd(this.db, 'sessions', 'session_hash', slice);
     const rows = await this.db
       .deleteFrom('sessions')
-      .where('session_hash', 'in', over)
+      .where(inSlice('session_hash', slice, end))
+      .where((eb) => eb.or([eb('ended_at', '<', before), eb('idle_expires_at', '<', before), eb('absolute_expires_at', '<', before)]))
       .returning(['created_at', 'ended_at', 'idle_expires_at', 'absolute_expires_at'])
       .execute();
-    return rows.map((row) => ({ createdAt: row.created_at, endedAt: row.ended_at, expiredAt: Math.min(row.idle_expires_at, row.absolute_expires_at) }));
+    const removed = rows.map((row) => ({ createdAt: row.created_at, endedAt: row.ended_at, expiredAt: Math.min(row.idle_expires_at, row.absolute_expires_at) }));
+    return { removed, next: end };
   }
+
 }
 
 type SessionEnd = UpdateQueryBuilder<Database, 'sessions', 'sessions', UpdateResult>;

@@ -1,26 +1,24 @@
-// Sweep batches for the token_families and refresh_tokens tables: what no request can use any more goes.
+// Sweep slices of the token_families and refresh_tokens tables: what no request can use any more goes.
+import type { SliceSwept, SweepSlice } from '../store.js';
+import { inSlice, sliceEnd } from './sweep-slice.js';
 import type { Db } from './transaction.js';
 
-/** Up to `limit` refresh tokens past their idle expiry, or of a family that expired or was revoked, before `before`. */
-export async function deleteExpiredRefreshTokens(db: Db, before: number, limit: number): Promise<number> {
-  const deadFamilies = db
-    .selectFrom('token_families')
-    .select('family_id')
-    .where((eb) => eb.or([eb('expires_at', '<', before), eb('revoked_at', '<', before)]));
-  const expired = db
-    .selectFrom('refresh_tokens')
-    .select('token_hash')
-    .where((eb) => eb.or([eb('expires_at', '<', before), eb('family_id', 'in', deadFamilies)]))
-    .limit(limit);
-  const result = await db.deleteFrom('refresh_tokens').where('token_hash', 'in', expired).executeTakeFirst();
-  return Number(result.numDeletedRows);
+/** In `slice`, the refresh tokens past their idle expiry before `before`. */
+export async function deleteExpiredRefreshTokens(db: Db, before: number, slice: SweepSlice): Promise<SliceSwept<number>> {
+  const end = await sliceEnd(db, 'refresh_tokens', 'token_hash', slice);
+  const result = await db.deleteFrom('refresh_tokens').where(inSlice('token_hash', slice, end)).where('expires_at', '<', before).executeTakeFirst();
+  return { removed: Number(result.numDeletedRows), next: end };
 }
 
-/** Up to `limit` families that expired or were revoked before `before`, or were created before it and hold no refresh token. */
-export async function deleteExpiredFamilies(db: Db, before: number, limit: number): Promise<number> {
-  const expired = db
-    .selectFrom('token_families')
-    .select('family_id')
+/** In `slice`, the families that expired or were revoked before `before`, or were created before it and hold no refresh token. */
+export async function deleteExpiredFamilies(db: Db, before: number, slice: SweepSlice): Promise<SliceSwept<number>> {
+  const end = await sliceEnd(db, 'token_families', 'family_id', slice);
+  // The refresh tokens still in a family go with it (ON DELETE CASCADE): those of a revoked family, since idle-expired
+  // ones were swept before. Looking up each token's family instead, in the refresh tokens' own sweep, cost six
+  // times as much as the whole sweep of that table.
+  const result = await db
+    .deleteFrom('token_families')
+    .where(inSlice('family_id', slice, end))
     .where((eb) =>
       eb.or([
         eb('expires_at', '<', before),
@@ -31,8 +29,6 @@ export async function deleteExpiredFamilies(db: Db, before: number, limit: numbe
         ]),
       ]),
     )
-    .limit(limit);
-  // Any refresh tokens still in a family go with it (ON DELETE CASCADE); the sweep removes them in batches first.
-  const result = await db.deleteFrom('token_families').where('family_id', 'in', expired).executeTakeFirst();
-  return Number(result.numDeletedRows);
+    .executeTakeFirst();
+  return { removed: Number(result.numDeletedRows), next: end };
 }
