@@ -1,5 +1,5 @@
 // API metadata policy: what a registered API (resource server) may be recorded with.
-import { ACCESS_TOKEN_TTL_BOUNDS } from '../config/schema.js';
+import { ACCESS_TOKEN_TTL_BOUNDS } from '../config/sections/tokens.js';
 import { isResourceIndicator } from '../protocol/resource-indicators.js';
 import { SCOPE_TOKEN } from '../protocol/scope.js';
 import type { ApiRecord, ApiScope } from '../store/records.js';

@@ -1,6 +1,7 @@
 // Walks the config schema into a flat list of settings: path, env name, kind, expected form, default.
 import type { z } from 'zod';
-import { configSchema, type SettingMeta } from './schema.js';
+import { configSchema } from './schema.js';
+import type { SettingMeta } from './setting.js';
 
 export interface SettingLeaf extends SettingMeta {
   readonly path: readonly string[];
