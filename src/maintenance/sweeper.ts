@@ -129,7 +129,7 @@ export async function sweepExpiredState(store: SealedStore, now: number, policy:
     clientAssertionJtis: await sweep((limit) => store.clientAssertionJtis.deleteExpired(now, limit)),
     // RFC 9449 §11.1: a proof's jti is kept only while the proof could still be accepted.
     dpopProofJtis: await sweep((limit) => store.dpopProofJtis.deleteExpired(now, limit)),
-    // Delivered or given-up logout tokens (kept a day for operators), and participants of sessions already swept.
+    // Delivered or given-up logout tokens, kept a day for operators.
     logoutDeliveries: await sweep((limit) => store.backChannelLogout.deleteFinished(now - FINISHED_DELIVERY_RETENTION_SECONDS, limit)),
   };
 }

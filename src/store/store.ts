@@ -242,8 +242,9 @@ export interface SessionRepository {
    */
   endById(userId: string, sessionId: string, now: number): Promise<boolean>;
   /**
-   * Removes, within `slice`, the sessions that ended, idle-expired or absolutely expired before `before`. Says when
-   * each removed session began and ended, so the sessions that simply expired can be measured.
+   * Removes, within `slice`, the sessions that ended, idle-expired or absolutely expired before `before`, with the
+   * record of the clients that took part in them. Says when each removed session began and ended, so the sessions
+   * that simply expired can be measured.
    */
   deleteExpired(before: number, slice: SweepSlice): Promise<SliceSwept<readonly SweptSession[]>>;
 }
@@ -389,8 +390,8 @@ export interface BackChannelLogoutRepository {
   /** The deliveries of one session, for tests and operators. */
   listForSession(sessionId: string): Promise<readonly LogoutDeliveryRecord[]>;
   /**
-   * Removes up to `limit` rows (one sweep batch): deliveries finished before `before`, and participants of sessions
-   * that no longer exist. Returns how many.
+   * Removes up to `limit` deliveries (one sweep batch) finished before `before`. Returns how many. (The participants
+   * of a session go with the session.)
    */
   deleteFinished(before: number, limit: number): Promise<number>;
 }

@@ -97,17 +97,35 @@ forEachEngine((engine) => {
       assert.deepEqual(await store.backChannelLogout.claimDue(NOW + 1000, 'late', NOW + 2000, 10), [], 'finished rows are never claimed');
     });
 
-    it('sweeps finished deliveries and participants of sessions that are gone, in batches', async () => {
+    it('sweeps finished deliveries in batches, and forgets the participants of a session as the session is swept', async () => {
       const { store } = current();
       const client = await aStoredClient(store);
       const { session } = await sessionWith(store, [client]);
+      const { session: live } = await sessionWith(store, [client]);
       await store.sessions.end(session.sessionHash, NOW);
       await store.backChannelLogout.claimDue(NOW, 'holder', NOW + 60, 10);
       await store.backChannelLogout.recordOutcome(session.sessionId, client.clientId, 'holder', { kind: 'failed', outcome: 'timeout', now: NOW });
       assert.equal(await store.backChannelLogout.deleteFinished(NOW, 10), 0, 'kept until `before`');
       await store.sessions.deleteExpired(NOW + 1, { after: null, rows: 500 });
-      assert.equal(await store.backChannelLogout.deleteFinished(NOW + 1, 10), 2, 'the delivery and the participant');
+      assert.deepEqual(await participantsOf(session), [], 'the swept session');
+      assert.deepEqual(await participantsOf(live), [client.clientId], 'a live session');
+      assert.equal(await store.backChannelLogout.deleteFinished(NOW + 1, 10), 1);
       assert.deepEqual(await store.backChannelLogout.listForSession(session.sessionId), []);
     });
+
+    it('forgets the participants of a user\'s sessions when the user is deleted', async () => {
+      const { store } = current();
+      const client = await aStoredClient(store);
+      const { user, session } = await sessionWith(store, [client]);
+      const { session: someoneElses } = await sessionWith(store, [client]);
+      assert.equal(await store.users.delete(user.userId), true);
+      assert.deepEqual(await participantsOf(session), []);
+      assert.deepEqual(await participantsOf(someoneElses), [client.clientId]);
+    });
+
+    async function participantsOf(session: SessionRecord): Promise<unknown[]> {
+      const rows = await current().sql(`select client_id from session_clients where session_id = '${session.sessionId}'`);
+      return rows.map((row) => row.client_id);
+    }
   });
 });

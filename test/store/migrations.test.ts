@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { migrateStore, openStore } from '../../src/store/open.js';
 import { createTestDatabase, engines, forEachEngine, type TestDatabase } from '../support/database.js';
-import { aClient } from './fixtures.js';
+import { aClient, aSession, aUser, NOW } from './fixtures.js';
 import { raceProcesses } from './race.js';
 
 const ALL_MIGRATIONS = [
@@ -27,6 +27,7 @@ const ALL_MIGRATIONS = [
   '018-family-context',
   '019-audit-lookups',
   '020-audit-head-seal',
+  '021-logout-lookups',
 ];
 
 async function withDatabase(engine: { name: 'sqlite' | 'postgres' }, work: (database: TestDatabase) => Promise<void>): Promise<void> {
@@ -64,6 +65,30 @@ forEachEngine((engine) => {
         const store = await openStore(database);
         await store.ping();
         await store.close();
+      }));
+
+    it('021 removes the logout participants whose session is gone, which the sweep used to remove, and keeps the rest', () =>
+      withDatabase(engine, async (database) => {
+        const store = await openStore(database);
+        const [user, client] = [aUser(), aClient()];
+        await store.users.create(user);
+        await store.clients.create(client);
+        const session = aSession(user);
+        await store.sessions.create(session);
+        await store.backChannelLogout.recordParticipant(session.sessionId, client.clientId, NOW);
+        await store.close();
+        // The database as it was before 021, holding a participant of a session already swept.
+        for (const statement of [
+          'drop index device_authorizations_session_id',
+          'drop index device_authorizations_user_id',
+          'drop index logout_deliveries_due',
+          'create index logout_deliveries_next_attempt_at on logout_deliveries (next_attempt_at)',
+          "delete from kysely_migration where name = '021-logout-lookups'",
+          `insert into session_clients (session_id, client_id, created_at) values ('swept-session', '${client.clientId}', ${NOW})`,
+        ]) await database.sql(statement);
+        assert.deepEqual(await migrateStore(database), { applied: ['021-logout-lookups'] });
+        const rows = await database.sql('select session_id from session_clients');
+        assert.deepEqual(rows.map((row) => row.session_id), [session.sessionId]);
       }));
 
     it('migrates once when several processes start on a fresh database together', () =>

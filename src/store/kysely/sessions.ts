@@ -3,7 +3,7 @@ import type { SessionRecord, SweptSession } from '../records.js';
 import type { SessionRepository, SliceSwept, SweepSlice } from '../store.js';
 import type { UpdateQueryBuilder, UpdateResult } from 'kysely';
 import type { Database, SessionsTable } from './database.js';
-import { enqueueLogoutDeliveries } from './back-channel-logout.js';
+import { enqueueLogoutDeliveries, forgetParticipants } from './back-channel-logout.js';
 import { withdrawDeviceApprovals } from './device-authorizations.js';
 import { prepareQuery, type Param } from './prepared-query.js';
 import { inSlice, sliceEnd } from './sweep-slice.js';
@@ -109,16 +109,20 @@ export class KyselySessionRepository implements SessionRepository {
   }
 
   async deleteExpired(before: number, slice: SweepSlice): Promise<SliceSwept<readonly SweptSession[]>> {
-    const end = await sliceEnd(this.db, 'sessions', 'session_hash', slice);
-    const rows = await this.db
-      .deleteFrom('sessions')
-      .where(inSlice('session_hash', slice, end))
-      .where((eb) => eb.or([eb('ended_at', '<', before), eb('idle_expires_at', '<', before), eb('absolute_expires_at', '<', before)]))
-      .returning(['created_at', 'ended_at', 'idle_expires_at', 'absolute_expires_at'])
-      .execute();
-    const removed = rows.map((row) => ({ createdAt: row.created_at, endedAt: row.ended_at, expiredAt: Math.min(row.idle_expires_at, row.absolute_expires_at) }));
-    return { removed, next: end };
+    return inTransaction(this.db, async (trx) => {
+      const end = await sliceEnd(trx, 'sessions', 'session_hash', slice);
+      const rows = await trx
+        .deleteFrom('sessions')
+        .where(inSlice('session_hash', slice, end))
+        .where((eb) => eb.or([eb('ended_at', '<', before), eb('idle_expires_at', '<', before), eb('absolute_expires_at', '<', before)]))
+        .returning(['session_id', 'created_at', 'ended_at', 'idle_expires_at', 'absolute_expires_at'])
+        .execute();
+      await forgetParticipants(trx, rows.map((row) => row.session_id));
+      const removed = rows.map((row) => ({ createdAt: row.created_at, endedAt: row.ended_at, expiredAt: Math.min(row.idle_expires_at, row.absolute_expires_at) }));
+      return { removed, next: end };
+    });
   }
+
 
 }
 
@@ -135,8 +139,14 @@ function endWhere(db: Db, now: number, narrow: (query: SessionEnd) => SessionEnd
       .executeTakeFirst();
     if (ended === undefined) return false;
     // A code issued in the session but not yet redeemed would give its client tokens for a session already ended,
-    // after the logout tokens were queued: it goes with the session.
-    await trx.deleteFrom('authorization_codes').where('session_id', '=', ended.session_id).where('consumed_at', 'is', null).execute();
+    // after the logout tokens were queued: it goes with the session. Only a code not yet expired could still be
+    // redeemed; bounding by expiry lets the expiry index find those among the day of codes kept, without a scan.
+    await trx
+      .deleteFrom('authorization_codes')
+      .where('expires_at', '>', now)
+      .where('session_id', '=', ended.session_id)
+      .where('consumed_at', 'is', null)
+      .execute();
     // Likewise a device the person approved in this session and that has not yet redeemed (RFC 8628 §3.5).
     await withdrawDeviceApprovals(trx, { sessionId: ended.session_id }, now);
     await enqueueLogoutDeliveries(trx, ended.session_id, ended.user_id, now);

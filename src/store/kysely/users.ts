@@ -2,7 +2,7 @@
 import type { AccessRevocation, UserRecord } from '../records.js';
 import type { UserRepository } from '../store.js';
 import type { UsersTable } from './database.js';
-import { enqueueLogoutDeliveries } from './back-channel-logout.js';
+import { enqueueLogoutDeliveries, forgetParticipants } from './back-channel-logout.js';
 import { withdrawDeviceApprovals } from './device-authorizations.js';
 import { dropUserRetryResponses } from './refresh-tokens.js';
 import { prepareQuery, type Param } from './prepared-query.js';
@@ -114,9 +114,13 @@ export class KyselyUserRepository implements UserRepository {
   }
 
   async delete(userId: string): Promise<boolean> {
-    // Sessions, codes, consents and families (with their refresh tokens) go by ON DELETE CASCADE (migration 001).
-    const result = await this.db.deleteFrom('users').where('user_id', '=', userId).executeTakeFirst();
-    return result.numDeletedRows > 0n;
+    return inTransaction(this.db, async (trx) => {
+      const sessions = await trx.selectFrom('sessions').select('session_id').where('user_id', '=', userId).execute();
+      await forgetParticipants(trx, sessions.map((session) => session.session_id));
+      // Sessions, codes, consents and families (with their refresh tokens) go by ON DELETE CASCADE (migration 001).
+      const result = await trx.deleteFrom('users').where('user_id', '=', userId).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
   }
 }
 

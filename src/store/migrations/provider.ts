@@ -21,6 +21,7 @@ import { adminRoleMigration } from './017-admin-role.js';
 import { familyContextMigration } from './018-family-context.js';
 import { auditLookupsMigration } from './019-audit-lookups.js';
 import { auditHeadSealMigration } from './020-audit-head-seal.js';
+import { logoutLookupsMigration } from './021-logout-lookups.js';
 
 /** Every migration by name; names sort in the order they apply and never change once released. */
 const migrations: Readonly<Record<string, Migration>> = {
@@ -44,6 +45,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '018-family-context': familyContextMigration,
   '019-audit-lookups': auditLookupsMigration,
   '020-audit-head-seal': auditHeadSealMigration,
+  '021-logout-lookups': logoutLookupsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
