@@ -22,13 +22,15 @@ export interface BenchOptions {
   readonly writeBenchmarksMd: boolean;
   /** Set: the soak (Gatehouse under the scenarios' operations mixed, for this many seconds, warm-up included). */
   readonly soakSeconds: number | undefined;
+  /** Rows of a large deployment put in Gatehouse's database before it starts (bench/prefill.ts); 0: none. */
+  readonly prefillRows: number;
 }
 
-export const USAGE = `usage: npm run bench -- [--engine sqlite|postgres] [--postgres-url URL] [--workers N]
+export const USAGE = `usage: npm run bench -- [--engine sqlite|postgres] [--postgres-url URL] [--workers N] [--prefill ROWS]
   [--scenarios ${SCENARIO_IDS.join(',')}] [--targets ${TARGET_NAMES.join(',')}]
   [--seconds 10] [--runs 3] [--warmup-seconds 2] [--concurrency 32] [--token-pool 2048] [--quick] [--output FILE] [--write-benchmarks-md]
        npm run bench -- --soak [--soak-seconds 300] [--warmup-seconds 30] [--engine sqlite|postgres] [--postgres-url URL]
-  [--workers N] [--concurrency 32] [--token-pool 2048] [--output FILE]`;
+  [--workers N] [--prefill ROWS] [--concurrency 32] [--token-pool 2048] [--output FILE]`;
 
 /**
  * The soak's access tokens for S4 and S5 are prepared before it starts and live 600 s (Gatehouse's default
@@ -37,6 +39,8 @@ export const USAGE = `usage: npm run bench -- [--engine sqlite|postgres] [--post
 const MAX_SOAK_SECONDS = 480;
 /** A warm-up followed by a baseline window and an end window of at least a second each. */
 const MIN_SOAK_SECONDS_AFTER_WARMUP = 2;
+/** Ten million refresh tokens: about 10 GB of SQLite, and several minutes to write before each start. */
+const MAX_PREFILL_ROWS = 10_000_000;
 /** Options of the side-by-side benchmark that mean nothing to the soak, which runs its own mix for its own time. */
 const BENCHMARK_ONLY_OPTIONS = ['scenarios', 'seconds', 'runs', 'quick', 'write-benchmarks-md'] as const;
 
@@ -67,7 +71,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         scenarios: { type: 'string' }, targets: { type: 'string' }, seconds: { type: 'string' }, runs: { type: 'string' },
         concurrency: { type: 'string' }, 'token-pool': { type: 'string' }, quick: { type: 'boolean' }, output: { type: 'string' },
         'write-benchmarks-md': { type: 'boolean' }, 'warmup-seconds': { type: 'string' },
-        soak: { type: 'boolean' }, 'soak-seconds': { type: 'string' },
+        soak: { type: 'boolean' }, 'soak-seconds': { type: 'string' }, prefill: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -82,13 +86,18 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const targets = list('targets', values.targets, TARGET_NAMES);
   if (soak) checkSoakOptions(values, targets);
   else if (values['soak-seconds'] !== undefined) throw new UsageError('--soak-seconds: only with --soak');
+  const prefillRows = values.prefill === undefined ? 0 : positiveInteger('prefill', values.prefill, 0, MAX_PREFILL_ROWS);
+  const measured: readonly TargetName[] = soak ? ['gatehouse'] : targets;
+  if (prefillRows > 0 && measured.some((target) => target !== 'gatehouse')) {
+    throw new UsageError('--prefill: fills Gatehouse\'s database only, so it takes --targets gatehouse');
+  }
   const warmupSeconds = positiveInteger('warmup-seconds', values['warmup-seconds'], soak ? 30 : quick ? 1 : 2, 600);
   return {
     engine,
     postgresUrl: values['postgres-url'] ?? DEFAULT_POSTGRES_URL,
     workers: values.workers === undefined ? undefined : positiveInteger('workers', values.workers, 1, 64),
     scenarios: list('scenarios', values.scenarios, SCENARIO_IDS),
-    targets: soak ? ['gatehouse'] : targets,
+    targets: measured,
     seconds: positiveInteger('seconds', values.seconds, quick ? 3 : 10, 600),
     warmupSeconds,
     runs: positiveInteger('runs', values.runs, quick ? 1 : 3, 20),
@@ -97,6 +106,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     output: values.output,
     writeBenchmarksMd: values['write-benchmarks-md'] === true,
     soakSeconds: soak ? soakSeconds(values['soak-seconds'], warmupSeconds) : undefined,
+    prefillRows,
   };
 }
 

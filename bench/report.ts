@@ -24,6 +24,8 @@ export interface BenchReport {
   readonly engine: 'sqlite' | 'postgres';
   /** `gatehouse serve --workers N` when set; one process otherwise. */
   readonly workers?: number | undefined;
+  /** `--prefill ROWS`: the large deployment's rows Gatehouse's database held (bench/prefill.ts); absent or 0: none. */
+  readonly prefillRows?: number | undefined;
   readonly machine: Machine;
   /** Wall-clock time of the whole invocation: starting servers, registering, preparing and measuring. */
   readonly elapsedSeconds: number;
@@ -131,9 +133,16 @@ function workersNote(report: Pick<BenchReport, 'workers' | 'machine'>): string {
 }
 
 /** When, on what machine (and how busy it was), and how Gatehouse ran: how every report starts. */
-export function measuredOn(report: Pick<BenchReport, 'date' | 'machine' | 'engine' | 'workers'>): string {
+function prefillNote(rows: number | undefined): string {
+  if (rows === undefined || rows === 0) return '';
+  const count = (value: number): string => Math.floor(value).toLocaleString('en-US');
+  return `, its database prefilled with ${count(rows)} refresh tokens, ${count(rows)} authorization codes, ${count(rows / 5)} token families ` +
+    `and ${count(rows / 10)} users with a session each (\`--prefill ${rows}\`)`;
+}
+
+export function measuredOn(report: Pick<BenchReport, 'date' | 'machine' | 'engine' | 'workers' | 'prefillRows'>): string {
   return `Measured ${report.date} on ${report.machine.cpu} (${report.machine.cores} cores, load average ${report.machine.loadAverage.map((load) => load.toFixed(1)).join(' at start, ')} at end), ` +
-    `Node.js ${report.machine.node}, Gatehouse on ${report.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${workersNote(report)}`;
+    `Node.js ${report.machine.node}, Gatehouse on ${report.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${workersNote(report)}${prefillNote(report.prefillRows)}`;
 }
 
 export function renderSection(report: BenchReport): string {

@@ -48,7 +48,7 @@ function measureArgon2Limit(): BenchReport['argon2Limit'] {
 
 function startTarget(name: TargetName, scenario: Scenario, plan: Plan, options: BenchOptions): Promise<Target> {
   const material = scenario.material(plan);
-  if (name === 'gatehouse') return startGatehouse({ engine: options.engine, postgresUrl: options.postgresUrl, label: scenario.id, material, workers: options.workers });
+  if (name === 'gatehouse') return startGatehouse({ engine: options.engine, postgresUrl: options.postgresUrl, label: scenario.id, material, workers: options.workers, prefillRows: options.prefillRows });
   return name === 'node-oidc-provider' ? startOidcProvider(material) : startHttpCeiling(material);
 }
 
@@ -92,7 +92,7 @@ async function runBenchmark(options: BenchOptions, loadAtStart: number, started:
   const reports: ScenarioReport[] = [];
   for (const scenario of scenarios) reports.push(await runScenario(scenario, plan, options));
   const report: BenchReport = {
-    date: new Date().toISOString(), engine: options.engine, workers: options.workers, machine: machine(loadAtStart),
+    date: new Date().toISOString(), engine: options.engine, workers: options.workers, prefillRows: options.prefillRows, machine: machine(loadAtStart),
     settings: { seconds: options.seconds, runs: options.runs, concurrency: options.concurrency, warmupSeconds: options.warmupSeconds, tokenPoolSize: options.tokenPoolSize },
     elapsedSeconds: (performance.now() - started) / 1000, argon2Limit, scenarios: reports,
   };
@@ -111,12 +111,12 @@ async function runSoak(options: BenchOptions, seconds: number, loadAtStart: numb
     seconds, warmupSeconds: options.warmupSeconds,
     // No S6 in the mix: nobody logs in with a password.
     plan: { concurrency: options.concurrency, tokenPoolSize: options.tokenPoolSize, loginsNeeded: 0 },
-    gatehouse: { engine: options.engine, postgresUrl: options.postgresUrl, workers: options.workers },
+    gatehouse: { engine: options.engine, postgresUrl: options.postgresUrl, workers: options.workers, prefillRows: options.prefillRows },
     progress,
   });
   const failures = soakFailures(measurement);
   const report: SoakReport = {
-    date: new Date().toISOString(), engine: options.engine, workers: options.workers, machine: machine(loadAtStart),
+    date: new Date().toISOString(), engine: options.engine, workers: options.workers, prefillRows: options.prefillRows, machine: machine(loadAtStart),
     settings: { seconds, warmupSeconds: options.warmupSeconds, concurrency: options.concurrency, tokenPoolSize: options.tokenPoolSize },
     elapsedSeconds: (performance.now() - started) / 1000, ...measurement, failures, passed: failures.length === 0,
   };

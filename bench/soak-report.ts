@@ -5,7 +5,7 @@ import type { SoakMeasurement } from './soak.js';
 /** The soak fails when resident memory grows this much or more from the baseline to the end. */
 export const RSS_GROWTH_LIMIT_PERCENT = 10;
 
-export interface SoakReport extends SoakMeasurement, Pick<BenchReport, 'date' | 'engine' | 'workers' | 'machine' | 'elapsedSeconds'> {
+export interface SoakReport extends SoakMeasurement, Pick<BenchReport, 'date' | 'engine' | 'workers' | 'prefillRows' | 'machine' | 'elapsedSeconds'> {
   readonly settings: { readonly seconds: number; readonly warmupSeconds: number; readonly concurrency: number; readonly tokenPoolSize: number };
   /** Each condition the soak failed, in a line; none when it passed. */
   readonly failures: readonly string[];

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLIENT_SECRET, type Material } from '../material.js';
 import { createBenchDatabase, type BenchDatabase } from '../postgres.js';
+import { prefillPostgres, prefillSqlite } from '../prefill.js';
 import { API_RESOURCE, API_SCOPE, REDIRECT_URI } from '../protocol.js';
 import { cleanEnvironment, freePort, serverCpus, startPinnedServer, type ServerProcess } from './server-process.js';
 import type { Target } from './target.js';
@@ -28,6 +29,8 @@ export interface GatehouseOptions {
   readonly material: Material;
   /** `gatehouse serve --workers N`, on CPUs 0 to N-1; one process (no --workers) when undefined. */
   readonly workers: number | undefined;
+  /** A large deployment's rows written before the server starts (bench/prefill.ts); 0: none. */
+  readonly prefillRows: number;
 }
 
 function runCli(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string, stdin?: string): Promise<string> {
@@ -90,6 +93,8 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Target>
   });
   try {
     await register(options.material, env, dataDir);
+    if (options.prefillRows > 0 && database) await prefillPostgres(database.url, options.prefillRows);
+    else if (options.prefillRows > 0) prefillSqlite(join(dataDir, 'gatehouse.db'), options.prefillRows);
     let server = await start();
     return {
       name: 'gatehouse',

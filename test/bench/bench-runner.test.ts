@@ -61,6 +61,15 @@ test('each option is checked: scenarios and targets by name, numbers by range, u
   assert.deepEqual([quick.runs, quick.seconds, quick.engine, quick.concurrency], [1, 3, 'sqlite', 32]);
 });
 
+test('--prefill fills Gatehouse\'s database only, for the benchmark and the soak, and is a count like the others', () => {
+  assert.equal(parseOptions([]).prefillRows, 0);
+  assert.equal(parseOptions(['--prefill', '1000000', '--targets', 'gatehouse']).prefillRows, 1_000_000);
+  assert.equal(parseOptions(['--soak', '--prefill', '5000']).prefillRows, 5000);
+  assert.throws(() => parseOptions(['--prefill', '1000']), { message: '--prefill: fills Gatehouse\'s database only, so it takes --targets gatehouse' });
+  assert.throws(() => parseOptions(['--prefill', '0', '--targets', 'gatehouse']), { message: '--prefill: expected a whole number 1-10000000, got "0"' });
+  assert.throws(() => parseOptions(['--prefill', '20000000', '--targets', 'gatehouse']), UsageError);
+});
+
 test('--workers beyond the CPUs of the machine is refused with one line, and exit code 2', async () => {
   const { code, stderr } = await runBench(['--workers', String(cpus().length + 1), '--scenarios', 'S1']);
   assert.equal(code, 2);
