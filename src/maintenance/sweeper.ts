@@ -104,7 +104,7 @@ async function drainSlices(slice: Slice, signal: AbortSignal | undefined): Promi
   return removed;
 }
 
-/** Deletes what no request can use any more, table by table in batches; idempotent, so instances need no coordination. */
+/** Deletes what no request can use any more, table by table in batches or slices; idempotent, so instances need no coordination. */
 export async function sweepExpiredState(store: SealedStore, now: number, policy: SweepPolicy, options: SweepOptions = {}): Promise<SweepResult> {
   const sweep = (batch: Batch) => drain(batch, options.signal);
   const sweepSlices = (slice: Slice) => drainSlices(slice, options.signal);

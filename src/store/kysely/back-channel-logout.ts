@@ -157,7 +157,6 @@ export class KyselyBackChannelLogoutRepository implements BackChannelLogoutRepos
       .executeTakeFirst();
     return Number(finished.numDeletedRows);
   }
-
 }
 
 /**

@@ -122,8 +122,6 @@ export class KyselySessionRepository implements SessionRepository {
       return { removed, next: end };
     });
   }
-
-
 }
 
 type SessionEnd = UpdateQueryBuilder<Database, 'sessions', 'sessions', UpdateResult>;
