@@ -112,8 +112,8 @@ export async function prefillPostgres(url: string, rows: number, now = Math.floo
     }
     await client.query('commit');
     // As a database that grew to this size would be: the planner knows the tables' sizes (autovacuum would have run
-    // analyze), and the pages written are on disk, not left for the checkpointer to write during the measurement
-    // (which took a tenth off S1). CHECKPOINT needs a superuser, or pg_checkpoint on PostgreSQL 15.
+    // analyze), and the pages written are on disk, not left for the checkpointer to write during the measurement.
+    // CHECKPOINT needs a superuser, or pg_checkpoint on PostgreSQL 15.
     await client.query('analyze');
     await client.query('checkpoint');
   } finally {
