@@ -39,7 +39,7 @@ export const USAGE = `usage: npm run bench -- [--engine sqlite|postgres] [--post
 const MAX_SOAK_SECONDS = 480;
 /** A warm-up followed by a baseline window and an end window of at least a second each. */
 const MIN_SOAK_SECONDS_AFTER_WARMUP = 2;
-/** Ten million refresh tokens: about 10 GB of SQLite, and several minutes to write before each start. */
+/** Ten million refresh tokens: about 7 GB of SQLite, and several minutes to write before each start. */
 const MAX_PREFILL_ROWS = 10_000_000;
 /** Options of the side-by-side benchmark that mean nothing to the soak, which runs its own mix for its own time. */
 const BENCHMARK_ONLY_OPTIONS = ['scenarios', 'seconds', 'runs', 'quick', 'write-benchmarks-md'] as const;

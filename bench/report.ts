@@ -132,7 +132,6 @@ function workersNote(report: Pick<BenchReport, 'workers' | 'machine'>): string {
   return ` with ${workers} worker${workers === 1 ? '' : 's'} (\`gatehouse serve --workers ${workers}\`) on CPU${workers === 1 ? ' 0' : `s 0-${workers - 1}`}${shared}`;
 }
 
-/** When, on what machine (and how busy it was), and how Gatehouse ran: how every report starts. */
 function prefillNote(rows: number | undefined): string {
   if (rows === undefined || rows === 0) return '';
   const count = (value: number): string => Math.floor(value).toLocaleString('en-US');
@@ -140,6 +139,7 @@ function prefillNote(rows: number | undefined): string {
     `and ${count(rows / 10)} users with a session each (\`--prefill ${rows}\`)`;
 }
 
+/** When, on what machine (and how busy it was), and how Gatehouse ran: how every report starts. */
 export function measuredOn(report: Pick<BenchReport, 'date' | 'machine' | 'engine' | 'workers' | 'prefillRows'>): string {
   return `Measured ${report.date} on ${report.machine.cpu} (${report.machine.cores} cores, load average ${report.machine.loadAverage.map((load) => load.toFixed(1)).join(' at start, ')} at end), ` +
     `Node.js ${report.machine.node}, Gatehouse on ${report.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${workersNote(report)}${prefillNote(report.prefillRows)}`;
