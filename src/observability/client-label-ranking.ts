@@ -5,12 +5,12 @@ import type { ClientLabels } from './client-labels.js';
 import type { Logger } from './logger.js';
 
 /** Activity counted for the ranking: a week, so a client's daily rhythm does not move its label. */
-export const ACTIVITY_WINDOW_SECONDS = 7 * 86_400;
+const ACTIVITY_WINDOW_SECONDS = 7 * 86_400;
 /**
  * At most this many of the newest codes and refresh tokens in the window are counted: the ranking's cost is bounded
  * however large the tables grow, and 20,000 recent events rank the clients that matter.
  */
-export const ACTIVITY_SAMPLE_ROWS = 20_000;
+const ACTIVITY_SAMPLE_ROWS = 20_000;
 const RANKING_INTERVAL_MS = 10 * 60_000;
 
 export class ClientLabelRanking {
@@ -39,9 +39,13 @@ export class ClientLabelRanking {
     await this.running;
   }
 
-  private async rank(): Promise<void> {
-    const { limit, rankingLength } = this.labels;
-    if (limit === 0) return;
-    this.labels.rank(await this.store.clients.rankByActivity(this.clock() - ACTIVITY_WINDOW_SECONDS, rankingLength, ACTIVITY_SAMPLE_ROWS));
+  private rank(): Promise<void> {
+    return rankClientLabels(this.labels, this.store, this.clock());
   }
+}
+
+/** Ranks the registered clients by their activity in the store as of `now` and gives `labels` the result. */
+export async function rankClientLabels(labels: ClientLabels, store: Pick<Store, 'clients'>, now: number): Promise<void> {
+  if (labels.limit === 0) return;
+  labels.rank(await store.clients.rankByActivity(now - ACTIVITY_WINDOW_SECONDS, labels.rankingLength, ACTIVITY_SAMPLE_ROWS));
 }

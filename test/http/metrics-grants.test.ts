@@ -1,7 +1,7 @@
 // Metrics of the device flow and client_credentials: every token answer by outcome, and the person's Deny as consent.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ACTIVITY_SAMPLE_ROWS, ACTIVITY_WINDOW_SECONDS } from '../../src/observability/client-label-ranking.js';
+import { rankClientLabels } from '../../src/observability/client-label-ranking.js';
 import { DEVICE_CODE_GRANT_TYPE } from '../../src/store/records.js';
 import { forEachEngine } from '../support/database.js';
 import { createDeviceClient, decideOnDevice, pollDeviceToken, startDeviceAuthorization } from '../support/device.js';
@@ -20,8 +20,7 @@ async function metricValue(server: TestServer, name: string, labels: Record<stri
 
 /** Ranks the clients again, as the next ranking tick would, so clients registered since the start have their label. */
 async function rankClients(server: TestServer): Promise<void> {
-  const { clients } = server.metrics!;
-  clients.rank(await server.store.clients.rankByActivity(epochNow() - ACTIVITY_WINDOW_SECONDS, clients.rankingLength, ACTIVITY_SAMPLE_ROWS));
+  await rankClientLabels(server.metrics!.clients, server.store, epochNow());
 }
 
 forEachEngine((engine) => {

@@ -1,7 +1,7 @@
 // gatehouse_token_requests_total counts every /token answer, those Fastify gives before the handler runs included.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ACTIVITY_SAMPLE_ROWS, ACTIVITY_WINDOW_SECONDS } from '../../src/observability/client-label-ranking.js';
+import { rankClientLabels } from '../../src/observability/client-label-ranking.js';
 import { forEachEngine } from '../support/database.js';
 import { createClient, epochNow, postToken, type TestClient } from '../support/flow-fixtures.js';
 import { dpopKey, dpopProof } from '../support/dpop.js';
@@ -20,8 +20,7 @@ async function metricValue(server: TestServer, name: string, labels: Record<stri
 /** Registers a client and ranks the clients again, as the next ranking tick would, so it has its own label. */
 async function labelledClient(server: TestServer, input: Parameters<typeof createClient>[1] = {}): Promise<TestClient> {
   const as = await createClient(server, input);
-  const { clients } = server.metrics!;
-  clients.rank(await server.store.clients.rankByActivity(epochNow() - ACTIVITY_WINDOW_SECONDS, clients.rankingLength, ACTIVITY_SAMPLE_ROWS));
+  await rankClientLabels(server.metrics!.clients, server.store, epochNow());
   return as;
 }
 

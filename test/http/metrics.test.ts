@@ -1,7 +1,7 @@
 // /metrics after scripted flows: each catalogue metric counts what happened, and nothing personal or secret shows.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { ACTIVITY_SAMPLE_ROWS, ACTIVITY_WINDOW_SECONDS } from '../../src/observability/client-label-ranking.js';
+import { rankClientLabels } from '../../src/observability/client-label-ranking.js';
 import { sweepExpiredState, sweepPolicy } from '../../src/maintenance/sweeper.js';
 import type { UserRecord } from '../../src/store/records.js';
 import { authorizeUrl, CODE_VERIFIER, hiddenFields, plantSession } from '../support/authorization.js';
@@ -46,8 +46,7 @@ async function runScript(server: TestServer): Promise<Script> {
   const [as, denied, throttled, pushing] = [await createClient(server, grants), await createClient(server, grants), await createClient(server, grants), await createClient(server, grants)];
   const user = await createUser(server);
   // Registered after the start's ranking: rank again, as the next ranking tick would.
-  const { clients } = server.metrics!;
-  clients.rank(await server.store.clients.rankByActivity(epochNow() - ACTIVITY_WINDOW_SECONDS, clients.rankingLength, ACTIVITY_SAMPLE_ROWS));
+  await rankClientLabels(server.metrics!.clients, server.store, epochNow());
   // A bad password, then the right one, then consent: a code, redeemed, refreshed; the old refresh token and the code again.
   const flow = await beginInteraction(server, as.client, { scope: SCOPE });
   assert.equal((await postLogin(flow, { username: user.username, password: 'wrong' }, fromClientIp(CLIENT_IP))).status, 200);
