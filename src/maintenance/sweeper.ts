@@ -1,4 +1,5 @@
 // Periodic clean-up of expired state in small batches, so storage stays bounded and retry responses do not outlive their window.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { API_TOKEN_TTL } from '../apis/metadata.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
@@ -72,16 +73,13 @@ type Batch = (limit: number) => Promise<number>;
 /** One sweep slice (see SweepSlice): deletes what it must among the slice's rows and says how many went. */
 type Slice = (slice: SweepSlice) => Promise<SliceSwept<number>>;
 
-/**
- * Each statement waits for a turn of the event loop first. On SQLite a statement completes without one, so a sweep
- * of many statements would otherwise hold every request until its end.
- */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Repeats `batch` until one comes back short, or until `signal` asks to stop (at shutdown); returns the rows removed. */
 async function drain(batch: Batch, signal: AbortSignal | undefined): Promise<number> {
   let removed = 0;
   while (signal?.aborted !== true) {
+    // A turn of the event loop before each statement: on SQLite a statement completes without one, so a sweep of
+    // many statements would otherwise hold every request until its end.
     await nextTurn();
     const count = await batch(SWEEP_BATCH_SIZE);
     removed += count;

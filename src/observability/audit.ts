@@ -1,4 +1,5 @@
 // The audit trail: every domain event is appended to the store's hash-chained audit log.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import type { AuditRepository, SealedStore } from '../store/store.js';
 import { UNAUDITED_EVENT_TYPES, type EventBus, type EventContext, type GatehouseEvent } from './events.js';
@@ -51,7 +52,7 @@ export class AuditBatcher {
 
   private async writeQueued(): Promise<void> {
     // One turn of the event loop first: the other requests of this turn add their events to the batch.
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_AUDIT_BATCH);
       await this.appendBatch(batch);

@@ -110,10 +110,10 @@ export class KyselySessionRepository implements SessionRepository {
 
   async deleteExpired(before: number, slice: SweepSlice): Promise<SliceSwept<readonly SweptSession[]>> {
     return inTransaction(this.db, async (trx) => {
-      const end = await sliceEnd(trx, 'sessions', 'session_hash', slice);
+      const end = await sliceEnd(trx, 'sessions', slice);
       const rows = await trx
         .deleteFrom('sessions')
-        .where(inSlice('session_hash', slice, end))
+        .where(inSlice('sessions', slice, end))
         .where((eb) => eb.or([eb('ended_at', '<', before), eb('idle_expires_at', '<', before), eb('absolute_expires_at', '<', before)]))
         .returning(['session_id', 'created_at', 'ended_at', 'idle_expires_at', 'absolute_expires_at'])
         .execute();

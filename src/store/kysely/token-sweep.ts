@@ -5,20 +5,20 @@ import type { Db } from './transaction.js';
 
 /** In `slice`, the refresh tokens past their idle expiry before `before`. */
 export async function deleteExpiredRefreshTokens(db: Db, before: number, slice: SweepSlice): Promise<SliceSwept<number>> {
-  const end = await sliceEnd(db, 'refresh_tokens', 'token_hash', slice);
-  const result = await db.deleteFrom('refresh_tokens').where(inSlice('token_hash', slice, end)).where('expires_at', '<', before).executeTakeFirst();
+  const end = await sliceEnd(db, 'refresh_tokens', slice);
+  const result = await db.deleteFrom('refresh_tokens').where(inSlice('refresh_tokens', slice, end)).where('expires_at', '<', before).executeTakeFirst();
   return { removed: Number(result.numDeletedRows), next: end };
 }
 
 /** In `slice`, the families that expired or were revoked before `before`, or were created before it and hold no refresh token. */
 export async function deleteExpiredFamilies(db: Db, before: number, slice: SweepSlice): Promise<SliceSwept<number>> {
-  const end = await sliceEnd(db, 'token_families', 'family_id', slice);
+  const end = await sliceEnd(db, 'token_families', slice);
   // The refresh tokens still in a family go with it (ON DELETE CASCADE): those of a revoked family, since idle-expired
   // ones were swept before. Looking up each token's family instead, in the refresh tokens' own sweep, cost six
   // times as much as the whole sweep of that table.
   const result = await db
     .deleteFrom('token_families')
-    .where(inSlice('family_id', slice, end))
+    .where(inSlice('token_families', slice, end))
     .where((eb) =>
       eb.or([
         eb('expires_at', '<', before),
